@@ -47,7 +47,7 @@ absl::variant<CounterRequest, RequestError> ParseCounterRequest(
   if (d < 0 && !allow_negative) {
     return Malformed(absl::StrCat(
         "delta must be >= 0 in a g-counter (got ", d,
-        "); start the node with --pn-counter to accept negative deltas"));
+        "); start the node with --pn_counter to accept negative deltas"));
   }
   return CounterRequest{CounterOp::kAdd, d};
 }

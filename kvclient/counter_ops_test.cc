@@ -30,7 +30,7 @@ TEST(ParseCounterRequest, RejectsBadInputWithTheRightCode) {
                            R"({"type":"add","delta":-1})"}) {
     EXPECT_EQ(ErrorOf(body).code, ErrorCode::kMalformedRequest) << body;
   }
-  EXPECT_NE(ErrorOf(R"({"type":"add","delta":-1})").text.find("--pn-counter"),
+  EXPECT_NE(ErrorOf(R"({"type":"add","delta":-1})").text.find("--pn_counter"),
             std::string::npos);
 }
 

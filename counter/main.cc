@@ -1,0 +1,98 @@
+// maelstrom-counter: a grow-only counter node for Maelstrom's g-counter
+// workload (and, with --pn-counter, pn-counter). Speaks Maelstrom's stdio
+// protocol; keeps its state in seq-kv. See counter/node.h for the algorithm.
+//
+//   maelstrom test -w g-counter --bin bazel-bin/counter/maelstrom-counter
+//       --node-count 3 --rate 100 --time-limit 20 --nemesis partition
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "counter/node.h"
+#include "counter/stdio_driver.h"
+
+ABSL_FLAG(bool, pn_counter, false,
+          "accept negative deltas (Maelstrom's pn-counter workload)");
+ABSL_FLAG(int64_t, refresh_ms, 400,
+          "how often other nodes' totals are re-read from seq-kv; bounds how "
+          "long reads can lag after writes stop");
+ABSL_FLAG(int64_t, kv_timeout_ms, 1000,
+          "treat a seq-kv request as lost after this long");
+ABSL_FLAG(int64_t, add_deadline_ms, 4000,
+          "answer an add that is not durable yet with error 0 after this long "
+          "(Maelstrom's clients give up at 5000)");
+ABSL_FLAG(std::string, kv, "seq-kv", "the KV service holding the counter");
+ABSL_FLAG(std::string, bug, "none",
+          "TESTING ONLY: run a deliberately broken variant (stale-read, "
+          "ack-before-durable, double-count-retry, forget-on-restart)");
+
+namespace {
+
+// A fresh id per process start: tags written by this run embed it, so a
+// restarted node never mistakes an old incarnation's write for its own.
+uint64_t DrawIncarnation() {
+  uint64_t value = 0;
+  int fd = open("/dev/urandom", O_RDONLY);
+  if (fd >= 0) {
+    if (read(fd, &value, sizeof value) != sizeof value) value = 0;
+    close(fd);
+  }
+  if (value == 0) {
+    value = static_cast<uint64_t>(absl::GetCurrentTimeNanos()) ^
+            (static_cast<uint64_t>(getpid()) << 32);
+  }
+  return value;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "A Maelstrom g-counter node. Reads Maelstrom messages on stdin, writes "
+      "replies on stdout, logs on stderr.\n"
+      "  maelstrom test -w g-counter --bin maelstrom-counter --node-count 3 "
+      "--rate 100 --time-limit 20 --nemesis partition\n"
+      "Add --pn-counter for the pn-counter workload.");
+  absl::FlagsUsageConfig usage;
+  usage.contains_helpshort_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "counter/main.cc");
+  };
+  usage.contains_help_flags = usage.contains_helpshort_flags;
+  absl::SetFlagsUsageConfig(usage);
+  absl::ParseCommandLine(argc, argv);
+  counter::Options options;
+  options.allow_negative = absl::GetFlag(FLAGS_pn_counter);
+  options.refresh_interval = absl::Milliseconds(absl::GetFlag(FLAGS_refresh_ms));
+  options.kv_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_kv_timeout_ms));
+  options.add_deadline =
+      absl::Milliseconds(absl::GetFlag(FLAGS_add_deadline_ms));
+  options.kv_service = absl::GetFlag(FLAGS_kv);
+  options.incarnation = DrawIncarnation();
+  absl::optional<counter::Bug> bug = counter::ParseBug(absl::GetFlag(FLAGS_bug));
+  if (!bug.has_value()) {
+    std::fprintf(stderr, "maelstrom-counter: unknown --bug=%s\n",
+                 absl::GetFlag(FLAGS_bug).c_str());
+    return 2;
+  }
+  options.bug = *bug;
+  if (options.refresh_interval <= absl::ZeroDuration() ||
+      options.kv_timeout <= absl::ZeroDuration()) {
+    std::fprintf(stderr,
+                 "maelstrom-counter: --refresh_ms and --kv_timeout_ms must be "
+                 "positive\n");
+    return 2;
+  }
+  counter::Node node(options);
+  return counter::RunStdio(node, STDIN_FILENO, stdout, stderr);
+}

@@ -1,0 +1,455 @@
+#include "counter/node.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "kvclient/counter_ops.h"
+#include "kvclient/errors.h"
+
+namespace counter {
+namespace {
+
+using kvclient::ErrorCode;
+using kvclient::Json;
+using kvclient::KvError;
+using kvclient::KvOk;
+using kvclient::KvReply;
+
+bool IsError(const KvReply& reply, ErrorCode code) {
+  const auto* e = absl::get_if<KvError>(&reply);
+  return e != nullptr && e->code == static_cast<int64_t>(code);
+}
+
+// Marks an own key that held something this program never writes.
+constexpr char kForeignTag[] = "?foreign";
+
+std::string Compact(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace
+
+absl::string_view BugName(Bug bug) {
+  switch (bug) {
+    case Bug::kNone: return "none";
+    case Bug::kStaleRead: return "stale-read";
+    case Bug::kAckBeforeDurable: return "ack-before-durable";
+    case Bug::kDoubleCountRetry: return "double-count-retry";
+    case Bug::kForgetOnRestart: return "forget-on-restart";
+  }
+  return "none";
+}
+
+absl::optional<Bug> ParseBug(absl::string_view name) {
+  for (Bug bug : {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
+                  Bug::kDoubleCountRetry, Bug::kForgetOnRestart}) {
+    if (BugName(bug) == name) return bug;
+  }
+  return absl::nullopt;
+}
+
+Node::Node(Options options) : options_(std::move(options)) {}
+
+// ---------------------------------------------------------------- inputs --
+
+void Node::Step(const kvclient::Message& message, absl::Time now) {
+  if (node_id_.empty()) reply_as_ = message.dest;  // before init
+  absl::string_view type = kvclient::BodyType(message.body);
+  if (message.src == options_.kv_service &&
+      kvclient::InReplyTo(message.body).has_value()) {
+    HandleKvReply(message, now);
+  } else if (type == "init") {
+    HandleInit(message, now);
+  } else if (kvclient::InReplyTo(message.body).has_value()) {
+    Log(absl::StrCat("ignoring unexpected reply from ", message.src, ": ",
+                     Compact(message.body)));
+  } else {
+    HandleClientRequest(message, now);
+  }
+  Pump(now);
+}
+
+void Node::Tick(absl::Time now) { Pump(now); }
+
+Ready Node::TakeReady() {
+  ready_.wake_at = WakeAt();
+  Ready out = std::move(ready_);
+  ready_ = Ready();
+  return out;
+}
+
+absl::optional<int64_t> Node::ReadValue() const {
+  if (!recovered_ || peer_totals_.size() != peers_.size()) return absl::nullopt;
+  int64_t sum = own_.total;
+  for (const auto& [peer, total] : peer_totals_) {
+    if (__builtin_add_overflow(sum, total, &sum)) return absl::nullopt;
+  }
+  return sum;
+}
+
+void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
+  absl::optional<int64_t> msg_id = kvclient::MsgId(message.body);
+  auto parsed = kvclient::ParseInitRequest(message.body);
+  if (const auto* error = absl::get_if<kvclient::RequestError>(&parsed)) {
+    Reply(message.src, kvclient::ErrorBody(error->code, msg_id, error->text));
+    return;
+  }
+  const auto& init = absl::get<kvclient::InitRequest>(parsed);
+  if (!node_id_.empty()) {
+    // A repeated init for the same id is a retry: answer it again.
+    if (init.node_id == node_id_ && msg_id.has_value()) {
+      Reply(message.src, kvclient::InitOkBody(*msg_id));
+    } else {
+      Reply(message.src,
+            kvclient::ErrorBody(ErrorCode::kMalformedRequest, msg_id,
+                                absl::StrCat("already initialized as ",
+                                             node_id_)));
+    }
+    return;
+  }
+  node_id_ = init.node_id;
+  for (const std::string& id : init.node_ids) {
+    if (id != node_id_) peers_.push_back(id);
+  }
+  std::sort(peers_.begin(), peers_.end());
+  peers_.erase(std::unique(peers_.begin(), peers_.end()), peers_.end());
+  if (options_.bug == Bug::kForgetOnRestart) {
+    own_exact_ = recovered_ = true;  // BUG: assumes an empty key
+  }
+  next_refresh_ = now;
+  Log(absl::StrCat("init as ", node_id_, " with ", peers_.size(),
+                   " peers, incarnation ", absl::Hex(options_.incarnation)));
+  if (msg_id.has_value()) Reply(message.src, kvclient::InitOkBody(*msg_id));
+}
+
+void Node::HandleClientRequest(const kvclient::Message& message,
+                               absl::Time now) {
+  absl::optional<int64_t> msg_id = kvclient::MsgId(message.body);
+  if (!msg_id.has_value()) {
+    Log(absl::StrCat("ignoring a request without msg_id from ", message.src,
+                     ": ", Compact(message.body)));
+    return;
+  }
+  if (node_id_.empty()) {
+    Reply(message.src, kvclient::ErrorBody(ErrorCode::kTemporarilyUnavailable,
+                                           msg_id, "not initialized yet"));
+    return;
+  }
+  auto parsed =
+      kvclient::ParseCounterRequest(message.body, options_.allow_negative);
+  if (const auto* error = absl::get_if<kvclient::RequestError>(&parsed)) {
+    Reply(message.src, kvclient::ErrorBody(error->code, msg_id, error->text));
+    return;
+  }
+  const auto& request = absl::get<kvclient::CounterRequest>(parsed);
+  if (request.op == kvclient::CounterOp::kRead) {
+    if (options_.bug == Bug::kStaleRead) refresh_due_ = true;
+    absl::optional<int64_t> value = ReadValue();
+    if (value.has_value()) {
+      Reply(message.src, kvclient::ReadOkBody(*value, *msg_id));
+    } else {
+      Reply(message.src,
+            kvclient::ErrorBody(ErrorCode::kTemporarilyUnavailable, msg_id,
+                                "still loading the counter from seq-kv"));
+    }
+    return;
+  }
+  if (!ProjectedTotalFits(request.delta)) {
+    Reply(message.src,
+          kvclient::ErrorBody(ErrorCode::kMalformedRequest, msg_id,
+                              absl::StrCat("delta ", request.delta,
+                                           " would overflow the counter")));
+    return;
+  }
+  PendingAdd add{message.src, *msg_id, request.delta,
+                 now + options_.add_deadline, false};
+  if (options_.bug == Bug::kAckBeforeDurable) {
+    Reply(add.client, kvclient::AddOkBody(add.msg_id));  // BUG: not durable
+    add.answered = true;
+  }
+  pending_.push_back(std::move(add));
+}
+
+// An add is admitted only if the total this node could ever report, with
+// every pending delta applied, still fits int64 (README: overflow policy).
+bool Node::ProjectedTotalFits(int64_t delta) const {
+  int64_t sum = own_.total;
+  for (const auto& [peer, total] : peer_totals_) {
+    if (__builtin_add_overflow(sum, total, &sum)) return false;
+  }
+  for (const PendingAdd& add : pending_) {
+    if (__builtin_add_overflow(sum, add.delta, &sum)) return false;
+  }
+  return !__builtin_add_overflow(sum, delta, &sum);
+}
+
+void Node::HandleKvReply(const kvclient::Message& message, absl::Time now) {
+  absl::optional<KvCall> call =
+      rpcs_.Complete(*kvclient::InReplyTo(message.body));
+  if (!call.has_value()) return;  // late reply: already handled as a timeout
+  KvReply reply = kvclient::ParseKvReply(call->request, message.body);
+  switch (call->purpose) {
+    case Purpose::kResolveOwn: OnOwnKeyRead(reply, now); break;
+    case Purpose::kFlush: OnFlushReply(reply, now); break;
+    case Purpose::kReadPeer: OnPeerRead(call->peer, reply); break;
+  }
+}
+
+// ------------------------------------------------------- own key, exactly --
+
+void Node::OnFlushReply(const KvReply& reply, absl::Time now) {
+  flush_in_flight_ = false;
+  if (absl::holds_alternative<KvOk>(reply)) {
+    Confirm(unresolved_.back());
+    return;
+  }
+  // 22 means some earlier attempt (maybe a previous incarnation's) landed
+  // first; any other error or garbage leaves the outcome open. Either way
+  // the key must be read before the next attempt.
+  const auto& error = absl::get<KvError>(reply);
+  Log(absl::StrCat("flush failed with error ", error.code, " (", error.text,
+                   "); reading own key to learn what landed"));
+  own_exact_ = false;
+  (void)now;
+}
+
+void Node::OnOwnKeyRead(const KvReply& reply, absl::Time now) {
+  resolving_ = false;
+  absl::optional<Entry> entry;
+  if (IsError(reply, ErrorCode::kKeyDoesNotExist)) {
+    entry = Entry{};
+  } else if (const auto* ok = absl::get_if<KvOk>(&reply)) {
+    entry = DecodeEntry(ok->value);
+    if (!entry.has_value()) {
+      Log(absl::StrCat("own key holds foreign value ", Compact(ok->value),
+                       "; will overwrite"));
+      // Not a value this program writes: start from 0 and overwrite it.
+      entry = Entry{0, kForeignTag};
+    }
+  } else {
+    return;  // error or garbage: Pump retries the read
+  }
+  // BUG kDoubleCountRetry: forgets which attempts may have landed, so a
+  // landed batch is adopted as the base and then added again.
+  if (options_.bug != Bug::kDoubleCountRetry) {
+    for (const Attempt& attempt : unresolved_) {
+      if (attempt.tag == entry->tag) {
+        Confirm(attempt);
+        return;
+      }
+    }
+  }
+  if (entry->tag == own_.tag && entry->total == own_.total) {
+    own_exact_ = true;  // nothing landed yet; unresolved attempts may still
+    recovered_ = true;
+    return;
+  }
+  AdoptOwnEntry(*entry);
+  (void)now;
+}
+
+// The key holds a value no open attempt of ours wrote: the first read after
+// (re)start, or a late write of an earlier incarnation. It becomes the base;
+// attempts from the old base can never land (tags are never reused).
+void Node::AdoptOwnEntry(const Entry& entry) {
+  if (recovered_) {
+    Log(absl::StrCat("own key changed behind us to total ", entry.total,
+                     " tag ", entry.tag));
+  }
+  own_ = entry;
+  own_exact_ = true;
+  recovered_ = true;
+  unresolved_.clear();
+}
+
+// `attempt` is in seq-kv: its deltas are durable, counted exactly once.
+void Node::Confirm(const Attempt& attempt) {
+  own_ = Entry{attempt.total, attempt.tag};
+  own_exact_ = true;
+  recovered_ = true;
+  if (attempt.round == round_) synced_ = true;
+  for (size_t i = 0; i < attempt.adds && !pending_.empty(); ++i) {
+    PendingAdd& add = pending_.front();
+    if (!add.answered) {
+      Reply(add.client, kvclient::AddOkBody(add.msg_id));
+      ++stats_.adds_acked;
+    }
+    pending_.pop_front();
+  }
+  unresolved_.clear();
+}
+
+void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
+  --peer_reads_in_flight_;
+  if (IsError(reply, ErrorCode::kKeyDoesNotExist)) {
+    peer_totals_[peer] = 0;
+  } else if (const auto* ok = absl::get_if<KvOk>(&reply)) {
+    absl::optional<Entry> entry = DecodeEntry(ok->value);
+    if (entry.has_value()) {
+      peer_totals_[peer] = entry->total;
+    } else {
+      Log(absl::StrCat("ignoring undecodable value of ", peer, ": ",
+                       Compact(ok->value)));
+    }
+  }
+}
+
+void Node::OnKvTimeout(const KvCall& call, absl::Time now) {
+  ++stats_.kv_timeouts;
+  Log(absl::StrCat("KV timeout: ", kvclient::DescribeKvRequest(call.request)));
+  switch (call.purpose) {
+    case Purpose::kResolveOwn: resolving_ = false; break;
+    case Purpose::kFlush:
+      flush_in_flight_ = false;
+      own_exact_ = false;  // it may or may not have landed
+      break;
+    case Purpose::kReadPeer: --peer_reads_in_flight_; break;
+  }
+  (void)now;
+}
+
+// ------------------------------------------------------------ scheduling --
+
+void Node::Pump(absl::Time now) {
+  ReplyTimedOutAdds(now);
+  for (const KvCall& call : rpcs_.Expire(now)) OnKvTimeout(call, now);
+  if (node_id_.empty()) return;
+  MaybeResolve(now);
+  MaybeRefresh(now);
+  MaybeFlush(now);
+}
+
+void Node::MaybeResolve(absl::Time now) {
+  if (own_exact_ || resolving_ || flush_in_flight_) return;
+  resolving_ = true;
+  SendKv(Purpose::kResolveOwn, kvclient::KvRead{KeyOf(node_id_)}, now);
+}
+
+void Node::MaybeFlush(absl::Time now) {
+  if (!own_exact_ || flush_in_flight_ || resolving_) return;
+  if (pending_.empty() && !want_sync_) return;
+  Attempt attempt;
+  attempt.tag = absl::StrCat(absl::Hex(options_.incarnation), ".",
+                             next_attempt_++);
+  attempt.total = own_.total;
+  for (const PendingAdd& add : pending_) attempt.total += add.delta;
+  attempt.adds = pending_.size();
+  attempt.round = round_;
+  want_sync_ = false;
+  flush_in_flight_ = true;
+  ++stats_.flushes;
+  kvclient::KvRequest request;
+  Entry to{attempt.total, attempt.tag};
+  if (options_.bug == Bug::kForgetOnRestart && own_.tag.empty()) {
+    request = kvclient::KvWrite{KeyOf(node_id_), EncodeEntry(to)};  // BUG
+  } else if (own_.tag.empty()) {
+    request = kvclient::KvCas{KeyOf(node_id_), nullptr, EncodeEntry(to), true};
+  } else if (own_.tag == kForeignTag) {
+    request = kvclient::KvWrite{KeyOf(node_id_), EncodeEntry(to)};
+  } else {
+    request = kvclient::KvCas{KeyOf(node_id_), EncodeEntry(own_),
+                              EncodeEntry(to), false};
+  }
+  unresolved_.push_back(std::move(attempt));
+  SendKv(Purpose::kFlush, std::move(request), now);
+}
+
+// A refresh round reads every peer's key. Its reads wait for an own cas sent
+// in this round (a flush or, if no add brings one, a sync), which pulls this
+// node's seq-kv view up to the newest version.
+void Node::MaybeRefresh(absl::Time now) {
+  if (!recovered_ || peers_.empty()) return;
+  bool timer_driven = options_.bug != Bug::kStaleRead;
+  if (timer_driven && now >= next_refresh_) refresh_due_ = true;
+  if (!refresh_due_ || peer_reads_in_flight_ > 0) return;
+  if (!synced_ && timer_driven) {
+    want_sync_ = true;  // MaybeFlush sends it; its cas_ok sets synced_
+    return;
+  }
+  SendPeerReads(now);
+}
+
+void Node::SendPeerReads(absl::Time now) {
+  refresh_due_ = false;
+  synced_ = false;
+  want_sync_ = false;
+  ++round_;
+  next_refresh_ = now + options_.refresh_interval;
+  for (const std::string& peer : peers_) {
+    ++peer_reads_in_flight_;
+    SendKv(Purpose::kReadPeer, kvclient::KvRead{KeyOf(peer)}, now, peer);
+  }
+}
+
+void Node::ReplyTimedOutAdds(absl::Time now) {
+  for (PendingAdd& add : pending_) {
+    if (add.answered || add.deadline > now) continue;
+    add.answered = true;
+    ++stats_.adds_timed_out;
+    Reply(add.client,
+          kvclient::ErrorBody(ErrorCode::kTimeout, add.msg_id,
+                              "not yet durable in seq-kv; it may still be "
+                              "applied"));
+  }
+}
+
+absl::optional<absl::Time> Node::WakeAt() const {
+  absl::optional<absl::Time> wake = rpcs_.NextDeadline();
+  auto consider = [&wake](absl::Time t) {
+    if (!wake.has_value() || t < *wake) wake = t;
+  };
+  for (const PendingAdd& add : pending_) {
+    if (!add.answered) consider(add.deadline);
+  }
+  bool timer_driven = options_.bug != Bug::kStaleRead;
+  if (recovered_ && timer_driven && !refresh_due_ && !peers_.empty()) {
+    consider(next_refresh_);
+  }
+  return wake;
+}
+
+// ---------------------------------------------------------------- output --
+
+void Node::SendKv(Purpose purpose, kvclient::KvRequest request, absl::Time now,
+                  std::string peer) {
+  ++stats_.kv_requests;
+  kvclient::Json body = kvclient::EncodeKvRequest(request, 0);
+  int64_t msg_id = rpcs_.Start(now + options_.kv_timeout,
+                               KvCall{purpose, std::move(request),
+                                      std::move(peer)});
+  body["msg_id"] = msg_id;
+  ready_.messages.push_back(
+      kvclient::Message{node_id_, options_.kv_service, std::move(body)});
+}
+
+void Node::Reply(const std::string& to, Json body) {
+  ready_.messages.push_back(
+      kvclient::Message{node_id_.empty() ? reply_as_ : node_id_, to,
+                        std::move(body)});
+}
+
+void Node::Log(std::string line) { ready_.log.push_back(std::move(line)); }
+
+std::string Node::KeyOf(const std::string& node) const {
+  return absl::StrCat(options_.key_prefix, node);
+}
+
+Json Node::EncodeEntry(const Entry& entry) {
+  return {{"total", entry.total}, {"tag", entry.tag}};
+}
+
+absl::optional<Node::Entry> Node::DecodeEntry(const Json& value) {
+  if (!value.is_object()) return absl::nullopt;
+  auto total = value.find("total");
+  auto tag = value.find("tag");
+  if (total == value.end() || !kvclient::IsInt64(*total) ||
+      tag == value.end() || !tag->is_string()) {
+    return absl::nullopt;
+  }
+  return Entry{total->get<int64_t>(), tag->get<std::string>()};
+}
+
+}  // namespace counter

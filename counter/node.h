@@ -1,0 +1,205 @@
+// The grow-only (or, with allow_negative, PN) counter node as a pure state
+// machine, in the style of etcd's raft RawNode and quinn-proto: no I/O, no
+// clock, no randomness. The driver (the stdio adapter in main.cc, or the
+// simulator) feeds it messages and ticks with the current time, executes the
+// messages it emits, and calls Tick again no later than `wake_at`.
+//
+//   counter::Node node(options);
+//   node.Step(message, now);            // a line from stdin / the network
+//   node.Tick(now);                     // when the wake-up time has come
+//   counter::Ready ready = node.TakeReady();
+//   for (auto& m : ready.messages) send(m);
+//   sleep_until(ready.wake_at);         // nullopt: nothing scheduled
+//
+// The algorithm (README "Algorithm" has the long form):
+// - Each node owns one seq-kv key, "counter/<node_id>", holding
+//   {"total": T, "tag": "<incarnation>.<attempt>"}. Only that node writes it,
+//   always with cas from the exact value it last confirmed, and every attempt
+//   carries a tag never used before. So when an attempt's fate is unknown
+//   (timeout, error, restart), reading the key tells exactly which attempt,
+//   if any, landed: each acknowledged delta is counted exactly once.
+// - `add` joins a pending batch; the batch is flushed at once when no flush
+//   is in flight (no timer on the add path) and acknowledged only after its
+//   cas_ok (or after a read proves its tag landed).
+// - `read` answers at once from memory: the confirmed own total plus the last
+//   totals read from the other nodes' keys.
+// - Every refresh_interval the node refreshes: a state-changing cas on its own
+//   key (skipped if a flush just did it) pulls its seq-kv view up to the newest
+//   version; reads of the other keys issued after that are therefore fresh.
+//   After writes stop, every node reads the exact total within
+//   refresh_interval + 2 KV round trips (+ the writer's own flush).
+// - A restarted node (same id, empty memory, new incarnation) reads its own
+//   key before acknowledging anything; seq-kv keys views by node id, so that
+//   read sees every write the old incarnation ever had applied.
+#ifndef COUNTER_NODE_H_
+#define COUNTER_NODE_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+#include "kvclient/kv.h"
+#include "kvclient/message.h"
+#include "kvclient/rpc.h"
+
+namespace counter {
+
+// Deliberately broken variants, used only by tests to prove the simulator and
+// harness catch them. The production default is kNone.
+enum class Bug {
+  kNone,
+  kStaleRead,          // reads the other keys without first syncing its view
+  kAckBeforeDurable,   // replies add_ok before the delta is in seq-kv
+  kDoubleCountRetry,   // after a failed/unknown cas, re-adds the batch blindly
+  kForgetOnRestart,    // starts from total 0 instead of reading its own key
+};
+
+// "none", "stale-read", "ack-before-durable", "double-count-retry",
+// "forget-on-restart"; ParseBug returns nullopt for anything else.
+absl::string_view BugName(Bug bug);
+absl::optional<Bug> ParseBug(absl::string_view name);
+
+struct Options {
+  // Accept negative deltas (Maelstrom's pn-counter workload).
+  bool allow_negative = false;
+  // Unique per process start; tags written by this incarnation embed it.
+  // The stdio adapter draws it from the OS, the simulator from its seed.
+  uint64_t incarnation = 0;
+  std::string kv_service = "seq-kv";
+  std::string key_prefix = "counter/";
+  // A KV request without a reply after this long is treated as lost (it may
+  // still have been applied).
+  absl::Duration kv_timeout = absl::Seconds(1);
+  // How often other nodes' totals are refreshed. Bounds convergence.
+  absl::Duration refresh_interval = absl::Milliseconds(500);
+  // An add not durable this long after it arrived gets error 0 (timeout,
+  // indefinite) so the client hears back before Maelstrom's 5 s timeout.
+  absl::Duration add_deadline = absl::Milliseconds(4000);
+  Bug bug = Bug::kNone;
+};
+
+// What the driver must do after Step/Tick: send `messages` in order, and call
+// Tick no later than `wake_at`.
+struct Ready {
+  std::vector<kvclient::Message> messages;
+  absl::optional<absl::Time> wake_at;
+  std::vector<std::string> log;  // human-readable events, for stderr
+};
+
+// Counters a benchmark or test can read.
+struct NodeStats {
+  int64_t kv_requests = 0;
+  int64_t kv_timeouts = 0;
+  int64_t flushes = 0;
+  int64_t adds_acked = 0;
+  int64_t adds_timed_out = 0;
+};
+
+class Node {
+ public:
+  explicit Node(Options options);
+
+  void Step(const kvclient::Message& message, absl::Time now);
+  void Tick(absl::Time now);
+  Ready TakeReady();
+
+  // What a read would answer right now; nullopt while it would be an error
+  // (before init, before recovery). For the simulator's convergence probe.
+  absl::optional<int64_t> ReadValue() const;
+  const std::string& node_id() const { return node_id_; }
+  const NodeStats& stats() const { return stats_; }
+
+ private:
+  // The value of a node's key, as stored in seq-kv.
+  struct Entry {
+    int64_t total = 0;
+    std::string tag;  // "" for "the key does not exist"
+  };
+  struct PendingAdd {
+    std::string client;
+    int64_t msg_id = 0;
+    int64_t delta = 0;
+    absl::Time deadline;
+    bool answered = false;  // got an error reply already (still counts if applied)
+  };
+  // An own-key cas whose outcome is unknown, or in flight.
+  struct Attempt {
+    std::string tag;
+    int64_t total = 0;
+    size_t adds = 0;  // covers pending_[0, adds)
+    int64_t round = 0;  // refresh round in which it was sent
+  };
+  enum class Purpose { kResolveOwn, kFlush, kReadPeer };
+  struct KvCall {
+    Purpose purpose;
+    kvclient::KvRequest request;
+    std::string peer;  // for kReadPeer
+  };
+
+  void HandleInit(const kvclient::Message& message, absl::Time now);
+  void HandleClientRequest(const kvclient::Message& message, absl::Time now);
+  void HandleKvReply(const kvclient::Message& message, absl::Time now);
+  void OnOwnKeyRead(const kvclient::KvReply& reply, absl::Time now);
+  void OnFlushReply(const kvclient::KvReply& reply, absl::Time now);
+  void OnPeerRead(const std::string& peer, const kvclient::KvReply& reply);
+  void OnKvTimeout(const KvCall& call, absl::Time now);
+  void AdoptOwnEntry(const Entry& entry);
+  void Confirm(const Attempt& attempt);
+  bool ProjectedTotalFits(int64_t delta) const;
+
+  void Pump(absl::Time now);  // starts whatever work is due
+  void MaybeResolve(absl::Time now);
+  void MaybeFlush(absl::Time now);
+  void MaybeRefresh(absl::Time now);
+  void SendPeerReads(absl::Time now);
+  absl::optional<absl::Time> WakeAt() const;
+  void ReplyTimedOutAdds(absl::Time now);
+  void SendKv(Purpose purpose, kvclient::KvRequest request, absl::Time now,
+              std::string peer = "");
+  void Reply(const std::string& to, kvclient::Json body);
+  void Log(std::string line);
+
+  std::string KeyOf(const std::string& node) const;
+  static kvclient::Json EncodeEntry(const Entry& entry);
+  static absl::optional<Entry> DecodeEntry(const kvclient::Json& value);
+
+  Options options_;
+  std::string node_id_;                 // "" until init
+  std::string reply_as_;                // our id as addressed, before init
+  std::vector<std::string> peers_;      // other node ids, sorted
+
+  // Own key. `own_` is the last value this node confirmed in seq-kv; it is
+  // the exact current value while own_exact_ (then it is the cas base).
+  bool recovered_ = false;  // own_ was read or written at least once
+  bool own_exact_ = false;
+  bool resolving_ = false;  // a read of the own key is in flight
+  Entry own_;
+  std::deque<PendingAdd> pending_;      // not yet durable, FIFO
+  std::vector<Attempt> unresolved_;     // attempts from base own_, fate open
+  bool flush_in_flight_ = false;
+  int64_t next_attempt_ = 1;
+
+  // Other nodes' totals as last read (std::map: deterministic iteration).
+  std::map<std::string, int64_t> peer_totals_;
+  int peer_reads_in_flight_ = 0;
+  absl::Time next_refresh_ = absl::InfinitePast();
+  // Refresh rounds: reads of round k go out only after an own cas sent after
+  // round k-1's reads landed (`synced_`), so they see every write applied
+  // before that cas. want_sync_ asks for such a cas when no add brings one.
+  int64_t round_ = 0;
+  bool synced_ = false;
+  bool want_sync_ = false;
+  bool refresh_due_ = false;
+
+  kvclient::RpcTracker<KvCall> rpcs_;
+  Ready ready_;
+  NodeStats stats_;
+};
+
+}  // namespace counter
+
+#endif  // COUNTER_NODE_H_

@@ -1,0 +1,274 @@
+// Scenario tests for the pure node core, written as transcripts: each step
+// feeds one message (or a tick) at a virtual time and lists every message the
+// node sends back, as "src -> dest {body}". KV replies are scripted by hand,
+// which is how stale reads, timeouts after apply and restarts are staged.
+#include "counter/node.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "kvclient/message.h"
+
+namespace counter {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using Json = kvclient::Json;
+
+const absl::Time kT0 = absl::UnixEpoch();
+
+// Options for scenarios about the add path: refreshes far apart, so the
+// transcript shows only what the scenario is about.
+Options Quiet() {
+  Options options;
+  options.refresh_interval = absl::Hours(1);
+  return options;
+}
+
+class Transcript {
+ public:
+  explicit Transcript(Options options = Options()) : options_(options) {
+    options_.incarnation = options_.incarnation ? options_.incarnation : 0xa;
+    node_ = std::make_unique<Node>(options_);
+  }
+
+  // Delivers `body` from `src` at `ms` and returns what the node sent.
+  std::vector<std::string> At(int ms, const std::string& src,
+                              const std::string& body) {
+    node_->Step(kvclient::Message{src, "n1", Json::parse(body)}, Time(ms));
+    return Drain();
+  }
+  std::vector<std::string> TickAt(int ms) {
+    node_->Tick(Time(ms));
+    return Drain();
+  }
+  // Restart: same id, memory lost, a new incarnation.
+  void Restart(uint64_t incarnation) {
+    options_.incarnation = incarnation;
+    node_ = std::make_unique<Node>(options_);
+  }
+  Node& node() { return *node_; }
+  absl::optional<absl::Time> wake_at() const { return wake_at_; }
+
+  // Init as n1 of {n0, n1}, recover an own key holding `own` (or absent),
+  // sync, and read n0's key holding `peer`. Leaves the node idle at 0 ms.
+  void Boot(const std::string& own, const std::string& peer) {
+    At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1"]})");
+    At(0, "seq-kv", own.empty()
+                        ? R"({"type":"error","code":20,"in_reply_to":1})"
+                        : R"({"type":"read_ok","in_reply_to":1,"value":)" + own + "}");
+    At(0, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})");
+    At(0, "seq-kv", peer.empty()
+                        ? R"({"type":"error","code":20,"in_reply_to":3})"
+                        : R"({"type":"read_ok","in_reply_to":3,"value":)" + peer + "}");
+  }
+
+ private:
+  static absl::Time Time(int ms) { return kT0 + absl::Milliseconds(ms); }
+  std::vector<std::string> Drain() {
+    Ready ready = node_->TakeReady();
+    wake_at_ = ready.wake_at;
+    std::vector<std::string> lines;
+    for (const kvclient::Message& m : ready.messages) {
+      lines.push_back(m.src + " -> " + m.dest + " " + m.body.dump());
+    }
+    return lines;
+  }
+
+  Options options_;
+  std::unique_ptr<Node> node_;
+  absl::optional<absl::Time> wake_at_;
+};
+
+TEST(Node, BootsRecoversSyncsAndReadsPeers) {
+  Transcript t;
+  EXPECT_THAT(
+      t.At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1"]})"),
+      ElementsAre(R"(n1 -> c0 {"in_reply_to":1,"type":"init_ok"})",
+                  R"(n1 -> seq-kv {"key":"counter/n1","msg_id":1,"type":"read"})"));
+  EXPECT_THAT(t.At(1, "c2", R"({"type":"read","msg_id":9})"),
+              ElementsAre(R"(n1 -> c2 {"code":11,"in_reply_to":9,"text":"still loading the counter from seq-kv","type":"error"})"));
+  // Own key absent: a creating cas syncs the view before peers are read.
+  EXPECT_THAT(
+      t.At(2, "seq-kv", R"({"type":"error","code":20,"in_reply_to":1})"),
+      ElementsAre(R"(n1 -> seq-kv {"create_if_not_exists":true,"from":null,"key":"counter/n1","msg_id":2,"to":{"tag":"a.1","total":0},"type":"cas"})"));
+  EXPECT_THAT(t.At(3, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})"),
+              ElementsAre(R"(n1 -> seq-kv {"key":"counter/n0","msg_id":3,"type":"read"})"));
+  EXPECT_THAT(t.At(4, "seq-kv", R"({"type":"read_ok","in_reply_to":3,"value":{"total":7,"tag":"b.4"}})"),
+              IsEmpty());
+  EXPECT_THAT(t.At(5, "c2", R"({"type":"read","msg_id":10})"),
+              ElementsAre(R"(n1 -> c2 {"in_reply_to":10,"type":"read_ok","value":7})"));
+  EXPECT_EQ(t.wake_at(), kT0 + absl::Milliseconds(3 + 500)) << "next refresh";
+}
+
+TEST(Node, AcknowledgesAnAddOnlyAfterItsCasLands) {
+  Transcript t;
+  t.Boot("", R"({"total":7,"tag":"b.4"})");
+  EXPECT_THAT(t.At(10, "c2", R"({"type":"add","delta":3,"msg_id":5})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.1","total":0},"key":"counter/n1","msg_id":4,"to":{"tag":"a.2","total":3},"type":"cas"})"))
+      << "flushed at once, no timer";
+  // Adds arriving while a cas is in flight form the next batch.
+  EXPECT_THAT(t.At(11, "c3", R"({"type":"add","delta":1,"msg_id":6})"), IsEmpty());
+  EXPECT_THAT(t.At(12, "c4", R"({"type":"add","delta":2,"msg_id":7})"), IsEmpty());
+  EXPECT_THAT(t.At(13, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})"),
+              ElementsAre(R"(n1 -> c2 {"in_reply_to":5,"type":"add_ok"})",
+                          R"(n1 -> seq-kv {"from":{"tag":"a.2","total":3},"key":"counter/n1","msg_id":5,"to":{"tag":"a.3","total":6},"type":"cas"})"));
+  EXPECT_THAT(t.At(14, "seq-kv", R"({"type":"cas_ok","in_reply_to":5})"),
+              ElementsAre(R"(n1 -> c3 {"in_reply_to":6,"type":"add_ok"})",
+                          R"(n1 -> c4 {"in_reply_to":7,"type":"add_ok"})"));
+  EXPECT_EQ(t.node().ReadValue(), 6 + 7);
+}
+
+TEST(Node, CasTimeoutAfterApplyIsCountedOnce) {
+  Transcript t(Quiet());
+  t.Boot(R"({"total":5,"tag":"old.9"})", "");
+  EXPECT_THAT(t.At(10, "c2", R"({"type":"add","delta":3,"msg_id":5})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.1","total":5},"key":"counter/n1","msg_id":4,"to":{"tag":"a.2","total":8},"type":"cas"})"));
+  // No reply: after kv_timeout the node reads its key to learn what landed.
+  EXPECT_THAT(t.TickAt(1010),
+              ElementsAre(R"(n1 -> seq-kv {"key":"counter/n1","msg_id":5,"type":"read"})"));
+  // The cas had landed (its reply was lost): tag a.2 proves it. Ack, no retry.
+  EXPECT_THAT(t.At(1011, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":8,"tag":"a.2"}})"),
+              ElementsAre(R"(n1 -> c2 {"in_reply_to":5,"type":"add_ok"})"));
+  // The late cas_ok changes nothing.
+  EXPECT_THAT(t.At(1012, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})"), IsEmpty());
+  EXPECT_EQ(t.node().ReadValue(), 8);
+}
+
+TEST(Node, CasTimeoutBeforeApplyRetriesWithAFreshTagAndTheOldOneCannotDoubleCount) {
+  Transcript t(Quiet());
+  t.Boot(R"({"total":5,"tag":"old.9"})", "");
+  t.At(10, "c2", R"({"type":"add","delta":3,"msg_id":5})");  // cas a.2, msg 4
+  t.TickAt(1010);                                              // read own, msg 5
+  // Not applied yet (the cas is still in the network): retry as a.3.
+  EXPECT_THAT(t.At(1011, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":5,"tag":"a.1"}})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.1","total":5},"key":"counter/n1","msg_id":6,"to":{"tag":"a.3","total":8},"type":"cas"})"));
+  // The old a.2 lands first, so a.3 fails with 22 ...
+  EXPECT_THAT(t.At(1012, "seq-kv", R"({"type":"error","code":22,"in_reply_to":6,"text":"current value is not from"})"),
+              ElementsAre(R"(n1 -> seq-kv {"key":"counter/n1","msg_id":7,"type":"read"})"));
+  // ... and the read finds a.2: the delta is in, once.
+  EXPECT_THAT(t.At(1013, "seq-kv", R"({"type":"read_ok","in_reply_to":7,"value":{"total":8,"tag":"a.2"}})"),
+              ElementsAre(R"(n1 -> c2 {"in_reply_to":5,"type":"add_ok"})"));
+  EXPECT_EQ(t.node().ReadValue(), 8);
+}
+
+TEST(Node, RestartRecoversItsOwnTotalBeforeAcknowledging) {
+  Transcript t;
+  t.Boot("", "");
+  t.At(10, "c2", R"({"type":"add","delta":4,"msg_id":5})");
+  t.At(11, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})");
+  t.Restart(0xb);
+  t.At(100, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1"]})");
+  EXPECT_THAT(t.At(101, "c2", R"({"type":"add","delta":1,"msg_id":6})"), IsEmpty())
+      << "no cas before the own key is known";
+  EXPECT_THAT(t.At(102, "seq-kv", R"({"type":"read_ok","in_reply_to":1,"value":{"total":4,"tag":"a.2"}})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.2","total":4},"key":"counter/n1","msg_id":2,"to":{"tag":"b.1","total":5},"type":"cas"})"));
+  EXPECT_THAT(t.At(103, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})"),
+              ElementsAre(R"(n1 -> c2 {"in_reply_to":6,"type":"add_ok"})",
+                          R"(n1 -> seq-kv {"key":"counter/n0","msg_id":3,"type":"read"})"));
+}
+
+TEST(Node, RestartAdoptsALateWriteOfTheOldIncarnation) {
+  Transcript t;
+  t.Restart(0xb);
+  t.Boot(R"({"total":4,"tag":"a.2"})", "");  // b.1 synced at total 4
+  t.At(10, "c2", R"({"type":"add","delta":1,"msg_id":5})");  // cas b.2, msg 4
+  // The dead incarnation's in-flight cas (a.3: 4 -> 6) landed first.
+  t.At(11, "seq-kv", R"({"type":"error","code":22,"in_reply_to":4})");
+  EXPECT_THAT(t.At(12, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":6,"tag":"a.3"}})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.3","total":6},"key":"counter/n1","msg_id":6,"to":{"tag":"b.3","total":7},"type":"cas"})"))
+      << "rebased on the landed value, our delta added once";
+}
+
+TEST(Node, StaleAnswersFromSeqKvAreHandled) {
+  Transcript t;
+  t.Boot("", R"({"total":7,"tag":"b.4"})");
+  // A stale read of a peer can only show an older total; it is taken as is
+  // (the next refresh is preceded by a sync and sees the newest).
+  t.TickAt(500);  // refresh due: sync cas (msg 4)
+  EXPECT_THAT(t.At(501, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})"),
+              ElementsAre(R"(n1 -> seq-kv {"key":"counter/n0","msg_id":5,"type":"read"})"));
+  t.At(502, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":9,"tag":"b.5"}})");
+  EXPECT_EQ(t.node().ReadValue(), 9);
+  // A stale error 20 for a peer key means "nothing yet": counts as 0.
+  t.TickAt(1001);
+  t.At(1002, "seq-kv", R"({"type":"cas_ok","in_reply_to":6})");
+  t.At(1003, "seq-kv", R"({"type":"error","code":20,"in_reply_to":7})");
+  EXPECT_EQ(t.node().ReadValue(), 0);
+}
+
+TEST(Node, AnswersAnAddThatCannotBeMadeDurableWithAnIndefiniteError) {
+  Options options = Quiet();
+  options.kv_timeout = absl::Seconds(10);
+  Transcript t(options);
+  t.Boot("", "");
+  t.At(10, "c2", R"({"type":"add","delta":3,"msg_id":5})");
+  EXPECT_THAT(t.TickAt(4009), IsEmpty());
+  EXPECT_THAT(t.TickAt(4010),
+              ElementsAre(R"(n1 -> c2 {"code":0,"in_reply_to":5,"text":"not yet durable in seq-kv; it may still be applied","type":"error"})"));
+  // If the cas lands later, the client is not answered twice.
+  EXPECT_THAT(t.At(4500, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})"), IsEmpty());
+  EXPECT_EQ(t.node().ReadValue(), 3);
+}
+
+TEST(Node, RejectsBadRequestsWithMaelstromErrorCodes) {
+  Transcript t;
+  EXPECT_THAT(t.At(0, "c2", R"({"type":"add","delta":1,"msg_id":1})"),
+              ElementsAre(R"(n1 -> c2 {"code":11,"in_reply_to":1,"text":"not initialized yet","type":"error"})"));
+  t.Boot("", "");
+  auto code_of = [&](const std::string& body) {
+    std::vector<std::string> out = t.At(10, "c2", body);
+    if (out.size() != 1) return Json();
+    return Json::parse(out[0].substr(out[0].find('{')))["code"];
+  };
+  EXPECT_EQ(code_of(R"({"type":"echo","msg_id":2})"), 10);
+  EXPECT_EQ(code_of(R"({"type":"add","delta":-1,"msg_id":3})"), 12);
+  EXPECT_EQ(code_of(R"({"type":"add","delta":"1","msg_id":4})"), 12);
+  EXPECT_EQ(code_of(R"({"type":"add","delta":1.5,"msg_id":5})"), 12);
+  EXPECT_EQ(code_of(R"({"type":"add","msg_id":6})"), 12);
+  EXPECT_EQ(code_of(R"({"type":"init","msg_id":7,"node_id":"n2","node_ids":["n2"]})"), 12);
+  EXPECT_THAT(t.At(10, "c2", R"({"type":"add","delta":1})"), IsEmpty())
+      << "nothing to answer without msg_id";
+  EXPECT_EQ(t.node().ReadValue(), 0) << "no rejected add was counted";
+}
+
+TEST(Node, RejectsAnAddThatWouldOverflow) {
+  Transcript t;
+  t.Boot(R"({"total":9223372036854775800,"tag":"x.1"})", "");
+  std::vector<std::string> out =
+      t.At(10, "c2", R"({"type":"add","delta":8,"msg_id":2})");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_THAT(out[0], ::testing::HasSubstr("would overflow"));
+}
+
+TEST(Node, PnCounterAcceptsNegativeDeltas) {
+  Options options;
+  options.allow_negative = true;
+  Transcript t(options);
+  t.Boot(R"({"total":5,"tag":"x.1"})", "");
+  EXPECT_THAT(t.At(10, "c2", R"({"type":"add","delta":-7,"msg_id":5})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.1","total":5},"key":"counter/n1","msg_id":4,"to":{"tag":"a.2","total":-2},"type":"cas"})"));
+}
+
+TEST(Node, BrokenVariantsMisbehaveAsAdvertised) {
+  Options ack_early;
+  ack_early.bug = Bug::kAckBeforeDurable;
+  Transcript early(ack_early);
+  early.Boot("", "");
+  EXPECT_THAT(early.At(10, "c2", R"({"type":"add","delta":3,"msg_id":5})"),
+              ElementsAre(R"(n1 -> c2 {"in_reply_to":5,"type":"add_ok"})",
+                          ::testing::HasSubstr(R"("type":"cas")")));
+
+  Options forget;
+  forget.bug = Bug::kForgetOnRestart;
+  Transcript amnesiac(forget);
+  amnesiac.At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]})");
+  EXPECT_THAT(amnesiac.At(1, "c2", R"({"type":"add","delta":3,"msg_id":5})"),
+              ElementsAre(R"(n1 -> seq-kv {"key":"counter/n1","msg_id":1,"type":"write","value":{"tag":"a.1","total":3}})"));
+}
+
+}  // namespace
+}  // namespace counter
