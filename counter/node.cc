@@ -153,7 +153,7 @@ void Node::HandleClientRequest(const kvclient::Message& message,
     } else {
       Reply(message.src,
             kvclient::ErrorBody(ErrorCode::kTemporarilyUnavailable, msg_id,
-                                "still loading the counter from seq-kv"));
+                                "no value yet: still loading from seq-kv"));
     }
     return;
   }

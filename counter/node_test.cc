@@ -90,7 +90,7 @@ TEST(Node, BootsRecoversSyncsAndReadsPeers) {
       ElementsAre(R"(n1 -> c0 {"in_reply_to":1,"type":"init_ok"})",
                   R"(n1 -> seq-kv {"key":"counter/n1","msg_id":1,"type":"read"})"));
   EXPECT_THAT(t.At(1, "c2", R"({"type":"read","msg_id":9})"),
-              ElementsAre(R"(n1 -> c2 {"code":11,"in_reply_to":9,"text":"still loading the counter from seq-kv","type":"error"})"));
+              ElementsAre(R"(n1 -> c2 {"code":11,"in_reply_to":9,"text":"no value yet: still loading from seq-kv","type":"error"})"));
   // Own key absent: a creating cas syncs the view before peers are read.
   EXPECT_THAT(
       t.At(2, "seq-kv", R"({"type":"error","code":20,"in_reply_to":1})"),
