@@ -19,7 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "counter/node.h"
+#include "counter/core.h"
 #include "counter/stdio_driver.h"
 
 ABSL_FLAG(bool, pn_counter, false,
@@ -33,6 +33,9 @@ ABSL_FLAG(int64_t, add_deadline_ms, 4000,
           "answer an add that is not durable yet with error 0 after this long "
           "(Maelstrom's clients give up at 5000)");
 ABSL_FLAG(std::string, kv, "seq-kv", "the KV service holding the counter");
+ABSL_FLAG(std::string, strategy, "own-keys",
+          "own-keys (ours) or baseline (one shared key and a cas loop, what "
+          "most public solutions do; for comparison)");
 ABSL_FLAG(std::string, bug, "none",
           "TESTING ONLY: run a deliberately broken variant (stale-read, "
           "ack-before-durable, double-count-retry, forget-on-restart)");
@@ -86,6 +89,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.bug = *bug;
+  absl::optional<counter::Strategy> strategy =
+      counter::ParseStrategy(absl::GetFlag(FLAGS_strategy));
+  if (!strategy.has_value()) {
+    std::fprintf(stderr, "maelstrom-counter: unknown --strategy=%s\n",
+                 absl::GetFlag(FLAGS_strategy).c_str());
+    return 2;
+  }
+  options.strategy = *strategy;
   if (options.refresh_interval <= absl::ZeroDuration() ||
       options.kv_timeout <= absl::ZeroDuration()) {
     std::fprintf(stderr,
@@ -93,6 +104,6 @@ int main(int argc, char** argv) {
                  "positive\n");
     return 2;
   }
-  counter::Node node(options);
-  return counter::RunStdio(node, STDIN_FILENO, stdout, stderr);
+  std::unique_ptr<counter::Core> core = counter::MakeCore(options);
+  return counter::RunStdio(*core, STDIN_FILENO, stdout, stderr);
 }

@@ -32,25 +32,6 @@ std::string Compact(const Json& j) {
 
 }  // namespace
 
-absl::string_view BugName(Bug bug) {
-  switch (bug) {
-    case Bug::kNone: return "none";
-    case Bug::kStaleRead: return "stale-read";
-    case Bug::kAckBeforeDurable: return "ack-before-durable";
-    case Bug::kDoubleCountRetry: return "double-count-retry";
-    case Bug::kForgetOnRestart: return "forget-on-restart";
-  }
-  return "none";
-}
-
-absl::optional<Bug> ParseBug(absl::string_view name) {
-  for (Bug bug : {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
-                  Bug::kDoubleCountRetry, Bug::kForgetOnRestart}) {
-    if (BugName(bug) == name) return bug;
-  }
-  return absl::nullopt;
-}
-
 Node::Node(Options options) : options_(std::move(options)) {}
 
 // ---------------------------------------------------------------- inputs --

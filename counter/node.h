@@ -42,76 +42,23 @@
 
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "counter/core.h"
 #include "kvclient/kv.h"
 #include "kvclient/message.h"
 #include "kvclient/rpc.h"
 
 namespace counter {
 
-// Deliberately broken variants, used only by tests to prove the simulator and
-// harness catch them. The production default is kNone.
-enum class Bug {
-  kNone,
-  kStaleRead,          // reads the other keys without first syncing its view
-  kAckBeforeDurable,   // replies add_ok before the delta is in seq-kv
-  kDoubleCountRetry,   // after a failed/unknown cas, re-adds the batch blindly
-  kForgetOnRestart,    // starts from total 0 instead of reading its own key
-};
-
-// "none", "stale-read", "ack-before-durable", "double-count-retry",
-// "forget-on-restart"; ParseBug returns nullopt for anything else.
-absl::string_view BugName(Bug bug);
-absl::optional<Bug> ParseBug(absl::string_view name);
-
-struct Options {
-  // Accept negative deltas (Maelstrom's pn-counter workload).
-  bool allow_negative = false;
-  // Unique per process start; tags written by this incarnation embed it.
-  // The stdio adapter draws it from the OS, the simulator from its seed.
-  uint64_t incarnation = 0;
-  std::string kv_service = "seq-kv";
-  std::string key_prefix = "counter/";
-  // A KV request without a reply after this long is treated as lost (it may
-  // still have been applied).
-  absl::Duration kv_timeout = absl::Seconds(1);
-  // How often other nodes' totals are refreshed. Bounds convergence.
-  absl::Duration refresh_interval = absl::Milliseconds(500);
-  // An add not durable this long after it arrived gets error 0 (timeout,
-  // indefinite) so the client hears back before Maelstrom's 5 s timeout.
-  absl::Duration add_deadline = absl::Milliseconds(4000);
-  Bug bug = Bug::kNone;
-};
-
-// What the driver must do after Step/Tick: send `messages` in order, and call
-// Tick no later than `wake_at`.
-struct Ready {
-  std::vector<kvclient::Message> messages;
-  absl::optional<absl::Time> wake_at;
-  std::vector<std::string> log;  // human-readable events, for stderr
-};
-
-// Counters a benchmark or test can read.
-struct NodeStats {
-  int64_t kv_requests = 0;
-  int64_t kv_timeouts = 0;
-  int64_t flushes = 0;
-  int64_t adds_acked = 0;
-  int64_t adds_timed_out = 0;
-};
-
-class Node {
+class Node : public Core {
  public:
   explicit Node(Options options);
 
-  void Step(const kvclient::Message& message, absl::Time now);
-  void Tick(absl::Time now);
-  Ready TakeReady();
-
-  // What a read would answer right now; nullopt while it would be an error
-  // (before init, before recovery). For the simulator's convergence probe.
-  absl::optional<int64_t> ReadValue() const;
-  const std::string& node_id() const { return node_id_; }
-  const NodeStats& stats() const { return stats_; }
+  void Step(const kvclient::Message& message, absl::Time now) override;
+  void Tick(absl::Time now) override;
+  Ready TakeReady() override;
+  absl::optional<int64_t> ReadValue() const override;
+  const std::string& node_id() const override { return node_id_; }
+  const NodeStats& stats() const override { return stats_; }
 
  private:
   // The value of a node's key, as stored in seq-kv.

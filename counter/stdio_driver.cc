@@ -94,7 +94,7 @@ class LineReader {
   bool skipping_ = false;
 };
 
-void HandleLine(Node& node, const std::string& line, std::FILE* err,
+void HandleLine(Core& node, const std::string& line, std::FILE* err,
                 Ready* out) {
   if (line.find_first_not_of(" \t\r") == std::string::npos) return;
   absl::Time now = absl::Now();
@@ -139,7 +139,7 @@ absl::optional<kvclient::Message> ReplyToUnparsableLine(
                           absl::StrCat("malformed message: ", why))};
 }
 
-int RunStdio(Node& node, int in_fd, std::FILE* out, std::FILE* err) {
+int RunStdio(Core& node, int in_fd, std::FILE* out, std::FILE* err) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as a write error
   LineReader reader(in_fd);
   absl::optional<absl::Time> wake_at;

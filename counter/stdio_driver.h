@@ -3,8 +3,8 @@
 // `err`. Drives the node's timers with the wall clock. Returns when the input
 // ends (the exit code to use: 0) or stdout breaks.
 //
-//   counter::Node node(options);
-//   return counter::RunStdio(node, STDIN_FILENO, stdout, stderr);
+//   std::unique_ptr<counter::Core> core = counter::MakeCore(options);
+//   return counter::RunStdio(*core, STDIN_FILENO, stdout, stderr);
 //
 // Bad input never stops it: an unparsable line is logged, and answered with
 // error 12 when it still names a sender and a msg_id to answer; a line longer
@@ -18,14 +18,14 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
-#include "counter/node.h"
+#include "counter/core.h"
 #include "kvclient/message.h"
 
 namespace counter {
 
 constexpr size_t kMaxLineBytes = 64 << 20;
 
-int RunStdio(Node& node, int in_fd, std::FILE* out, std::FILE* err);
+int RunStdio(Core& node, int in_fd, std::FILE* out, std::FILE* err);
 
 // For a line ParseMessage rejected: the error reply to send, if the line
 // still names a sender and a msg_id. Exposed for tests.

@@ -1,0 +1,45 @@
+#include "counter/core.h"
+
+#include "counter/baseline.h"
+#include "counter/node.h"
+
+namespace counter {
+
+absl::string_view StrategyName(Strategy strategy) {
+  return strategy == Strategy::kBaseline ? "baseline" : "own-keys";
+}
+
+absl::optional<Strategy> ParseStrategy(absl::string_view name) {
+  for (Strategy s : {Strategy::kOwnKeys, Strategy::kBaseline}) {
+    if (StrategyName(s) == name) return s;
+  }
+  return absl::nullopt;
+}
+
+absl::string_view BugName(Bug bug) {
+  switch (bug) {
+    case Bug::kNone: return "none";
+    case Bug::kStaleRead: return "stale-read";
+    case Bug::kAckBeforeDurable: return "ack-before-durable";
+    case Bug::kDoubleCountRetry: return "double-count-retry";
+    case Bug::kForgetOnRestart: return "forget-on-restart";
+  }
+  return "none";
+}
+
+absl::optional<Bug> ParseBug(absl::string_view name) {
+  for (Bug bug : {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
+                  Bug::kDoubleCountRetry, Bug::kForgetOnRestart}) {
+    if (BugName(bug) == name) return bug;
+  }
+  return absl::nullopt;
+}
+
+std::unique_ptr<Core> MakeCore(const Options& options) {
+  if (options.strategy == Strategy::kBaseline) {
+    return std::make_unique<Baseline>(options);
+  }
+  return std::make_unique<Node>(options);
+}
+
+}  // namespace counter
