@@ -1,3 +1,7 @@
+// DRIVERS: use counter::Core and counter::MakeCore(options) from
+// counter/core.h (target //counter:core), so every strategy (this one, the
+// baseline, and the deliberately broken variants) runs through one interface.
+//
 // The grow-only (or, with allow_negative, PN) counter node as a pure state
 // machine, in the style of etcd's raft RawNode and quinn-proto: no I/O, no
 // clock, no randomness. The driver (the stdio adapter in main.cc, or the
