@@ -24,9 +24,12 @@
 
 ABSL_FLAG(bool, pn_counter, false,
           "accept negative deltas (Maelstrom's pn-counter workload)");
-ABSL_FLAG(int64_t, refresh_ms, 400,
+ABSL_FLAG(int64_t, refresh_ms, 500,
           "how often other nodes' totals are re-read from seq-kv; bounds how "
           "long reads can lag after writes stop");
+ABSL_FLAG(int64_t, sync_grace_ms, 50,
+          "how long a due refresh waits for an add to sync the node's seq-kv "
+          "view before sending a zero-delta cas for that");
 ABSL_FLAG(int64_t, kv_timeout_ms, 1000,
           "treat a seq-kv request as lost after this long");
 ABSL_FLAG(int64_t, add_deadline_ms, 4000,
@@ -78,6 +81,7 @@ int main(int argc, char** argv) {
   options.allow_negative = absl::GetFlag(FLAGS_pn_counter);
   options.refresh_interval = absl::Milliseconds(absl::GetFlag(FLAGS_refresh_ms));
   options.kv_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_kv_timeout_ms));
+  options.sync_grace = absl::Milliseconds(absl::GetFlag(FLAGS_sync_grace_ms));
   options.add_deadline =
       absl::Milliseconds(absl::GetFlag(FLAGS_add_deadline_ms));
   options.kv_service = absl::GetFlag(FLAGS_kv);
@@ -98,10 +102,11 @@ int main(int argc, char** argv) {
   }
   options.strategy = *strategy;
   if (options.refresh_interval <= absl::ZeroDuration() ||
-      options.kv_timeout <= absl::ZeroDuration()) {
+      options.kv_timeout <= absl::ZeroDuration() ||
+      options.sync_grace < absl::ZeroDuration()) {
     std::fprintf(stderr,
                  "maelstrom-counter: --refresh_ms and --kv_timeout_ms must be "
-                 "positive\n");
+                 "positive, --sync_grace_ms not negative\n");
     return 2;
   }
   std::unique_ptr<counter::Core> core = counter::MakeCore(options);

@@ -100,7 +100,8 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
   if (options_.bug == Bug::kForgetOnRestart) {
     own_exact_ = recovered_ = true;  // BUG: assumes an empty key
   }
-  next_refresh_ = now;
+  // The first refresh is due at once, with no grace to wait for an add.
+  next_refresh_ = now - options_.sync_grace;
   Log(absl::StrCat("init as ", node_id_, " with ", peers_.size(),
                    " peers, incarnation ", absl::Hex(options_.incarnation)));
   if (msg_id.has_value()) Reply(message.src, kvclient::InitOkBody(*msg_id));
@@ -251,7 +252,7 @@ void Node::Confirm(const Attempt& attempt) {
   own_ = Entry{attempt.total, attempt.tag};
   own_exact_ = true;
   recovered_ = true;
-  if (attempt.round == round_) synced_ = true;
+  if (attempt.sent_at >= next_refresh_) synced_ = true;
   for (size_t i = 0; i < attempt.adds && !pending_.empty(); ++i) {
     PendingAdd& add = pending_.front();
     if (!add.answered) {
@@ -318,7 +319,7 @@ void Node::MaybeFlush(absl::Time now) {
   attempt.total = own_.total;
   for (const PendingAdd& add : pending_) attempt.total += add.delta;
   attempt.adds = pending_.size();
-  attempt.round = round_;
+  attempt.sent_at = now;
   want_sync_ = false;
   flush_in_flight_ = true;
   ++stats_.flushes;
@@ -338,26 +339,26 @@ void Node::MaybeFlush(absl::Time now) {
   SendKv(Purpose::kFlush, std::move(request), now);
 }
 
-// A refresh round reads every peer's key. Its reads wait for an own cas sent
-// in this round (a flush or, if no add brings one, a sync), which pulls this
-// node's seq-kv view up to the newest version.
+// A refresh round reads every peer's key once it is due and synced. Bound:
+// if the last write lands at t, the first round due after t is due by
+// t + refresh_interval (+ one round's own duration); its sync goes out within
+// sync_grace and lands in one KV round trip, its reads in another.
 void Node::MaybeRefresh(absl::Time now) {
-  if (!recovered_ || peers_.empty()) return;
+  if (!recovered_ || peers_.empty() || peer_reads_in_flight_ > 0) return;
   bool timer_driven = options_.bug != Bug::kStaleRead;
   if (timer_driven && now >= next_refresh_) refresh_due_ = true;
-  if (!refresh_due_ || peer_reads_in_flight_ > 0) return;
-  if (!synced_ && timer_driven) {
-    want_sync_ = true;  // MaybeFlush sends it; its cas_ok sets synced_
-    return;
+  if (!refresh_due_) return;
+  if (synced_ || !timer_driven) {  // BUG kStaleRead: reads without a sync
+    SendPeerReads(now);
+  } else if (now >= next_refresh_ + options_.sync_grace) {
+    want_sync_ = true;  // MaybeFlush sends it; its landing sets synced_
   }
-  SendPeerReads(now);
 }
 
 void Node::SendPeerReads(absl::Time now) {
   refresh_due_ = false;
   synced_ = false;
   want_sync_ = false;
-  ++round_;
   next_refresh_ = now + options_.refresh_interval;
   for (const std::string& peer : peers_) {
     ++peer_reads_in_flight_;
@@ -386,8 +387,11 @@ absl::optional<absl::Time> Node::WakeAt() const {
     if (!add.answered) consider(add.deadline);
   }
   bool timer_driven = options_.bug != Bug::kStaleRead;
-  if (recovered_ && timer_driven && !refresh_due_ && !peers_.empty()) {
-    consider(next_refresh_);
+  if (recovered_ && timer_driven && !peers_.empty()) {
+    if (!refresh_due_) consider(next_refresh_);
+    if (refresh_due_ && !synced_ && !want_sync_) {
+      consider(next_refresh_ + options_.sync_grace);
+    }
   }
   return wake;
 }

@@ -28,10 +28,11 @@
 // - `read` answers at once from memory: the confirmed own total plus the last
 //   totals read from the other nodes' keys.
 // - Every refresh_interval the node refreshes: a state-changing cas on its own
-//   key (skipped if a flush just did it) pulls its seq-kv view up to the newest
-//   version; reads of the other keys issued after that are therefore fresh.
+//   key sent after the refresh fell due (an add's flush, or a zero-delta sync
+//   if no add comes within sync_grace) pulls its seq-kv view up to the newest
+//   version; reads of the other keys issued after it lands are fresh.
 //   After writes stop, every node reads the exact total within
-//   refresh_interval + 2 KV round trips (+ the writer's own flush).
+//   refresh_interval + sync_grace + 3 KV round trips (see MaybeRefresh).
 // - A restarted node (same id, empty memory, new incarnation) reads its own
 //   key before acknowledging anything; seq-kv keys views by node id, so that
 //   read sees every write the old incarnation ever had applied.
@@ -82,7 +83,7 @@ class Node : public Core {
     std::string tag;
     int64_t total = 0;
     size_t adds = 0;  // covers pending_[0, adds)
-    int64_t round = 0;  // refresh round in which it was sent
+    absl::Time sent_at;
   };
   enum class Purpose { kResolveOwn, kFlush, kReadPeer };
   struct KvCall {
@@ -138,10 +139,11 @@ class Node : public Core {
   std::map<std::string, int64_t> peer_totals_;
   int peer_reads_in_flight_ = 0;
   absl::Time next_refresh_ = absl::InfinitePast();
-  // Refresh rounds: reads of round k go out only after an own cas sent after
-  // round k-1's reads landed (`synced_`), so they see every write applied
-  // before that cas. want_sync_ asks for such a cas when no add brings one.
-  int64_t round_ = 0;
+  // A refresh round is due at next_refresh_. Its reads go out only once an
+  // own cas sent at or after that time has landed (`synced_`): that cas moved
+  // this node's seq-kv view to the newest version, so the reads see every
+  // write applied before the round was due. want_sync_ asks for a zero-delta
+  // cas when no add brings a flush within sync_grace.
   bool synced_ = false;
   bool want_sync_ = false;
   bool refresh_due_ = false;
