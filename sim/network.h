@@ -1,0 +1,94 @@
+// Maelstrom's network (spec §3) plus faults Maelstrom lacks, as a pure model.
+// The driver asks two questions and keeps its own queues and clock:
+//   1. OnSend(message, prng): how long until each copy arrives (empty: lost).
+//   2. DropAtDelivery(message): when a copy is taken off the receiver's
+//      queue, is it dropped (partition, or a seq-kv cut)?
+//
+//   sim::NetworkOptions o;  o.latency = absl::Milliseconds(10);
+//   sim::Network net(o);
+//   std::vector<absl::Duration> copies = net.OnSend(m, prng);  // usually 1
+//   ... at arrival: if (!net.DropAtDelivery(m)) deliver(m);
+//
+// Maelstrom behaviour: client messages ("c…" on either end) have no latency
+// and never drop. Node↔node and node↔service messages get `latency` drawn
+// from the chosen distribution. Partitions are per-receiver drop lists
+// ("grudges") that apply to node↔node messages only, checked at delivery.
+//
+// EXTENSIONS (not in Maelstrom v0.2.4, all off by default): random loss,
+// duplication and reordering (an extra random delay on some messages) of
+// node↔node and node↔service messages; and seq-kv cuts, which drop a node's
+// requests to and/or replies from the KV services while active — with
+// replies cut, requests are applied but never answered.
+#ifndef SIM_NETWORK_H_
+#define SIM_NETWORK_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "absl/types/optional.h"
+#include "kvclient/message.h"
+#include "sim/prng.h"
+
+namespace sim {
+
+enum class LatencyDist { kConstant, kUniform, kExponential };
+absl::string_view LatencyDistName(LatencyDist dist);
+absl::optional<LatencyDist> ParseLatencyDist(absl::string_view name);
+
+enum class EndpointKind { kClient, kNode, kService };
+// "c3" client, "n3" node, anything else a service ("seq-kv").
+EndpointKind KindOf(absl::string_view id);
+
+// receiver -> senders it does not hear from.
+using Grudge = std::map<std::string, std::set<std::string>>;
+std::string DescribeGrudge(const Grudge& grudge);
+
+enum class KvCutMode { kRequests, kReplies, kBoth };
+absl::string_view KvCutModeName(KvCutMode mode);
+
+struct NetworkOptions {
+  absl::Duration latency = absl::ZeroDuration();  // --latency (mean)
+  LatencyDist latency_dist = LatencyDist::kConstant;
+  // Extensions. Probabilities are per million messages.
+  uint64_t loss_ppm = 0;
+  uint64_t duplicate_ppm = 0;
+  uint64_t reorder_ppm = 0;
+  absl::Duration reorder_max_delay = absl::Milliseconds(100);
+};
+
+class Network {
+ public:
+  explicit Network(NetworkOptions options) : options_(options) {}
+
+  // Delays of the copies to deliver, in order; empty when the message is lost.
+  std::vector<absl::Duration> OnSend(const kvclient::Message& message,
+                                     Prng& prng) const;
+  // Whether a copy taken off its receiver's queue now is dropped.
+  bool DropAtDelivery(const kvclient::Message& message) const;
+
+  void SetGrudge(Grudge grudge) { grudge_ = std::move(grudge); }
+  void Heal() { grudge_.clear(); }
+  const Grudge& grudge() const { return grudge_; }
+
+  void CutKv(const std::string& node, KvCutMode mode) { kv_cuts_[node] = mode; }
+  void RestoreKv(const std::string& node) { kv_cuts_.erase(node); }
+  void RestoreAllKv() { kv_cuts_.clear(); }
+
+  const NetworkOptions& options() const { return options_; }
+
+ private:
+  absl::Duration Latency(Prng& prng) const;
+
+  NetworkOptions options_;
+  Grudge grudge_;
+  std::map<std::string, KvCutMode> kv_cuts_;
+};
+
+}  // namespace sim
+
+#endif  // SIM_NETWORK_H_
