@@ -1,0 +1,302 @@
+#include "testing/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace harness {
+namespace {
+
+// Process groups to kill from a signal handler: plain atomics, no locks.
+constexpr int kMaxGroups = 4096;
+std::atomic<pid_t> g_groups[kMaxGroups];
+
+void Remember(pid_t pgid) {
+  for (auto& slot : g_groups) {
+    pid_t empty = 0;
+    if (slot.compare_exchange_strong(empty, pgid)) return;
+  }
+}
+
+void Forget(pid_t pgid) {
+  for (auto& slot : g_groups) {
+    pid_t expected = pgid;
+    if (slot.compare_exchange_strong(expected, 0)) return;
+  }
+}
+
+void SetNonBlocking(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+absl::Status CheckExecutable(const std::string& bin) {
+  struct stat st;
+  if (stat(bin.c_str(), &st) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("node binary ", bin, " not found: ", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("node binary ", bin, " is not a regular file"));
+  }
+  if (access(bin.c_str(), X_OK) != 0) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "node binary ", bin, " is not executable (chmod +x it?)"));
+  }
+  return absl::OkStatus();
+}
+
+// Runs in the child between fork and exec: only async-signal-safe calls.
+[[noreturn]] void ExecChild(const SpawnSpec& spec, char** argv, int in[2],
+                            int out[2], int err[2], int status_pipe) {
+  setpgid(0, 0);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  signal(SIGPIPE, SIG_DFL);
+  dup2(in[0], 0);
+  dup2(out[1], 1);
+  dup2(err[1], 2);
+  for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
+  int e = 0;
+  if (chdir(spec.cwd.c_str()) != 0) {
+    e = errno;
+  } else {
+    execv(argv[0], argv);
+    e = errno;
+  }
+  ssize_t unused = write(status_pipe, &e, sizeof e);
+  (void)unused;
+  _exit(127);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<NodeProcess>> NodeProcess::Spawn(
+    const SpawnSpec& spec, std::string name) {
+  if (absl::Status s = CheckExecutable(spec.bin); !s.ok()) return s;
+  int in[2], out[2], err[2], status[2];
+  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) ||
+      pipe2(status, O_CLOEXEC)) {
+    return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
+  }
+  std::vector<std::string> args_storage = {spec.bin};
+  args_storage.insert(args_storage.end(), spec.args.begin(), spec.args.end());
+  std::vector<char*> argv;
+  for (std::string& a : args_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  pid_t pid = fork();
+  if (pid < 0) {
+    return absl::InternalError(absl::StrCat("fork: ", std::strerror(errno)));
+  }
+  if (pid == 0) {
+    close(status[0]);
+    ExecChild(spec, argv.data(), in, out, err, status[1]);
+  }
+  // Also set the group from the parent: whichever runs first wins the race,
+  // and a signal sent right after Spawn returns must reach the group.
+  setpgid(pid, pid);
+  Remember(pid);
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  close(status[1]);
+  int child_errno = 0;
+  ssize_t n;
+  do {
+    n = read(status[0], &child_errno, sizeof child_errno);
+  } while (n < 0 && errno == EINTR);
+  close(status[0]);
+  std::unique_ptr<NodeProcess> p(new NodeProcess(name, pid, in[1], out[0], err[0]));
+  if (n == sizeof child_errno) {
+    p->KillAndWait();
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot execute node binary ", spec.bin, ": ",
+                     std::strerror(child_errno),
+                     child_errno == ENOEXEC ? " (a script needs a #! line)" : ""));
+  }
+  return p;
+}
+
+NodeProcess::NodeProcess(std::string name, pid_t pid, int in, int out, int err)
+    : name_(std::move(name)),
+      pid_(pid),
+      stdin_fd_(in),
+      stdout_fd_(out),
+      stderr_fd_(err) {
+  SetNonBlocking(stdin_fd_);
+  SetNonBlocking(stdout_fd_);
+  SetNonBlocking(stderr_fd_);
+}
+
+NodeProcess::~NodeProcess() {
+  if (!exited()) KillAndWait();
+  CloseFd(&stdin_fd_);
+  CloseFd(&stdout_fd_);
+  CloseFd(&stderr_fd_);
+}
+
+void NodeProcess::CloseFd(int* fd) {
+  if (*fd >= 0) close(*fd);
+  *fd = -1;
+}
+
+bool NodeProcess::Send(absl::string_view line) {
+  if (stdin_fd_ < 0) return false;
+  if (pending_stdin_.size() + line.size() > kMaxPendingStdin) return false;
+  pending_stdin_.append(line.data(), line.size());
+  pending_stdin_.push_back('\n');
+  FlushStdin();
+  return true;
+}
+
+void NodeProcess::FlushStdin() {
+  while (stdin_fd_ >= 0 && !pending_stdin_.empty()) {
+    ssize_t n = write(stdin_fd_, pending_stdin_.data(), pending_stdin_.size());
+    if (n > 0) {
+      pending_stdin_.erase(0, static_cast<size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    // EPIPE: the node closed stdin or died; what it never read is lost.
+    pending_stdin_.clear();
+    CloseFd(&stdin_fd_);
+  }
+}
+
+StdoutState NodeProcess::ReadStdout(std::vector<std::string>* lines,
+                                    size_t budget) {
+  if (stdout_fd_ < 0) return StdoutState::kEof;
+  char buf[1 << 16];
+  size_t want = budget < sizeof buf ? budget : sizeof buf;
+  ssize_t n;
+  do {
+    n = read(stdout_fd_, buf, want);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && errno == EAGAIN) return StdoutState::kOpen;
+  if (n <= 0) {
+    // A last line without '\n' still counts, as a line.
+    if (!partial_stdout_.empty()) lines->push_back(std::move(partial_stdout_));
+    partial_stdout_.clear();
+    return StdoutState::kEof;
+  }
+  size_t start = 0;
+  for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
+    if (buf[i] != '\n') continue;
+    partial_stdout_.append(buf + start, i - start);
+    lines->push_back(std::move(partial_stdout_));
+    partial_stdout_.clear();
+    start = i + 1;
+  }
+  partial_stdout_.append(buf + start, static_cast<size_t>(n) - start);
+  if (partial_stdout_.size() > kMaxLineBytes) return StdoutState::kLineTooLong;
+  return StdoutState::kOpen;
+}
+
+bool NodeProcess::ReadStderr(std::string* out, size_t budget) {
+  if (stderr_fd_ < 0) return false;
+  char buf[1 << 16];
+  size_t want = budget < sizeof buf ? budget : sizeof buf;
+  ssize_t n;
+  do {
+    n = read(stderr_fd_, buf, want);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0 && errno == EAGAIN) return true;
+  if (n <= 0) {
+    CloseFd(&stderr_fd_);
+    return false;
+  }
+  out->append(buf, static_cast<size_t>(n));
+  return true;
+}
+
+void NodeProcess::CloseStdout() { CloseFd(&stdout_fd_); }
+
+void NodeProcess::SignalGroup(int sig) {
+  if (exited()) return;
+  kill(-pid_, sig);
+}
+
+void NodeProcess::KillGroup() {
+  if (exited()) return;
+  kill(-pid_, SIGKILL);
+  kill(-pid_, SIGCONT);  // a stopped group dies promptly either way
+}
+
+absl::optional<int> NodeProcess::Reap() {
+  if (exited()) return exit_status_;
+  int status = 0;
+  pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    exit_status_ = status;
+    // The leader is gone; anything it left in its group goes too.
+    kill(-pid_, SIGKILL);
+    Forget(pid_);
+  }
+  return exit_status_;
+}
+
+absl::optional<int> NodeProcess::KillAndWait() {
+  KillGroup();
+  absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while (!Reap().has_value() && absl::Now() < give_up) {
+    usleep(1000);
+  }
+  return exit_status_;
+}
+
+std::string DescribeWaitStatus(int status) {
+  if (WIFEXITED(status)) {
+    return absl::StrCat("exited with code ", WEXITSTATUS(status));
+  }
+  if (WIFSIGNALED(status)) {
+    const char* name = sigabbrev_np(WTERMSIG(status));
+    return absl::StrCat("killed by SIG", name ? name : "?", " (signal ",
+                        WTERMSIG(status), ")");
+  }
+  return absl::StrCat("wait status ", status);
+}
+
+void KillAllChildren() {
+  for (auto& slot : g_groups) {
+    pid_t pgid = slot.load();
+    if (pgid > 0) {
+      kill(-pgid, SIGKILL);
+      kill(-pgid, SIGCONT);
+    }
+  }
+}
+
+namespace {
+void OnFatalSignal(int sig) {
+  KillAllChildren();
+  static const char kMsg[] = "\nmaelstrom: interrupted; killed every node\n";
+  ssize_t unused = write(2, kMsg, sizeof kMsg - 1);
+  (void)unused;
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+}  // namespace
+
+void InstallChildCleanupHandlers() {
+  signal(SIGPIPE, SIG_IGN);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_handler = OnFatalSignal;
+    sigaction(sig, &sa, nullptr);
+  }
+}
+
+}  // namespace harness
