@@ -38,6 +38,17 @@ Message Workload::InitFor(const std::string& node, absl::Time now) {
   return Message{client, node, std::move(body)};
 }
 
+void Workload::CancelInits(const std::string& node) {
+  for (auto it = pending_inits_.begin(); it != pending_inits_.end();) {
+    if (it->second.node == node) {
+      departed_clients_.insert(it->first);
+      it = pending_inits_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 Message Workload::Invoke(int thread, CounterOp f, int64_t delta,
                          bool final_read, absl::Time now) {
   Thread& t = threads_[thread];

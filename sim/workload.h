@@ -60,6 +60,8 @@ class Workload {
   std::vector<kvclient::Message> StartInits(absl::Time now);
   // A fresh init for a restarted node (an extension: Maelstrom never restarts).
   kvclient::Message InitFor(const std::string& node, absl::Time now);
+  // The node was killed: its unanswered inits will never be answered.
+  void CancelInits(const std::string& node);
 
   struct Output {
     std::vector<kvclient::Message> messages;
@@ -73,6 +75,12 @@ class Workload {
   // accepted.
   Delivery OnClientMessage(const kvclient::Message& message, absl::Time now,
                            std::string* note);
+
+  // Whether a message to `client` has someone to read it: a live thread's
+  // client or an init still waiting for its reply.
+  bool KnowsClient(const std::string& client) const {
+    return thread_of_client_.count(client) > 0 || pending_inits_.count(client) > 0;
+  }
 
   Phase phase() const { return phase_; }
   bool done() const { return phase_ == Phase::kDone; }

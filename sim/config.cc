@@ -1,0 +1,106 @@
+#include "sim/config.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace sim {
+namespace {
+
+void ChallengeDefaults(SimConfig& c) {
+  c.node_count = 3;
+  c.workload.concurrency = 3;
+  c.workload.rate = 100;
+  c.workload.time_limit = absl::Seconds(20);
+  c.partition = true;
+}
+
+void ChaosFaults(SimConfig& c) {
+  c.network.latency = absl::Milliseconds(10);
+  c.network.latency_dist = LatencyDist::kExponential;
+  c.network.loss_ppm = 10000;       // 1%
+  c.network.duplicate_ppm = 10000;  // 1%
+  c.network.reorder_ppm = 50000;    // 5%, up to 100 ms extra
+  c.partition = true;
+  c.kill = c.pause = c.kv_cut = true;
+  c.fault_interval = absl::Seconds(3);
+}
+
+std::string Seconds(absl::Duration d) {
+  return absl::StrFormat("%g", absl::ToDoubleSeconds(d));
+}
+
+std::string Fraction(uint64_t ppm) {
+  return absl::StrFormat("%g", static_cast<double>(ppm) / 1e6);
+}
+
+}  // namespace
+
+std::vector<std::string> ProfileNames() {
+  return {"challenge", "chaos", "single", "large", "high-rate", "pn"};
+}
+
+absl::optional<SimConfig> ProfileConfig(const std::string& name) {
+  SimConfig c;
+  c.profile = name;
+  ChallengeDefaults(c);
+  if (name == "challenge") {
+  } else if (name == "chaos") {
+    c.node_count = c.workload.concurrency = 5;
+    ChaosFaults(c);
+  } else if (name == "single") {
+    c.node_count = c.workload.concurrency = 1;
+  } else if (name == "large") {
+    c.node_count = c.workload.concurrency = 25;
+    c.workload.time_limit = absl::Seconds(10);
+    ChaosFaults(c);
+  } else if (name == "high-rate") {
+    c.workload.rate = 1000;
+    c.workload.time_limit = absl::Seconds(10);
+  } else if (name == "pn") {
+    c.workload.pn_counter = true;
+  } else {
+    return absl::nullopt;
+  }
+  return c;
+}
+
+std::vector<std::pair<std::string, std::string>> ConfigFlags(const SimConfig& c) {
+  const NetworkOptions& n = c.network;
+  return {
+      {"workload", c.workload.pn_counter ? "pn-counter" : "g-counter"},
+      {"node-count", absl::StrCat(c.node_count)},
+      {"concurrency", absl::StrCat(c.workload.concurrency)},
+      {"rate", absl::StrFormat("%g", c.workload.rate)},
+      {"time-limit", Seconds(c.workload.time_limit)},
+      {"latency", absl::StrCat(absl::ToInt64Milliseconds(n.latency))},
+      {"latency-dist", std::string(LatencyDistName(n.latency_dist))},
+      {"nemesis", c.partition ? "partition" : "none"},
+      {"nemesis-interval", Seconds(c.nemesis_interval)},
+      {"kill", c.kill ? "true" : "false"},
+      {"pause", c.pause ? "true" : "false"},
+      {"kv-cut", c.kv_cut ? "true" : "false"},
+      {"fault-interval", Seconds(c.fault_interval)},
+      {"loss", Fraction(n.loss_ppm)},
+      {"dup", Fraction(n.duplicate_ppm)},
+      {"reorder", Fraction(n.reorder_ppm)},
+      {"liveness-bound", Seconds(c.liveness_bound)},
+      {"strategy", std::string(counter::StrategyName(c.strategy))},
+      {"bug", std::string(counter::BugName(c.bug))},
+  };
+}
+
+std::string ReplayCommand(const SimConfig& config) {
+  std::string out = absl::StrCat("bazel run //sim -- --profile=", config.profile,
+                                 " --seed=", config.seed);
+  absl::optional<SimConfig> base = ProfileConfig(config.profile);
+  auto mine = ConfigFlags(config);
+  auto theirs = base ? ConfigFlags(*base) : decltype(mine){};
+  for (size_t i = 0; i < mine.size(); ++i) {
+    if (i >= theirs.size() || mine[i].second != theirs[i].second) {
+      absl::StrAppend(&out, " --", mine[i].first, "=", mine[i].second);
+    }
+  }
+  return out;
+}
+
+}  // namespace sim
