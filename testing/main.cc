@@ -1,0 +1,76 @@
+// maelstrom: Maelstrom's g-counter / pn-counter test for real node binaries,
+// without a JVM. See cli.h for the flags, harness.h for what it does.
+//
+//   bazel run -c opt //testing:maelstrom -- test -w g-counter
+//       --bin bazel-bin/counter/maelstrom-counter --node-count 3 --rate 100
+//       --time-limit 20 --nemesis partition
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "sim/checker.h"
+#include "testing/cli.h"
+#include "testing/harness.h"
+#include "testing/store.h"
+
+namespace {
+
+// Where relative paths point: the user's directory, also under `bazel run`.
+std::string UserCwd() {
+  if (const char* d = std::getenv("BUILD_WORKING_DIRECTORY")) return d;
+  char buf[4096];
+  return getcwd(buf, sizeof buf) ? buf : ".";
+}
+
+// A fresh seed when none is given; printed, so any run can be replayed.
+uint64_t DrawSeed() {
+  uint64_t seed = 0;
+  int fd = open("/dev/urandom", O_RDONLY);
+  if (fd >= 0) {
+    if (read(fd, &seed, sizeof seed) != sizeof seed) seed = 0;
+    close(fd);
+  }
+  if (seed == 0) seed = static_cast<uint64_t>(absl::GetCurrentTimeNanos());
+  return seed % 1000000000000ULL;  // short enough to retype
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  harness::ParsedArgs parsed = harness::ParseArgs(args, UserCwd());
+  if (parsed.kind == harness::ParsedArgs::kHelp) {
+    std::cout << harness::UsageText();
+    return 0;
+  }
+  if (parsed.kind == harness::ParsedArgs::kError) {
+    std::cerr << "maelstrom: " << parsed.error << "\n(see maelstrom --help)\n";
+    return 254;
+  }
+  harness::HarnessOptions& options = parsed.options;
+  uint64_t seed = options.seed.has_value() ? *options.seed : DrawSeed();
+  absl::StatusOr<harness::Store> store =
+      harness::Store::Create(options.store_root, options.workload, absl::Now());
+  if (!store.ok()) {
+    std::cerr << "maelstrom: cannot create the store: " << store.status().message() << "\n";
+    return 255;
+  }
+  harness::Harness h(options, seed, *store, std::cout);
+  harness::Outcome o = h.Run();
+  std::cout << "\n";
+  for (const std::string& w : o.warnings) std::cout << "warning: " << w << "\n";
+  std::cout << absl::StrFormat(
+      "Results in %s (results.json, history.txt, messages.txt, latency-raw.png, "
+      "rate.png, node-logs/); seed %d; harness CPU %.2fs\n\n",
+      store->dir(), seed, o.harness_cpu_seconds);
+  std::cout << sim::FormatResults(o.verdict, o.report);
+  if (o.exit_code == 2) std::cout << "The analysis itself failed (exit 2).\n";
+  std::cout.flush();
+  return o.exit_code;
+}

@@ -1,0 +1,39 @@
+// Maelstrom's two performance plots, as gnuplot inputs: latency-raw (every
+// completed operation: x = invoke time, y = latency, by operation and
+// outcome) and rate (completions per second, by operation and outcome).
+// Fault windows (partitions, kills, ...) are shaded, as Jepsen shades
+// nemesis activity.
+//
+//   PlotFiles f = MakePlots(history, start, faults);
+//   store.WriteFile("latency-raw.dat", f.latency_data); ...
+//   store.WriteFile("plots.gnuplot", f.script);  store.RunGnuplot("plots.gnuplot");
+#ifndef TESTING_PLOTS_H_
+#define TESTING_PLOTS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "sim/history.h"
+
+namespace harness {
+
+struct FaultSpan {
+  absl::Time start;
+  absl::Time end;  // InfiniteFuture while active
+  std::string kind;         // "partition", "kill", "pause", "kv-cut"
+  std::string description;  // "partition n0 ignores [n1 n2], ..."
+};
+
+struct PlotFiles {
+  std::string latency_data;  // latency-raw.dat
+  std::string rate_data;     // rate.dat
+  std::string script;        // plots.gnuplot → latency-raw.png, rate.png
+};
+
+PlotFiles MakePlots(const sim::History& history, absl::Time start,
+                    absl::Time end, const std::vector<FaultSpan>& faults);
+
+}  // namespace harness
+
+#endif  // TESTING_PLOTS_H_
