@@ -344,10 +344,12 @@ void Node::MaybeFlush(absl::Time now) {
 // t + refresh_interval (+ one round's own duration); its sync goes out within
 // sync_grace and lands in one KV round trip, its reads in another.
 void Node::MaybeRefresh(absl::Time now) {
-  if (!recovered_ || peers_.empty() || peer_reads_in_flight_ > 0) return;
+  if (!recovered_ || peers_.empty()) return;
   bool timer_driven = options_.bug != Bug::kStaleRead;
   if (timer_driven && now >= next_refresh_) refresh_due_ = true;
-  if (!refresh_due_) return;
+  // A round still waiting for a read starts when that read ends (its reply or
+  // its kv_timeout, which wakes the node).
+  if (!refresh_due_ || peer_reads_in_flight_ > 0) return;
   if (synced_ || !timer_driven) {  // BUG kStaleRead: reads without a sync
     SendPeerReads(now);
   } else if (now >= next_refresh_ + options_.sync_grace) {
@@ -389,7 +391,8 @@ absl::optional<absl::Time> Node::WakeAt() const {
   bool timer_driven = options_.bug != Bug::kStaleRead;
   if (recovered_ && timer_driven && !peers_.empty()) {
     if (!refresh_due_) consider(next_refresh_);
-    if (refresh_due_ && !synced_ && !want_sync_) {
+    if (refresh_due_ && !synced_ && !want_sync_ &&
+        peer_reads_in_flight_ == 0) {
       consider(next_refresh_ + options_.sync_grace);
     }
   }

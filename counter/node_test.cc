@@ -207,6 +207,22 @@ TEST(Node, RefreshReadsPeersOnlyAfterASyncSentOnceDue) {
   EXPECT_EQ(t.node().ReadValue(), 2);
 }
 
+TEST(Node, NeverAsksToBeWokenInThePastWhileAReadIsOutstanding) {
+  Transcript t;
+  t.Boot("", "");
+  t.TickAt(550);  // round 2: sync cas, msg 4
+  t.At(551, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})");  // read n0, msg 5
+  // The read's reply is lost. The next round falls due at 1051, before the
+  // read times out at 1551: the node must wait for the timeout, not spin.
+  EXPECT_THAT(t.TickAt(1051), IsEmpty());
+  ASSERT_TRUE(t.wake_at().has_value());
+  EXPECT_GT(*t.wake_at(), kT0 + absl::Milliseconds(1051));
+  EXPECT_EQ(*t.wake_at(), kT0 + absl::Milliseconds(1551));
+  EXPECT_THAT(t.TickAt(1551),
+              ElementsAre(::testing::HasSubstr(R"("to":{"tag":"a.3","total":0},"type":"cas")")))
+      << "after the timeout the due round syncs at once (grace long past)";
+}
+
 TEST(Node, AnswersAnAddThatCannotBeMadeDurableWithAnIndefiniteError) {
   Options options = Quiet();
   options.kv_timeout = absl::Seconds(10);
