@@ -292,8 +292,9 @@ void Harness::DeliverToClient(const Message& m, absl::Time now, Node* sender) {
 
 void Harness::Invalid(Node& node, const std::string& why, const std::string& line) {
   if (!node.reading) return;
+  // Not read any more, but left open: like Maelstrom, the node's writes then
+  // block once the pipe is full, instead of failing with EPIPE.
   node.reading = false;
-  if (node.proc) node.proc->CloseStdout();
   invalid_lines_.push_back(absl::StrCat(node.id, " ", why, ": ", Truncated(line)));
   out_ << "maelstrom: INVALID " << node.id << " " << why << "\n  line: " << Truncated(line)
        << "\n  Maelstrom stops reading " << node.id
@@ -454,7 +455,12 @@ void Harness::StartNemeses(absl::Time start) {
 }
 
 void Harness::RunNemeses(absl::Time now) {
-  if (!nemeses_started_ || healed_) return;
+  // Maelstrom's time limit bounds the nemesis too: faults active when it
+  // ends stay until the heal, but nothing new starts.
+  if (!nemeses_started_ || healed_ ||
+      workload_.phase() != sim::Workload::Phase::kMain) {
+    return;
+  }
   for (size_t i = 0; i < nemeses_.size(); ++i) {
     if (now < nemeses_[i].next_at()) continue;
     sim::Prng prng = nemesis_prng_.Fork(absl::StrCat(nemeses_[i].name(), "/",
@@ -464,11 +470,14 @@ void Harness::RunNemeses(absl::Time now) {
 }
 
 void Harness::Apply(const sim::FaultAction& a, absl::Time now) {
-  out_ << absl::StrFormat("[%7.2fs] nemesis: %s\n", absl::ToDoubleSeconds(now - t0_),
-                          a.Describe());
+  std::string what = a.Describe();
+  if (a.kind == sim::FaultAction::kPartition && a.grudge.empty()) {
+    what = "partition that cuts nothing (Maelstrom's minority-third shape with < 4 nodes)";
+  }
+  out_ << absl::StrFormat("[%7.2fs] nemesis: %s\n", absl::ToDoubleSeconds(now - t0_), what);
   auto open_span = [&](const char* kind, std::string key_name) {
     active_fault_[key_name] = faults_.size();
-    faults_.push_back({now, absl::InfiniteFuture(), kind, a.Describe()});
+    faults_.push_back({now, absl::InfiniteFuture(), kind, what});
   };
   auto close_span = [&](std::string key_name) {
     auto it = active_fault_.find(key_name);
@@ -611,9 +620,11 @@ void Harness::Progress(absl::Time now) {
   std::string clock;
   if (workload_.phase() == sim::Workload::Phase::kInit) {
     clock = absl::StrFormat("%5.1fs", absl::ToDoubleSeconds(now - t0_));
-  } else {
+  } else if (workload_.phase() == sim::Workload::Phase::kMain) {
     clock = absl::StrFormat("%5.1f/%gs", absl::ToDoubleSeconds(now - workload_.start_time()),
                             absl::ToDoubleSeconds(options_.time_limit));
+  } else {
+    clock = absl::StrFormat("%5.1fs", absl::ToDoubleSeconds(now - workload_.start_time()));
   }
   std::string faults;
   for (const auto& [key, index] : active_fault_) {

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# End-to-end tests of //testing:maelstrom against real node binaries: our
+# counter, its deliberately broken variants under the fault that exposes
+# each, a Python counter (correct and incorrect), and misbehaving nodes.
+#   harness_test.sh CASE     (Bazel runs one sh_test per case, in parallel)
+# Each case asserts the exit status and a line of the output, so it fails
+# when the harness stops detecting what it should.
+set -uo pipefail
+
+case_name=$1
+maelstrom=$(realpath "$2")
+counter=$(realpath "$3")
+py_counter=$(realpath "$4")
+# The Python node's `#!/usr/bin/env python3` must find the system Python.
+export PATH=/usr/bin:/bin:${PATH:-}
+work=${TEST_TMPDIR:-$(mktemp -d)}
+cd "$work"
+out="$work/out.txt"
+
+# run EXPECTED_EXIT PATTERN harness-args...
+run() {
+  local want=$1 pattern=$2
+  shift 2
+  timeout 120 "$maelstrom" "$@" >"$out" 2>&1
+  local got=$?
+  if [[ $got -ne $want ]] || ! grep -qE -- "$pattern" "$out"; then
+    echo "FAIL $case_name: exit $got (want $want), pattern /$pattern/ in:"
+    tail -60 "$out"
+    exit 1
+  fi
+  echo "ok $case_name: exit $got, found /$pattern/"
+}
+
+fast=(--node-count 3 --rate 100 --recovery-time 2)
+case "$case_name" in
+  our_counter_passes)
+    run 0 "Everything looks good" test -w g-counter --bin "$counter" "${fast[@]}" \
+      --time-limit 5 --nemesis partition --nemesis-interval 1 --seed 1
+    for f in results.json results.edn history.txt messages.txt latency-raw.png \
+             rate.png node-logs/n0.log node-logs/n2.log; do
+      [[ -s store/latest/$f || $f == node-logs/* && -e store/latest/$f ]] ||
+        { echo "FAIL: store/latest/$f missing"; ls -lR store; exit 1; }
+    done
+    grep -q '"valid?": true' store/latest/results.json || { echo "FAIL: results.json"; exit 1; }
+    [[ -L store/latest ]] || { echo "FAIL: store/latest is not a symlink"; exit 1; }
+    ;;
+  our_counter_every_fault)
+    # EXTENSIONS: kill/restart, pause, seq-kv cuts and partitions together.
+    run 0 "Everything looks good" test --bin "$counter" "${fast[@]}" --time-limit 5 \
+      --nemesis partition,kill,pause,kv-cut --nemesis-interval 1 --latency 5 \
+      --latency-dist exponential --seed 2
+    ;;
+  our_counter_pn)
+    run 0 "Everything looks good" test -w pn-counter --bin "$counter" "${fast[@]}" \
+      --time-limit 3 --seed 3 -- --pn_counter
+    ;;
+  bug_stale_read)
+    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 4 --seed 4 \
+      --bug=stale-read
+    ;;
+  bug_ack_before_durable)
+    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 6 \
+      --nemesis kill --nemesis-interval 0.5 --latency 100 --seed 7 --bug=ack-before-durable
+    ;;
+  bug_forget_on_restart)
+    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 4 \
+      --nemesis kill --nemesis-interval 1 --seed 5 --bug=forget-on-restart
+    ;;
+  bug_double_count_retry)
+    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 5 \
+      --nemesis kv-cut --nemesis-interval 1 --seed 6 --bug=double-count-retry
+    ;;
+  python_counter_passes)
+    run 0 "Everything looks good" test --bin "$py_counter" --node-count 3 --rate 50 \
+      --time-limit 3 --recovery-time 1 --nemesis partition --nemesis-interval 1 --seed 8
+    ;;
+  python_incorrect_counter_invalid)
+    run 1 "final read .* is not in" test --bin "$py_counter" --node-count 3 --rate 50 \
+      --time-limit 3 --recovery-time 1 --seed 9 -- --local-only
+    ;;
+  missing_binary)
+    run 255 "not found" test --bin "$work/no-such-node" --time-limit 1
+    ;;
+  not_executable)
+    printf '#!/bin/sh\n' >"$work/plain"
+    chmod 644 "$work/plain"
+    run 255 "not executable" test --bin "$work/plain" --time-limit 1
+    ;;
+  never_answers_init)
+    printf '#!/bin/sh\nexec sleep 600\n' >"$work/silent"
+    chmod 755 "$work/silent"
+    run 255 "did not answer init" test --bin "$work/silent" --node-count 2 --time-limit 1
+    ;;
+  crash_mid_run)
+    run 255 "n[0-2] crashed: it exited with code 3" test --bin "$py_counter" --node-count 3 \
+      --rate 20 --time-limit 4 -- --crash-after 1
+    ;;
+  invalid_json)
+    run 1 "INVALID n[0-2] wrote a line that is not a Maelstrom message" test \
+      --bin "$py_counter" --node-count 3 --rate 20 --time-limit 2 --recovery-time 0 \
+      -- --garbage-after 0.5
+    ;;
+  unknown_dest)
+    run 1 "unknown destination \"n99\"" test --bin "$py_counter" --node-count 3 --rate 20 \
+      --time-limit 2 --recovery-time 0 -- --unknown-dest-after 0.5
+    ;;
+  stdout_flood)
+    run 1 "without a newline" test --bin "$py_counter" --node-count 3 --rate 20 \
+      --time-limit 2 --recovery-time 0 -- --flood-after 0.5
+    ;;
+  reply_after_timeout)
+    run 1 "departed client" test --bin "$py_counter" --node-count 1 --rate 5 \
+      --time-limit 1 --recovery-time 0 -- --slow-reads 5.3
+    ;;
+  bad_arguments)
+    run 254 "unknown option --bogus" test --bogus --bin "$counter"
+    run 254 "--rate fast" test --bin "$counter" --rate fast
+    run 254 "Expected a --bin" test -w g-counter
+    run 0 "EXTENSIONS" --help
+    ;;
+  sigterm_kills_nodes)
+    # A unique tag in the nodes' argv finds them (pgrep only looks).
+    tag="harness-test-$$-$RANDOM"
+    "$maelstrom" test --bin "$py_counter" --node-count 3 --rate 10 --time-limit 60 \
+      -- "--tag=$tag" >"$out" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do pgrep -f -- "$tag" >/dev/null && break; sleep 0.1; done
+    pgrep -f -- "$tag" >/dev/null || { echo "FAIL: nodes never started"; cat "$out"; exit 1; }
+    sleep 1
+    kill -TERM "$pid"
+    wait "$pid"
+    rc=$?
+    for _ in $(seq 50); do pgrep -f -- "$tag" >/dev/null || break; sleep 0.1; done
+    if pgrep -f -- "$tag" >/dev/null; then
+      echo "FAIL: nodes survived SIGTERM"; pgrep -af -- "$tag"; exit 1
+    fi
+    [[ $rc -eq 143 ]] || { echo "FAIL: exit $rc, want 143"; cat "$out"; exit 1; }
+    grep -q "killed every node" "$out" || { echo "FAIL: no message"; cat "$out"; exit 1; }
+    echo "ok $case_name"
+    ;;
+  *)
+    echo "unknown case $case_name"
+    exit 2
+    ;;
+esac
