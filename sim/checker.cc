@@ -181,6 +181,10 @@ std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
   absl::StrAppend(&out, " :liveness ",
                   r.liveness_failure.empty() ? "ok" : absl::StrCat("\"", r.liveness_failure, "\""),
                   "\n");
+  if (r.busy_loops > 0) {
+    absl::StrAppend(&out, " :busy-loops ", r.busy_loops, " ; tolerated, first: ",
+                    r.busy_loop_first, "\n");
+  }
   if (!r.invalid_lines.empty()) {
     absl::StrAppend(&out, " :invalid-lines [\"", absl::StrJoin(r.invalid_lines, "\"\n                 \""), "\"]\n");
   }

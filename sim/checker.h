@@ -64,6 +64,8 @@ struct RunReport {
   std::string convergence_note;   // why it was not measured / what happened
   std::string liveness_failure;   // non-empty: the run fails
   std::vector<std::string> invalid_lines;  // Maelstrom stops reading the node
+  int64_t busy_loops = 0;          // tolerated busy loops (see SimConfig)
+  std::string busy_loop_first;
   std::vector<std::string> faults;         // summary of injected faults
   std::string harness_error;      // non-empty: exit 255
 };

@@ -84,6 +84,7 @@ std::vector<std::pair<std::string, std::string>> ConfigFlags(const SimConfig& c)
       {"dup", Fraction(n.duplicate_ppm)},
       {"reorder", Fraction(n.reorder_ppm)},
       {"liveness-bound", Seconds(c.liveness_bound)},
+      {"busy-loop-fails", c.busy_loop_fails ? "true" : "false"},
       {"strategy", std::string(counter::StrategyName(c.strategy))},
       {"bug", std::string(counter::BugName(c.bug))},
   };

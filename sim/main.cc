@@ -2,6 +2,7 @@
 // g-counter test of the counter core. Prints the seed and settings, the
 // results block, the verdict, and on failure the command that replays it.
 // Exit: 0 valid, 1 invalid, 254 bad arguments, 255 harness broke.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -44,6 +45,8 @@ ABSL_FLAG(double, dup, 0, "EXTENSION: fraction of those messages duplicated.");
 ABSL_FLAG(double, reorder, 0, "EXTENSION: fraction delayed by up to 100 ms extra.");
 ABSL_FLAG(double, liveness_bound, 10, "EXTENSION: seconds after heal within which every "
           "node must read the exact total (0: off).");
+ABSL_FLAG(bool, busy_loop_fails, true, "A node that asks to be woken at the same "
+          "instant over and over (a CPU spin) fails the run; false: report and go on.");
 ABSL_FLAG(std::string, strategy, "own-keys", "Counter strategy: own-keys or baseline.");
 ABSL_FLAG(std::string, bug, "none", "Deliberately broken variant: none, stale-read, "
           "ack-before-durable, double-count-retry, forget-on-restart.");
@@ -85,6 +88,14 @@ int main(int argc, char** argv) {
   for (size_t i = 1; i < args.size(); ++i) {
     if (args[i] == "-w") args[i] = "--workload";
     if (absl::StartsWith(args[i], "-w=")) args[i] = "--workload=" + args[i].substr(3);
+    // Maelstrom spells flags with dashes (--node-count); Abseil wants
+    // underscores in flag names. Values keep their dashes.
+    if (absl::StartsWith(args[i], "--")) {
+      size_t end = std::min(args[i].find('='), args[i].size());
+      for (size_t k = 2; k < end; ++k) {
+        if (args[i][k] == '-') args[i][k] = '_';
+      }
+    }
   }
   std::vector<char*> cargs;
   for (std::string& a : args) cargs.push_back(&a[0]);
@@ -143,6 +154,7 @@ int main(int argc, char** argv) {
   if (has("liveness-bound")) {
     c.liveness_bound = absl::Seconds(absl::GetFlag(FLAGS_liveness_bound));
   }
+  if (has("busy-loop-fails")) c.busy_loop_fails = absl::GetFlag(FLAGS_busy_loop_fails);
   if (has("strategy")) {
     auto s = counter::ParseStrategy(absl::GetFlag(FLAGS_strategy));
     if (!s) return BadArgs("unknown --strategy");
