@@ -28,7 +28,8 @@ using sim::EndpointKind;
 
 constexpr size_t kMaxLogBytes = 256 << 20;      // per node log file
 constexpr size_t kStderrTailBytes = 2048;        // kept for diagnoses
-constexpr int64_t kFloodLinesPerSecond = 50000;  // warn above this
+constexpr int64_t kFloodLinesPerSecond = 10000;  // warn above this
+constexpr int64_t kMaxJournalLines = 500000;     // ~50 MB of messages.txt
 constexpr absl::Duration kProbeEvery = absl::Milliseconds(100);
 constexpr int64_t kFirstProbeClient = 900000000;  // far from the workload's c0, c1...
 
@@ -208,6 +209,13 @@ Harness::Node* Harness::NodeById(absl::string_view id) {
 
 void Harness::Journal(absl::Time now, absl::string_view what, const Message& m) {
   if (!journal_) return;
+  if (++journal_lines_ > kMaxJournalLines) {
+    std::fputs("[maelstrom: timeline truncated here; every later message is omitted]\n",
+               journal_);
+    std::fclose(journal_);
+    journal_ = nullptr;
+    return;
+  }
   std::string body = m.body.dump(-1, ' ', false, Json::error_handler_t::replace);
   std::fprintf(journal_, "%10.6f %-5s %-8s -> %-8s %s\n",
                absl::ToDoubleSeconds(now - t0_), std::string(what).c_str(),
@@ -728,7 +736,10 @@ void Harness::WriteStore(const Outcome& o) {
   store_.WriteFile("latency-raw.dat", plots.latency_data).IgnoreError();
   store_.WriteFile("rate.dat", plots.rate_data).IgnoreError();
   store_.WriteFile("plots.gnuplot", plots.script).IgnoreError();
-  absl::Status plotted = store_.RunGnuplot("plots.gnuplot");
+  // gnuplot refuses to plot nothing at all; say so instead.
+  absl::Status plotted = o.verdict.completed_ops == 0
+                             ? absl::FailedPreconditionError("no operation completed")
+                             : store_.RunGnuplot("plots.gnuplot");
   if (!plotted.ok()) out_ << "maelstrom: plots skipped: " << plotted.message() << "\n";
 
   const sim::CounterVerdict& v = o.verdict;

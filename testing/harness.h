@@ -141,6 +141,7 @@ class Harness {
   std::vector<FaultSpan> faults_;
   std::map<std::string, size_t> active_fault_;  // node or "partition" → faults_ index
   std::FILE* journal_ = nullptr;
+  int64_t journal_lines_ = 0;
 
   // Probe state: one read per node per round until every node agrees.
   struct Probe {
