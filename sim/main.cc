@@ -11,7 +11,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
@@ -100,10 +102,33 @@ int main(int argc, char** argv) {
   std::vector<char*> cargs;
   for (std::string& a : args) cargs.push_back(&a[0]);
   int cargc = static_cast<int>(cargs.size());
+  // --help lists this file's flags (Abseil's default looks for <program>.cc).
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "sim/main.cc");
+  };
+  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "Deterministic simulation of Maelstrom's g-counter test against the counter core.\n"
       "  bazel run //sim -- --seed=7 --profile=chaos\n"
-      "Same seed and flags give byte-identical output.");
+      "Same seed and flags give byte-identical output. Flags may be spelled with\n"
+      "dashes as in Maelstrom (--node-count, -w pn-counter). Settings not given come\n"
+      "from --profile (the defaults below are the challenge profile's).\n"
+      "Exit: 0 valid, 1 invalid, 254 bad arguments, 255 the harness broke.");
+  // Unknown flags are bad arguments (Maelstrom's exit 254), not exit 1,
+  // which means "invalid".
+  for (int i = 1; i < cargc; ++i) {
+    absl::string_view arg = cargs[i];
+    if (!absl::ConsumePrefix(&arg, "--") || arg.empty()) continue;
+    std::string name(arg.substr(0, arg.find('=')));
+    static const std::set<std::string> kBuiltin = {
+        "help", "helpfull", "helpshort", "helppackage", "helpon", "helpmatch",
+        "version", "only_check_args", "flagfile", "fromenv", "tryfromenv", "undefok"};
+    if (kBuiltin.count(name) == 0 && absl::FindCommandLineFlag(name) == nullptr &&
+        !(absl::StartsWith(name, "no") && absl::FindCommandLineFlag(name.substr(2)))) {
+      return BadArgs(absl::StrCat("unknown flag --", name));
+    }
+  }
   absl::ParseCommandLine(cargc, cargs.data());
   const std::set<std::string> given = GivenFlags(cargc, cargs.data());
   auto has = [&](const char* name) { return given.count(name) > 0; };

@@ -472,7 +472,10 @@ RunResult World::Run() {
       PollWorkload();
     } else if (auto* n = absl::get_if<NemesisEvent>(&event)) {
       Nemesis& nemesis = nemeses_[n->index];
-      if (!healed_ && now() >= nemesis.next_at()) {
+      // Like Jepsen's time-limited nemesis generator: no new fault steps
+      // after the time limit; whatever is active stays until the heal.
+      const bool in_time = now() < workload_.start_time() + config_.workload.time_limit;
+      if (!healed_ && in_time && now() >= nemesis.next_at()) {
         Apply(nemesis.Fire(now(), nemesis_prng_));
         queue_.Schedule(nemesis.next_at(), NemesisEvent{n->index});
       }
