@@ -63,12 +63,12 @@ case "$case_name" in
       --nemesis kill --nemesis-interval 0.5 --latency 100 --seed 7 --bug=ack-before-durable
     ;;
   bug_forget_on_restart)
-    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 4 \
-      --nemesis kill --nemesis-interval 1 --seed 5 --bug=forget-on-restart
+    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 5 \
+      --nemesis kill --nemesis-interval 0.5 --seed 5 --bug=forget-on-restart
     ;;
   bug_double_count_retry)
     run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 5 \
-      --nemesis kv-cut --nemesis-interval 1 --seed 6 --bug=double-count-retry
+      --nemesis kv-cut --nemesis-interval 0.5 --latency 10 --seed 6 --bug=double-count-retry
     ;;
   python_counter_passes)
     run 0 "Everything looks good" test --bin "$py_counter" --node-count 3 --rate 50 \
