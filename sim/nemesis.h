@@ -69,6 +69,7 @@ class Nemesis {
   // The action that undoes the active fault, if any; stops the schedule.
   absl::optional<FaultAction> Heal();
   const std::string& name() const { return name_; }
+  bool active() const { return active_; }  // a fault is in force
 
  private:
   using StartFn = std::function<FaultAction(Prng&)>;

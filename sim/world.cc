@@ -472,10 +472,13 @@ RunResult World::Run() {
       PollWorkload();
     } else if (auto* n = absl::get_if<NemesisEvent>(&event)) {
       Nemesis& nemesis = nemeses_[n->index];
-      // Like Jepsen's time-limited nemesis generator: no new fault steps
-      // after the time limit; whatever is active stays until the heal.
+      // Like Jepsen's time-limited nemesis generator, no partition steps
+      // after the time limit (an active one stays until the heal). The
+      // extensions still end their active fault on schedule: a pause or cut
+      // held through the drain would make clients time out for nothing.
       const bool in_time = now() < workload_.start_time() + config_.workload.time_limit;
-      if (!healed_ && in_time && now() >= nemesis.next_at()) {
+      const bool may_end = nemesis.active() && nemesis.name() != "partition";
+      if (!healed_ && (in_time || may_end) && now() >= nemesis.next_at()) {
         Apply(nemesis.Fire(now(), nemesis_prng_));
         queue_.Schedule(nemesis.next_at(), NemesisEvent{n->index});
       }
