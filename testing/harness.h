@@ -41,17 +41,10 @@
 #include "testing/cli.h"
 #include "testing/plots.h"
 #include "testing/process.h"
+#include "testing/results.h"
 #include "testing/store.h"
 
 namespace harness {
-
-struct Outcome {
-  sim::CounterVerdict verdict;
-  sim::RunReport report;
-  int exit_code = 255;
-  std::vector<std::string> warnings;
-  double harness_cpu_seconds = 0;  // user + system of this process
-};
 
 class Harness {
  public:

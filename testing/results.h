@@ -1,0 +1,32 @@
+// What one harness run found, and its results.json: Maelstrom's result keys
+// (valid?, workload, stats, availability, net, latency) plus an
+// "extensions" object for what Maelstrom does not measure.
+//
+//   Outcome o = harness.Run();
+//   ResultsJson(o, /*seed=*/42)["net"]["all"]["msgs-per-op"] == 3.1
+//   ResultsJson(o, 42)["extensions"]["convergence-ms"] == 150.8 (or null)
+#ifndef TESTING_RESULTS_H_
+#define TESTING_RESULTS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kvclient/message.h"
+#include "sim/checker.h"
+
+namespace harness {
+
+struct Outcome {
+  sim::CounterVerdict verdict;
+  sim::RunReport report;
+  int exit_code = 255;               // 0 valid, 1 invalid, 2 analysis, 255 broke
+  std::vector<std::string> warnings;
+  double harness_cpu_seconds = 0;    // user + system of the harness process
+};
+
+kvclient::Json ResultsJson(const Outcome& outcome, uint64_t seed);
+
+}  // namespace harness
+
+#endif  // TESTING_RESULTS_H_
