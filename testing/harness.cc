@@ -346,7 +346,14 @@ int Harness::PollTimeoutMs(absl::Time now) const {
                               probe_.next_round});
   if (auto t = in_flight_.NextTime()) next = std::min(next, *t);
   if (nemeses_started_ && !healed_) {
-    for (const sim::Nemesis& n : nemeses_) next = std::min(next, n.next_at());
+    const bool in_time = now < workload_.start_time() + options_.time_limit;
+    for (const sim::Nemesis& n : nemeses_) {
+      // Only a nemesis RunNemeses would fire; another's past next_at must
+      // not turn the poll into a busy loop.
+      if (in_time || (n.active() && n.name() != "partition")) {
+        next = std::min(next, n.next_at());
+      }
+    }
   }
   if (next <= now) return 0;
   int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(next - now, absl::Milliseconds(1)));
@@ -463,17 +470,18 @@ void Harness::StartNemeses(absl::Time start) {
 }
 
 void Harness::RunNemeses(absl::Time now) {
-  // Maelstrom's time limit bounds the nemesis too: faults active when it
-  // ends stay until the heal, but nothing new starts.
-  if (!nemeses_started_ || healed_ ||
-      workload_.phase() != sim::Workload::Phase::kMain) {
-    return;
-  }
+  if (!nemeses_started_ || healed_) return;
+  // As in sim::World: like Jepsen's time-limited nemesis generator, no
+  // partition steps after the time limit (an active one stays until the
+  // heal), but an extension fault still ends on schedule: a pause or cut
+  // held through the drain would make clients time out for nothing.
+  const bool in_time = now < workload_.start_time() + options_.time_limit;
   for (size_t i = 0; i < nemeses_.size(); ++i) {
-    if (now < nemeses_[i].next_at()) continue;
-    sim::Prng prng = nemesis_prng_.Fork(absl::StrCat(nemeses_[i].name(), "/",
-                                                     faults_.size()));
-    Apply(nemeses_[i].Fire(now, prng), now);
+    sim::Nemesis& n = nemeses_[i];
+    const bool may_end = n.active() && n.name() != "partition";
+    if (now < n.next_at() || !(in_time || may_end)) continue;
+    sim::Prng prng = nemesis_prng_.Fork(absl::StrCat(n.name(), "/", faults_.size()));
+    Apply(n.Fire(now, prng), now);
   }
 }
 
