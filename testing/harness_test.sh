@@ -11,6 +11,7 @@ case_name=$1
 maelstrom=$(realpath "$2")
 counter=$(realpath "$3")
 py_counter=$(realpath "$4")
+py_incorrect=$(realpath "$5")
 # The Python node's `#!/usr/bin/env python3` must find the system Python.
 export PATH=/usr/bin:/bin:${PATH:-}
 work=${TEST_TMPDIR:-$(mktemp -d)}
@@ -75,8 +76,8 @@ case "$case_name" in
       --time-limit 3 --recovery-time 1 --nemesis partition --nemesis-interval 1 --seed 8
     ;;
   python_incorrect_counter_invalid)
-    run 1 "final read .* is not in" test --bin "$py_counter" --node-count 3 --rate 50 \
-      --time-limit 3 --recovery-time 1 --seed 9 -- --local-only
+    run 1 "final read .* is not in" test --bin "$py_incorrect" --node-count 3 --rate 50 \
+      --time-limit 3 --recovery-time 1 --seed 9
     ;;
   missing_binary)
     run 255 "not found" test --bin "$work/no-such-node" --time-limit 1

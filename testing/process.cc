@@ -281,7 +281,7 @@ void KillAllChildren() {
 namespace {
 void OnFatalSignal(int sig) {
   KillAllChildren();
-  static const char kMsg[] = "\nmaelstrom: interrupted; killed every node\n";
+  static const char kMsg[] = "\nmaelstrom: stopped by a signal; killed every node\n";
   ssize_t unused = write(2, kMsg, sizeof kMsg - 1);
   (void)unused;
   signal(sig, SIG_DFL);
@@ -291,7 +291,8 @@ void OnFatalSignal(int sig) {
 
 void InstallChildCleanupHandlers() {
   signal(SIGPIPE, SIG_IGN);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+  // Crashes too: PR_SET_PDEATHSIG only reaches each group's leader.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGFPE}) {
     struct sigaction sa;
     std::memset(&sa, 0, sizeof sa);
     sa.sa_handler = OnFatalSignal;

@@ -111,7 +111,8 @@ std::string DescribeWaitStatus(int status);
 // Async-signal-safe: SIGKILLs every process group spawned and not yet reaped.
 void KillAllChildren();
 
-// Installs SIGINT/SIGTERM/SIGHUP handlers that kill every child and then let
+// Installs handlers (SIGINT, SIGTERM, SIGHUP, SIGQUIT and crash signals) that
+// kill every child and then let
 // the signal terminate the harness as usual; ignores SIGPIPE.
 void InstallChildCleanupHandlers();
 
