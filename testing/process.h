@@ -112,8 +112,8 @@ std::string DescribeWaitStatus(int status);
 void KillAllChildren();
 
 // Installs handlers (SIGINT, SIGTERM, SIGHUP, SIGQUIT and crash signals) that
-// kill every child and then let
-// the signal terminate the harness as usual; ignores SIGPIPE.
+// kill every child and then let the signal terminate the harness as usual;
+// ignores SIGPIPE.
 void InstallChildCleanupHandlers();
 
 }  // namespace harness
