@@ -366,7 +366,11 @@ void World::OnKvChanged() {
 
 void World::UpdateExact(NodeSlot& node) {
   absl::optional<int64_t> value;
-  if (node.core) value = node.core->ReadValue();
+  // The baseline strategy's ReadValue() is its last answer, not what a read
+  // would return now (it reads seq-kv per request): no probe (sim/NEEDS.md).
+  if (node.core && config_.strategy != counter::Strategy::kBaseline) {
+    value = node.core->ReadValue();
+  }
   probe_supported_ |= value.has_value();
   bool exact = value.has_value() && *value == exact_total_;
   if (exact == node.exact) return;
@@ -498,7 +502,7 @@ RunResult World::Run() {
     if (e.type == EventType::kOk && e.f == kvclient::CounterOp::kAdd) last_ok_add = e.time;
   }
   if (!probe_supported_) {
-    report_.convergence_note = "the strategy exposes no ReadValue() probe";
+    report_.convergence_note = "not measured: the strategy exposes no ReadValue() probe";
   } else if (!all_exact_since_.has_value()) {
     report_.convergence_note = "nodes never all read the exact total";
   } else if (last_ok_add != absl::InfinitePast()) {

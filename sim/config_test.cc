@@ -1,0 +1,42 @@
+#include "sim/config.h"
+
+#include "gtest/gtest.h"
+
+namespace sim {
+namespace {
+
+TEST(ConfigTest, EveryProfileExistsAndUnknownDoesNot) {
+  for (const std::string& name : ProfileNames()) {
+    absl::optional<SimConfig> c = ProfileConfig(name);
+    ASSERT_TRUE(c.has_value()) << name;
+    EXPECT_EQ(c->profile, name);
+    EXPECT_EQ(c->workload.concurrency, c->node_count) << name;
+  }
+  EXPECT_FALSE(ProfileConfig("nope").has_value());
+}
+
+TEST(ConfigTest, ChallengeIsTheFlyIoCommandLine) {
+  SimConfig c = *ProfileConfig("challenge");
+  EXPECT_EQ(c.node_count, 3);
+  EXPECT_EQ(c.workload.rate, 100);
+  EXPECT_EQ(c.workload.time_limit, absl::Seconds(20));
+  EXPECT_TRUE(c.partition);
+  EXPECT_FALSE(c.kill || c.pause || c.kv_cut);
+  EXPECT_EQ(c.network.loss_ppm + c.network.duplicate_ppm + c.network.reorder_ppm, 0u);
+}
+
+TEST(ConfigTest, ReplayCommandNamesOnlyWhatDiffersFromTheProfile) {
+  SimConfig c = *ProfileConfig("chaos");
+  c.seed = 17;
+  EXPECT_EQ(ReplayCommand(c), "bazel run //sim -- --profile=chaos --seed=17");
+  c.node_count = 7;
+  c.workload.concurrency = 7;
+  c.bug = counter::Bug::kStaleRead;
+  c.network.loss_ppm = 200000;
+  EXPECT_EQ(ReplayCommand(c),
+            "bazel run //sim -- --profile=chaos --seed=17 --node-count=7 "
+            "--concurrency=7 --loss=0.2 --bug=stale-read");
+}
+
+}  // namespace
+}  // namespace sim
