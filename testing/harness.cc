@@ -286,12 +286,15 @@ void Harness::DeliverToClient(const Message& m, absl::Time now, Node* sender) {
   std::string note;
   sim::Workload::Delivery d = workload_.OnClientMessage(m, now, &note);
   if (d == sim::Workload::Delivery::kDepartedClient && sender) {
+    const bool never_existed = absl::StartsWith(note, "unknown");
     Invalid(*sender,
-            absl::StrCat("sent a message to ", note,
-                         ", which no longer exists (its operation timed out after ",
-                         absl::FormatDuration(options_.client_timeout),
-                         " or got an error, so Maelstrom closed that client); a node "
-                         "must answer well within the timeout or not at all"),
+            never_existed
+                ? absl::StrCat("sent a message to ", note, ", which never existed")
+                : absl::StrCat("sent a message to ", note,
+                               ", which no longer exists (its operation timed out after ",
+                               absl::FormatDuration(options_.client_timeout),
+                               " or got an error, so Maelstrom closed that client); a "
+                               "node must answer well within the timeout or not at all"),
             kvclient::EncodeMessage(m));
   } else if (d == sim::Workload::Delivery::kIgnored && warnings_.size() < 50) {
     warnings_.push_back(absl::StrCat(m.src, " -> ", m.dest, ": ", note));
