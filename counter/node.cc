@@ -4,6 +4,7 @@
 #include <limits>
 #include <utility>
 
+#include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "kvclient/counter_ops.h"
@@ -32,7 +33,19 @@ std::string Compact(const Json& j) {
 
 }  // namespace
 
-Node::Node(Options options) : options_(std::move(options)) {}
+namespace {
+// KV msg_ids start at 1 + bits 20..61 of the incarnation (a random 64-bit
+// id in production): each process start gets its own range, so a late seq-kv
+// reply to the previous incarnation cannot match a request of this one and
+// acknowledge adds that never landed. Small test incarnations start at 1.
+int64_t FirstKvMsgId(uint64_t incarnation) {
+  return 1 + static_cast<int64_t>(incarnation & 0x3FFFFFFFFFF00000ULL);
+}
+}  // namespace
+
+Node::Node(Options options)
+    : options_(std::move(options)),
+      rpcs_(FirstKvMsgId(options_.incarnation)) {}
 
 // ---------------------------------------------------------------- inputs --
 
@@ -64,21 +77,30 @@ Ready Node::TakeReady() {
 
 absl::optional<int64_t> Node::ReadValue() const {
   if (!recovered_ || peer_totals_.size() != peers_.size()) return absl::nullopt;
-  int64_t sum = own_.total;
-  for (const auto& [peer, total] : peer_totals_) {
-    if (__builtin_add_overflow(sum, total, &sum)) return absl::nullopt;
+  // Summed wide: only the total must fit int64, not every partial sum
+  // (pn-counter keys can be negative).
+  absl::int128 sum = own_.total;
+  for (const auto& [peer, total] : peer_totals_) sum += total;
+  if (sum > std::numeric_limits<int64_t>::max() ||
+      sum < std::numeric_limits<int64_t>::min()) {
+    return absl::nullopt;
   }
-  return sum;
+  return static_cast<int64_t>(sum);
 }
 
 void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
   absl::optional<int64_t> msg_id = kvclient::MsgId(message.body);
   auto parsed = kvclient::ParseInitRequest(message.body);
   if (const auto* error = absl::get_if<kvclient::RequestError>(&parsed)) {
-    Reply(message.src, kvclient::ErrorBody(error->code, msg_id, error->text));
+    // Without a msg_id there is nothing to reply to (an error without
+    // in_reply_to would be an unsolicited message to the client).
+    if (msg_id.has_value()) {
+      Reply(message.src, kvclient::ErrorBody(error->code, msg_id, error->text));
+    }
     return;
   }
   const auto& init = absl::get<kvclient::InitRequest>(parsed);
+  if (!node_id_.empty() && !msg_id.has_value()) return;  // same reason
   if (!node_id_.empty()) {
     // A repeated init for the same id is a retry: answer it again.
     if (init.node_id == node_id_ && msg_id.has_value()) {
@@ -317,7 +339,28 @@ void Node::MaybeFlush(absl::Time now) {
   attempt.tag = absl::StrCat(absl::Hex(options_.incarnation), ".",
                              next_attempt_++);
   attempt.total = own_.total;
-  for (const PendingAdd& add : pending_) attempt.total += add.delta;
+  // Admission checked the total the node knew then; an own key first read
+  // after the add arrived (a restart) can hold more, so the batch could still
+  // leave int64. Such an add certainly did not apply: reject it (12) rather
+  // than wrap. Adds inside an open attempt stay: that total was checked.
+  size_t covered = 0;
+  for (const Attempt& open : unresolved_) covered = std::max(covered, open.adds);
+  for (size_t i = 0; i < pending_.size();) {
+    int64_t sum;
+    if (!__builtin_add_overflow(attempt.total, pending_[i].delta, &sum) ||
+        i < covered) {
+      attempt.total = sum;
+      ++i;
+      continue;
+    }
+    if (!pending_[i].answered) {
+      Reply(pending_[i].client,
+            kvclient::ErrorBody(ErrorCode::kMalformedRequest, pending_[i].msg_id,
+                                absl::StrCat("delta ", pending_[i].delta,
+                                             " would overflow the counter")));
+    }
+    pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
   attempt.adds = pending_.size();
   attempt.sent_at = now;
   want_sync_ = false;

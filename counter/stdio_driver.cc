@@ -116,7 +116,13 @@ void HandleLine(Core& node, const std::string& line, std::FILE* err,
 
 absl::optional<kvclient::Message> ReplyToUnparsableLine(
     absl::string_view line, absl::string_view why, absl::string_view self) {
-  Json j = Json::parse(line.begin(), line.end(), nullptr, false);
+  // Only the top levels matter (src, dest, body.msg_id); deeper values are
+  // dropped while parsing, so a line of millions of '[' does not become a
+  // DOM of hundreds of MB just to find whom to answer.
+  auto shallow = [](int depth, Json::parse_event_t, Json&) {
+    return depth <= 8;
+  };
+  Json j = Json::parse(line.begin(), line.end(), shallow, false);
   if (j.is_discarded() || !j.is_object()) return absl::nullopt;
   auto src = j.find("src");
   auto body = j.find("body");

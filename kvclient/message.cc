@@ -12,6 +12,37 @@ absl::Status Invalid(absl::string_view why) {
   return absl::InvalidArgumentError(why);
 }
 
+// nlohmann parses and frees any depth iteratively but copies, compares and
+// dumps recursively, so one line of a few million '[' would overflow the
+// stack. Maelstrom's messages nest a handful of levels.
+constexpr int kMaxNestingDepth = 100;
+
+// True when arrays/objects in `text` nest deeper than kMaxNestingDepth
+// (brackets inside strings do not count).
+bool TooDeep(absl::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxNestingDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 absl::Status CheckOptionalInt(const Json& body, const char* field) {
   auto it = body.find(field);
   if (it != body.end() && !IsInt64(*it)) {
@@ -36,6 +67,7 @@ bool IsInt64(const Json& j) {
 }
 
 absl::StatusOr<Message> ParseMessage(absl::string_view line) {
+  if (TooDeep(line)) return Invalid("JSON nested deeper than 100 levels");
   Json j = Json::parse(line.begin(), line.end(), /*cb=*/nullptr,
                        /*allow_exceptions=*/false);
   if (j.is_discarded()) return Invalid("not valid JSON");

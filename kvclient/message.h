@@ -35,7 +35,9 @@ inline bool operator!=(const Message& a, const Message& b) { return !(a == b); }
 // Parses one line. Rejects (InvalidArgument, with a message that says why):
 // invalid JSON, a non-object, missing or non-string `src`/`dest`, a missing or
 // non-object `body`, a non-string `body.type`, a non-integer `msg_id` or
-// `in_reply_to`, a non-integer top-level `id`, and any other top-level key.
+// `in_reply_to`, a non-integer top-level `id`, any other top-level key, and
+// arrays/objects nested deeper than 100 levels (they would overflow the stack
+// when copied or encoded).
 absl::StatusOr<Message> ParseMessage(absl::string_view line);
 
 // Compact single-line JSON (no trailing newline). Never throws: invalid UTF-8

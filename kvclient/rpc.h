@@ -27,7 +27,14 @@ namespace kvclient {
 template <typename Context>
 class RpcTracker {
  public:
-  // Registers a request and returns its fresh msg_id (1, 2, 3, ...).
+  RpcTracker() = default;
+  // Numbers requests from `first_msg_id`. A restarted process that starts
+  // elsewhere never takes a late reply meant for its previous life (same
+  // node id, same msg_id) for the answer to one of its own requests.
+  explicit RpcTracker(int64_t first_msg_id) : next_msg_id_(first_msg_id) {}
+
+  // Registers a request and returns its fresh msg_id (1, 2, 3, ... by
+  // default).
   int64_t Start(absl::Time deadline, Context context) {
     int64_t id = next_msg_id_++;
     pending_.emplace(id, Entry{deadline, std::move(context)});
