@@ -79,6 +79,12 @@ class Network {
   void RestoreKv(const std::string& node) { kv_cuts_.erase(node); }
   void RestoreAllKv() { kv_cuts_.clear(); }
 
+  // Ends loss, duplication and reordering (latency stays): the liveness
+  // phase after the heal runs on a network that only delays.
+  void StopRandomFaults() {
+    options_.loss_ppm = options_.duplicate_ppm = options_.reorder_ppm = 0;
+  }
+
   const NetworkOptions& options() const { return options_; }
 
  private:

@@ -350,6 +350,8 @@ void World::HealEverything() {
   }
   network_.Heal();
   network_.RestoreAllKv();
+  // VOPR-style liveness phase: every fault ceases, so the nodes must converge.
+  network_.StopRandomFaults();
   healed_ = true;
   if (config_.liveness_bound > absl::ZeroDuration()) {
     queue_.Schedule(now() + config_.liveness_bound, LivenessEvent{});

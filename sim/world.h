@@ -10,9 +10,10 @@
 //
 // Extensions measured here (not in Maelstrom): convergence time (last
 // acknowledged add → every node's ReadValue() equals the exact total kept in
-// seq-kv's newest state) and a liveness bound after healing: if the nodes do
-// not all read the exact total within config.liveness_bound of the heal, the
-// run fails.
+// seq-kv's newest state) and a liveness bound after healing: the heal ends
+// every fault (partitions, kv cuts, kills, pauses, and loss/dup/reorder; only
+// latency stays), and if the nodes do not all read the exact total within
+// config.liveness_bound of it, the run fails.
 #ifndef SIM_WORLD_H_
 #define SIM_WORLD_H_
 
