@@ -57,9 +57,11 @@ struct Options {
   absl::Duration kv_timeout = absl::Seconds(1);
   // How often other nodes' totals are refreshed. Bounds convergence.
   absl::Duration refresh_interval = absl::Milliseconds(500);
+  // Rounds that see no change stretch the interval, doubling up to this.
+  absl::Duration max_refresh_interval = absl::Seconds(2);
   // How long a due refresh waits for an add's flush to sync the node's view
   // before it sends a zero-delta cas just for that (which costs 2 messages).
-  absl::Duration sync_grace = absl::Milliseconds(50);
+  absl::Duration sync_grace = absl::Milliseconds(100);
   // An add not durable this long after it arrived gets error 0 (timeout,
   // indefinite) so the client hears back before Maelstrom's 5 s timeout.
   absl::Duration add_deadline = absl::Milliseconds(4000);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -27,7 +28,9 @@ ABSL_FLAG(bool, pn_counter, false,
 ABSL_FLAG(int64_t, refresh_ms, 500,
           "how often other nodes' totals are re-read from seq-kv; bounds how "
           "long reads can lag after writes stop");
-ABSL_FLAG(int64_t, sync_grace_ms, 50,
+ABSL_FLAG(int64_t, max_refresh_ms, 2000,
+          "quiet refresh rounds double the interval up to this");
+ABSL_FLAG(int64_t, sync_grace_ms, 100,
           "how long a due refresh waits for an add to sync the node's seq-kv "
           "view before sending a zero-delta cas for that");
 ABSL_FLAG(int64_t, kv_timeout_ms, 1000,
@@ -82,6 +85,9 @@ int main(int argc, char** argv) {
   options.refresh_interval = absl::Milliseconds(absl::GetFlag(FLAGS_refresh_ms));
   options.kv_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_kv_timeout_ms));
   options.sync_grace = absl::Milliseconds(absl::GetFlag(FLAGS_sync_grace_ms));
+  options.max_refresh_interval = std::max(
+      options.refresh_interval,
+      absl::Milliseconds(absl::GetFlag(FLAGS_max_refresh_ms)));
   options.add_deadline =
       absl::Milliseconds(absl::GetFlag(FLAGS_add_deadline_ms));
   options.kv_service = absl::GetFlag(FLAGS_kv);

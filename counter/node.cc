@@ -45,6 +45,7 @@ int64_t FirstKvMsgId(uint64_t incarnation) {
 
 Node::Node(Options options)
     : options_(std::move(options)),
+      refresh_interval_(options_.refresh_interval),
       rpcs_(FirstKvMsgId(options_.incarnation)) {}
 
 // ---------------------------------------------------------------- inputs --
@@ -76,11 +77,11 @@ Ready Node::TakeReady() {
 }
 
 absl::optional<int64_t> Node::ReadValue() const {
-  if (!recovered_ || peer_totals_.size() != peers_.size()) return absl::nullopt;
+  if (!recovered_ || peers_seen_.size() != peers_.size()) return absl::nullopt;
   // Summed wide: only the total must fit int64, not every partial sum
   // (pn-counter keys can be negative).
   absl::int128 sum = own_.total;
-  for (const auto& [peer, total] : peer_totals_) sum += total;
+  for (const auto& [peer, entry] : peers_seen_) sum += entry.total;
   if (sum > std::numeric_limits<int64_t>::max() ||
       sum < std::numeric_limits<int64_t>::min()) {
     return absl::nullopt;
@@ -168,6 +169,12 @@ void Node::HandleClientRequest(const kvclient::Message& message,
                                            " would overflow the counter")));
     return;
   }
+  if (request.delta == 0 && options_.bug == Bug::kNone) {
+    // Adding 0 changes no total: it is as durable as it will ever be.
+    Reply(message.src, kvclient::AddOkBody(*msg_id));
+    return;
+  }
+  OnLocalActivity(now);
   PendingAdd add{message.src, *msg_id, request.delta,
                  now + options_.add_deadline, false};
   if (options_.bug == Bug::kAckBeforeDurable) {
@@ -181,8 +188,8 @@ void Node::HandleClientRequest(const kvclient::Message& message,
 // every pending delta applied, still fits int64 (README: overflow policy).
 bool Node::ProjectedTotalFits(int64_t delta) const {
   int64_t sum = own_.total;
-  for (const auto& [peer, total] : peer_totals_) {
-    if (__builtin_add_overflow(sum, total, &sum)) return false;
+  for (const auto& [peer, entry] : peers_seen_) {
+    if (__builtin_add_overflow(sum, entry.total, &sum)) return false;
   }
   for (const PendingAdd& add : pending_) {
     if (__builtin_add_overflow(sum, add.delta, &sum)) return false;
@@ -288,16 +295,45 @@ void Node::Confirm(const Attempt& attempt) {
 
 void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
   --peer_reads_in_flight_;
+  absl::optional<Entry> entry;
   if (IsError(reply, ErrorCode::kKeyDoesNotExist)) {
-    peer_totals_[peer] = 0;
+    entry = Entry{};
   } else if (const auto* ok = absl::get_if<KvOk>(&reply)) {
-    absl::optional<Entry> entry = DecodeEntry(ok->value);
-    if (entry.has_value()) {
-      peer_totals_[peer] = entry->total;
-    } else {
+    entry = DecodeEntry(ok->value);
+    if (!entry.has_value()) {
       Log(absl::StrCat("ignoring undecodable value of ", peer, ": ",
                        Compact(ok->value)));
     }
+  }
+  if (!entry.has_value()) return;
+  auto seen = peers_seen_.find(peer);
+  if (seen == peers_seen_.end() || seen->second.tag != entry->tag) {
+    round_saw_change_ = true;
+  }
+  peers_seen_[peer] = *entry;
+  if (peer_reads_in_flight_ == 0) AdaptRefreshInterval();
+}
+
+// Quiet rounds stretch the interval (x2 up to max_refresh_interval); any
+// change seen, or an add here, brings it back to refresh_interval. Under
+// steady load every round sees a change, so the bound stays the short one.
+void Node::AdaptRefreshInterval() {
+  if (round_saw_change_) {
+    refresh_interval_ = options_.refresh_interval;
+  } else {
+    refresh_interval_ =
+        std::min(refresh_interval_ * 2, options_.max_refresh_interval);
+  }
+  round_saw_change_ = false;
+  if (!refresh_due_) next_refresh_ = last_reads_at_ + refresh_interval_;
+}
+
+void Node::OnLocalActivity(absl::Time now) {
+  round_saw_change_ = true;
+  refresh_interval_ = options_.refresh_interval;
+  if (!refresh_due_ && recovered_ && next_refresh_ > now + refresh_interval_) {
+    last_reads_at_ = now;
+  next_refresh_ = now + refresh_interval_;
   }
 }
 
@@ -404,7 +440,8 @@ void Node::SendPeerReads(absl::Time now) {
   refresh_due_ = false;
   synced_ = false;
   want_sync_ = false;
-  next_refresh_ = now + options_.refresh_interval;
+  last_reads_at_ = now;
+  next_refresh_ = now + refresh_interval_;
   for (const std::string& peer : peers_) {
     ++peer_reads_in_flight_;
     SendKv(Purpose::kReadPeer, kvclient::KvRead{KeyOf(peer)}, now, peer);

@@ -98,6 +98,8 @@ class Node : public Core {
   void OnOwnKeyRead(const kvclient::KvReply& reply, absl::Time now);
   void OnFlushReply(const kvclient::KvReply& reply, absl::Time now);
   void OnPeerRead(const std::string& peer, const kvclient::KvReply& reply);
+  void AdaptRefreshInterval();
+  void OnLocalActivity(absl::Time now);
   void OnKvTimeout(const KvCall& call, absl::Time now);
   void AdoptOwnEntry(const Entry& entry);
   void Confirm(const Attempt& attempt);
@@ -136,9 +138,12 @@ class Node : public Core {
   int64_t next_attempt_ = 1;
 
   // Other nodes' totals as last read (std::map: deterministic iteration).
-  std::map<std::string, int64_t> peer_totals_;
+  std::map<std::string, Entry> peers_seen_;
   int peer_reads_in_flight_ = 0;
   absl::Time next_refresh_ = absl::InfinitePast();
+  absl::Duration refresh_interval_;  // current; see AdaptRefreshInterval
+  absl::Time last_reads_at_ = absl::InfinitePast();
+  bool round_saw_change_ = true;
   // A refresh round is due at next_refresh_. Its reads go out only once an
   // own cas sent at or after that time has landed (`synced_`): that cas moved
   // this node's seq-kv view to the newest version, so the reads see every

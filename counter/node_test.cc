@@ -20,17 +20,26 @@ using Json = kvclient::Json;
 
 const absl::Time kT0 = absl::UnixEpoch();
 
+Options Pinned() {
+  Options options;
+  options.refresh_interval = absl::Milliseconds(500);
+  options.max_refresh_interval = absl::Seconds(2);
+  options.sync_grace = absl::Milliseconds(50);
+  return options;
+}
+
 // Options for scenarios about the add path: refreshes far apart, so the
 // transcript shows only what the scenario is about.
 Options Quiet() {
-  Options options;
+  Options options = Pinned();
   options.refresh_interval = absl::Hours(1);
   return options;
 }
 
 class Transcript {
  public:
-  explicit Transcript(Options options = Options()) : options_(options) {
+  // Timings are pinned here so the transcripts do not move with defaults.
+  explicit Transcript(Options options = Pinned()) : options_(options) {
     options_.incarnation = options_.incarnation ? options_.incarnation : 0xa;
     node_ = std::make_unique<Node>(options_);
   }
@@ -120,6 +129,28 @@ TEST(Node, AcknowledgesAnAddOnlyAfterItsCasLands) {
               ElementsAre(R"(n1 -> c3 {"in_reply_to":6,"type":"add_ok"})",
                           R"(n1 -> c4 {"in_reply_to":7,"type":"add_ok"})"));
   EXPECT_EQ(t.node().ReadValue(), 6 + 7);
+}
+
+TEST(Node, AZeroDeltaIsAcknowledgedAtOnceWithoutAWrite) {
+  Transcript t(Quiet());
+  t.Boot("", "");
+  EXPECT_THAT(t.At(10, "c2", R"({"type":"add","delta":0,"msg_id":5})"),
+              ElementsAre(R"(n1 -> c2 {"in_reply_to":5,"type":"add_ok"})"))
+      << "adding 0 changes no total, so there is nothing to make durable";
+}
+
+TEST(Node, QuietRoundsStretchTheIntervalAndAnAddResetsIt) {
+  Transcript t;
+  t.Boot("", R"({"total":7,"tag":"b.4"})");  // round 1 saw b.4: next at 500
+  t.TickAt(550);                                                // sync, msg 4
+  t.At(551, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})");  // read, msg 5
+  t.At(552, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":7,"tag":"b.4"}})");
+  EXPECT_EQ(t.wake_at(), kT0 + absl::Milliseconds(551 + 1000))
+      << "nothing changed: the next round waits twice as long";
+  t.At(600, "c2", R"({"type":"add","delta":1,"msg_id":6})");
+  t.At(601, "seq-kv", R"({"type":"cas_ok","in_reply_to":6})");
+  EXPECT_EQ(t.wake_at(), kT0 + absl::Milliseconds(600 + 500))
+      << "an add brings the short interval back";
 }
 
 TEST(Node, CasTimeoutAfterApplyIsCountedOnce) {
@@ -268,7 +299,7 @@ TEST(Node, RejectsAnAddThatWouldOverflow) {
 }
 
 TEST(Node, PnCounterAcceptsNegativeDeltas) {
-  Options options;
+  Options options = Pinned();
   options.allow_negative = true;
   Transcript t(options);
   t.Boot(R"({"total":5,"tag":"x.1"})", "");
@@ -277,7 +308,7 @@ TEST(Node, PnCounterAcceptsNegativeDeltas) {
 }
 
 TEST(Node, BrokenVariantsMisbehaveAsAdvertised) {
-  Options ack_early;
+  Options ack_early = Pinned();
   ack_early.bug = Bug::kAckBeforeDurable;
   Transcript early(ack_early);
   early.Boot("", "");
@@ -285,7 +316,7 @@ TEST(Node, BrokenVariantsMisbehaveAsAdvertised) {
               ElementsAre(R"(n1 -> c2 {"in_reply_to":5,"type":"add_ok"})",
                           ::testing::HasSubstr(R"("type":"cas")")));
 
-  Options forget;
+  Options forget = Pinned();
   forget.bug = Bug::kForgetOnRestart;
   Transcript amnesiac(forget);
   amnesiac.At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]})");
