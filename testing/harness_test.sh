@@ -60,16 +60,22 @@ case "$case_name" in
       --bug=stale-read
     ;;
   bug_ack_before_durable)
-    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 6 \
-      --nemesis kill --nemesis-interval 0.5 --latency 100 --seed 7 --bug=ack-before-durable
+    # Acked adds still waiting for their cas die with the node: a long cas
+    # round trip (2 x 250 ms) and 3 clients per node keep such adds around
+    # at most kill instants, even on a loaded machine.
+    run 1 "Analysis invalid" test --bin "$counter" --node-count 3 --rate 150 \
+      --concurrency 3n --recovery-time 2 --time-limit 6 --nemesis kill \
+      --nemesis-interval 0.5 --latency 250 --seed 7 --bug=ack-before-durable
     ;;
   bug_forget_on_restart)
-    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 5 \
-      --nemesis kill --nemesis-interval 0.5 --seed 5 --bug=forget-on-restart
+    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --concurrency 2n \
+      --time-limit 5 --nemesis kill --nemesis-interval 0.5 --seed 5 --bug=forget-on-restart
     ;;
   bug_double_count_retry)
-    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 5 \
-      --nemesis kv-cut --nemesis-interval 0.5 --latency 10 --seed 6 --bug=double-count-retry
+    # A cut of replies only lets a cas land unanswered; the retry re-adds.
+    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --concurrency 2n \
+      --time-limit 5 --nemesis kv-cut --nemesis-interval 0.5 --latency 50 --seed 6 \
+      --bug=double-count-retry
     ;;
   python_counter_passes)
     run 0 "Everything looks good" test --bin "$py_counter" --node-count 3 --rate 50 \
