@@ -173,7 +173,7 @@ std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
   }
   absl::StrAppend(&out, "}\n");
   absl::StrAppend(&out, " ;; extensions beyond Maelstrom v0.2.4\n");
-  absl::StrAppend(&out, " :faults [", absl::StrJoin(r.faults, ", "), "]\n");
+  absl::StrAppend(&out, " :faults [", absl::StrJoin(r.faults, "\n          "), "]\n");
   absl::StrAppend(&out, " :convergence-ms ",
                   r.convergence ? Ms(*r.convergence) : "nil",
                   r.convergence_note.empty() ? "" : absl::StrCat(" ; ", r.convergence_note),
