@@ -189,8 +189,11 @@ ParsedArgs ParseArgs(const std::vector<std::string>& args,
       o.bin_args.insert(o.bin_args.end(), args.begin() + i + 1, args.end());
       break;
     }
-    if (a == "--log-stderr") {
-      o.log_stderr = true;
+    if (a == "--log-stderr" || a == "--log-net-send" || a == "--log-net-recv") {
+      bool& flag = a == "--log-stderr"     ? o.log_stderr
+                   : a == "--log-net-send" ? o.log_net_send
+                                           : o.log_net_recv;
+      flag = true;
       continue;
     }
     if (a.size() < 2 || a[0] != '-') {  // Maelstrom: non-options go to the node
@@ -252,6 +255,8 @@ Maelstrom options (same names and defaults as Maelstrom 0.2.4):
   --nemesis LIST            comma-separated faults: partition (default none)
   --nemesis-interval S      mean seconds between nemesis operations (default 10)
   --log-stderr              echo the nodes' stderr, prefixed with the node id
+  --log-net-send            print every message as it is sent
+  --log-net-recv            print every message as it is delivered
 Arguments that are not options, and everything after a bare --, are passed to
 the node binary; so are unrecognised flags placed after --bin PATH.
 

@@ -40,6 +40,8 @@ struct HarnessOptions {
   std::vector<NemesisKind> nemeses;     // in flag order, no repeats
   absl::Duration nemesis_interval = absl::Seconds(10);
   bool log_stderr = false;
+  bool log_net_send = false;            // print every message as it is sent
+  bool log_net_recv = false;            // ... and as it is delivered
   // Extensions.
   absl::optional<uint64_t> seed;        // drawn and printed when absent
   std::string store_root;               // absolute; default <cwd>/store

@@ -54,7 +54,8 @@ TEST(CliTest, ExtensionsParse) {
   ParsedArgs p = Parse({"test", "--bin", "n", "--nemesis", "partition,kill, pause,kv-cut",
                         "--seed", "42", "--latency", "5", "--latency-dist",
                         "exponential", "--concurrency", "2n", "--node-count", "2",
-                        "--recovery-time", "1.5", "--log-stderr"});
+                        "--recovery-time", "1.5", "--log-stderr", "--log-net-send",
+                        "--log-net-recv"});
   ASSERT_EQ(p.kind, ParsedArgs::kRun) << p.error;
   EXPECT_EQ(p.options.nemeses.size(), 4u);
   EXPECT_EQ(*p.options.seed, 42u);
@@ -63,6 +64,8 @@ TEST(CliTest, ExtensionsParse) {
   EXPECT_EQ(p.options.concurrency, 4);
   EXPECT_EQ(p.options.final_sleep, absl::Milliseconds(1500));
   EXPECT_TRUE(p.options.log_stderr);
+  EXPECT_TRUE(p.options.log_net_send);
+  EXPECT_TRUE(p.options.log_net_recv);
 }
 
 TEST(CliTest, BadArgumentsAreErrors) {

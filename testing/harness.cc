@@ -208,6 +208,11 @@ Harness::Node* Harness::NodeById(absl::string_view id) {
 }
 
 void Harness::Journal(absl::Time now, absl::string_view what, const Message& m) {
+  if ((what == "send" && options_.log_net_send) || (what == "recv" && options_.log_net_recv)) {
+    out_ << absl::StrFormat("[%7.3fs] %s %s -> %s %s\n", absl::ToDoubleSeconds(now - t0_),
+                            what, m.src, m.dest,
+                            m.body.dump(-1, ' ', false, Json::error_handler_t::replace));
+  }
   if (!journal_) return;
   if (++journal_lines_ > kMaxJournalLines) {
     std::fputs("[maelstrom: timeline truncated here; every later message is omitted]\n",
@@ -246,6 +251,7 @@ void Harness::Deliver(const Message& m, absl::Time now) {
     Journal(now, "drop", m);
     return;
   }
+  if (options_.log_net_recv) Journal(now, "recv", m);
   switch (sim::KindOf(m.dest)) {
     case EndpointKind::kClient:
       return;  // clients are served when the line is read (OnStdoutLine)
