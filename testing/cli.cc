@@ -129,6 +129,12 @@ const std::map<std::string, Setter>& ValueFlags() {
          o.store_root = v;
          return "";
        }},
+      {"--client-timeout", [](const std::string& v, HarnessOptions& o) -> std::string {
+         auto d = ParseSeconds(v);
+         if (!d || *d <= absl::ZeroDuration()) return "must be a positive number of seconds";
+         o.client_timeout = *d;
+         return "";
+       }},
       {"--recovery-time", [](const std::string& v, HarnessOptions& o) -> std::string {
          auto d = ParseSeconds(v);
          if (!d) return "must be a non-negative number of seconds";
@@ -270,6 +276,8 @@ EXTENSIONS (not in Maelstrom):
   --store DIR               where results go (default ./store)
   --recovery-time S         sleep between healing and the final reads
                             (default 10, Maelstrom's fixed value)
+  --client-timeout S        how long a client waits for a reply (default 5,
+                            Maelstrom's fixed value; shorter makes tests faster)
 
 Exit status: 0 valid, 1 invalid, 2 analysis failed, 254 bad arguments,
 255 the test broke (a node crashed, never answered init, ...).

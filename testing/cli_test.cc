@@ -39,6 +39,7 @@ TEST(CliTest, MaelstromDefaults) {
   EXPECT_TRUE(p.options.nemeses.empty());
   EXPECT_FALSE(p.options.seed.has_value());
   EXPECT_EQ(p.options.final_sleep, absl::Seconds(10));
+  EXPECT_EQ(p.options.client_timeout, absl::Seconds(5));
 }
 
 TEST(CliTest, NodeArgsAfterBinDoubleDashAndPositional) {
@@ -55,7 +56,7 @@ TEST(CliTest, ExtensionsParse) {
                         "--seed", "42", "--latency", "5", "--latency-dist",
                         "exponential", "--concurrency", "2n", "--node-count", "2",
                         "--recovery-time", "1.5", "--log-stderr", "--log-net-send",
-                        "--log-net-recv"});
+                        "--log-net-recv", "--client-timeout", "2"});
   ASSERT_EQ(p.kind, ParsedArgs::kRun) << p.error;
   EXPECT_EQ(p.options.nemeses.size(), 4u);
   EXPECT_EQ(*p.options.seed, 42u);
@@ -66,6 +67,7 @@ TEST(CliTest, ExtensionsParse) {
   EXPECT_TRUE(p.options.log_stderr);
   EXPECT_TRUE(p.options.log_net_send);
   EXPECT_TRUE(p.options.log_net_recv);
+  EXPECT_EQ(p.options.client_timeout, absl::Seconds(2));
 }
 
 TEST(CliTest, BadArgumentsAreErrors) {

@@ -105,19 +105,19 @@ case "$case_name" in
   invalid_json)
     run 1 "INVALID n[0-2] wrote a line that is not a Maelstrom message" test \
       --bin "$py_counter" --node-count 3 --rate 20 --time-limit 2 --recovery-time 0 \
-      -- --garbage-after 0.5
+      --client-timeout 1.5 -- --garbage-after 0.5
     ;;
   unknown_dest)
     run 1 "unknown destination \"n99\"" test --bin "$py_counter" --node-count 3 --rate 20 \
-      --time-limit 2 --recovery-time 0 -- --unknown-dest-after 0.5
+      --time-limit 2 --recovery-time 0 --client-timeout 1.5 -- --unknown-dest-after 0.5
     ;;
   stdout_flood)
     run 1 "without a newline" test --bin "$py_counter" --node-count 3 --rate 20 \
-      --time-limit 2 --recovery-time 0 -- --flood-after 0.5
+      --time-limit 2 --recovery-time 0 --client-timeout 1.5 -- --flood-after 0.5
     ;;
   reply_after_timeout)
     run 1 "departed client" test --bin "$py_counter" --node-count 1 --rate 5 \
-      --time-limit 1 --recovery-time 0 -- --slow-reads 5.3
+      --time-limit 1 --recovery-time 0 --client-timeout 1.5 -- --slow-reads 1.8
     ;;
   bad_arguments)
     run 254 "unknown option --bogus" test --bogus --bin "$counter"
