@@ -68,7 +68,8 @@ Ready Baseline::TakeReady() {
   return out;
 }
 
-absl::optional<int64_t> Baseline::ReadValue() const { return last_read_; }
+// Every read asks seq-kv, so there is no value to answer without a round trip.
+absl::optional<int64_t> Baseline::ReadValue() const { return absl::nullopt; }
 
 void Baseline::HandleRequest(const kvclient::Message& message,
                              absl::Time now) {
@@ -147,7 +148,6 @@ void Baseline::OnRead(int64_t op, const kvclient::KvReply& reply,
   }
   const Op& o = ops_[op];
   if (!o.is_add) {
-    last_read_ = value;
     Finish(op, kvclient::ReadOkBody(value, o.msg_id));
     return;
   }

@@ -67,7 +67,6 @@ class Baseline : public Core {
   int64_t next_sync_ = 1;
   std::map<int64_t, Op> ops_;
   kvclient::RpcTracker<Call> rpcs_;
-  absl::optional<int64_t> last_read_;
   Ready ready_;
   NodeStats stats_;
 };
