@@ -79,9 +79,10 @@ struct NodeSlot {
 
 class World {
  public:
-  World(const SimConfig& config, std::ostream* trace)
+  World(const SimConfig& config, std::ostream* trace, CoreFactory make_core)
       : config_(config),
         trace_(trace),
+        make_core_(make_core ? std::move(make_core) : CoreFactory(counter::MakeCore)),
         root_(config.seed),
         net_prng_(root_.Fork("network")),
         kv_prng_(root_.Fork("seq-kv")),
@@ -132,6 +133,7 @@ class World {
 
   SimConfig config_;
   std::ostream* trace_;
+  CoreFactory make_core_;
   Prng root_, net_prng_, kv_prng_, workload_prng_, nemesis_prng_, incarnation_prng_;
   EventQueue<Event> queue_;
   Network network_;
@@ -158,7 +160,7 @@ void World::StartNode(int index) {
   options.bug = config_.bug;
   options.allow_negative = config_.workload.pn_counter;
   options.incarnation = incarnation_prng_.Next();
-  node.core = counter::MakeCore(options);
+  node.core = make_core_(options);
   node.paused = false;
   node.inbox.clear();
   ++node.wake_token;
@@ -520,8 +522,9 @@ RunResult World::Run() {
 
 }  // namespace
 
-RunResult RunWorld(const SimConfig& config, std::ostream* trace) {
-  World world(config, trace);
+RunResult RunWorld(const SimConfig& config, std::ostream* trace,
+                   CoreFactory make_core) {
+  World world(config, trace, std::move(make_core));
   return world.Run();
 }
 

@@ -17,9 +17,12 @@
 #ifndef SIM_WORLD_H_
 #define SIM_WORLD_H_
 
+#include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 
+#include "counter/core.h"
 #include "sim/checker.h"
 #include "sim/config.h"
 #include "sim/history.h"
@@ -35,8 +38,14 @@ struct RunResult {
   double simulated_seconds = 0;
 };
 
+// Builds the node under test; the default is counter::MakeCore. Tests pass
+// deliberately misbehaving cores to check the emulation's judgement.
+using CoreFactory =
+    std::function<std::unique_ptr<counter::Core>(const counter::Options&)>;
+
 // `trace`, when set, receives one line per message, fault and node log line.
-RunResult RunWorld(const SimConfig& config, std::ostream* trace);
+RunResult RunWorld(const SimConfig& config, std::ostream* trace,
+                   CoreFactory make_core = nullptr);
 
 // The exact total a correct counter must converge to, from a KV state: the
 // shared "counter" integer (baseline strategy) or the sum of the "total"

@@ -89,5 +89,112 @@ TEST(WorldTest, RestartedNodesGetFreshInits) {
   EXPECT_GT(inits, 3u);
 }
 
+// A node that answers init, then answers every client request `delay` late
+// (read_ok with `read_value`, add_ok), optionally never answering init.
+class ScriptedCore : public counter::Core {
+ public:
+  ScriptedCore(absl::Duration delay, kvclient::Json read_value, bool answer_init)
+      : delay_(delay), read_value_(std::move(read_value)), answer_init_(answer_init) {}
+  void Step(const kvclient::Message& m, absl::Time now) override {
+    kvclient::Json reply;
+    if (m.body["type"] == "init") {
+      id_ = m.body["node_id"].get<std::string>();
+      if (!answer_init_) return;
+      reply = {{"type", "init_ok"}};
+    } else if (m.body["type"] == "add") {
+      reply = {{"type", "add_ok"}};
+    } else {
+      reply = {{"type", "read_ok"}, {"value", read_value_}};
+    }
+    reply["in_reply_to"] = m.body["msg_id"];
+    absl::Time at = m.body["type"] == "init" ? now : now + delay_;
+    due_.push_back({at, kvclient::Message{id_, m.src, reply}});
+  }
+  void Tick(absl::Time) override {}
+  counter::Ready TakeReady() override { return {}; }
+  absl::optional<int64_t> ReadValue() const override { return absl::nullopt; }
+  const std::string& node_id() const override { return id_; }
+  const counter::NodeStats& stats() const override { return stats_; }
+
+ protected:
+  struct Due {
+    absl::Time at;
+    kvclient::Message message;
+  };
+  absl::Duration delay_;
+  kvclient::Json read_value_;
+  bool answer_init_;
+  std::string id_;
+  std::vector<Due> due_;
+  counter::NodeStats stats_;
+};
+
+// ScriptedCore whose TakeReady releases what is due by the last Step/Tick.
+class TimedCore : public ScriptedCore {
+ public:
+  using ScriptedCore::ScriptedCore;
+  void Step(const kvclient::Message& m, absl::Time now) override {
+    ScriptedCore::Step(m, now);
+    now_ = now;
+  }
+  void Tick(absl::Time now) override { now_ = now; }
+  counter::Ready TakeReady() override {
+    counter::Ready ready;
+    std::vector<Due> later;
+    for (Due& d : due_) {
+      if (d.at <= now_) {
+        ready.messages.push_back(d.message);
+      } else {
+        later.push_back(d);
+        if (!ready.wake_at || d.at < *ready.wake_at) ready.wake_at = d.at;
+      }
+    }
+    due_ = later;
+    return ready;
+  }
+
+ private:
+  absl::Time now_;
+};
+
+CoreFactory Scripted(absl::Duration delay, kvclient::Json read_value,
+                     bool answer_init = true) {
+  return [=](const counter::Options&) -> std::unique_ptr<counter::Core> {
+    return std::make_unique<TimedCore>(delay, read_value, answer_init);
+  };
+}
+
+TEST(WorldJudgementTest, AReplyAfterTheClientGaveUpIsAnInvalidLine) {
+  SimConfig c = Short("challenge", 1);
+  RunResult r = RunWorld(c, nullptr, Scripted(absl::Seconds(6), 0));
+  EXPECT_EQ(r.exit_code, 1) << r.results;
+  ASSERT_FALSE(r.report.invalid_lines.empty());
+  EXPECT_NE(r.report.invalid_lines[0].find("departed client"), std::string::npos)
+      << r.report.invalid_lines[0];
+}
+
+TEST(WorldJudgementTest, ANonIntegerReadValueIsMalformed) {
+  SimConfig c = Short("challenge", 1);
+  RunResult r = RunWorld(c, nullptr, Scripted(absl::ZeroDuration(), 3.0));
+  EXPECT_EQ(r.exit_code, 1) << r.results;
+  EXPECT_EQ(r.verdict.by_f["read"].ok, 0);
+  EXPECT_NE(r.results.find("no read ever succeeded"), std::string::npos);
+}
+
+TEST(WorldJudgementTest, ANodeThatNeverAnswersInitBreaksTheHarness) {
+  SimConfig c = Short("challenge", 1);
+  RunResult r = RunWorld(c, nullptr, Scripted(absl::ZeroDuration(), 0, false));
+  EXPECT_EQ(r.exit_code, 255) << r.results;
+  EXPECT_NE(r.report.harness_error.find("did not answer init"), std::string::npos);
+}
+
+TEST(WorldJudgementTest, AnOverCountingNodeIsInvalid) {
+  // Acknowledges every add but always reads a huge value.
+  SimConfig c = Short("challenge", 1);
+  RunResult r = RunWorld(c, nullptr, Scripted(absl::ZeroDuration(), 1000000));
+  EXPECT_EQ(r.exit_code, 1) << r.results;
+  EXPECT_NE(r.verdict.errors[0].find("final read 1000000"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sim
