@@ -84,19 +84,14 @@ void Baseline::HandleRequest(const kvclient::Message& message,
     if (msg_id.has_value()) Reply(message.src, kvclient::InitOkBody(*msg_id));
     return;
   }
-  if (!msg_id.has_value()) return;
-  if (node_id_.empty()) {
-    Reply(message.src, kvclient::ErrorBody(ErrorCode::kTemporarilyUnavailable,
-                                           msg_id, "not initialized yet"));
+  Admission admission = AdmitRequest(message.body, !node_id_.empty(),
+                                     options_.allow_negative);
+  if (admission.error.has_value()) {
+    Reply(message.src, *std::move(admission.error));
     return;
   }
-  auto parsed =
-      kvclient::ParseCounterRequest(message.body, options_.allow_negative);
-  if (const auto* e = absl::get_if<kvclient::RequestError>(&parsed)) {
-    Reply(message.src, kvclient::ErrorBody(e->code, msg_id, e->text));
-    return;
-  }
-  const auto& request = absl::get<kvclient::CounterRequest>(parsed);
+  if (!admission.request.has_value()) return;  // no msg_id: nothing to answer
+  const kvclient::CounterRequest& request = *admission.request;
   int64_t id = next_op_++;
   bool is_add = request.op == kvclient::CounterOp::kAdd;
   ops_[id] = Op{message.src, *msg_id, is_add, request.delta,

@@ -2,6 +2,7 @@
 
 #include "counter/baseline.h"
 #include "counter/node.h"
+#include "kvclient/errors.h"
 
 namespace counter {
 
@@ -33,6 +34,27 @@ absl::optional<Bug> ParseBug(absl::string_view name) {
     if (BugName(bug) == name) return bug;
   }
   return absl::nullopt;
+}
+
+Admission AdmitRequest(const kvclient::Json& body, bool initialized,
+                       bool allow_negative) {
+  Admission admission;
+  absl::optional<int64_t> msg_id = kvclient::MsgId(body);
+  if (!msg_id.has_value()) {
+    admission.ignored = true;
+  } else if (!initialized) {
+    admission.error =
+        kvclient::ErrorBody(kvclient::ErrorCode::kTemporarilyUnavailable,
+                            msg_id, "not initialized yet");
+  } else {
+    auto parsed = kvclient::ParseCounterRequest(body, allow_negative);
+    if (const auto* e = absl::get_if<kvclient::RequestError>(&parsed)) {
+      admission.error = kvclient::ErrorBody(e->code, msg_id, e->text);
+    } else {
+      admission.request = absl::get<kvclient::CounterRequest>(parsed);
+    }
+  }
+  return admission;
 }
 
 std::unique_ptr<Core> MakeCore(const Options& options) {

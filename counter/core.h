@@ -18,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "kvclient/counter_ops.h"
 #include "kvclient/message.h"
 
 namespace counter {
@@ -100,6 +101,18 @@ class Core {
 };
 
 std::unique_ptr<Core> MakeCore(const Options& options);
+
+// The gate every strategy puts in front of a client's add or read: the
+// request to serve, or the error reply to send. `ignored` is set (and
+// neither of the others) for a request without msg_id: there is nothing to
+// answer. Before init → 11; unknown type → 10; bad fields → 12.
+struct Admission {
+  absl::optional<kvclient::CounterRequest> request;
+  absl::optional<kvclient::Json> error;
+  bool ignored = false;
+};
+Admission AdmitRequest(const kvclient::Json& body, bool initialized,
+                       bool allow_negative);
 
 }  // namespace counter
 

@@ -132,24 +132,19 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
 
 void Node::HandleClientRequest(const kvclient::Message& message,
                                absl::Time now) {
-  absl::optional<int64_t> msg_id = kvclient::MsgId(message.body);
-  if (!msg_id.has_value()) {
+  Admission admission = AdmitRequest(message.body, !node_id_.empty(),
+                                     options_.allow_negative);
+  if (admission.ignored) {
     Log(absl::StrCat("ignoring a request without msg_id from ", message.src,
                      ": ", Compact(message.body)));
     return;
   }
-  if (node_id_.empty()) {
-    Reply(message.src, kvclient::ErrorBody(ErrorCode::kTemporarilyUnavailable,
-                                           msg_id, "not initialized yet"));
+  if (admission.error.has_value()) {
+    Reply(message.src, *std::move(admission.error));
     return;
   }
-  auto parsed =
-      kvclient::ParseCounterRequest(message.body, options_.allow_negative);
-  if (const auto* error = absl::get_if<kvclient::RequestError>(&parsed)) {
-    Reply(message.src, kvclient::ErrorBody(error->code, msg_id, error->text));
-    return;
-  }
-  const auto& request = absl::get<kvclient::CounterRequest>(parsed);
+  const kvclient::CounterRequest& request = *admission.request;
+  absl::optional<int64_t> msg_id = kvclient::MsgId(message.body);
   if (request.op == kvclient::CounterOp::kRead) {
     if (options_.bug == Bug::kStaleRead) refresh_due_ = true;
     absl::optional<int64_t> value = ReadValue();
@@ -227,22 +222,28 @@ void Node::OnFlushReply(const KvReply& reply, absl::Time now) {
   (void)now;
 }
 
+// A key's entry from a read reply: absent (error 20) is the empty Entry;
+// nullopt for any other error and for a value this program does not write.
+absl::optional<Node::Entry> Node::EntryFromRead(const KvReply& reply,
+                                                const std::string& node) {
+  if (IsError(reply, ErrorCode::kKeyDoesNotExist)) return Entry{};
+  const auto* ok = absl::get_if<KvOk>(&reply);
+  if (ok == nullptr) return absl::nullopt;
+  absl::optional<Entry> entry = DecodeEntry(ok->value);
+  if (!entry.has_value()) {
+    Log(absl::StrCat("key of ", node, " holds a value this program never ",
+                     "writes: ", Compact(ok->value)));
+  }
+  return entry;
+}
+
 void Node::OnOwnKeyRead(const KvReply& reply, absl::Time now) {
   resolving_ = false;
-  absl::optional<Entry> entry;
-  if (IsError(reply, ErrorCode::kKeyDoesNotExist)) {
-    entry = Entry{};
-  } else if (const auto* ok = absl::get_if<KvOk>(&reply)) {
-    entry = DecodeEntry(ok->value);
-    if (!entry.has_value()) {
-      Log(absl::StrCat("own key holds foreign value ", Compact(ok->value),
-                       "; will overwrite"));
-      // Not a value this program writes: start from 0 and overwrite it.
-      entry = Entry{0, kForeignTag};
-    }
-  } else {
-    return;  // error or garbage: Pump retries the read
+  absl::optional<Entry> entry = EntryFromRead(reply, node_id_);
+  if (!entry.has_value() && absl::holds_alternative<KvOk>(reply)) {
+    entry = Entry{0, kForeignTag};  // start from 0 and overwrite it
   }
+  if (!entry.has_value()) return;  // error or garbage: Pump retries the read
   // BUG kDoubleCountRetry: forgets which attempts may have landed, so a
   // landed batch is adopted as the base and then added again.
   if (options_.bug != Bug::kDoubleCountRetry) {
@@ -295,16 +296,7 @@ void Node::Confirm(const Attempt& attempt) {
 
 void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
   --peer_reads_in_flight_;
-  absl::optional<Entry> entry;
-  if (IsError(reply, ErrorCode::kKeyDoesNotExist)) {
-    entry = Entry{};
-  } else if (const auto* ok = absl::get_if<KvOk>(&reply)) {
-    entry = DecodeEntry(ok->value);
-    if (!entry.has_value()) {
-      Log(absl::StrCat("ignoring undecodable value of ", peer, ": ",
-                       Compact(ok->value)));
-    }
-  }
+  absl::optional<Entry> entry = EntryFromRead(reply, peer);
   if (!entry.has_value()) return;
   auto seen = peers_seen_.find(peer);
   if (seen == peers_seen_.end() || seen->second.tag != entry->tag) {

@@ -95,6 +95,8 @@ class Node : public Core {
   void HandleInit(const kvclient::Message& message, absl::Time now);
   void HandleClientRequest(const kvclient::Message& message, absl::Time now);
   void HandleKvReply(const kvclient::Message& message, absl::Time now);
+  absl::optional<Entry> EntryFromRead(const kvclient::KvReply& reply,
+                                      const std::string& node);
   void OnOwnKeyRead(const kvclient::KvReply& reply, absl::Time now);
   void OnFlushReply(const kvclient::KvReply& reply, absl::Time now);
   void OnPeerRead(const std::string& peer, const kvclient::KvReply& reply);
