@@ -146,12 +146,17 @@ Row Measure(sim::SimConfig config, counter::Strategy strategy, uint64_t first,
 }
 
 void PrintRow(const char* who, const Row& r) {
+  // "n/a": the strategy has no read-without-KV value (the baseline asks
+  // seq-kv on every read), so there is nothing to converge.
+  std::string converge = r.convergence_ms < 0
+                             ? "n/a"
+                             : absl::StrFormat("%.0f", r.convergence_ms);
   std::printf(
-      "  %-9s %7.3f %7.3f %7.2f %7.2f %7.2f %7.1f %7.1f %7.1f %7.1f %8.0f "
+      "  %-9s %7.3f %7.3f %7.2f %7.2f %7.2f %7.1f %7.1f %7.1f %7.1f %8s "
       "%8.0fx %s\n",
       who, r.server_mpo, r.all_mpo, r.kv_per_add, r.kv_per_read,
       r.kv_background, r.add_p50, r.add_p99, r.read_p50, r.read_p99,
-      r.convergence_ms, r.speed, r.invalid ? "INVALID RUNS" : "");
+      converge.c_str(), r.speed, r.invalid ? "INVALID RUNS" : "");
 }
 
 double Ratio(double a, double b) { return b > 0 ? a / b : 0; }
