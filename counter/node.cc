@@ -55,7 +55,7 @@ void Node::Step(const kvclient::Message& message, absl::Time now) {
   absl::string_view type = kvclient::BodyType(message.body);
   if (message.src == options_.kv_service &&
       kvclient::InReplyTo(message.body).has_value()) {
-    HandleKvReply(message, now);
+    HandleKvReply(message);
   } else if (type == "init") {
     HandleInit(message, now);
   } else if (kvclient::InReplyTo(message.body).has_value()) {
@@ -192,21 +192,21 @@ bool Node::ProjectedTotalFits(int64_t delta) const {
   return !__builtin_add_overflow(sum, delta, &sum);
 }
 
-void Node::HandleKvReply(const kvclient::Message& message, absl::Time now) {
+void Node::HandleKvReply(const kvclient::Message& message) {
   absl::optional<KvCall> call =
       rpcs_.Complete(*kvclient::InReplyTo(message.body));
   if (!call.has_value()) return;  // late reply: already handled as a timeout
   KvReply reply = kvclient::ParseKvReply(call->request, message.body);
   switch (call->purpose) {
-    case Purpose::kResolveOwn: OnOwnKeyRead(reply, now); break;
-    case Purpose::kFlush: OnFlushReply(reply, now); break;
+    case Purpose::kResolveOwn: OnOwnKeyRead(reply); break;
+    case Purpose::kFlush: OnFlushReply(reply); break;
     case Purpose::kReadPeer: OnPeerRead(call->peer, reply); break;
   }
 }
 
 // ------------------------------------------------------- own key, exactly --
 
-void Node::OnFlushReply(const KvReply& reply, absl::Time now) {
+void Node::OnFlushReply(const KvReply& reply) {
   flush_in_flight_ = false;
   if (absl::holds_alternative<KvOk>(reply)) {
     Confirm(unresolved_.back());
@@ -219,7 +219,6 @@ void Node::OnFlushReply(const KvReply& reply, absl::Time now) {
   Log(absl::StrCat("flush failed with error ", error.code, " (", error.text,
                    "); reading own key to learn what landed"));
   own_exact_ = false;
-  (void)now;
 }
 
 // A key's entry from a read reply: absent (error 20) is the empty Entry;
@@ -237,7 +236,7 @@ absl::optional<Node::Entry> Node::EntryFromRead(const KvReply& reply,
   return entry;
 }
 
-void Node::OnOwnKeyRead(const KvReply& reply, absl::Time now) {
+void Node::OnOwnKeyRead(const KvReply& reply) {
   resolving_ = false;
   absl::optional<Entry> entry = EntryFromRead(reply, node_id_);
   if (!entry.has_value() && absl::holds_alternative<KvOk>(reply)) {
@@ -260,7 +259,6 @@ void Node::OnOwnKeyRead(const KvReply& reply, absl::Time now) {
     return;
   }
   AdoptOwnEntry(*entry);
-  (void)now;
 }
 
 // The key holds a value no open attempt of ours wrote: the first read after
@@ -329,7 +327,7 @@ void Node::OnLocalActivity(absl::Time now) {
   }
 }
 
-void Node::OnKvTimeout(const KvCall& call, absl::Time now) {
+void Node::OnKvTimeout(const KvCall& call) {
   ++stats_.kv_timeouts;
   Log(absl::StrCat("KV timeout: ", kvclient::DescribeKvRequest(call.request)));
   switch (call.purpose) {
@@ -340,14 +338,13 @@ void Node::OnKvTimeout(const KvCall& call, absl::Time now) {
       break;
     case Purpose::kReadPeer: --peer_reads_in_flight_; break;
   }
-  (void)now;
 }
 
 // ------------------------------------------------------------ scheduling --
 
 void Node::Pump(absl::Time now) {
   ReplyTimedOutAdds(now);
-  for (const KvCall& call : rpcs_.Expire(now)) OnKvTimeout(call, now);
+  for (const KvCall& call : rpcs_.Expire(now)) OnKvTimeout(call);
   if (node_id_.empty()) return;
   MaybeResolve(now);
   MaybeRefresh(now);

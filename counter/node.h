@@ -94,15 +94,15 @@ class Node : public Core {
 
   void HandleInit(const kvclient::Message& message, absl::Time now);
   void HandleClientRequest(const kvclient::Message& message, absl::Time now);
-  void HandleKvReply(const kvclient::Message& message, absl::Time now);
+  void HandleKvReply(const kvclient::Message& message);
   absl::optional<Entry> EntryFromRead(const kvclient::KvReply& reply,
                                       const std::string& node);
-  void OnOwnKeyRead(const kvclient::KvReply& reply, absl::Time now);
-  void OnFlushReply(const kvclient::KvReply& reply, absl::Time now);
+  void OnOwnKeyRead(const kvclient::KvReply& reply);
+  void OnFlushReply(const kvclient::KvReply& reply);
   void OnPeerRead(const std::string& peer, const kvclient::KvReply& reply);
   void AdaptRefreshInterval();
   void OnLocalActivity(absl::Time now);
-  void OnKvTimeout(const KvCall& call, absl::Time now);
+  void OnKvTimeout(const KvCall& call);
   void AdoptOwnEntry(const Entry& entry);
   void Confirm(const Attempt& attempt);
   bool ProjectedTotalFits(int64_t delta) const;

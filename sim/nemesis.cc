@@ -110,16 +110,24 @@ Nemesis Nemesis::Partition(std::vector<std::string> nodes,
   return n;
 }
 
+namespace {
+// A fault action of `kind` on one node picked at random.
+std::function<FaultAction(Prng&)> OnOneNode(FaultAction::Kind kind,
+                                            std::vector<std::string> nodes) {
+  return [kind, nodes = std::move(nodes)](Prng& prng) {
+    FaultAction a;
+    a.kind = kind;
+    a.node = Pick(nodes, prng);
+    return a;
+  };
+}
+}  // namespace
+
 Nemesis Nemesis::Kill(std::vector<std::string> nodes, absl::Duration interval,
                       absl::Time start) {
   Nemesis n("kill", std::move(nodes), interval, start);
   const std::vector<std::string> all = n.nodes_;
-  n.start_ = [all](Prng& prng) {
-    FaultAction a;
-    a.kind = FaultAction::kKill;
-    a.node = Pick(all, prng);
-    return a;
-  };
+  n.start_ = OnOneNode(FaultAction::kKill, all);
   return n;
 }
 
@@ -128,12 +136,7 @@ Nemesis Nemesis::Pause(std::vector<std::string> nodes, absl::Duration interval,
                        absl::Time start) {
   Nemesis n("pause", std::move(nodes), interval, start);
   const std::vector<std::string> all = n.nodes_;
-  n.start_ = [all](Prng& prng) {
-    FaultAction a;
-    a.kind = FaultAction::kPause;
-    a.node = Pick(all, prng);
-    return a;
-  };
+  n.start_ = OnOneNode(FaultAction::kPause, all);
   n.on_range_ = std::make_pair(min_pause, max_pause);
   return n;
 }

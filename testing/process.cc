@@ -175,15 +175,23 @@ void NodeProcess::FlushStdin() {
   }
 }
 
+namespace {
+// read(2), retried when a signal interrupts it before any byte arrived.
+ssize_t ReadRetryingEintr(int fd, char* buf, size_t want) {
+  ssize_t n;
+  do {
+    n = read(fd, buf, want);
+  } while (n < 0 && errno == EINTR);
+  return n;
+}
+}  // namespace
+
 StdoutState NodeProcess::ReadStdout(std::vector<std::string>* lines,
                                     size_t budget) {
   if (stdout_fd_ < 0) return StdoutState::kEof;
   char buf[1 << 16];
   size_t want = budget < sizeof buf ? budget : sizeof buf;
-  ssize_t n;
-  do {
-    n = read(stdout_fd_, buf, want);
-  } while (n < 0 && errno == EINTR);
+  ssize_t n = ReadRetryingEintr(stdout_fd_, buf, want);
   if (n < 0 && errno == EAGAIN) return StdoutState::kOpen;
   if (n <= 0) {
     // A last line without '\n' still counts, as a line.
@@ -208,10 +216,7 @@ bool NodeProcess::ReadStderr(std::string* out, size_t budget) {
   if (stderr_fd_ < 0) return false;
   char buf[1 << 16];
   size_t want = budget < sizeof buf ? budget : sizeof buf;
-  ssize_t n;
-  do {
-    n = read(stderr_fd_, buf, want);
-  } while (n < 0 && errno == EINTR);
+  ssize_t n = ReadRetryingEintr(stderr_fd_, buf, want);
   if (n < 0 && errno == EAGAIN) return true;
   if (n <= 0) {
     CloseFd(&stderr_fd_);
