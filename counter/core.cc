@@ -17,6 +17,23 @@ absl::optional<Strategy> ParseStrategy(absl::string_view name) {
   return absl::nullopt;
 }
 
+absl::string_view DisseminationName(Dissemination dissemination) {
+  switch (dissemination) {
+    case Dissemination::kAuto: return "auto";
+    case Dissemination::kPeerKeys: return "peer-keys";
+    case Dissemination::kSummary: return "summary";
+  }
+  return "auto";
+}
+
+absl::optional<Dissemination> ParseDissemination(absl::string_view name) {
+  for (Dissemination d : {Dissemination::kAuto, Dissemination::kPeerKeys,
+                          Dissemination::kSummary}) {
+    if (DisseminationName(d) == name) return d;
+  }
+  return absl::nullopt;
+}
+
 absl::string_view BugName(Bug bug) {
   switch (bug) {
     case Bug::kNone: return "none";

@@ -29,6 +29,18 @@ enum class Strategy { kOwnKeys, kBaseline };
 absl::string_view StrategyName(Strategy strategy);  // "own-keys", "baseline"
 absl::optional<Strategy> ParseStrategy(absl::string_view name);
 
+// How a node of our strategy learns the other nodes' totals (README
+// "Dissemination"). Both keep every node's own key as the only truth.
+enum class Dissemination {
+  kAuto,      // kPeerKeys below Options::summary_min_nodes nodes, else kSummary
+  kPeerKeys,  // a round reads every other node's key: 2(N-1) messages
+  kSummary,   // a round reads one shared summary key and, if this node knows
+              // newer entries than it holds, cas-es them in: at most 4
+};
+// "auto", "peer-keys", "summary"; ParseDissemination: nullopt otherwise.
+absl::string_view DisseminationName(Dissemination dissemination);
+absl::optional<Dissemination> ParseDissemination(absl::string_view name);
+
 // Deliberately broken variants, used only by tests to prove the simulator and
 // harness catch them. The production default is kNone.
 enum class Bug {
@@ -58,6 +70,17 @@ struct Options {
   absl::Duration kv_timeout = absl::Seconds(1);
   // How often other nodes' totals are refreshed. Bounds convergence.
   absl::Duration refresh_interval = absl::Milliseconds(500);
+  // Round interval of summary dissemination. News takes two rounds there (its
+  // owner cas-es it into the summary, then the others read it), so the
+  // rounds are shorter to keep the convergence bound near peer-keys' one.
+  absl::Duration summary_interval = absl::Milliseconds(300);
+  Dissemination dissemination = Dissemination::kAuto;
+  // Stretch each summary round by up to 1/8 interval, drawn from the
+  // incarnation (off only for transcripts that pin exact times).
+  bool jitter_summary_rounds = true;
+  // With kAuto, clusters of at least this many nodes use the summary: from
+  // there one read and one cas per round cost less than N-1 reads.
+  int summary_min_nodes = 5;
   // Rounds that see no change stretch the interval, doubling up to this.
   absl::Duration max_refresh_interval = absl::Seconds(2);
   // How long a due refresh waits for an add's flush to sync the node's view

@@ -28,6 +28,12 @@ ABSL_FLAG(bool, pn_counter, false,
 ABSL_FLAG(int64_t, refresh_ms, 500,
           "how often other nodes' totals are re-read from seq-kv; bounds how "
           "long reads can lag after writes stop");
+ABSL_FLAG(std::string, dissemination, "auto",
+          "how a node learns the others' totals: peer-keys (each round reads "
+          "every other node's key), summary (each round reads one shared key "
+          "and cas-es in what it knows), or auto (summary from 5 nodes up)");
+ABSL_FLAG(int64_t, summary_ms, 300,
+          "round interval with summary dissemination (news takes two rounds)");
 ABSL_FLAG(int64_t, max_refresh_ms, 2000,
           "quiet refresh rounds double the interval up to this");
 ABSL_FLAG(int64_t, sync_grace_ms, 100,
@@ -107,11 +113,24 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.strategy = *strategy;
+  absl::optional<counter::Dissemination> dissemination =
+      counter::ParseDissemination(absl::GetFlag(FLAGS_dissemination));
+  if (!dissemination.has_value()) {
+    std::fprintf(stderr,
+                 "maelstrom-counter: unknown --dissemination=%s (want auto, "
+                 "peer-keys or summary)\n",
+                 absl::GetFlag(FLAGS_dissemination).c_str());
+    return 2;
+  }
+  options.dissemination = *dissemination;
+  options.summary_interval =
+      absl::Milliseconds(absl::GetFlag(FLAGS_summary_ms));
   if (options.refresh_interval <= absl::ZeroDuration() ||
+      options.summary_interval <= absl::ZeroDuration() ||
       options.kv_timeout <= absl::ZeroDuration() ||
       options.sync_grace < absl::ZeroDuration()) {
     std::fprintf(stderr,
-                 "maelstrom-counter: --refresh_ms and --kv_timeout_ms must be "
+                 "maelstrom-counter: --refresh_ms, --summary_ms and --kv_timeout_ms must be "
                  "positive, --sync_grace_ms not negative\n");
     return 2;
   }

@@ -45,6 +45,7 @@ int64_t FirstKvMsgId(uint64_t incarnation) {
 
 Node::Node(Options options)
     : options_(std::move(options)),
+      base_interval_(options_.refresh_interval),
       refresh_interval_(options_.refresh_interval),
       rpcs_(FirstKvMsgId(options_.incarnation)) {}
 
@@ -120,13 +121,16 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
   }
   std::sort(peers_.begin(), peers_.end());
   peers_.erase(std::unique(peers_.begin(), peers_.end()), peers_.end());
+  ChooseDissemination(init.node_ids);
   if (options_.bug == Bug::kForgetOnRestart) {
     own_exact_ = recovered_ = true;  // BUG: assumes an empty key
   }
   // The first refresh is due at once, with no grace to wait for an add.
   next_refresh_ = now - options_.sync_grace;
   Log(absl::StrCat("init as ", node_id_, " with ", peers_.size(),
-                   " peers, incarnation ", absl::Hex(options_.incarnation)));
+                   " peers, incarnation ", absl::Hex(options_.incarnation),
+                   use_summary_ ? ", summary" : ", peer keys",
+                   " rounds every ", absl::FormatDuration(base_interval_)));
   if (msg_id.has_value()) Reply(message.src, kvclient::InitOkBody(*msg_id));
 }
 
@@ -201,6 +205,9 @@ void Node::HandleKvReply(const kvclient::Message& message) {
     case Purpose::kResolveOwn: OnOwnKeyRead(reply); break;
     case Purpose::kFlush: OnFlushReply(reply); break;
     case Purpose::kReadPeer: OnPeerRead(call->peer, reply); break;
+    case Purpose::kReadSummary: OnSummaryRead(reply, true); break;
+    case Purpose::kRereadSummary: OnSummaryRead(reply, false); break;
+    case Purpose::kCasSummary: OnSummaryCasReply(reply); break;
   }
 }
 
@@ -265,6 +272,7 @@ void Node::OnOwnKeyRead(const KvReply& reply) {
 // (re)start, or a late write of an earlier incarnation. It becomes the base;
 // attempts from the old base can never land (tags are never reused).
 void Node::AdoptOwnEntry(const Entry& entry) {
+  own_total_since_ = entry.n;  // unknown: assume the total is this new
   if (recovered_) {
     Log(absl::StrCat("own key changed behind us to total ", entry.total,
                      " tag ", entry.tag));
@@ -277,7 +285,8 @@ void Node::AdoptOwnEntry(const Entry& entry) {
 
 // `attempt` is in seq-kv: its deltas are durable, counted exactly once.
 void Node::Confirm(const Attempt& attempt) {
-  own_ = Entry{attempt.total, attempt.tag};
+  if (attempt.total != own_.total) own_total_since_ = attempt.n;
+  own_ = Entry{attempt.total, attempt.tag, attempt.n};
   own_exact_ = true;
   recovered_ = true;
   if (attempt.sent_at >= next_refresh_) synced_ = true;
@@ -304,26 +313,114 @@ void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
   if (peer_reads_in_flight_ == 0) AdaptRefreshInterval();
 }
 
+// ------------------------------------------------------------- summary --
+
+void Node::OnSummaryRead(const KvReply& reply, bool round_read) {
+  if (round_read) --peer_reads_in_flight_;
+  absl::optional<Json> read;  // null Json: the key does not exist yet
+  if (IsError(reply, ErrorCode::kKeyDoesNotExist)) {
+    read = Json(nullptr);
+  } else if (const auto* ok = absl::get_if<KvOk>(&reply)) {
+    read = ok->value;
+  }
+  if (read.has_value()) {
+    Summary summary = DecodeSummary(*read);
+    MergeSummary(summary);
+    // A round with news to push is not quiet: until the push lands, keep
+    // the short interval so a lost race is retried soon.
+    if (KnowsMoreThan(summary)) {
+      summary_push_from_ = std::move(read);
+      round_saw_change_ = true;
+    }
+  }
+  if (round_read) {
+    summary_retries_left_ = 2;
+    AdaptRefreshInterval();
+  }
+}
+
+// Adopts every entry newer than the one seen. A peer the summary does not
+// name has never been pushed: it counts as 0 until it is.
+void Node::MergeSummary(const Summary& summary) {
+  for (const std::string& peer : peers_) {
+    auto entry = summary.find(peer);
+    auto seen = peers_seen_.find(peer);
+    if (seen == peers_seen_.end()) {
+      peers_seen_[peer] = entry == summary.end() ? Entry{} : entry->second;
+      round_saw_change_ = true;
+    } else if (entry != summary.end() && entry->second.n > seen->second.n) {
+      seen->second = entry->second;
+      round_saw_change_ = true;
+    }
+  }
+}
+
+bool Node::KnowsMoreThan(const Summary& summary) const {
+  auto writes_in_summary = [&summary](const std::string& node) {
+    auto entry = summary.find(node);
+    return entry == summary.end() ? int64_t{0} : entry->second.n;
+  };
+  if (own_total_since_ > writes_in_summary(node_id_)) return true;
+  for (const auto& [peer, entry] : peers_seen_) {
+    if (entry.n > writes_in_summary(peer)) return true;
+  }
+  return false;
+}
+
+// One cas at a time, from exactly the value read: if another node's cas
+// landed in between, this one fails (22) and the next round tries again
+// with what it reads then. So no push ever erases another's news.
+void Node::MaybePushSummary(absl::Time now) {
+  if (summary_reread_wanted_ && !summary_cas_in_flight_) {
+    summary_reread_wanted_ = false;
+    SendKv(Purpose::kRereadSummary, kvclient::KvRead{SummaryKey()}, now);
+    return;
+  }
+  if (!summary_push_from_.has_value() || summary_cas_in_flight_) return;
+  Json from = *std::move(summary_push_from_);
+  summary_push_from_.reset();
+  summary_cas_in_flight_ = true;
+  bool create = from.is_null();
+  SendKv(Purpose::kCasSummary,
+         kvclient::KvCas{SummaryKey(), std::move(from), EncodeSummary(), create},
+         now);
+}
+
+void Node::OnSummaryCasReply(const KvReply& reply) {
+  summary_cas_in_flight_ = false;
+  const auto* error = absl::get_if<KvError>(&reply);
+  if (error == nullptr) return;
+  bool retry = error->code == static_cast<int64_t>(ErrorCode::kPreconditionFailed) &&
+               summary_retries_left_ > 0;
+  if (retry) {
+    --summary_retries_left_;
+    summary_reread_wanted_ = true;
+  }
+  Log(absl::StrCat("summary push failed with error ", error->code, " (",
+                   error->text, "); ",
+                   retry ? "re-reading it" : "the next round retries"));
+}
+
 // Quiet rounds stretch the interval (x2 up to max_refresh_interval); any
 // change seen, or an add here, brings it back to refresh_interval. Under
 // steady load every round sees a change, so the bound stays the short one.
 void Node::AdaptRefreshInterval() {
   if (round_saw_change_) {
-    refresh_interval_ = options_.refresh_interval;
+    refresh_interval_ = base_interval_;
   } else {
     refresh_interval_ =
         std::min(refresh_interval_ * 2, options_.max_refresh_interval);
   }
   round_saw_change_ = false;
-  if (!refresh_due_) next_refresh_ = last_reads_at_ + refresh_interval_;
+  if (!refresh_due_) next_refresh_ = last_reads_at_ + RoundGap();
 }
 
 void Node::OnLocalActivity(absl::Time now) {
   round_saw_change_ = true;
-  refresh_interval_ = options_.refresh_interval;
+  refresh_interval_ = base_interval_;
   if (!refresh_due_ && recovered_ && next_refresh_ > now + refresh_interval_) {
     last_reads_at_ = now;
-  next_refresh_ = now + refresh_interval_;
+  next_refresh_ = now + RoundGap();
   }
 }
 
@@ -336,7 +433,10 @@ void Node::OnKvTimeout(const KvCall& call) {
       flush_in_flight_ = false;
       own_exact_ = false;  // it may or may not have landed
       break;
-    case Purpose::kReadPeer: --peer_reads_in_flight_; break;
+    case Purpose::kReadPeer:
+    case Purpose::kReadSummary: --peer_reads_in_flight_; break;
+    case Purpose::kRereadSummary: break;
+    case Purpose::kCasSummary: summary_cas_in_flight_ = false; break;
   }
 }
 
@@ -349,6 +449,7 @@ void Node::Pump(absl::Time now) {
   MaybeResolve(now);
   MaybeRefresh(now);
   MaybeFlush(now);
+  MaybePushSummary(now);
 }
 
 void Node::MaybeResolve(absl::Time now) {
@@ -364,6 +465,7 @@ void Node::MaybeFlush(absl::Time now) {
   attempt.tag = absl::StrCat(absl::Hex(options_.incarnation), ".",
                              next_attempt_++);
   attempt.total = own_.total;
+  attempt.n = own_.n + 1;
   // Admission checked the total the node knew then; an own key first read
   // after the add arrived (a restart) can hold more, so the batch could still
   // leave int64. Such an add certainly did not apply: reject it (12) rather
@@ -392,7 +494,7 @@ void Node::MaybeFlush(absl::Time now) {
   flush_in_flight_ = true;
   ++stats_.flushes;
   kvclient::KvRequest request;
-  Entry to{attempt.total, attempt.tag};
+  Entry to{attempt.total, attempt.tag, attempt.n};
   if (options_.bug == Bug::kForgetOnRestart && own_.tag.empty()) {
     request = kvclient::KvWrite{KeyOf(node_id_), EncodeEntry(to)};  // BUG
   } else if (own_.tag.empty()) {
@@ -407,6 +509,39 @@ void Node::MaybeFlush(absl::Time now) {
   SendKv(Purpose::kFlush, std::move(request), now);
 }
 
+void Node::ChooseDissemination(const std::vector<std::string>& node_ids) {
+  switch (options_.dissemination) {
+    case Dissemination::kPeerKeys: use_summary_ = false; break;
+    case Dissemination::kSummary: use_summary_ = true; break;
+    case Dissemination::kAuto:
+      use_summary_ = static_cast<int>(peers_.size()) + 1 >=
+                     options_.summary_min_nodes;
+      break;
+  }
+  // A node named "summary" would own the summary's key.
+  if (std::find(node_ids.begin(), node_ids.end(), "summary") != node_ids.end()) {
+    use_summary_ = false;
+  }
+  base_interval_ =
+      use_summary_ ? options_.summary_interval : options_.refresh_interval;
+  refresh_interval_ = base_interval_;
+}
+
+// Summary rounds get a jitter of up to 1/8 interval, drawn from the
+// incarnation and the round number (the core has no other randomness):
+// nodes started together would otherwise push in step, and the same node
+// could lose the summary's cas race round after round.
+absl::Duration Node::RoundGap() const {
+  if (!use_summary_ || !options_.jitter_summary_rounds) {
+    return refresh_interval_;
+  }
+  uint64_t x = options_.incarnation + 0x9E3779B97F4A7C15ULL * (rounds_started_ + 1);
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;  // SplitMix64's finalizer
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  x ^= x >> 31;
+  return refresh_interval_ + (refresh_interval_ / 8) * (static_cast<double>(x >> 11) * 0x1.0p-53);
+}
+
 // A refresh round reads every peer's key once it is due and synced. Bound:
 // if the last write lands at t, the first round due after t is due by
 // t + refresh_interval (+ one round's own duration); its sync goes out within
@@ -419,18 +554,24 @@ void Node::MaybeRefresh(absl::Time now) {
   // its kv_timeout, which wakes the node).
   if (!refresh_due_ || peer_reads_in_flight_ > 0) return;
   if (synced_ || !timer_driven) {  // BUG kStaleRead: reads without a sync
-    SendPeerReads(now);
+    SendRoundReads(now);
   } else if (now >= next_refresh_ + options_.sync_grace) {
     want_sync_ = true;  // MaybeFlush sends it; its landing sets synced_
   }
 }
 
-void Node::SendPeerReads(absl::Time now) {
+void Node::SendRoundReads(absl::Time now) {
   refresh_due_ = false;
   synced_ = false;
   want_sync_ = false;
   last_reads_at_ = now;
-  next_refresh_ = now + refresh_interval_;
+  ++rounds_started_;
+  next_refresh_ = now + RoundGap();
+  if (use_summary_) {
+    ++peer_reads_in_flight_;
+    SendKv(Purpose::kReadSummary, kvclient::KvRead{SummaryKey()}, now);
+    return;
+  }
   for (const std::string& peer : peers_) {
     ++peer_reads_in_flight_;
     SendKv(Purpose::kReadPeer, kvclient::KvRead{KeyOf(peer)}, now, peer);
@@ -495,18 +636,55 @@ std::string Node::KeyOf(const std::string& node) const {
 }
 
 Json Node::EncodeEntry(const Entry& entry) {
-  return {{"total", entry.total}, {"tag", entry.tag}};
+  return {{"total", entry.total}, {"tag", entry.tag}, {"n", entry.n}};
 }
 
 absl::optional<Node::Entry> Node::DecodeEntry(const Json& value) {
   if (!value.is_object()) return absl::nullopt;
   auto total = value.find("total");
   auto tag = value.find("tag");
+  auto n = value.find("n");
   if (total == value.end() || !kvclient::IsInt64(*total) ||
-      tag == value.end() || !tag->is_string()) {
+      tag == value.end() || !tag->is_string() || n == value.end() ||
+      !kvclient::IsInt64(*n) || n->get<int64_t>() < 0) {
     return absl::nullopt;
   }
-  return Entry{total->get<int64_t>(), tag->get<std::string>()};
+  return Entry{total->get<int64_t>(), tag->get<std::string>(),
+               n->get<int64_t>()};
+}
+
+// Only confirmed entries, and only ones that were ever written (n > 0).
+Json Node::EncodeSummary() const {
+  Json out = Json::object();
+  if (own_.n > 0) out[node_id_] = {own_.n, own_.total};
+  for (const auto& [peer, entry] : peers_seen_) {
+    if (entry.n > 0) out[peer] = {entry.n, entry.total};
+  }
+  return out;
+}
+
+// Members this program would not write are skipped (and logged); the next
+// push replaces them.
+Node::Summary Node::DecodeSummary(const Json& value) {
+  Summary summary;
+  if (value.is_null()) return summary;
+  if (!value.is_object()) {
+    Log(absl::StrCat("summary holds a value this program never writes: ",
+                     Compact(value)));
+    return summary;
+  }
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    const Json& pair = it.value();
+    if (pair.is_array() && pair.size() == 2 && kvclient::IsInt64(pair[0]) &&
+        kvclient::IsInt64(pair[1]) && pair[0].get<int64_t>() > 0) {
+      summary[it.key()] = Entry{pair[1].get<int64_t>(), "",
+                                pair[0].get<int64_t>()};
+    } else {
+      Log(absl::StrCat("summary entry of ", it.key(), " is malformed: ",
+                       Compact(pair)));
+    }
+  }
+  return summary;
 }
 
 }  // namespace counter

@@ -33,6 +33,15 @@
 //   version; reads of the other keys issued after it lands are fresh.
 //   After writes stop, every node reads the exact total within
 //   refresh_interval + sync_grace + 3 KV round trips (see MaybeRefresh).
+// - Dissemination (Options::dissemination; README "Dissemination"): with
+//   peer keys, a round's reads go to every other node's key. With the
+//   summary, meant for larger clusters, a round reads one shared key,
+//   "counter/summary" = {"<node>": [n, total], ...} where n counts the writes
+//   that node's own key has taken; the node adopts every entry newer than it
+//   has seen and, if it knows a newer one than the summary holds (its own
+//   above all), cas-es the summary from the value it read to everything it
+//   knows. So the summary only ever gains knowledge, a lost race costs one
+//   round, and a node's entry reaches every reader within two rounds.
 // - A restarted node (same id, empty memory, new incarnation) reads its own
 //   key before acknowledging anything; seq-kv keys views by node id, so that
 //   read sees every write the old incarnation ever had applied.
@@ -70,7 +79,9 @@ class Node : public Core {
   struct Entry {
     int64_t total = 0;
     std::string tag;  // "" for "the key does not exist"
+    int64_t n = 0;    // writes the key has taken: orders a node's entries
   };
+  using Summary = std::map<std::string, Entry>;  // node -> {n, total}
   struct PendingAdd {
     std::string client;
     int64_t msg_id = 0;
@@ -82,10 +93,13 @@ class Node : public Core {
   struct Attempt {
     std::string tag;
     int64_t total = 0;
+    int64_t n = 0;
     size_t adds = 0;  // covers pending_[0, adds)
     absl::Time sent_at;
   };
-  enum class Purpose { kResolveOwn, kFlush, kReadPeer };
+  enum class Purpose {
+    kResolveOwn, kFlush, kReadPeer, kReadSummary, kRereadSummary, kCasSummary
+  };
   struct KvCall {
     Purpose purpose;
     kvclient::KvRequest request;
@@ -93,6 +107,7 @@ class Node : public Core {
   };
 
   void HandleInit(const kvclient::Message& message, absl::Time now);
+  void ChooseDissemination(const std::vector<std::string>& node_ids);
   void HandleClientRequest(const kvclient::Message& message, absl::Time now);
   void HandleKvReply(const kvclient::Message& message);
   absl::optional<Entry> EntryFromRead(const kvclient::KvReply& reply,
@@ -100,6 +115,10 @@ class Node : public Core {
   void OnOwnKeyRead(const kvclient::KvReply& reply);
   void OnFlushReply(const kvclient::KvReply& reply);
   void OnPeerRead(const std::string& peer, const kvclient::KvReply& reply);
+  void OnSummaryRead(const kvclient::KvReply& reply, bool round_read);
+  void OnSummaryCasReply(const kvclient::KvReply& reply);
+  void MergeSummary(const Summary& summary);
+  bool KnowsMoreThan(const Summary& summary) const;
   void AdaptRefreshInterval();
   void OnLocalActivity(absl::Time now);
   void OnKvTimeout(const KvCall& call);
@@ -111,7 +130,9 @@ class Node : public Core {
   void MaybeResolve(absl::Time now);
   void MaybeFlush(absl::Time now);
   void MaybeRefresh(absl::Time now);
-  void SendPeerReads(absl::Time now);
+  void SendRoundReads(absl::Time now);
+  absl::Duration RoundGap() const;
+  void MaybePushSummary(absl::Time now);
   absl::optional<absl::Time> WakeAt() const;
   void ReplyTimedOutAdds(absl::Time now);
   void SendKv(Purpose purpose, kvclient::KvRequest request, absl::Time now,
@@ -120,6 +141,9 @@ class Node : public Core {
   void Log(std::string line);
 
   std::string KeyOf(const std::string& node) const;
+  std::string SummaryKey() const { return KeyOf("summary"); }
+  kvclient::Json EncodeSummary() const;
+  Summary DecodeSummary(const kvclient::Json& value);
   static kvclient::Json EncodeEntry(const Entry& entry);
   static absl::optional<Entry> DecodeEntry(const kvclient::Json& value);
 
@@ -141,7 +165,22 @@ class Node : public Core {
 
   // Other nodes' totals as last read (std::map: deterministic iteration).
   std::map<std::string, Entry> peers_seen_;
-  int peer_reads_in_flight_ = 0;
+  int peer_reads_in_flight_ = 0;  // a summary read counts as one
+  bool use_summary_ = false;      // Dissemination, decided at init
+  uint64_t rounds_started_ = 0;
+  absl::Duration base_interval_;  // refresh_ or summary_interval
+  // After a summary read showed that this node knows more: the value read,
+  // to cas from (null: the key did not exist). MaybePushSummary sends it.
+  absl::optional<kvclient::Json> summary_push_from_;
+  bool summary_cas_in_flight_ = false;
+  // A push that lost a race re-reads and tries again at once, this many
+  // times per round: rounds of nodes can fall in step, and a node that always
+  // lost to the same neighbour would otherwise never get its entry in.
+  int summary_retries_left_ = 0;
+  bool summary_reread_wanted_ = false;
+  // The first write (n) of the key that holds the current own total: zero-
+  // delta syncs raise own_.n without changing the total, and need no push.
+  int64_t own_total_since_ = 0;
   absl::Time next_refresh_ = absl::InfinitePast();
   absl::Duration refresh_interval_;  // current; see AdaptRefreshInterval
   absl::Time last_reads_at_ = absl::InfinitePast();

@@ -4,6 +4,7 @@
 // which is how stale reads, timeouts after apply and restarts are staged.
 #include "counter/node.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -103,10 +104,10 @@ TEST(Node, BootsRecoversSyncsAndReadsPeers) {
   // Own key absent: a creating cas syncs the view before peers are read.
   EXPECT_THAT(
       t.At(2, "seq-kv", R"({"type":"error","code":20,"in_reply_to":1})"),
-      ElementsAre(R"(n1 -> seq-kv {"create_if_not_exists":true,"from":null,"key":"counter/n1","msg_id":2,"to":{"tag":"a.1","total":0},"type":"cas"})"));
+      ElementsAre(R"(n1 -> seq-kv {"create_if_not_exists":true,"from":null,"key":"counter/n1","msg_id":2,"to":{"n":1,"tag":"a.1","total":0},"type":"cas"})"));
   EXPECT_THAT(t.At(3, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})"),
               ElementsAre(R"(n1 -> seq-kv {"key":"counter/n0","msg_id":3,"type":"read"})"));
-  EXPECT_THAT(t.At(4, "seq-kv", R"({"type":"read_ok","in_reply_to":3,"value":{"total":7,"tag":"b.4"}})"),
+  EXPECT_THAT(t.At(4, "seq-kv", R"({"type":"read_ok","in_reply_to":3,"value":{"total":7,"tag":"b.4","n":4}})"),
               IsEmpty());
   EXPECT_THAT(t.At(5, "c2", R"({"type":"read","msg_id":10})"),
               ElementsAre(R"(n1 -> c2 {"in_reply_to":10,"type":"read_ok","value":7})"));
@@ -115,16 +116,16 @@ TEST(Node, BootsRecoversSyncsAndReadsPeers) {
 
 TEST(Node, AcknowledgesAnAddOnlyAfterItsCasLands) {
   Transcript t;
-  t.Boot("", R"({"total":7,"tag":"b.4"})");
+  t.Boot("", R"({"total":7,"tag":"b.4","n":4})");
   EXPECT_THAT(t.At(10, "c2", R"({"type":"add","delta":3,"msg_id":5})"),
-              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.1","total":0},"key":"counter/n1","msg_id":4,"to":{"tag":"a.2","total":3},"type":"cas"})"))
+              ElementsAre(R"(n1 -> seq-kv {"from":{"n":1,"tag":"a.1","total":0},"key":"counter/n1","msg_id":4,"to":{"n":2,"tag":"a.2","total":3},"type":"cas"})"))
       << "flushed at once, no timer";
   // Adds arriving while a cas is in flight form the next batch.
   EXPECT_THAT(t.At(11, "c3", R"({"type":"add","delta":1,"msg_id":6})"), IsEmpty());
   EXPECT_THAT(t.At(12, "c4", R"({"type":"add","delta":2,"msg_id":7})"), IsEmpty());
   EXPECT_THAT(t.At(13, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})"),
               ElementsAre(R"(n1 -> c2 {"in_reply_to":5,"type":"add_ok"})",
-                          R"(n1 -> seq-kv {"from":{"tag":"a.2","total":3},"key":"counter/n1","msg_id":5,"to":{"tag":"a.3","total":6},"type":"cas"})"));
+                          R"(n1 -> seq-kv {"from":{"n":2,"tag":"a.2","total":3},"key":"counter/n1","msg_id":5,"to":{"n":3,"tag":"a.3","total":6},"type":"cas"})"));
   EXPECT_THAT(t.At(14, "seq-kv", R"({"type":"cas_ok","in_reply_to":5})"),
               ElementsAre(R"(n1 -> c3 {"in_reply_to":6,"type":"add_ok"})",
                           R"(n1 -> c4 {"in_reply_to":7,"type":"add_ok"})"));
@@ -141,10 +142,10 @@ TEST(Node, AZeroDeltaIsAcknowledgedAtOnceWithoutAWrite) {
 
 TEST(Node, QuietRoundsStretchTheIntervalAndAnAddResetsIt) {
   Transcript t;
-  t.Boot("", R"({"total":7,"tag":"b.4"})");  // round 1 saw b.4: next at 500
+  t.Boot("", R"({"total":7,"tag":"b.4","n":4})");  // round 1 saw b.4: next at 500
   t.TickAt(550);                                                // sync, msg 4
   t.At(551, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})");  // read, msg 5
-  t.At(552, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":7,"tag":"b.4"}})");
+  t.At(552, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":7,"tag":"b.4","n":4}})");
   EXPECT_EQ(t.wake_at(), kT0 + absl::Milliseconds(551 + 1000))
       << "nothing changed: the next round waits twice as long";
   t.At(600, "c2", R"({"type":"add","delta":1,"msg_id":6})");
@@ -155,14 +156,14 @@ TEST(Node, QuietRoundsStretchTheIntervalAndAnAddResetsIt) {
 
 TEST(Node, CasTimeoutAfterApplyIsCountedOnce) {
   Transcript t(Quiet());
-  t.Boot(R"({"total":5,"tag":"old.9"})", "");
+  t.Boot(R"({"total":5,"tag":"old.9","n":9})", "");
   EXPECT_THAT(t.At(10, "c2", R"({"type":"add","delta":3,"msg_id":5})"),
-              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.1","total":5},"key":"counter/n1","msg_id":4,"to":{"tag":"a.2","total":8},"type":"cas"})"));
+              ElementsAre(R"(n1 -> seq-kv {"from":{"n":10,"tag":"a.1","total":5},"key":"counter/n1","msg_id":4,"to":{"n":11,"tag":"a.2","total":8},"type":"cas"})"));
   // No reply: after kv_timeout the node reads its key to learn what landed.
   EXPECT_THAT(t.TickAt(1010),
               ElementsAre(R"(n1 -> seq-kv {"key":"counter/n1","msg_id":5,"type":"read"})"));
   // The cas had landed (its reply was lost): tag a.2 proves it. Ack, no retry.
-  EXPECT_THAT(t.At(1011, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":8,"tag":"a.2"}})"),
+  EXPECT_THAT(t.At(1011, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":8,"tag":"a.2","n":11}})"),
               ElementsAre(R"(n1 -> c2 {"in_reply_to":5,"type":"add_ok"})"));
   // The late cas_ok changes nothing.
   EXPECT_THAT(t.At(1012, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})"), IsEmpty());
@@ -171,17 +172,17 @@ TEST(Node, CasTimeoutAfterApplyIsCountedOnce) {
 
 TEST(Node, CasTimeoutBeforeApplyRetriesWithAFreshTagAndTheOldOneCannotDoubleCount) {
   Transcript t(Quiet());
-  t.Boot(R"({"total":5,"tag":"old.9"})", "");
+  t.Boot(R"({"total":5,"tag":"old.9","n":9})", "");
   t.At(10, "c2", R"({"type":"add","delta":3,"msg_id":5})");  // cas a.2, msg 4
   t.TickAt(1010);                                              // read own, msg 5
   // Not applied yet (the cas is still in the network): retry as a.3.
-  EXPECT_THAT(t.At(1011, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":5,"tag":"a.1"}})"),
-              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.1","total":5},"key":"counter/n1","msg_id":6,"to":{"tag":"a.3","total":8},"type":"cas"})"));
+  EXPECT_THAT(t.At(1011, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":5,"tag":"a.1","n":10}})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"n":10,"tag":"a.1","total":5},"key":"counter/n1","msg_id":6,"to":{"n":11,"tag":"a.3","total":8},"type":"cas"})"));
   // The old a.2 lands first, so a.3 fails with 22 ...
   EXPECT_THAT(t.At(1012, "seq-kv", R"({"type":"error","code":22,"in_reply_to":6,"text":"current value is not from"})"),
               ElementsAre(R"(n1 -> seq-kv {"key":"counter/n1","msg_id":7,"type":"read"})"));
   // ... and the read finds a.2: the delta is in, once.
-  EXPECT_THAT(t.At(1013, "seq-kv", R"({"type":"read_ok","in_reply_to":7,"value":{"total":8,"tag":"a.2"}})"),
+  EXPECT_THAT(t.At(1013, "seq-kv", R"({"type":"read_ok","in_reply_to":7,"value":{"total":8,"tag":"a.2","n":11}})"),
               ElementsAre(R"(n1 -> c2 {"in_reply_to":5,"type":"add_ok"})"));
   EXPECT_EQ(t.node().ReadValue(), 8);
 }
@@ -195,8 +196,8 @@ TEST(Node, RestartRecoversItsOwnTotalBeforeAcknowledging) {
   t.At(100, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1"]})");
   EXPECT_THAT(t.At(101, "c2", R"({"type":"add","delta":1,"msg_id":6})"), IsEmpty())
       << "no cas before the own key is known";
-  EXPECT_THAT(t.At(102, "seq-kv", R"({"type":"read_ok","in_reply_to":1,"value":{"total":4,"tag":"a.2"}})"),
-              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.2","total":4},"key":"counter/n1","msg_id":2,"to":{"tag":"b.1","total":5},"type":"cas"})"));
+  EXPECT_THAT(t.At(102, "seq-kv", R"({"type":"read_ok","in_reply_to":1,"value":{"total":4,"tag":"a.2","n":2}})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"n":2,"tag":"a.2","total":4},"key":"counter/n1","msg_id":2,"to":{"n":3,"tag":"b.1","total":5},"type":"cas"})"));
   EXPECT_THAT(t.At(103, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})"),
               ElementsAre(R"(n1 -> c2 {"in_reply_to":6,"type":"add_ok"})",
                           R"(n1 -> seq-kv {"key":"counter/n0","msg_id":3,"type":"read"})"));
@@ -205,27 +206,27 @@ TEST(Node, RestartRecoversItsOwnTotalBeforeAcknowledging) {
 TEST(Node, RestartAdoptsALateWriteOfTheOldIncarnation) {
   Transcript t;
   t.Restart(0xb);
-  t.Boot(R"({"total":4,"tag":"a.2"})", "");  // b.1 synced at total 4
+  t.Boot(R"({"total":4,"tag":"a.2","n":2})", "");  // b.1 synced at total 4
   t.At(10, "c2", R"({"type":"add","delta":1,"msg_id":5})");  // cas b.2, msg 4
   // The dead incarnation's in-flight cas (a.3: 4 -> 6) landed first.
   t.At(11, "seq-kv", R"({"type":"error","code":22,"in_reply_to":4})");
-  EXPECT_THAT(t.At(12, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":6,"tag":"a.3"}})"),
-              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.3","total":6},"key":"counter/n1","msg_id":6,"to":{"tag":"b.3","total":7},"type":"cas"})"))
+  EXPECT_THAT(t.At(12, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":6,"tag":"a.3","n":4}})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"n":4,"tag":"a.3","total":6},"key":"counter/n1","msg_id":6,"to":{"n":5,"tag":"b.3","total":7},"type":"cas"})"))
       << "rebased on the landed value, our delta added once";
 }
 
 TEST(Node, RefreshReadsPeersOnlyAfterASyncSentOnceDue) {
   Transcript t;
-  t.Boot("", R"({"total":7,"tag":"b.4"})");  // peers read at 0: next due 500
+  t.Boot("", R"({"total":7,"tag":"b.4","n":4})");  // peers read at 0: next due 500
   // Due at 500, but an add's flush may still come to sync for free.
   EXPECT_THAT(t.TickAt(500), IsEmpty());
   EXPECT_EQ(t.wake_at(), kT0 + absl::Milliseconds(550));
   // None came within the 50 ms grace: a zero-delta cas pulls the view up.
   EXPECT_THAT(t.TickAt(550),
-              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.1","total":0},"key":"counter/n1","msg_id":4,"to":{"tag":"a.2","total":0},"type":"cas"})"));
+              ElementsAre(R"(n1 -> seq-kv {"from":{"n":1,"tag":"a.1","total":0},"key":"counter/n1","msg_id":4,"to":{"n":2,"tag":"a.2","total":0},"type":"cas"})"));
   EXPECT_THAT(t.At(551, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})"),
               ElementsAre(R"(n1 -> seq-kv {"key":"counter/n0","msg_id":5,"type":"read"})"));
-  t.At(552, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":9,"tag":"b.5"}})");
+  t.At(552, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"total":9,"tag":"b.5","n":5}})");
   EXPECT_EQ(t.node().ReadValue(), 9);
   // Next round (due 1051): an add inside the grace syncs, no extra cas.
   t.TickAt(1051);
@@ -250,8 +251,90 @@ TEST(Node, NeverAsksToBeWokenInThePastWhileAReadIsOutstanding) {
   EXPECT_GT(*t.wake_at(), kT0 + absl::Milliseconds(1051));
   EXPECT_EQ(*t.wake_at(), kT0 + absl::Milliseconds(1551));
   EXPECT_THAT(t.TickAt(1551),
-              ElementsAre(::testing::HasSubstr(R"("to":{"tag":"a.3","total":0},"type":"cas")")))
+              ElementsAre(::testing::HasSubstr(R"("to":{"n":3,"tag":"a.3","total":0},"type":"cas")")))
       << "after the timeout the due round syncs at once (grace long past)";
+}
+
+Options Summary() {
+  Options options = Pinned();
+  options.dissemination = Dissemination::kSummary;
+  options.summary_interval = absl::Milliseconds(300);
+  options.jitter_summary_rounds = false;  // exact times in the transcripts
+  return options;
+}
+
+TEST(Node, SummaryRoundReadsOneKeyAndPushesTheOwnEntry) {
+  Transcript t(Summary());
+  t.At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2"]})");
+  t.At(1, "seq-kv", R"({"type":"read_ok","in_reply_to":1,"value":{"total":5,"tag":"x.2","n":2}})");
+  EXPECT_THAT(t.At(2, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})"),  // sync, n=3
+              ElementsAre(R"(n1 -> seq-kv {"key":"counter/summary","msg_id":3,"type":"read"})"))
+      << "one read for the whole cluster, not one per peer";
+  // The summary knows n0 but not n1's total: adopt n0, push n1.
+  EXPECT_THAT(t.At(3, "seq-kv", R"({"type":"read_ok","in_reply_to":3,"value":{"n0":[4,7]}})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"n0":[4,7]},"key":"counter/summary","msg_id":4,"to":{"n0":[4,7],"n1":[3,5]},"type":"cas"})"));
+  EXPECT_EQ(t.node().ReadValue(), 5 + 7) << "n2, never pushed, counts as 0";
+  EXPECT_THAT(t.At(4, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})"), IsEmpty());
+  EXPECT_EQ(t.wake_at(), kT0 + absl::Milliseconds(2 + 300)) << "summary rounds";
+}
+
+TEST(Node, SummaryMergesByWriteCountAndPushesOnlyWhatItLacks) {
+  Transcript t(Summary());
+  t.At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2"]})");
+  t.At(0, "seq-kv", R"({"type":"read_ok","in_reply_to":1,"value":{"total":2,"tag":"x.2","n":2}})");
+  t.At(0, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})");  // n=3, read msg 3
+  // Current for n1 (n=3): adopts n0 and n2, nothing to push.
+  EXPECT_THAT(t.At(1, "seq-kv", R"({"type":"read_ok","in_reply_to":3,"value":{"n0":[5,9],"n1":[2,2],"n2":[1,4]}})"),
+              IsEmpty())
+      << "n1's zero-delta sync (n=3) left its total as of n=2: no push";
+  EXPECT_EQ(t.node().ReadValue(), 2 + 9 + 4);
+  // Next round: an older n0 entry (stale version, or a lost race) is not
+  // adopted; the summary lacks what n1 knows, so n1 pushes it back.
+  t.TickAt(350);                                                // sync, msg 4
+  t.At(351, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})");  // read, msg 5
+  EXPECT_THAT(t.At(352, "seq-kv", R"({"type":"read_ok","in_reply_to":5,"value":{"n0":[4,7],"n1":[2,2],"n2":[1,4]}})"),
+              ElementsAre(R"(n1 -> seq-kv {"from":{"n0":[4,7],"n1":[2,2],"n2":[1,4]},"key":"counter/summary","msg_id":6,"to":{"n0":[5,9],"n1":[4,2],"n2":[1,4]},"type":"cas"})"));
+  EXPECT_EQ(t.node().ReadValue(), 2 + 9 + 4);
+  // Another node's cas landed first: re-read at once (rounds of nodes can
+  // fall in step, and the same node must not lose every time) ...
+  EXPECT_THAT(t.At(353, "seq-kv", R"({"type":"error","code":22,"in_reply_to":6})"),
+              ElementsAre(R"(n1 -> seq-kv {"key":"counter/summary","msg_id":7,"type":"read"})"));
+  // ... and the winner had pushed the same news: nothing left to push.
+  EXPECT_THAT(t.At(354, "seq-kv", R"({"type":"read_ok","in_reply_to":7,"value":{"n0":[5,9],"n1":[2,2],"n2":[1,4]}})"),
+              IsEmpty());
+  // Garbage in the summary is replaced by what this node knows.
+  t.TickAt(1001);  // quiet round: due 351 + 600, sync after the grace, msg 8
+  t.At(1002, "seq-kv", R"({"type":"cas_ok","in_reply_to":8})");  // read, msg 9
+  EXPECT_THAT(t.At(1003, "seq-kv", R"({"type":"read_ok","in_reply_to":9,"value":"junk"})"),
+              ElementsAre(::testing::HasSubstr(R"("from":"junk")")));
+  EXPECT_EQ(t.node().ReadValue(), 2 + 9 + 4);
+}
+
+TEST(Node, SummaryRoundsAreJitteredPerIncarnationSoNodesFallOutOfStep) {
+  std::set<absl::Time> wakes;
+  for (uint64_t incarnation : {0xa, 0xb, 0xc, 0xd}) {
+    Options options = Summary();
+    options.jitter_summary_rounds = true;
+    options.incarnation = incarnation;
+    Transcript t(options);
+    t.At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2"]})");
+    t.At(1, "seq-kv", R"({"type":"error","code":20,"in_reply_to":1})");
+    t.At(2, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})");  // round at 2
+    ASSERT_TRUE(t.wake_at().has_value());
+    EXPECT_GE(*t.wake_at(), kT0 + absl::Milliseconds(2 + 300));
+    EXPECT_LT(*t.wake_at(), kT0 + absl::Milliseconds(2 + 300 + 300 / 8));
+    wakes.insert(*t.wake_at());
+  }
+  EXPECT_EQ(wakes.size(), 4u) << "four incarnations, four different phases";
+}
+
+TEST(Node, AutoDisseminationUsesTheSummaryFromFiveNodes) {
+  Options options = Pinned();  // dissemination: auto
+  Transcript t(options);
+  t.At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2","n3","n4"]})");
+  t.At(1, "seq-kv", R"({"type":"error","code":20,"in_reply_to":1})");
+  EXPECT_THAT(t.At(2, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})"),
+              ElementsAre(::testing::HasSubstr(R"("key":"counter/summary")")));
 }
 
 TEST(Node, AnswersAnAddThatCannotBeMadeDurableWithAnIndefiniteError) {
@@ -291,7 +374,7 @@ TEST(Node, RejectsBadRequestsWithMaelstromErrorCodes) {
 
 TEST(Node, RejectsAnAddThatWouldOverflow) {
   Transcript t;
-  t.Boot(R"({"total":9223372036854775800,"tag":"x.1"})", "");
+  t.Boot(R"({"total":9223372036854775800,"tag":"x.1","n":1})", "");
   std::vector<std::string> out =
       t.At(10, "c2", R"({"type":"add","delta":8,"msg_id":2})");
   ASSERT_EQ(out.size(), 1u);
@@ -302,9 +385,9 @@ TEST(Node, PnCounterAcceptsNegativeDeltas) {
   Options options = Pinned();
   options.allow_negative = true;
   Transcript t(options);
-  t.Boot(R"({"total":5,"tag":"x.1"})", "");
+  t.Boot(R"({"total":5,"tag":"x.1","n":1})", "");
   EXPECT_THAT(t.At(10, "c2", R"({"type":"add","delta":-7,"msg_id":5})"),
-              ElementsAre(R"(n1 -> seq-kv {"from":{"tag":"a.1","total":5},"key":"counter/n1","msg_id":4,"to":{"tag":"a.2","total":-2},"type":"cas"})"));
+              ElementsAre(R"(n1 -> seq-kv {"from":{"n":2,"tag":"a.1","total":5},"key":"counter/n1","msg_id":4,"to":{"n":3,"tag":"a.2","total":-2},"type":"cas"})"));
 }
 
 TEST(Node, BrokenVariantsMisbehaveAsAdvertised) {
@@ -321,7 +404,7 @@ TEST(Node, BrokenVariantsMisbehaveAsAdvertised) {
   Transcript amnesiac(forget);
   amnesiac.At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]})");
   EXPECT_THAT(amnesiac.At(1, "c2", R"({"type":"add","delta":3,"msg_id":5})"),
-              ElementsAre(R"(n1 -> seq-kv {"key":"counter/n1","msg_id":1,"type":"write","value":{"tag":"a.1","total":3}})"));
+              ElementsAre(R"(n1 -> seq-kv {"key":"counter/n1","msg_id":1,"type":"write","value":{"n":1,"tag":"a.1","total":3}})"));
 }
 
 }  // namespace

@@ -541,7 +541,8 @@ class World {
     Trace(now_, "**", absl::StrCat(peer, " writes its total ", Str(p.total)));
     kv_.Write(peer, "counter/" + peer,
               {{"total", static_cast<int64_t>(p.total)},
-               {"tag", absl::StrCat(peer, ".", ++p.writes)}});
+               {"tag", absl::StrCat(peer, ".", ++p.writes)},
+               {"n", p.writes}});
   }
 
   // -------------------------------------------------------------- node --

@@ -36,7 +36,8 @@ std::string Fraction(uint64_t ppm) {
 }  // namespace
 
 std::vector<std::string> ProfileNames() {
-  return {"challenge", "chaos", "single", "large", "high-rate", "pn"};
+  return {"challenge", "chaos", "chaos-peer-keys", "single", "large",
+          "high-rate", "pn", "pn-chaos"};
 }
 
 absl::optional<SimConfig> ProfileConfig(const std::string& name) {
@@ -46,6 +47,14 @@ absl::optional<SimConfig> ProfileConfig(const std::string& name) {
   if (name == "challenge") {
   } else if (name == "chaos") {
     c.node_count = c.workload.concurrency = 5;
+    ChaosFaults(c);
+  } else if (name == "chaos-peer-keys") {  // chaos gets the summary (auto)
+    c.node_count = c.workload.concurrency = 5;
+    ChaosFaults(c);
+    c.dissemination = counter::Dissemination::kPeerKeys;
+  } else if (name == "pn-chaos") {  // versions, not totals, order entries
+    c.node_count = c.workload.concurrency = 5;
+    c.workload.pn_counter = true;
     ChaosFaults(c);
   } else if (name == "single") {
     c.node_count = c.workload.concurrency = 1;
@@ -87,6 +96,7 @@ std::vector<std::pair<std::string, std::string>> ConfigFlags(const SimConfig& c)
       {"busy-loop-fails", c.busy_loop_fails ? "true" : "false"},
       {"strategy", std::string(counter::StrategyName(c.strategy))},
       {"bug", std::string(counter::BugName(c.bug))},
+      {"dissemination", std::string(counter::DisseminationName(c.dissemination))},
   };
 }
 

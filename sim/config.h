@@ -54,6 +54,7 @@ struct SimConfig {
   // The node under test.
   counter::Strategy strategy = counter::Strategy::kOwnKeys;
   counter::Bug bug = counter::Bug::kNone;
+  counter::Dissemination dissemination = counter::Dissemination::kAuto;
 };
 
 std::vector<std::string> ProfileNames();

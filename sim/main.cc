@@ -52,6 +52,8 @@ ABSL_FLAG(bool, busy_loop_fails, true, "A node that asks to be woken at the same
 ABSL_FLAG(std::string, strategy, "own-keys", "Counter strategy: own-keys or baseline.");
 ABSL_FLAG(std::string, bug, "none", "Deliberately broken variant: none, stale-read, "
           "ack-before-durable, double-count-retry, forget-on-restart.");
+ABSL_FLAG(std::string, dissemination, "auto", "How our counter's nodes learn "
+          "the others' totals: auto, peer-keys or summary.");
 ABSL_FLAG(bool, trace, false, "Print every message, fault and node log line.");
 
 namespace {
@@ -184,6 +186,11 @@ int main(int argc, char** argv) {
     auto s = counter::ParseStrategy(absl::GetFlag(FLAGS_strategy));
     if (!s) return BadArgs("unknown --strategy");
     c.strategy = *s;
+  }
+  if (has("dissemination")) {
+    auto d = counter::ParseDissemination(absl::GetFlag(FLAGS_dissemination));
+    if (!d) return BadArgs("unknown --dissemination");
+    c.dissemination = *d;
   }
   if (has("bug")) {
     auto b = counter::ParseBug(absl::GetFlag(FLAGS_bug));

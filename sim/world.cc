@@ -157,6 +157,8 @@ void World::StartNode(int index) {
   NodeSlot& node = nodes_[index];
   counter::Options options;
   options.strategy = config_.strategy;
+  options.dissemination = config_.dissemination;
+  options.dissemination = config_.dissemination;
   options.bug = config_.bug;
   options.allow_negative = config_.workload.pn_counter;
   options.incarnation = incarnation_prng_.Next();

@@ -62,8 +62,10 @@ TEST(WorldTest, AStaleReadCounterIsCaught) {
 
 TEST(WorldTest, ExactTotalReadsBothStrategiesLayouts) {
   KvStore own;
-  own.values["\"counter/n0\""] = {{"total", 3}, {"tag", "a.1"}};
-  own.values["\"counter/n1\""] = {{"total", 4}, {"tag", "b.2"}};
+  own.values["\"counter/n0\""] = {{"total", 3}, {"tag", "a.1"}, {"n", 1}};
+  own.values["\"counter/n1\""] = {{"total", 4}, {"tag", "b.2"}, {"n", 2}};
+  // The summary repeats the own keys' totals; it must not count twice.
+  own.values["\"counter/summary\""] = {{"n0", {1, 3}}, {"n1", {2, 4}}};
   own.values["\"sync/n0\""] = 99;
   EXPECT_EQ(ExactTotal(own), 7);
   KvStore shared;
