@@ -104,12 +104,15 @@ class Node : public Core {
     Purpose purpose;
     kvclient::KvRequest request;
     std::string peer;  // for kReadPeer
+    absl::Time sent_at;
   };
 
   void HandleInit(const kvclient::Message& message, absl::Time now);
   void ChooseDissemination(const std::vector<std::string>& node_ids);
+  void UpdateDissemination();
+  void MeasureChangeRate(absl::Time now);
   void HandleClientRequest(const kvclient::Message& message, absl::Time now);
-  void HandleKvReply(const kvclient::Message& message);
+  void HandleKvReply(const kvclient::Message& message, absl::Time now);
   absl::optional<Entry> EntryFromRead(const kvclient::KvReply& reply,
                                       const std::string& node);
   void OnOwnKeyRead(const kvclient::KvReply& reply);
@@ -166,7 +169,19 @@ class Node : public Core {
   // Other nodes' totals as last read (std::map: deterministic iteration).
   std::map<std::string, Entry> peers_seen_;
   int peer_reads_in_flight_ = 0;  // a summary read counts as one
-  bool use_summary_ = false;      // Dissemination, decided at init
+  // Dissemination. summary_allowed_ is decided at init (options, cluster
+  // size); with kAuto, use_summary_ then follows the measured KV round trip
+  // each round (see UpdateDissemination).
+  bool summary_allowed_ = false;
+  bool use_summary_ = false;
+  absl::Duration kv_rtt_ = absl::ZeroDuration();  // smoothed, 1/8 gain
+  bool kv_rtt_measured_ = false;
+  // Node totals (own included) seen changing per second, smoothed per round:
+  // how many pushes the summary would have to take.
+  double change_rate_ = 0;
+  int changes_this_round_ = 0;
+  bool own_changed_this_round_ = false;
+  absl::Time last_round_start_ = absl::InfinitePast();
   uint64_t rounds_started_ = 0;
   absl::Duration base_interval_;  // refresh_ or summary_interval
   // After a summary read showed that this node knows more: the value read,

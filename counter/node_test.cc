@@ -328,6 +328,67 @@ TEST(Node, SummaryRoundsAreJitteredPerIncarnationSoNodesFallOutOfStep) {
   EXPECT_EQ(wakes.size(), 4u) << "four incarnations, four different phases";
 }
 
+// Serves every KV request `rtt` after it was sent: own key absent, cas ok,
+// and a summary in which every peer's total grows each time it is read.
+// Returns the keys the node read, in order.
+std::vector<std::string> RunAgainstBusySummary(Transcript& t, int rtt_ms,
+                                               int until_ms) {
+  std::vector<std::string> reads;
+  std::vector<std::pair<int, Json>> inflight;  // (reply time, request)
+  int summary_reads = 0;
+  auto take = [&](const std::vector<std::string>& out, int now) {
+    for (const std::string& line : out) {
+      if (line.find(" -> seq-kv ") == std::string::npos) continue;
+      inflight.emplace_back(now + rtt_ms, Json::parse(line.substr(line.find('{'))));
+    }
+  };
+  take(t.At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2","n3","n4"]})"), 0);
+  for (int now = 1; now <= until_ms; ++now) {
+    std::vector<std::pair<int, Json>> due;
+    for (auto it = inflight.begin(); it != inflight.end();) {
+      if (it->first <= now) { due.push_back(*it); it = inflight.erase(it); } else { ++it; }
+    }
+    for (auto& [at, req] : due) {
+      Json reply = {{"in_reply_to", req["msg_id"]}};
+      std::string key = req.value("key", "");
+      if (req["type"] == "read") {
+        reads.push_back(key);
+        if (key == "counter/n1") {
+          reply["type"] = "error"; reply["code"] = 20;
+        } else if (key == "counter/summary") {
+          ++summary_reads;
+          reply["type"] = "read_ok";
+          for (const char* peer : {"n0", "n2", "n3", "n4"}) {
+            reply["value"][peer] = {summary_reads, 10 * summary_reads};
+          }
+        } else {
+          reply["type"] = "read_ok";
+          reply["value"] = {{"total", 10 * now}, {"tag", "x." + std::to_string(now)}, {"n", now}};
+        }
+      } else {
+        reply["type"] = req["type"] == "cas" ? "cas_ok" : "write_ok";
+      }
+      take(t.At(now, "seq-kv", reply.dump()), now);
+    }
+    take(t.TickAt(now), now);
+  }
+  return reads;
+}
+
+TEST(Node, AutoFallsBackToPeerKeysWhenTheSummaryWouldQueuePushes) {
+  // 4 peers changing every round, 100 ms round trips: the summary key would
+  // have to take about 1 push per round trip. Auto reads peer keys instead.
+  Transcript slow(Pinned());
+  std::vector<std::string> reads = RunAgainstBusySummary(slow, 100, 6000);
+  ASSERT_FALSE(reads.empty());
+  EXPECT_EQ(reads[1], "counter/summary") << "starts with the summary";
+  EXPECT_EQ(reads.back(), "counter/n4") << "ends reading peer keys";
+  // The same load with instant round trips keeps the summary.
+  Transcript fast(Pinned());
+  reads = RunAgainstBusySummary(fast, 0, 6000);
+  EXPECT_EQ(reads.back(), "counter/summary");
+}
+
 TEST(Node, AutoDisseminationUsesTheSummaryFromFiveNodes) {
   Options options = Pinned();  // dissemination: auto
   Transcript t(options);
