@@ -22,6 +22,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
+#include "absl/types/optional.h"
 #include "kvclient/message.h"
 #include "sim/config.h"
 #include "sim/world.h"
@@ -36,8 +37,8 @@ using kvclient::Json;
 struct Scenario {
   std::string name;
   sim::SimConfig config;
-  // Also run ours with the other dissemination than auto picks here.
-  bool compare_dissemination = false;
+  // Also run ours with this dissemination forced, next to auto's choice.
+  absl::optional<counter::Dissemination> compare_with = absl::nullopt;
 };
 
 std::vector<Scenario> Scenarios() {
@@ -53,9 +54,15 @@ std::vector<Scenario> Scenarios() {
   sim::SimConfig large = challenge;
   large.node_count = large.workload.concurrency = 25;
   large.workload.rate = 1000;
-  out.push_back({"25 nodes, rate 1000, partitions", large, true});
+  out.push_back({"25 nodes, rate 1000, partitions", large,
+                 counter::Dissemination::kPeerKeys});
+  sim::SimConfig large_slow = large;
+  large_slow.network.latency = absl::Milliseconds(100);
+  out.push_back({"25 nodes, rate 1000, partitions, --latency 100", large_slow,
+                 counter::Dissemination::kSummary});
   out.push_back({"pn-counter", *sim::ProfileConfig("pn")});
-  out.push_back({"chaos (extensions, 5 nodes)", *sim::ProfileConfig("chaos"), true});
+  out.push_back({"chaos (extensions, 5 nodes)", *sim::ProfileConfig("chaos"),
+                 counter::Dissemination::kPeerKeys});
   return out;
 }
 
@@ -189,9 +196,11 @@ int main(int argc, char** argv) {
   int invalid = 0;
   for (const Scenario& s : Scenarios()) {
     std::printf("%s\n", s.name.c_str());
-    if (s.compare_dissemination) {
-      std::printf("  (own-keys: auto dissemination, the summary at this size; "
-                  "peer-keys: own-keys forced to read every peer key)\n");
+    if (s.compare_with.has_value()) {
+      std::printf("  (own-keys: auto dissemination; %s: own-keys with "
+                  "--dissemination=%s forced)\n",
+                  std::string(counter::DisseminationName(*s.compare_with)).c_str(),
+                  std::string(counter::DisseminationName(*s.compare_with)).c_str());
     }
     std::printf("  %-9s %7s %7s %7s %7s %7s %7s %7s %7s %7s %8s %9s\n",
                 "strategy", "srv/op", "all/op", "kv/add", "kv/read", "kv/bg",
@@ -199,12 +208,12 @@ int main(int argc, char** argv) {
     Row ours = Measure(s.config, counter::Strategy::kOwnKeys, first, seeds);
     Row base = Measure(s.config, counter::Strategy::kBaseline, first, seeds);
     PrintRow("own-keys", ours);
-    if (s.compare_dissemination) {
-      // auto picks the summary for these (5+ nodes): show what peer keys cost
-      sim::SimConfig peer_keys = s.config;
-      peer_keys.dissemination = counter::Dissemination::kPeerKeys;
-      Row other = Measure(peer_keys, counter::Strategy::kOwnKeys, first, seeds);
-      PrintRow("peer-keys", other);
+    if (s.compare_with.has_value()) {
+      sim::SimConfig forced = s.config;
+      forced.dissemination = *s.compare_with;
+      Row other = Measure(forced, counter::Strategy::kOwnKeys, first, seeds);
+      PrintRow(std::string(counter::DisseminationName(*s.compare_with)).c_str(),
+               other);
       invalid += other.invalid;
     }
     PrintRow("baseline", base);
