@@ -41,13 +41,15 @@ absl::string_view BugName(Bug bug) {
     case Bug::kAckBeforeDurable: return "ack-before-durable";
     case Bug::kDoubleCountRetry: return "double-count-retry";
     case Bug::kForgetOnRestart: return "forget-on-restart";
+    case Bug::kMergeByTotal: return "merge-by-total";
   }
   return "none";
 }
 
 absl::optional<Bug> ParseBug(absl::string_view name) {
   for (Bug bug : {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
-                  Bug::kDoubleCountRetry, Bug::kForgetOnRestart}) {
+                  Bug::kDoubleCountRetry, Bug::kForgetOnRestart,
+                  Bug::kMergeByTotal}) {
     if (BugName(bug) == name) return bug;
   }
   return absl::nullopt;

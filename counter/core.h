@@ -49,10 +49,12 @@ enum class Bug {
   kAckBeforeDurable,   // replies add_ok before the delta is in seq-kv
   kDoubleCountRetry,   // after a failed/unknown cas, re-adds the batch blindly
   kForgetOnRestart,    // starts from total 0 instead of reading its own key
+  kMergeByTotal,       // summary entries ordered by total, not by write count
+                       // (right for a g-counter, wrong once totals can fall)
 };
 
 // "none", "stale-read", "ack-before-durable", "double-count-retry",
-// "forget-on-restart"; ParseBug returns nullopt for anything else.
+// "forget-on-restart", "merge-by-total"; ParseBug returns nullopt for anything else.
 absl::string_view BugName(Bug bug);
 absl::optional<Bug> ParseBug(absl::string_view name);
 

@@ -50,7 +50,7 @@ ABSL_FLAG(std::string, strategy, "own-keys",
           "most public solutions do; for comparison)");
 ABSL_FLAG(std::string, bug, "none",
           "TESTING ONLY: run a deliberately broken variant (stale-read, "
-          "ack-before-durable, double-count-retry, forget-on-restart)");
+          "ack-before-durable, double-count-retry, forget-on-restart, merge-by-total)");
 
 namespace {
 

@@ -361,7 +361,7 @@ void Node::MergeSummary(const Summary& summary) {
     if (seen == peers_seen_.end()) {
       peers_seen_[peer] = entry == summary.end() ? Entry{} : entry->second;
       round_saw_change_ = true;
-    } else if (entry != summary.end() && entry->second.n > seen->second.n) {
+    } else if (entry != summary.end() && Newer(entry->second, seen->second)) {
       if (seen->second.total != entry->second.total) ++changes_this_round_;
       seen->second = entry->second;
       round_saw_change_ = true;
@@ -370,15 +370,22 @@ void Node::MergeSummary(const Summary& summary) {
 }
 
 bool Node::KnowsMoreThan(const Summary& summary) const {
-  auto writes_in_summary = [&summary](const std::string& node) {
+  auto in_summary = [&summary](const std::string& node) {
     auto entry = summary.find(node);
-    return entry == summary.end() ? int64_t{0} : entry->second.n;
+    return entry == summary.end() ? Entry{} : entry->second;
   };
-  if (own_total_since_ > writes_in_summary(node_id_)) return true;
+  Entry own_since{own_.total, "", own_total_since_};
+  if (own_.n > 0 && Newer(own_since, in_summary(node_id_))) return true;
   for (const auto& [peer, entry] : peers_seen_) {
-    if (entry.n > writes_in_summary(peer)) return true;
+    if (Newer(entry, in_summary(peer))) return true;
   }
   return false;
+}
+
+// Write counts order one node's entries; totals do not once they can fall.
+bool Node::Newer(const Entry& a, const Entry& b) const {
+  if (options_.bug == Bug::kMergeByTotal) return a.total > b.total;  // BUG
+  return a.n > b.n;
 }
 
 // One cas at a time, from exactly the value read: if another node's cas

@@ -122,6 +122,7 @@ class Node : public Core {
   void OnSummaryCasReply(const kvclient::KvReply& reply);
   void MergeSummary(const Summary& summary);
   bool KnowsMoreThan(const Summary& summary) const;
+  bool Newer(const Entry& a, const Entry& b) const;
   void AdaptRefreshInterval();
   void OnLocalActivity(absl::Time now);
   void OnKvTimeout(const KvCall& call);

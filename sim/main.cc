@@ -51,7 +51,7 @@ ABSL_FLAG(bool, busy_loop_fails, true, "A node that asks to be woken at the same
           "instant over and over (a CPU spin) fails the run; false: report and go on.");
 ABSL_FLAG(std::string, strategy, "own-keys", "Counter strategy: own-keys or baseline.");
 ABSL_FLAG(std::string, bug, "none", "Deliberately broken variant: none, stale-read, "
-          "ack-before-durable, double-count-retry, forget-on-restart.");
+          "ack-before-durable, double-count-retry, forget-on-restart, merge-by-total.");
 ABSL_FLAG(std::string, dissemination, "auto", "How our counter's nodes learn "
           "the others' totals: auto, peer-keys or summary.");
 ABSL_FLAG(bool, trace, false, "Print every message, fault and node log line.");

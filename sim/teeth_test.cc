@@ -75,9 +75,17 @@ TEST(TeethTest, ForgetOnRestartCaughtUnderChaos) {
   ExpectCaught({counter::Bug::kForgetOnRestart, "chaos"});
 }
 
+TEST(TeethTest, StaleReadCaughtWithTheSummary) {
+  ExpectCaught({counter::Bug::kStaleRead, "chaos"});
+}
+
+TEST(TeethTest, MergeByTotalCaughtOnAPnCounterWithTheSummary) {
+  ExpectCaught({counter::Bug::kMergeByTotal, "pn-chaos"});
+}
+
 TEST(TeethTest, TheCorrectCounterSurvivesTheSameConfigs) {
   // The teeth above mean something only if kNone passes where they fail.
-  for (const char* profile : {"challenge", "chaos"}) {
+  for (const char* profile : {"challenge", "chaos", "pn-chaos"}) {
     SimConfig config = *ProfileConfig(profile);
     config.kill = config.kv_cut = true;
     SweepResult r = Sweep(config, {1, 5});
