@@ -389,8 +389,9 @@ bool Node::Newer(const Entry& a, const Entry& b) const {
 }
 
 // One cas at a time, from exactly the value read: if another node's cas
-// landed in between, this one fails (22) and the next round tries again
-// with what it reads then. So no push ever erases another's news.
+// landed in between, this one fails (22), and the node re-reads and tries
+// again (twice per round, then the next round). So no push ever erases
+// another's news.
 void Node::MaybePushSummary(absl::Time now) {
   if (summary_reread_wanted_ && !summary_cas_in_flight_) {
     summary_reread_wanted_ = false;
