@@ -2,7 +2,10 @@
 // the stdio driver drives it, against a model of seq-kv that the fuzzer
 // controls. The input is a script: a mode byte, then events of one opcode
 // byte and a few argument bytes each (see Event). Missing bytes read as 0, so
-// every input is a valid script and seeds are easy to write by hand.
+// every input is a valid script and seeds are easy to write by hand. Mode
+// bits: 1 pn-counter, 2 replies to a dead incarnation reach the new one,
+// 4 summary dissemination (else peer keys, as in every seed before it),
+// 8 summary rounds without jitter.
 //
 // The world: the node is "n1"; clients c0..c3 send add/read (valid and odd),
 // init (valid and odd), unknown types; seq-kv follows Maelstrom's rules (spec
@@ -14,9 +17,27 @@
 // memory) while its requests are still in the network. The KV never lies: a
 // definite error or a value is only ever what the store holds.
 //
+// In summary mode the peers also publish [n, total] into "counter/summary",
+// as a correct node would: an atomic merge by n of their own entry (their
+// newest, or an older one whose push was late) into the newest summary,
+// keeping every well-formed entry they have seen. A peer's write publishes at
+// once or not (then a later summary event, or none, does); opcode 13 (a read
+// in peer-keys mode) becomes a summary event there, with two argument bytes:
+// a publish, or garbage (a non-object, a malformed member, an entry of a node
+// outside the cluster).
+//
 // Invariants (a violation aborts with "node invariant violated: ..."):
 //   - every message the node sends is one valid Maelstrom line from n1, to a
-//     client that asked or to seq-kv; KV writes touch only its own key;
+//     client that asked or to seq-kv; KV writes touch only its own key, and
+//     in summary mode the summary, always by cas (peer-keys mode never even
+//     reads it);
+//   - a summary push cas-es from a value the summary held (or from null with
+//     create_if_not_exists), names only n1 and its peers, in well-formed
+//     [n, total] entries; for every node the value it cas-es from has a
+//     well-formed entry for, it pushes one with at least that n (knowledge in
+//     the summary never goes backwards); its own entry is a pair (n, total)
+//     its own key held before the push was sent, and a peer's entry is a
+//     pair that peer wrote;
 //   - every client request gets at most one reply, of a shape Maelstrom
 //     accepts, with the error code the request deserves (11 before init, 10
 //     unknown type, 12 malformed, ...); reads and inits are answered at once;
@@ -27,8 +48,10 @@
 //     at the end (so no acknowledged delta is ever lost or counted twice);
 //   - g-counter reads never go backwards within an incarnation and never
 //     exceed what seq-kv holds;
-//   - after the script, with seq-kv answering everything for 10 s, a read
-//     returns exactly the sum of the keys (or 11 if that sum is not an int64).
+//   - after the script, with seq-kv answering everything for 6 s (in summary
+//     mode the peers first publish their newest entries), a read returns
+//     exactly the sum of the keys (or 11 if that sum is not an int64), and in
+//     summary mode the summary then holds n1's own current total.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -61,6 +84,7 @@ const absl::Duration kKvTimeout = absl::Milliseconds(1000);
 const absl::Duration kAddDeadline = absl::Milliseconds(4000);
 const absl::Duration kRefresh = absl::Milliseconds(500);
 const char kOwnKey[] = "counter/n1";
+const char kSummaryKey[] = "counter/summary";
 
 [[noreturn]] void Fail(const std::string& what) {
   std::fprintf(stderr, "node invariant violated: %s\n", what.c_str());
@@ -125,6 +149,46 @@ bool SubsetSum(const std::vector<Int>& deltas, Int target) {
 
 // Values compare as JSON text: the integer 1 is not the float 1.0 (spec §2).
 bool SameJson(const Json& a, const Json& b) { return a.dump() == b.dump(); }
+
+// A summary member as a correct node writes it: [n, total], n > 0.
+struct Pair {
+  int64_t n = 0;
+  int64_t total = 0;
+  bool operator<(const Pair& o) const {
+    return n != o.n ? n < o.n : total < o.total;
+  }
+};
+using Members = std::map<std::string, Pair>;
+
+absl::optional<Pair> MemberOf(const Json& v) {
+  if (!v.is_array() || v.size() != 2 || !kvclient::IsInt64(v[0]) ||
+      !kvclient::IsInt64(v[1]) || v[0].get<int64_t>() <= 0) {
+    return absl::nullopt;
+  }
+  return Pair{v[0].get<int64_t>(), v[1].get<int64_t>()};
+}
+
+// The well-formed members of a summary value (none for a non-object).
+Members MembersOf(const Json* summary) {
+  Members out;
+  if (summary == nullptr || !summary->is_object()) return out;
+  for (auto it = summary->begin(); it != summary->end(); ++it) {
+    if (auto m = MemberOf(it.value())) out[it.key()] = *m;
+  }
+  return out;
+}
+
+// Knowledge merges by n: the higher n wins.
+void Merge(Members& into, const std::string& node, Pair pair) {
+  auto it = into.find(node);
+  if (it == into.end() || pair.n > it->second.n) into[node] = pair;
+}
+
+Json EncodeMembers(const Members& members) {
+  Json out = Json::object();
+  for (const auto& [node, pair] : members) out[node] = {pair.n, pair.total};
+  return out;
+}
 
 // Maelstrom's seq-kv (spec §2): the last 32 versions of the store, and per
 // caller the version it last saw. `pick` chooses among the allowed versions.
@@ -249,7 +313,10 @@ struct KvInFlight {
 class World {
  public:
   explicit World(uint8_t mode)
-      : pn_(mode & 1), old_replies_reach_new_(mode & 2) {
+      : pn_(mode & 1),
+        old_replies_reach_new_(mode & 2),
+        summary_(mode & 4),
+        jitter_(!(mode & 8)) {
     Start();
   }
 
@@ -267,7 +334,15 @@ class World {
     switch (s.Byte() % 16) {
       case 0: case 15: ClientAdd(Delta(s.Byte())); break;
       case 1: OddAdd(s.Byte()); break;
-      case 2: case 13: ClientRead(s.Byte()); break;
+      case 2: ClientRead(s.Byte()); break;
+      case 13:
+        if (summary_) {
+          uint8_t b = s.Byte();
+          SummaryEvent(b, s.Byte());
+        } else {
+          ClientRead(s.Byte());
+        }
+        break;
       case 3: UnknownType(s.Byte()); break;
       case 4: Init(s.Byte()); break;
       case 5: Deliver(s.Pick(inflight_.size()), s.Byte()); break;
@@ -433,7 +508,7 @@ class World {
     if (i >= inflight_.size()) return;
     KvInFlight call = Take(i);
     Json reply = kv_.Apply("n1", call.request, pick);
-    AfterOwnKeyChange();
+    AfterKvChange();
     ReplyFromKv(call, std::move(reply));
   }
 
@@ -441,7 +516,7 @@ class World {
     if (i >= inflight_.size()) return;
     Trace(now_, "**", "seq-kv applies, reply lost: " + inflight_[i].request.dump());
     kv_.Apply("n1", Take(i).request, pick);
-    AfterOwnKeyChange();
+    AfterKvChange();
   }
 
   void LoseRequest(size_t i) {
@@ -479,7 +554,7 @@ class World {
     if (!definite && (how & 0x80)) {
       Trace(now_, "**", "seq-kv applies, garbles reply: " + call.request.dump());
       kv_.Apply("n1", call.request, pick);
-      AfterOwnKeyChange();
+      AfterKvChange();
     }
     ReplyFromKv(call, Json::parse(kBodies[row]));
   }
@@ -517,7 +592,8 @@ class World {
   }
 
   // Other nodes own n0 and n2. g-counter peers only grow, so reads can be
-  // bounded; garbage stays until the next valid write.
+  // bounded; garbage stays until the next valid write. In summary mode, bit
+  // 0x10 of a valid write also publishes it at once.
   void PeerWrite(uint8_t b) {
     std::string peer = b & 1 ? "n0" : "n2";
     Peer& p = peer_state_[peer];
@@ -543,6 +619,77 @@ class World {
               {{"total", static_cast<int64_t>(p.total)},
                {"tag", absl::StrCat(peer, ".", ++p.writes)},
                {"n", p.writes}});
+    Pair pair{p.writes, static_cast<int64_t>(p.total)};
+    p.history.push_back(pair);
+    p.wrote.insert(pair);
+    if (summary_ && (b & 0x10)) Publish(peer, pair);
+  }
+
+  // A correct peer's summary push, modelled as one atomic step: it merges,
+  // by n, the well-formed entries of the cluster's nodes in the newest
+  // summary into what it knows, adds `pair` (its own entry), and writes all
+  // of it. Malformed members and entries of other nodes are dropped, as
+  // counter::Node drops them.
+  void Publish(const std::string& peer, Pair pair) {
+    Peer& p = peer_state_[peer];
+    for (const auto& [node, m] : MembersOf(kv_.Newest(kSummaryKey))) {
+      if (node == "n0" || node == "n1" || node == "n2") Merge(p.knows, node, m);
+    }
+    Merge(p.knows, peer, pair);
+    Json value = EncodeMembers(p.knows);
+    Trace(now_, "**", absl::StrCat(peer, " publishes ", pair.n, ":", pair.total,
+                                   ", summary ", value.dump()));
+    kv_.Write(peer, kSummaryKey, std::move(value));
+    RecordKv();
+  }
+
+  // Summary mode's opcode 13. `b` picks the event (and a peer), `c` details.
+  void SummaryEvent(uint8_t b, uint8_t c) {
+    std::string peer = b & 8 ? "n2" : "n0";
+    const Peer& p = peer_state_[peer];
+    Json next = Json::object();
+    const Json* now = kv_.Newest(kSummaryKey);
+    if (now != nullptr && now->is_object()) next = *now;
+    switch (b % 8) {
+      case 0: case 1: case 2:  // the newest entry
+        if (!p.history.empty()) Publish(peer, p.history.back());
+        return;
+      case 3:  // an older one: a push that was late
+        if (!p.history.empty()) Publish(peer, p.history[c % p.history.size()]);
+        return;
+      case 4: {  // garbage replaces it all ({} too: knowledge lost)
+        static const char* kValues[] = {
+            R"("x")", "3", "[1,2]", "null", "true", "{}", R"([["n0",1,2]])",
+            R"({"n0":{"n":1,"total":2}})"};
+        next = Json::parse(kValues[c % (sizeof kValues / sizeof kValues[0])]);
+        break;
+      }
+      case 5: {  // one malformed member (for n0, n1, n2 or n0)
+        static const char* kMembers[] = {
+            R"("x")", "[1]", "[0,5]", "[-1,5]", R"([1,"5"])", "[1.5,2]",
+            "[1,2,3]", "{}", "null", "[1,9223372036854775808]",
+            "[9223372036854775808,1]", "[1,2.0]", "[true,1]", "[[1],1]",
+            "[]", "-7"};
+        static const char* kNodes[] = {"n0", "n1", "n2", "n0"};
+        next[kNodes[c & 3]] = Json::parse(kMembers[(c >> 2) % 16]);
+        break;
+      }
+      case 6: {  // a well-formed entry of a node outside the cluster
+        static const char* kNodes[] = {"n9", "summary", "", "N1"};
+        next[kNodes[c & 3]] = {1 + (c >> 2), 1000000 + c};
+        break;
+      }
+      case 7:  // both peers publish their newest
+        for (const char* q : {"n0", "n2"}) {
+          if (!peer_state_[q].history.empty()) {
+            Publish(q, peer_state_[q].history.back());
+          }
+        }
+        return;
+    }
+    Trace(now_, "**", "the summary becomes " + next.dump());
+    kv_.Write(peer, kSummaryKey, std::move(next));
+    RecordKv();
   }
 
   // -------------------------------------------------------------- node --
@@ -555,6 +702,9 @@ class World {
     options.kv_timeout = kKvTimeout;
     options.add_deadline = kAddDeadline;
     options.refresh_interval = kRefresh;
+    options.dissemination = summary_ ? counter::Dissemination::kSummary
+                                     : counter::Dissemination::kPeerKeys;
+    options.jitter_summary_rounds = jitter_;
 #ifdef FUZZ_BUG
     options.bug = *counter::ParseBug(FUZZ_BUG);
 #endif
@@ -651,13 +801,62 @@ class World {
     EXPECT_OR_FAIL(kvclient::MsgId(body).has_value() && body.contains("key") &&
                        body["key"].is_string(),
                    "KV request without msg_id or key ", line);
-    EXPECT_OR_FAIL(type == "read" || body["key"] == kOwnKey,
-                   "wrote another node's key ", line);
+    if (body["key"] == kSummaryKey) {
+      EXPECT_OR_FAIL(summary_, "peer-keys mode touched the summary ", line);
+      EXPECT_OR_FAIL(type == "read" || type == "cas",
+                     "summary written without cas ", line);
+    } else {
+      EXPECT_OR_FAIL(type == "read" || body["key"] == kOwnKey,
+                     "wrote another node's key ", line);
+    }
     if (type == "cas") {
       EXPECT_OR_FAIL(body.contains("from") && body.contains("to"), "bad cas ", line);
     }
     if (type == "write") EXPECT_OR_FAIL(body.contains("value"), "bad write ", line);
+    if (type == "cas" && body["key"] == kSummaryKey) CheckPush(body, line);
     inflight_.push_back(KvInFlight{body, incarnation_});
+  }
+
+  // A summary push (see the header's invariants). Checked when sent: its
+  // own entry must already be durable then.
+  void CheckPush(const Json& body, const std::string& line) {
+    const Json& from = body["from"];
+    const Json& to = body["to"];
+    bool create = body.contains("create_if_not_exists") &&
+                  body["create_if_not_exists"] == true;
+    if (from.is_null()) {
+      EXPECT_OR_FAIL(create, "summary cas from null without create: ", line);
+    } else {
+      EXPECT_OR_FAIL(summary_values_.count(from.dump()) > 0,
+                     "summary cas from a value it never held: ", line);
+    }
+    EXPECT_OR_FAIL(to.is_object(), "pushed a summary that is no object: ", line);
+    Members pushed;
+    for (auto it = to.begin(); it != to.end(); ++it) {
+      const std::string& node = it.key();
+      absl::optional<Pair> m = MemberOf(it.value());
+      EXPECT_OR_FAIL(m.has_value(), "pushed a malformed entry for ", node, ": ", line);
+      if (node == "n1") {
+        EXPECT_OR_FAIL(own_pairs_.count(*m) > 0, "pushed its own entry [", m->n,
+                       ",", m->total, "], which its key never held: ", line);
+      } else {
+        EXPECT_OR_FAIL(std::find(peers_.begin(), peers_.end(), node) != peers_.end(),
+                       "pushed an entry for ", node, ", not in the cluster: ", line);
+        EXPECT_OR_FAIL(peer_state_[node].wrote.count(*m) > 0, "pushed [", m->n, ",",
+                       m->total, "] for ", node, ", which it never wrote: ", line);
+      }
+      pushed[node] = *m;
+    }
+    for (const auto& [node, was] : MembersOf(&from)) {
+      if (node != "n1" &&
+          std::find(peers_.begin(), peers_.end(), node) == peers_.end()) {
+        continue;  // outside this incarnation's cluster: dropping it is fine
+      }
+      auto now = pushed.find(node);
+      EXPECT_OR_FAIL(now != pushed.end() && now->second.n >= was.n,
+                     "summary knowledge of ", node, " went back from n ", was.n,
+                     ": ", line);
+    }
   }
 
   void ClientReply(Request& r, const Json& body, const std::string& line) {
@@ -775,8 +974,24 @@ class World {
                    when);
   }
 
-  // Cheap check after every KV change: acknowledged deltas never vanish.
-  void AfterOwnKeyChange() {
+  void RecordKv() {
+    if (const Json* own = kv_.Newest(kOwnKey)) {
+      if (own->is_object() && own->contains("n") && kvclient::IsInt64((*own)["n"]) &&
+          own->contains("total") && kvclient::IsInt64((*own)["total"])) {
+        own_pairs_.insert(Pair{(*own)["n"].get<int64_t>(),
+                               (*own)["total"].get<int64_t>()});
+      }
+    }
+    if (const Json* summary = kv_.Newest(kSummaryKey)) {
+      summary_values_.insert(summary->dump());
+    }
+  }
+
+  // After every request of the node seq-kv applied: remembers what the own
+  // key and the summary held, then the cheap check that acknowledged deltas
+  // never vanish.
+  void AfterKvChange() {
+    RecordKv();
     if (pn_) return;
     Int acked = 0;
     for (auto& [key, r] : requests_) {
@@ -791,6 +1006,12 @@ class World {
   // read must see every key exactly.
   void Quiesce() {
     if (!initialized_) Init(0);
+    if (summary_) {
+      for (const char* peer : {"n0", "n2"}) {
+        const Peer& p = peer_state_[peer];
+        if (!p.history.empty()) Publish(peer, p.history.back());
+      }
+    }
     for (int round = 0; round < 12; ++round) {
       while (!inflight_.empty()) Deliver(0, 0xff);
       AdvanceTo(now_ + kRefresh);
@@ -816,10 +1037,20 @@ class World {
       EXPECT_OR_FAIL(Acceptable(c.value, &why), "final read ", why);
       return;
     }
+    if (summary_) {
+      // Its own entry reached the summary too (every reader's source).
+      Members m = MembersOf(kv_.Newest(kSummaryKey));
+      auto own = m.find("n1");
+      Int held = own == m.end() ? 0 : own->second.total;
+      EXPECT_OR_FAIL(held == OwnTotal(), "after quiescence the summary holds ",
+                     Str(held), " for n1, its key ", Str(OwnTotal()));
+    }
     Int sum = OwnTotal();
     for (const std::string& peer : peers_) {
       const Peer& p = peer_state_[peer];
-      if (p.garbage) return;  // the node keeps the last valid value: fine
+      // With peer keys the node keeps the last valid value: fine. With the
+      // summary it never reads peer keys, and every peer published last.
+      if (p.garbage && !summary_) return;
       sum += p.total;
     }
     if (!FitsInt64(sum)) {
@@ -841,10 +1072,17 @@ class World {
     Int max_total = 0;
     bool garbage = false;
     int writes = 0;
+    std::vector<Pair> history;  // (n, total) of every valid write, in order
+    std::set<Pair> wrote;
+    Members knows;  // summary entries this peer has seen (it pushes them all)
   };
 
   const bool pn_;
   const bool old_replies_reach_new_;
+  const bool summary_;
+  const bool jitter_;
+  std::set<Pair> own_pairs_;              // (n, total) the own key ever held
+  std::set<std::string> summary_values_;  // every value the summary held
   std::unique_ptr<counter::Node> node_;
   int incarnation_ = 0;
   bool initialized_ = false;
