@@ -211,7 +211,9 @@ void Node::HandleKvReply(const kvclient::Message& message, absl::Time now) {
     case Purpose::kReadPeer: OnPeerRead(call->peer, reply); break;
     case Purpose::kReadSummary: OnSummaryRead(reply, true); break;
     case Purpose::kRereadSummary: OnSummaryRead(reply, false); break;
-    case Purpose::kCasSummary: OnSummaryCasReply(reply); break;
+    case Purpose::kCasSummary:
+      OnSummaryCasReply(absl::get<kvclient::KvCas>(call->request), reply);
+      break;
   }
 }
 
@@ -408,10 +410,17 @@ void Node::MaybePushSummary(absl::Time now) {
          now);
 }
 
-void Node::OnSummaryCasReply(const KvReply& reply) {
+void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
   summary_cas_in_flight_ = false;
   const auto* error = absl::get_if<KvError>(&reply);
-  if (error == nullptr) return;
+  if (error == nullptr) {
+    // A round read that overlapped this cas may have queued a push from the
+    // very value this cas replaced: it could only fail (found by the fuzzer).
+    if (summary_push_from_.has_value() && *summary_push_from_ == cas.from) {
+      summary_push_from_.reset();
+    }
+    return;
+  }
   bool retry = error->code == static_cast<int64_t>(ErrorCode::kPreconditionFailed) &&
                summary_retries_left_ > 0;
   if (retry) {

@@ -119,7 +119,8 @@ class Node : public Core {
   void OnFlushReply(const kvclient::KvReply& reply);
   void OnPeerRead(const std::string& peer, const kvclient::KvReply& reply);
   void OnSummaryRead(const kvclient::KvReply& reply, bool round_read);
-  void OnSummaryCasReply(const kvclient::KvReply& reply);
+  void OnSummaryCasReply(const kvclient::KvCas& cas,
+                         const kvclient::KvReply& reply);
   void MergeSummary(const Summary& summary);
   bool KnowsMoreThan(const Summary& summary) const;
   bool Newer(const Entry& a, const Entry& b) const;
