@@ -54,6 +54,21 @@ ABSL_FLAG(std::string, bug, "none",
 
 namespace {
 
+// Sets *out from a named choice flag, or says which value was unknown.
+template <typename T>
+bool ParseChoice(absl::optional<T> (*parse)(absl::string_view),
+                 const char* flag, const std::string& value, const char* hint,
+                 T* out) {
+  absl::optional<T> parsed = parse(value);
+  if (!parsed.has_value()) {
+    std::fprintf(stderr, "maelstrom-counter: unknown --%s=%s%s\n", flag,
+                 value.c_str(), hint);
+    return false;
+  }
+  *out = *parsed;
+  return true;
+}
+
 // A fresh id per process start: tags written by this run embed it, so a
 // restarted node never mistakes an old incarnation's write for its own.
 uint64_t DrawIncarnation() {
@@ -98,31 +113,16 @@ int main(int argc, char** argv) {
       absl::Milliseconds(absl::GetFlag(FLAGS_add_deadline_ms));
   options.kv_service = absl::GetFlag(FLAGS_kv);
   options.incarnation = DrawIncarnation();
-  absl::optional<counter::Bug> bug = counter::ParseBug(absl::GetFlag(FLAGS_bug));
-  if (!bug.has_value()) {
-    std::fprintf(stderr, "maelstrom-counter: unknown --bug=%s\n",
-                 absl::GetFlag(FLAGS_bug).c_str());
+  if (!ParseChoice(counter::ParseBug, "bug", absl::GetFlag(FLAGS_bug), "",
+                   &options.bug) ||
+      !ParseChoice(counter::ParseStrategy, "strategy",
+                   absl::GetFlag(FLAGS_strategy), "", &options.strategy) ||
+      !ParseChoice(counter::ParseDissemination, "dissemination",
+                   absl::GetFlag(FLAGS_dissemination),
+                   " (want auto, peer-keys or summary)",
+                   &options.dissemination)) {
     return 2;
   }
-  options.bug = *bug;
-  absl::optional<counter::Strategy> strategy =
-      counter::ParseStrategy(absl::GetFlag(FLAGS_strategy));
-  if (!strategy.has_value()) {
-    std::fprintf(stderr, "maelstrom-counter: unknown --strategy=%s\n",
-                 absl::GetFlag(FLAGS_strategy).c_str());
-    return 2;
-  }
-  options.strategy = *strategy;
-  absl::optional<counter::Dissemination> dissemination =
-      counter::ParseDissemination(absl::GetFlag(FLAGS_dissemination));
-  if (!dissemination.has_value()) {
-    std::fprintf(stderr,
-                 "maelstrom-counter: unknown --dissemination=%s (want auto, "
-                 "peer-keys or summary)\n",
-                 absl::GetFlag(FLAGS_dissemination).c_str());
-    return 2;
-  }
-  options.dissemination = *dissemination;
   options.summary_interval =
       absl::Milliseconds(absl::GetFlag(FLAGS_summary_ms));
   if (options.refresh_interval <= absl::ZeroDuration() ||

@@ -554,9 +554,13 @@ void Node::ChooseDissemination(const std::vector<std::string>& node_ids) {
   if (std::find(node_ids.begin(), node_ids.end(), "summary") != node_ids.end()) {
     summary_allowed_ = false;
   }
-  use_summary_ = summary_allowed_;
+  UseSummary(summary_allowed_);
+}
+
+void Node::UseSummary(bool summary) {
+  use_summary_ = summary;
   base_interval_ =
-      use_summary_ ? options_.summary_interval : options_.refresh_interval;
+      summary ? options_.summary_interval : options_.refresh_interval;
   refresh_interval_ = base_interval_;
 }
 
@@ -584,10 +588,7 @@ void Node::UpdateDissemination() {
   double utilization = change_rate_ * absl::ToDoubleSeconds(kv_rtt_);
   bool want = use_summary_ ? utilization <= 0.5 : utilization <= 0.25;
   if (want == use_summary_) return;
-  use_summary_ = want;
-  base_interval_ =
-      use_summary_ ? options_.summary_interval : options_.refresh_interval;
-  refresh_interval_ = base_interval_;
+  UseSummary(want);
   Log(absl::StrFormat("KV round trip %s x %.1f changes/s: switching to %s",
                       absl::FormatDuration(kv_rtt_), change_rate_,
                       use_summary_ ? "the summary" : "peer keys"));

@@ -110,6 +110,7 @@ class Node : public Core {
   void HandleInit(const kvclient::Message& message, absl::Time now);
   void ChooseDissemination(const std::vector<std::string>& node_ids);
   void UpdateDissemination();
+  void UseSummary(bool summary);  // and its round interval
   void MeasureChangeRate(absl::Time now);
   void HandleClientRequest(const kvclient::Message& message, absl::Time now);
   void HandleKvReply(const kvclient::Message& message, absl::Time now);

@@ -196,11 +196,13 @@ int main(int argc, char** argv) {
   int invalid = 0;
   for (const Scenario& s : Scenarios()) {
     std::printf("%s\n", s.name.c_str());
+    const std::string forced_name =
+        s.compare_with ? std::string(counter::DisseminationName(*s.compare_with))
+                       : "";
     if (s.compare_with.has_value()) {
       std::printf("  (own-keys: auto dissemination; %s: own-keys with "
                   "--dissemination=%s forced)\n",
-                  std::string(counter::DisseminationName(*s.compare_with)).c_str(),
-                  std::string(counter::DisseminationName(*s.compare_with)).c_str());
+                  forced_name.c_str(), forced_name.c_str());
     }
     std::printf("  %-9s %7s %7s %7s %7s %7s %7s %7s %7s %7s %8s %9s\n",
                 "strategy", "srv/op", "all/op", "kv/add", "kv/read", "kv/bg",
@@ -212,8 +214,7 @@ int main(int argc, char** argv) {
       sim::SimConfig forced = s.config;
       forced.dissemination = *s.compare_with;
       Row other = Measure(forced, counter::Strategy::kOwnKeys, first, seeds);
-      PrintRow(std::string(counter::DisseminationName(*s.compare_with)).c_str(),
-               other);
+      PrintRow(forced_name.c_str(), other);
       invalid += other.invalid;
     }
     PrintRow("baseline", base);
