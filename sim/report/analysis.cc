@@ -44,16 +44,15 @@ std::vector<size_t> FinalReads(const sim::History& history) {
   std::vector<size_t> reads;
   for (size_t i = 0; i < history.size(); ++i) {
     const sim::HistoryEvent& e = history[i];
-    if (e.final_read && e.type == sim::EventType::kOk &&
-        e.f == kvclient::CounterOp::kRead) {
+    if (e.final_read && e.type == sim::EventType::kOk && e.f == kvclient::CounterOp::kRead) {
       reads.push_back(i);
     }
   }
   return reads;
 }
 
-std::vector<size_t> FinalReadsOutside(
-    const sim::History& history, const std::vector<std::pair<int64_t, int64_t>>& acceptable) {
+std::vector<size_t> FinalReadsOutside(const sim::History& history,
+                                      const std::vector<std::pair<int64_t, int64_t>>& acceptable) {
   std::vector<size_t> bad;
   for (size_t i : FinalReads(history)) {
     if (!InIntervals(acceptable, history[i].value)) bad.push_back(i);
@@ -71,8 +70,9 @@ absl::optional<Failure> FirstFailure(const RunRecord& run) {
   }
   for (size_t i : FinalReadsOutside(run.history, run.results.acceptable)) {
     const sim::HistoryEvent& e = run.history[i];
-    consider(e.time, absl::StrCat("final read ", e.value, " on thread ", e.thread,
-                                  " is not in ", FormatIntervals(run.results.acceptable)),
+    consider(e.time,
+             absl::StrCat("final read ", e.value, " on thread ", e.thread, " is not in ",
+                          FormatIntervals(run.results.acceptable)),
              e.client);
   }
   return first;
@@ -81,9 +81,8 @@ absl::optional<Failure> FirstFailure(const RunRecord& run) {
 std::vector<size_t> SendOrder(const std::vector<MessageRecord>& messages) {
   std::vector<size_t> order(messages.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return messages[a].sent < messages[b].sent;
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return messages[a].sent < messages[b].sent; });
   return order;
 }
 

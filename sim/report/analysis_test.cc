@@ -11,9 +11,11 @@ using sim::EventType;
 
 TEST(PairOperations, PairsEachInvokeWithTheNextCompletionOnItsThread) {
   const sim::History h = {
-      Invoke(0, 0, kAdd, 3),  Invoke(1, 1, kRead),
-      Event(2, 1, EventType::kOk, kRead, 9), Event(3, 0, EventType::kInfo, kAdd, 3, false, "timeout"),
-      Invoke(4, 1, kRead),  // never completes
+      Invoke(0, 0, kAdd, 3),
+      Invoke(1, 1, kRead),
+      Event(2, 1, EventType::kOk, kRead, 9),
+      Event(3, 0, EventType::kInfo, kAdd, 3, false, "timeout"),
+      Invoke(4, 1, kRead),                    // never completes
       Event(5, 2, EventType::kOk, kRead, 1),  // a completion without invoke: no op
   };
   const std::vector<OpPair> ops = PairOperations(h);
@@ -30,11 +32,14 @@ TEST(PairOperations, PairsEachInvokeWithTheNextCompletionOnItsThread) {
 // becomes process + (count of integer threads) = + concurrency.
 TEST(ProcessIds, AnInfoMovesTheThreadToProcessPlusConcurrency) {
   const sim::History h = {
-      Invoke(0, 0, kAdd, 1), Invoke(0, 1, kRead),
-      Event(1, 0, EventType::kInfo, kAdd, 1),   // process 0 → 2 afterwards
+      Invoke(0, 0, kAdd, 1),
+      Invoke(0, 1, kRead),
+      Event(1, 0, EventType::kInfo, kAdd, 1),  // process 0 → 2 afterwards
       Event(1, 1, EventType::kOk, kRead, 0),
-      Invoke(2, 0, kRead), Event(3, 0, EventType::kInfo, kRead, 0),  // 2 → 4
-      Invoke(4, 0, kRead), Invoke(4, 1, kRead),
+      Invoke(2, 0, kRead),
+      Event(3, 0, EventType::kInfo, kRead, 0),  // 2 → 4
+      Invoke(4, 0, kRead),
+      Invoke(4, 1, kRead),
   };
   EXPECT_EQ(ProcessIds(h, 2), (std::vector<int64_t>{0, 1, 0, 1, 2, 2, 4, 1}));
   EXPECT_EQ(ProcessIds(h, 5), (std::vector<int64_t>{0, 1, 0, 1, 5, 5, 10, 1}));
@@ -42,8 +47,11 @@ TEST(ProcessIds, AnInfoMovesTheThreadToProcessPlusConcurrency) {
 
 TEST(FinalReads, OnlyOkFinalReadsInHistoryOrderAndTheOnesOutside) {
   const sim::History h = {
-      Invoke(0, 1, kRead, 0, true), Invoke(0, 0, kRead, 0, true), Invoke(0, 2, kRead, 0, true),
-      Event(1, 1, EventType::kOk, kRead, 12, true), Event(2, 0, EventType::kOk, kRead, 15, true),
+      Invoke(0, 1, kRead, 0, true),
+      Invoke(0, 0, kRead, 0, true),
+      Invoke(0, 2, kRead, 0, true),
+      Event(1, 1, EventType::kOk, kRead, 12, true),
+      Event(2, 0, EventType::kOk, kRead, 15, true),
       Event(3, 2, EventType::kInfo, kRead, 0, true, "timeout"),
   };
   EXPECT_EQ(FinalReads(h), (std::vector<size_t>{3, 4}));
@@ -77,14 +85,14 @@ TEST(SendOrder, SortsBySendTimeKeepingJournalOrderForTies) {
 
 TEST(PairReplies, MatchesSwappedEndpointsAndMsgIdToTheLatestUnansweredRequest) {
   std::vector<MessageRecord> m = {
-      Msg(0, 1, "c1", "n0", {{"type", "read"}, {"msg_id", 1}}),        // 0
-      Msg(0, 1, "c2", "n0", {{"type", "read"}, {"msg_id", 1}}),        // 1: same id, other client
-      Msg(1, 2, "n0", "seq-kv", {{"type", "read"}, {"msg_id", 1}}),    // 2: same id, other pair
-      Msg(2, 3, "seq-kv", "n0", {{"type", "read_ok"}, {"in_reply_to", 1}}),  // 3 → 2
-      Msg(3, 3, "n0", "c2", {{"type", "read_ok"}, {"in_reply_to", 1}}),      // 4 → 1
+      Msg(0, 1, "c1", "n0", {{"type", "read"}, {"msg_id", 1}}),      // 0
+      Msg(0, 1, "c2", "n0", {{"type", "read"}, {"msg_id", 1}}),      // 1: same id, other client
+      Msg(1, 2, "n0", "seq-kv", {{"type", "read"}, {"msg_id", 1}}),  // 2: same id, other pair
+      Msg(2, 3, "seq-kv", "n0", {{"type", "read_ok"}, {"in_reply_to", 1}}),          // 3 → 2
+      Msg(3, 3, "n0", "c2", {{"type", "read_ok"}, {"in_reply_to", 1}}),              // 4 → 1
       Msg(4, 4, "n0", "c1", {{"type", "error"}, {"code", 11}, {"in_reply_to", 1}}),  // 5 → 0
-      Msg(5, 5, "n0", "c1", {{"type", "read_ok"}, {"in_reply_to", 1}}),      // 6: a second reply: none
-      Msg(6, 6, "n0", "c9", {{"type", "read_ok"}, {"in_reply_to", 1}}),      // 7: nobody asked
+      Msg(5, 5, "n0", "c1", {{"type", "read_ok"}, {"in_reply_to", 1}}),  // 6: a second reply: none
+      Msg(6, 6, "n0", "c9", {{"type", "read_ok"}, {"in_reply_to", 1}}),  // 7: nobody asked
   };
   const std::vector<size_t> order = SendOrder(m);
   const ReplyPairs p = PairReplies(m, order);
@@ -107,8 +115,10 @@ TEST(PairReplies, AReusedMsgIdPairsWithTheLatestRequest) {
 // received only if it was delivered.
 TEST(NetFromJournal, CountsSendsReceivesAndMessagesPerClass) {
   std::vector<MessageRecord> m = {
-      Msg(0, 0, "c1", "n0", {}), Msg(0, 0, "n0", "c1", {}),
-      Msg(0, 1, "n0", "seq-kv", {}), Msg(0, 1, "n0", "n1", {}, Fate::kPartitioned),
+      Msg(0, 0, "c1", "n0", {}),
+      Msg(0, 0, "n0", "c1", {}),
+      Msg(0, 1, "n0", "seq-kv", {}),
+      Msg(0, 1, "n0", "n1", {}, Fate::kPartitioned),
       Msg(0, -1, "n1", "n0", {}, Fate::kLost),
   };
   const NetFigures net = NetFromJournal(m);

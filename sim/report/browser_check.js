@@ -114,7 +114,8 @@ async function open(file) {
     if (msg.method === 'Runtime.consoleAPICalled' && (p.type === 'error' || p.type === 'warning' || p.type === 'assert')) {
       problems.push(`console.${p.type}: ${p.args.map((a) => a.value || a.description).join(' ')}`);
     } else if (msg.method === 'Runtime.exceptionThrown') {
-      problems.push(`exception: ${p.exceptionDetails.text} ${JSON.stringify(p.exceptionDetails.exception || {})}`);
+      const ex = p.exceptionDetails.exception || {};
+      problems.push(`exception: ${p.exceptionDetails.text} ${(ex.description || '').split('\n')[0]}`);
     } else if (msg.method === 'Log.entryAdded' && (p.entry.level === 'error' || p.entry.level === 'warning')) {
       problems.push(`log ${p.entry.level} (${p.entry.source}): ${p.entry.text} ${p.entry.url || ''}`);
     } else if (msg.method === 'Network.loadingFailed') {

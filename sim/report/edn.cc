@@ -12,9 +12,9 @@ namespace report {
 namespace {
 
 bool IsKeywordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '*' || c == '+' || c == '!' || c == '-' || c == '_' || c == '?' ||
-         c == '<' || c == '>' || c == '=' || c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*' ||
+         c == '+' || c == '!' || c == '-' || c == '_' || c == '?' || c == '<' || c == '>' ||
+         c == '=' || c == '.';
 }
 
 // The shortest %g form that reads back as `d` (as a float when `single`).
@@ -41,14 +41,29 @@ std::string EdnEscape(absl::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     switch (c) {
-      case '"': out += "\\\""; continue;
-      case '\\': out += "\\\\"; continue;
-      case '\n': out += "\\n"; continue;
-      case '\t': out += "\\t"; continue;
-      case '\r': out += "\\r"; continue;
-      case '\b': out += "\\b"; continue;
-      case '\f': out += "\\f"; continue;
-      default: break;
+      case '"':
+        out += "\\\"";
+        continue;
+      case '\\':
+        out += "\\\\";
+        continue;
+      case '\n':
+        out += "\\n";
+        continue;
+      case '\t':
+        out += "\\t";
+        continue;
+      case '\r':
+        out += "\\r";
+        continue;
+      case '\b':
+        out += "\\b";
+        continue;
+      case '\f':
+        out += "\\f";
+        continue;
+      default:
+        break;
     }
     if (c < 0x20 || c == 0x7F) {
       absl::StrAppendFormat(&out, "\\u%04x", c);
@@ -142,13 +157,27 @@ std::string Edn::Print() const {
 
 void Edn::PrintTo(std::string* out) const {
   switch (kind_) {
-    case Kind::kNil: *out += "nil"; return;
-    case Kind::kBool: *out += bool_ ? "true" : "false"; return;
-    case Kind::kInt: absl::StrAppend(out, int_); return;
-    case Kind::kDouble: *out += FormatDouble(double_, /*single=*/false); return;
-    case Kind::kFloat: *out += FormatDouble(double_, /*single=*/true); return;
-    case Kind::kString: absl::StrAppend(out, "\"", EdnEscape(text_), "\""); return;
-    case Kind::kKeyword: absl::StrAppend(out, ":", text_); return;
+    case Kind::kNil:
+      *out += "nil";
+      return;
+    case Kind::kBool:
+      *out += bool_ ? "true" : "false";
+      return;
+    case Kind::kInt:
+      absl::StrAppend(out, int_);
+      return;
+    case Kind::kDouble:
+      *out += FormatDouble(double_, /*single=*/false);
+      return;
+    case Kind::kFloat:
+      *out += FormatDouble(double_, /*single=*/true);
+      return;
+    case Kind::kString:
+      absl::StrAppend(out, "\"", EdnEscape(text_), "\"");
+      return;
+    case Kind::kKeyword:
+      absl::StrAppend(out, ":", text_);
+      return;
     case Kind::kVector:
     case Kind::kList: {
       *out += kind_ == Kind::kVector ? "[" : "(";

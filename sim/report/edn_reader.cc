@@ -40,10 +40,14 @@ class Reader {
       const std::string t = Token();
       EdnValue v;
       v.kind = EdnValue::Kind::kFloat;
-      if (t == "NaN") v.number = std::numeric_limits<double>::quiet_NaN();
-      else if (t == "Inf") v.number = std::numeric_limits<double>::infinity();
-      else if (t == "-Inf") v.number = -std::numeric_limits<double>::infinity();
-      else return Error(absl::StrCat("unknown symbolic value ##", t));
+      if (t == "NaN")
+        v.number = std::numeric_limits<double>::quiet_NaN();
+      else if (t == "Inf")
+        v.number = std::numeric_limits<double>::infinity();
+      else if (t == "-Inf")
+        v.number = -std::numeric_limits<double>::infinity();
+      else
+        return Error(absl::StrCat("unknown symbolic value ##", t));
       return v;
     }
     const std::string t = Token();
@@ -158,13 +162,27 @@ class Reader {
       if (pos_ >= text_.size()) break;
       c = text_[pos_++];
       switch (c) {
-        case '"': v.text += '"'; break;
-        case '\\': v.text += '\\'; break;
-        case 'n': v.text += '\n'; break;
-        case 't': v.text += '\t'; break;
-        case 'r': v.text += '\r'; break;
-        case 'b': v.text += '\b'; break;
-        case 'f': v.text += '\f'; break;
+        case '"':
+          v.text += '"';
+          break;
+        case '\\':
+          v.text += '\\';
+          break;
+        case 'n':
+          v.text += '\n';
+          break;
+        case 't':
+          v.text += '\t';
+          break;
+        case 'r':
+          v.text += '\r';
+          break;
+        case 'b':
+          v.text += '\b';
+          break;
+        case 'f':
+          v.text += '\f';
+          break;
         case 'u': {
           uint32_t cp = 0;
           if (pos_ + 4 > text_.size()) return Error("short \\u escape");
@@ -233,6 +251,8 @@ absl::StatusOr<EdnValue> ReadEdn(absl::string_view text) {
   return v;
 }
 
-absl::StatusOr<std::vector<EdnValue>> ReadAllEdn(absl::string_view text) { return Reader(text).All(); }
+absl::StatusOr<std::vector<EdnValue>> ReadAllEdn(absl::string_view text) {
+  return Reader(text).All();
+}
 
 }  // namespace report

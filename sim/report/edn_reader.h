@@ -24,10 +24,10 @@ struct EdnValue {
   Kind kind = Kind::kNil;
   bool boolean = false;
   int64_t integer = 0;
-  double number = 0;          // kFloat (and kInt, converted)
-  std::string text;           // kString contents, kKeyword name without ':'
-  std::vector<EdnValue> items;                          // vector, list, set
-  std::vector<std::pair<EdnValue, EdnValue>> entries;   // map, in order
+  double number = 0;            // kFloat (and kInt, converted)
+  std::string text;             // kString contents, kKeyword name without ':'
+  std::vector<EdnValue> items;  // vector, list, set
+  std::vector<std::pair<EdnValue, EdnValue>> entries;  // map, in order
 
   // The value under keyword `key` of a map; a nil value when absent.
   const EdnValue& Get(absl::string_view key) const;

@@ -49,8 +49,13 @@ TEST(Edn, StringsEscapeEverythingAReaderNeeds) {
 
 TEST(Edn, HostileStringsRoundTripThroughAReader) {
   const std::string hostile[] = {
-      "\"}]) ; not a comment", "#{:not :a-set}", "\\u0041 is not an escape here",
-      std::string("nul\0inside", 10), "\x1b[31mred\x1b[0m", "line1\nline2\r\n", "é\xc2\x85 C1",
+      "\"}]) ; not a comment",
+      "#{:not :a-set}",
+      "\\u0041 is not an escape here",
+      std::string("nul\0inside", 10),
+      "\x1b[31mred\x1b[0m",
+      "line1\nline2\r\n",
+      "é\xc2\x85 C1",
   };
   for (const std::string& s : hostile) {
     Edn m = Edn::Map();

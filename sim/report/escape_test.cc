@@ -13,22 +13,25 @@ TEST(SanitizeUtf8, ValidTextPassesThrough) {
 }
 
 TEST(SanitizeUtf8, InvalidBytesBecomeReplacementCharacters) {
-  EXPECT_EQ(SanitizeUtf8("a\xff" "b"), "a\uFFFD" "b");
-  EXPECT_EQ(SanitizeUtf8("\xc3"), "\uFFFD");                   // truncated
-  EXPECT_EQ(SanitizeUtf8("\xe6\x97"), "\uFFFD\uFFFD");         // truncated
-  EXPECT_EQ(SanitizeUtf8("\xc0\xaf"), "\uFFFD\uFFFD");         // overlong '/'
-  EXPECT_EQ(SanitizeUtf8("\xe0\x80\xaf"), "\uFFFD\uFFFD\uFFFD");  // overlong
-  EXPECT_EQ(SanitizeUtf8("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");  // surrogate
+  EXPECT_EQ(SanitizeUtf8("a\xff"
+                         "b"),
+            "a\uFFFD"
+            "b");
+  EXPECT_EQ(SanitizeUtf8("\xc3"), "\uFFFD");                                // truncated
+  EXPECT_EQ(SanitizeUtf8("\xe6\x97"), "\uFFFD\uFFFD");                      // truncated
+  EXPECT_EQ(SanitizeUtf8("\xc0\xaf"), "\uFFFD\uFFFD");                      // overlong '/'
+  EXPECT_EQ(SanitizeUtf8("\xe0\x80\xaf"), "\uFFFD\uFFFD\uFFFD");            // overlong
+  EXPECT_EQ(SanitizeUtf8("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");            // surrogate
   EXPECT_EQ(SanitizeUtf8("\xf4\x90\x80\x80"), "\uFFFD\uFFFD\uFFFD\uFFFD");  // > U+10FFFF
-  EXPECT_EQ(SanitizeUtf8("\x80x"), "\uFFFDx");                 // lone continuation
+  EXPECT_EQ(SanitizeUtf8("\x80x"), "\uFFFDx");                              // lone continuation
 }
 
 TEST(SanitizeUtf8, ControlCharactersBecomeVisibleAndXmlLegal) {
   EXPECT_EQ(SanitizeUtf8(std::string("a\0b", 3)), "a\u2400b");  // ␀
   EXPECT_EQ(SanitizeUtf8("\x01\x1b\x1f"), "\u2401\u241b\u241f");
-  EXPECT_EQ(SanitizeUtf8("\x7f"), "\u2421");                   // ␡
-  EXPECT_EQ(SanitizeUtf8("\xc2\x85"), "\uFFFD");               // C1 NEL
-  EXPECT_EQ(SanitizeUtf8("\xef\xbf\xbe"), "\uFFFD");           // U+FFFE
+  EXPECT_EQ(SanitizeUtf8("\x7f"), "\u2421");          // ␡
+  EXPECT_EQ(SanitizeUtf8("\xc2\x85"), "\uFFFD");      // C1 NEL
+  EXPECT_EQ(SanitizeUtf8("\xef\xbf\xbe"), "\uFFFD");  // U+FFFE
 }
 
 TEST(Utf8SequenceLength, CountsOnlyValidSequences) {

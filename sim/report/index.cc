@@ -66,13 +66,16 @@ std::string RenderRunIndex(const RunRecord& run, const std::vector<IndexLink>& f
                            absl::string_view window_description) {
   const RunMetadata& meta = run.meta;
   std::string body;
-  absl::StrAppend(&body, "<h1>", EscapeXml(absl::StrCat(meta.workload, ", seed ", meta.seed)),
-                  "</h1>\n<p><span class=\"verdict ", VerdictClass(meta.exit_code), "\">",
-                  EscapeXml(meta.verdict_line.empty() ? std::string("(no verdict)") : meta.verdict_line),
-                  "</span> exit code ", meta.exit_code, " &nbsp; <a href=\"../../index.html\">all runs</a></p>\n");
+  absl::StrAppend(
+      &body, "<h1>", EscapeXml(absl::StrCat(meta.workload, ", seed ", meta.seed)),
+      "</h1>\n<p><span class=\"verdict ", VerdictClass(meta.exit_code), "\">",
+      EscapeXml(meta.verdict_line.empty() ? std::string("(no verdict)") : meta.verdict_line),
+      "</span> exit code ", meta.exit_code,
+      " &nbsp; <a href=\"../../index.html\">all runs</a></p>\n");
   absl::StrAppend(&body, "<table>\n");
   auto row = [&](absl::string_view key, absl::string_view value) {
-    absl::StrAppend(&body, "<tr><th>", EscapeXml(key), "</th><td>", EscapeXml(value), "</td></tr>\n");
+    absl::StrAppend(&body, "<tr><th>", EscapeXml(key), "</th><td>", EscapeXml(value),
+                    "</td></tr>\n");
   };
   row("workload", meta.workload);
   row("driver", meta.driver);
@@ -83,17 +86,19 @@ std::string RenderRunIndex(const RunRecord& run, const std::vector<IndexLink>& f
   row("command", meta.command);
   absl::StrAppend(&body, "</table>\n<h2>Files</h2>\n<table class=\"files\">\n");
   for (const IndexLink& f : files) {
-    absl::StrAppend(&body, "<tr><td>", Link(f.path, f.path), "</td><td>", EscapeXml(f.what), "</td></tr>\n");
+    absl::StrAppend(&body, "<tr><td>", Link(f.path, f.path), "</td><td>", EscapeXml(f.what),
+                    "</td></tr>\n");
   }
-  absl::StrAppend(&body, "</table>\n<p class=\"window\">messages.svg draws ", EscapeXml(window_description),
-                  "</p>\n");
+  absl::StrAppend(&body, "</table>\n<p class=\"window\">messages.svg draws ",
+                  EscapeXml(window_description), "</p>\n");
   std::string plots;
   for (const IndexLink& f : files) {
     if (!IsImage(f.path) || absl::EndsWith(f.path, "messages.svg")) continue;
     absl::StrAppend(&plots, "<a href=\"", EscapeXml(UrlPath(f.path)), "\"><img src=\"",
                     EscapeXml(UrlPath(f.path)), "\" alt=\"", EscapeXml(f.path), "\"></a>\n");
   }
-  if (!plots.empty()) absl::StrAppend(&body, "<h2>Plots</h2>\n<div class=\"plots\">\n", plots, "</div>\n");
+  if (!plots.empty())
+    absl::StrAppend(&body, "<h2>Plots</h2>\n<div class=\"plots\">\n", plots, "</div>\n");
   if (!meta.results_text.empty()) {
     absl::StrAppend(&body, "<h2>Results</h2>\n<pre>", EscapeXml(meta.results_text), "</pre>\n");
   }
@@ -153,20 +158,27 @@ std::string RenderStoreIndex(std::vector<RunSummary> runs) {
   std::stable_sort(runs.begin(), runs.end(), [](const RunSummary& a, const RunSummary& b) {
     return Stamp(a.dir) > Stamp(b.dir);
   });
-  std::string body = absl::StrCat("<h1>Runs</h1>\n<p>", runs.size(),
-                                  " runs, newest first. <a href=\"latest/index.html\">latest</a></p>\n");
-  absl::StrAppend(&body, "<table class=\"runs\">\n<tr><th>started</th><th>workload</th><th>seed</th>"
-                         "<th>driver</th><th>verdict</th><th>run</th></tr>\n");
+  std::string body =
+      absl::StrCat("<h1>Runs</h1>\n<p>", runs.size(),
+                   " runs, newest first. <a href=\"latest/index.html\">latest</a></p>\n");
+  absl::StrAppend(&body,
+                  "<table class=\"runs\">\n<tr><th>started</th><th>workload</th><th>seed</th>"
+                  "<th>driver</th><th>verdict</th><th>run</th></tr>\n");
   for (const RunSummary& r : runs) {
-    const std::string target = r.has_index ? absl::StrCat(r.dir, "/index.html") : absl::StrCat(r.dir, "/");
+    const std::string target =
+        r.has_index ? absl::StrCat(r.dir, "/index.html") : absl::StrCat(r.dir, "/");
     const std::string verdict =
         r.exit_code < 0 ? std::string("unknown")
-                        : absl::StrCat(r.exit_code == 0 ? "valid" : r.exit_code == 1 ? "invalid" : "exit ",
+                        : absl::StrCat(r.exit_code == 0   ? "valid"
+                                       : r.exit_code == 1 ? "invalid"
+                                                          : "exit ",
                                        r.exit_code >= 2 ? absl::StrCat(r.exit_code) : "");
-    absl::StrAppend(&body, "<tr><td>", EscapeXml(r.started), "</td><td>", EscapeXml(r.workload), "</td><td>",
-                    EscapeXml(r.seed), "</td><td>", EscapeXml(r.driver), "</td><td><span class=\"verdict ",
-                    r.exit_code < 0 ? "unknown" : VerdictClass(r.exit_code), "\" title=\"", EscapeXml(r.verdict),
-                    "\">", EscapeXml(verdict), "</span></td><td>", Link(target, r.dir), "</td></tr>\n");
+    absl::StrAppend(&body, "<tr><td>", EscapeXml(r.started), "</td><td>", EscapeXml(r.workload),
+                    "</td><td>", EscapeXml(r.seed), "</td><td>", EscapeXml(r.driver),
+                    "</td><td><span class=\"verdict ",
+                    r.exit_code < 0 ? "unknown" : VerdictClass(r.exit_code), "\" title=\"",
+                    EscapeXml(r.verdict), "\">", EscapeXml(verdict), "</span></td><td>",
+                    Link(target, r.dir), "</td></tr>\n");
   }
   absl::StrAppend(&body, "</table>\n");
   return HtmlPage("Runs", kStoreCss, body, "");

@@ -41,12 +41,12 @@ std::string RunJson(const RunRecord& run, absl::string_view window_description);
 
 // One line of the store index.
 struct RunSummary {
-  std::string dir;       // relative to the store root, "g-counter/20260101T120000000"
+  std::string dir;  // relative to the store root, "g-counter/20260101T120000000"
   std::string workload;
   std::string driver;
-  std::string started;   // as written in run.json, or the directory's stamp
-  std::string seed;      // "" when unknown
-  int exit_code = -1;    // -1 when unknown
+  std::string started;  // as written in run.json, or the directory's stamp
+  std::string seed;     // "" when unknown
+  int exit_code = -1;   // -1 when unknown
   std::string verdict;
   bool has_index = false;  // dir/index.html exists
 };

@@ -22,11 +22,13 @@ TEST(RunIndex, LinksEveryFileShowsPlotsVerdictAndWindow) {
   run.meta.verdict_line = "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻";
   run.meta.results_text = "{:valid? false}";
   run.meta.command = "maelstrom test -w g-counter --bin x";
-  const std::string html = RenderRunIndex(
-      run,
-      {{"messages.svg", "diagram"}, {"timeline.html", "timeline"}, {"rate.png", "plot"},
-       {"node-logs/n0.log", "node log"}},
-      "messages 1-800 of 6000 (t=0.000-2.000s), the start of the run");
+  const std::string html =
+      RenderRunIndex(run,
+                     {{"messages.svg", "diagram"},
+                      {"timeline.html", "timeline"},
+                      {"rate.png", "plot"},
+                      {"node-logs/n0.log", "node log"}},
+                     "messages 1-800 of 6000 (t=0.000-2.000s), the start of the run");
   EXPECT_NE(html.find("<span class=\"verdict invalid\">Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻</span>"),
             std::string::npos);
   EXPECT_EQ(Count(html, "<a href=\"messages.svg\">"), 1u);
@@ -44,13 +46,14 @@ TEST(RunIndex, HostileNamesAreEscapedInTextAndLinks) {
   run.meta.verdict_line = hostile;
   run.meta.results_text = hostile + "\x01\xff";
   run.meta.command = hostile;
-  const std::string html =
-      RenderRunIndex(run, {{"node-logs/" + hostile + ".log", hostile}, {"javascript:alert(1)", ""}}, hostile);
+  const std::string html = RenderRunIndex(
+      run, {{"node-logs/" + hostile + ".log", hostile}, {"javascript:alert(1)", ""}}, hostile);
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_EQ(html.find('\x01'), std::string::npos);
   EXPECT_NE(html.find("href=\"node-logs/%22%3E%3Cscript%3Ealert%281%29%3C/script%3E.log\""),
             std::string::npos);
-  EXPECT_NE(html.find("href=\"javascript%3Aalert%281%29\""), std::string::npos);  // a relative path, not a URL
+  EXPECT_NE(html.find("href=\"javascript%3Aalert%281%29\""),
+            std::string::npos);  // a relative path, not a URL
 }
 
 TEST(RunJson, RoundTripsThroughTheStoreIndexParser) {
@@ -73,8 +76,8 @@ TEST(RunJson, RoundTripsThroughTheStoreIndexParser) {
 }
 
 TEST(ParseResultsJson, ListsOlderRunsFromTheHarnessResults) {
-  absl::StatusOr<RunSummary> s =
-      ParseResultsJson(R"({"valid?": true, "exit-code": 0, "seed": 9})", "pn-counter/20250101T000000000");
+  absl::StatusOr<RunSummary> s = ParseResultsJson(R"({"valid?": true, "exit-code": 0, "seed": 9})",
+                                                  "pn-counter/20250101T000000000");
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->workload, "pn-counter");
   EXPECT_EQ(s->started, "20250101T000000000");
@@ -103,9 +106,11 @@ TEST(StoreIndex, NewestFirstWithVerdicts) {
   EXPECT_LT(pb, pa);
   EXPECT_LT(pa, pc);
   EXPECT_NE(html.find("<a href=\"g-counter/20260101T120000000/index.html\">"), std::string::npos);
-  EXPECT_NE(html.find("<a href=\"pn-counter/20260102T120000000/\">"), std::string::npos);  // no index.html
+  EXPECT_NE(html.find("<a href=\"pn-counter/20260102T120000000/\">"),
+            std::string::npos);  // no index.html
   EXPECT_NE(html.find("<span class=\"verdict valid\" title=\"\">valid</span>"), std::string::npos);
-  EXPECT_NE(html.find("<span class=\"verdict invalid\" title=\"\">invalid</span>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"verdict invalid\" title=\"\">invalid</span>"),
+            std::string::npos);
   EXPECT_NE(html.find("title=\"&lt;bad run.json&gt;\">unknown</span>"), std::string::npos);
   EXPECT_NE(html.find("3 runs, newest first"), std::string::npos);
 }

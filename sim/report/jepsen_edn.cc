@@ -14,10 +14,14 @@ using sim::HistoryEvent;
 
 const char* TypeKeyword(EventType type) {
   switch (type) {
-    case EventType::kInvoke: return "invoke";
-    case EventType::kOk: return "ok";
-    case EventType::kFail: return "fail";
-    case EventType::kInfo: return "info";
+    case EventType::kInvoke:
+      return "invoke";
+    case EventType::kOk:
+      return "ok";
+    case EventType::kFail:
+      return "fail";
+    case EventType::kInfo:
+      return "info";
   }
   return "info";
 }
@@ -108,8 +112,8 @@ ClientOpFacts Facts(const RunRecord& run, const std::vector<NemesisOp>& nemesis)
   facts.process = ProcessIds(run.history, run.concurrency);
   facts.index.assign(run.history.size(), 0);
   int64_t next = 0;
-  Merge(run, nemesis, [&](size_t i) { facts.index[i] = next++; },
-        [&](const NemesisOp&) { ++next; });
+  Merge(
+      run, nemesis, [&](size_t i) { facts.index[i] = next++; }, [&](const NemesisOp&) { ++next; });
   std::map<int, bool> open_final;  // thread → its open op is a final read
   for (const HistoryEvent& e : run.history) {
     bool final_read = e.final_read;
@@ -176,9 +180,9 @@ Edn Availability(const RunRecord& run) {
   }
   Edn m = Edn::Map();
   m.Put("valid?", Edn::Bool(true))
-      .Put("ok-fraction", invokes == 0 ? Edn::Int(1)
-                                       : Edn::Float(static_cast<float>(oks) /
-                                                    static_cast<float>(invokes)));
+      .Put("ok-fraction", invokes == 0
+                              ? Edn::Int(1)
+                              : Edn::Float(static_cast<float>(oks) / static_cast<float>(invokes)));
   return m;
 }
 
@@ -193,8 +197,8 @@ Edn Net(const RunRecord& run) {
         .Put("recv-count", Edn::Int(c.recv_count))
         .Put("msg-count", Edn::Int(c.msg_count));
     if (per_op && invokes > 0) {
-      m.Put("msgs-per-op", Edn::Float(static_cast<float>(c.msg_count) /
-                                      static_cast<float>(invokes)));
+      m.Put("msgs-per-op",
+            Edn::Float(static_cast<float>(c.msg_count) / static_cast<float>(invokes)));
     }
     return m;
   };
@@ -250,7 +254,9 @@ std::string HistoryEdn(const RunRecord& run) {
         absl::StrAppend(&out, ClientOp(run, facts, i).Print(), "\n");
         ++index;
       },
-      [&](const NemesisOp& n) { absl::StrAppend(&out, NemesisEdn(run, n, index++).Print(), "\n"); });
+      [&](const NemesisOp& n) {
+        absl::StrAppend(&out, NemesisEdn(run, n, index++).Print(), "\n");
+      });
   return out;
 }
 
@@ -258,7 +264,9 @@ Edn ResultsMap(const RunRecord& run) {
   const ClientOpFacts facts = Facts(run, NemesisOps(run));
   bool stats_valid = true, workload_valid = true;
   Edn perf = Edn::Map();
-  perf.Put("latency-graph", ValidMap()).Put("rate-graph", ValidMap()).Put("valid?", Edn::Bool(true));
+  perf.Put("latency-graph", ValidMap())
+      .Put("rate-graph", ValidMap())
+      .Put("valid?", Edn::Bool(true));
   Edn results = Edn::Map();
   results.Put("perf", std::move(perf))
       .Put("timeline", ValidMap())

@@ -7,7 +7,8 @@
 //   {:index 2, :time 1310000, :type :invoke, :process 1, :f :read, :value nil}
 //   {:index 3, :time 6310000, :type :info, :process 1, :f :read, :value nil, :error "timeout"}
 //   {:index 4, :time 9000000, :type :info, :process :nemesis, :f :start-partition, :value nil}
-//   {:index 5, :time 9000000, :type :info, :process :nemesis, :f :start-partition, :value "n0 ignores [n1]"}
+//   {:index 5, :time 9000000, :type :info, :process :nemesis, :f :start-partition, :value "n0
+//   ignores [n1]"}
 //   ... {:index 90, ..., :type :ok, :process 4, :f :read, :value 17, :final? true}
 // :time is nanoseconds since run.t0; processes follow ProcessIds; fault
 // windows become :nemesis :info pairs (:start-<kind> at the start,

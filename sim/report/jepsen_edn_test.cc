@@ -51,11 +51,15 @@ TEST(HistoryEdn, OneOpMapPerLineInJepsensShape) {
       "{:index 0, :time 0, :type :invoke, :process 0, :f :add, :value 3}",
       "{:index 1, :time 500000, :type :invoke, :process 1, :f :read, :value nil}",
       "{:index 2, :time 1000000, :type :info, :process :nemesis, :f :start-partition, :value nil}",
-      "{:index 3, :time 1000000, :type :info, :process :nemesis, :f :start-partition, :value \"n0 ignores [n1]\"}",
+      "{:index 3, :time 1000000, :type :info, :process :nemesis, :f :start-partition, :value \"n0 "
+      "ignores [n1]\"}",
       "{:index 4, :time 2000000, :type :ok, :process 0, :f :add, :value 3}",
-      "{:index 5, :time 3000000000, :type :info, :process :nemesis, :f :stop-partition, :value nil}",
-      "{:index 6, :time 3000000000, :type :info, :process :nemesis, :f :stop-partition, :value \"partition ended\"}",
-      "{:index 7, :time 5000500000, :type :info, :process 1, :f :read, :value nil, :error \"timeout\"}",
+      "{:index 5, :time 3000000000, :type :info, :process :nemesis, :f :stop-partition, :value "
+      "nil}",
+      "{:index 6, :time 3000000000, :type :info, :process :nemesis, :f :stop-partition, :value "
+      "\"partition ended\"}",
+      "{:index 7, :time 5000500000, :type :info, :process 1, :f :read, :value nil, :error "
+      "\"timeout\"}",
       "{:index 8, :time 6000000000, :type :invoke, :process 0, :f :read, :value nil, :final? true}",
       "{:index 9, :time 6000000000, :type :invoke, :process 3, :f :read, :value nil, :final? true}",
       "{:index 10, :time 6001000000, :type :ok, :process 0, :f :read, :value 3, :final? true}",
@@ -73,7 +77,8 @@ TEST(HistoryEdn, HostileErrorsAndDescriptionsStayReadable) {
   ASSERT_EQ(ops->size(), 12u);
   EXPECT_EQ((*ops)[7].Get("error").text, "\"quoted\" \\ \n\x01\uFFFD<&>");
   EXPECT_EQ((*ops)[3].Get("value").text, "}) ; \"");
-  for (size_t i = 0; i < ops->size(); ++i) EXPECT_EQ((*ops)[i].Get("index").integer, static_cast<int64_t>(i));
+  for (size_t i = 0; i < ops->size(); ++i)
+    EXPECT_EQ((*ops)[i].Get("index").integer, static_cast<int64_t>(i));
 }
 
 // Pins maelstrom src/maelstrom/core.clj (checker/compose keys), jepsen
@@ -86,13 +91,13 @@ TEST(ResultsEdn, MaelstromsResultMapShapeAndFigures) {
   absl::StatusOr<EdnValue> r = ReadEdn(text);
   ASSERT_TRUE(r.ok()) << r.status() << "\n" << text;
   EXPECT_EQ(r->Keys(), (std::vector<std::string>{"perf", "timeline", "exceptions", "stats",
-                                                  "availability", "net", "workload", "valid?"}));
+                                                 "availability", "net", "workload", "valid?"}));
   EXPECT_TRUE(r->Get("perf").Get("latency-graph").Get("valid?").boolean);
   EXPECT_TRUE(r->Get("timeline").Get("valid?").boolean);
 
   const EdnValue& stats = r->Get("stats");
   EXPECT_EQ(stats.Keys(), (std::vector<std::string>{"valid?", "count", "ok-count", "fail-count",
-                                                     "info-count", "by-f"}));
+                                                    "info-count", "by-f"}));
   EXPECT_EQ(stats.Get("count").integer, 4);
   EXPECT_EQ(stats.Get("ok-count").integer, 3);
   EXPECT_EQ(stats.Get("info-count").integer, 1);
@@ -126,7 +131,8 @@ TEST(ResultsEdn, MaelstromsResultMapShapeAndFigures) {
   EXPECT_EQ(workload.Get("acceptable").items[0].kind, EdnValue::Kind::kVector);
   EXPECT_FALSE(r->Get("valid?").boolean);
   // As Maelstrom prints it: one key per line, nested maps aligned.
-  EXPECT_NE(text.find("\n :workload {:valid? false,\n            :errors ("), std::string::npos) << text;
+  EXPECT_NE(text.find("\n :workload {:valid? false,\n            :errors ("), std::string::npos)
+      << text;
 }
 
 TEST(ResultsEdn, ValidWhenEveryFinalReadIsAcceptableAndEveryFHasAnOk) {

@@ -21,14 +21,14 @@ namespace {
 using kvclient::Json;
 
 // Layout, in pixels.
-constexpr double kGutter = 86;      // time labels on the left
+constexpr double kGutter = 86;  // time labels on the left
 constexpr double kLaneWidth = 104;
 constexpr double kHeaderHeight = 104;
 constexpr double kLaneLabelHeight = 22;
 constexpr double kRowHeight = 15;
-constexpr int kTimeLabelEvery = 20;   // rows
-constexpr int kLaneLabelEvery = 60;   // rows
-constexpr size_t kLabelChars = 44;    // Maelstrom truncates at 48
+constexpr int kTimeLabelEvery = 20;  // rows
+constexpr int kLaneLabelEvery = 60;  // rows
+constexpr size_t kLabelChars = 44;   // Maelstrom truncates at 48
 
 constexpr char kErrorColor[] = "#FF1E90";  // Maelstrom viz.clj message->color
 constexpr double kPi = 3.14159265358979323846;
@@ -45,7 +45,7 @@ std::string CssName(absl::string_view text) {
 
 const std::map<std::string, const char*>& TypeColors() {
   static const auto* colors = new std::map<std::string, const char*>{
-      {"add", "#0072B2"},  {"read", "#009E73"}, {"cas", "#E69F00"},
+      {"add", "#0072B2"},   {"read", "#009E73"}, {"cas", "#E69F00"},
       {"write", "#CC79A7"}, {"init", "#7F7F7F"}, {"ts", "#56B4E9"},
   };
   return *colors;
@@ -84,9 +84,8 @@ std::string Label(const Json& body) {
   const std::string type(kvclient::BodyType(body));
   if (type == "error") {
     std::string code = body.contains("code") ? Dump(body["code"], -1) : "?";
-    std::string text = body.contains("text") && body["text"].is_string()
-                           ? body["text"].get<std::string>()
-                           : "";
+    std::string text =
+        body.contains("text") && body["text"].is_string() ? body["text"].get<std::string>() : "";
     return Truncate(absl::StrCat("error ", code, " ", text), kLabelChars);
   }
   Json rest = body.is_object() ? body : Json::object();
@@ -98,13 +97,20 @@ std::string Num(double v) { return absl::StrFormat("%.1f", v); }
 
 std::string FateClass(Fate fate) {
   switch (fate) {
-    case Fate::kDelivered: return "delivered";
-    case Fate::kPartitioned: return "partitioned";
-    case Fate::kLost: return "lost";
-    case Fate::kKvCut: return "kv-cut";
-    case Fate::kReceiverDown: return "receiver-down";
-    case Fate::kNotRead: return "not-read";
-    case Fate::kInFlight: return "in-flight";
+    case Fate::kDelivered:
+      return "delivered";
+    case Fate::kPartitioned:
+      return "partitioned";
+    case Fate::kLost:
+      return "lost";
+    case Fate::kKvCut:
+      return "kv-cut";
+    case Fate::kReceiverDown:
+      return "receiver-down";
+    case Fate::kNotRead:
+      return "not-read";
+    case Fate::kInFlight:
+      return "in-flight";
   }
   return "other";
 }
@@ -146,8 +152,12 @@ class SvgBuilder {
     return kGutter + kLaneWidth * (static_cast<double>(it->second) + 0.5);
   }
   double BodyTop() const { return kHeaderHeight + kLaneLabelHeight; }
-  double RowY(size_t row) const { return BodyTop() + kRowHeight * (static_cast<double>(row) + 0.5); }
-  double BodyBottom() const { return BodyTop() + kRowHeight * (static_cast<double>(rows_.size()) + 1); }
+  double RowY(size_t row) const {
+    return BodyTop() + kRowHeight * (static_cast<double>(row) + 0.5);
+  }
+  double BodyBottom() const {
+    return BodyTop() + kRowHeight * (static_cast<double>(rows_.size()) + 1);
+  }
   double Width() const { return kGutter + kLaneWidth * static_cast<double>(lanes_.size()) + 20; }
   // The first row at or after t (rows_.size() if none).
   size_t RowAtOrAfter(absl::Time t) const;
@@ -170,7 +180,7 @@ class SvgBuilder {
   const std::vector<std::string> lanes_;
   std::map<std::string, size_t> lane_index_;
   std::vector<Event> rows_;
-  std::map<size_t, size_t> send_row_, end_row_;  // message position → row
+  std::map<size_t, size_t> send_row_, end_row_;          // message position → row
   std::vector<std::pair<size_t, size_t>> invalid_rows_;  // (invalid line, row)
 };
 
@@ -229,8 +239,9 @@ void SvgBuilder::Header(std::string* out) const {
   double x = 12;
   const double y = 86;
   for (const auto& [type, color] : types) {
-    absl::StrAppend(out, "<rect x=\"", Num(x), "\" y=\"", Num(y - 9), "\" width=\"14\" height=\"10\" fill=\"",
-                    color, "\"/><text class=\"legend\" x=\"", Num(x + 18), "\" y=\"", Num(y), "\">",
+    absl::StrAppend(out, "<rect x=\"", Num(x), "\" y=\"", Num(y - 9),
+                    "\" width=\"14\" height=\"10\" fill=\"", color,
+                    "\"/><text class=\"legend\" x=\"", Num(x + 18), "\" y=\"", Num(y), "\">",
                     EscapeXml(type.empty() ? "(no type)" : type), "</text>\n");
     x += 26 + 7 * static_cast<double>(std::min<size_t>(type.size(), 16));
   }
@@ -274,7 +285,8 @@ void SvgBuilder::Faults(std::string* out) const {
     const size_t end = RowAtOrAfter(f.end);  // rows before it are inside
     const double y0 = first == 0 ? BodyTop() : RowY(first) - kRowHeight / 2;
     // A fault that began and ended between two rows still shows, thinly.
-    const double y1 = std::max(y0 + 4, end >= rows_.size() ? BodyBottom() : RowY(end) - kRowHeight / 2);
+    const double y1 =
+        std::max(y0 + 4, end >= rows_.size() ? BodyBottom() : RowY(end) - kRowHeight / 2);
     std::vector<std::pair<double, double>> spans;  // x ranges
     if (f.nodes.empty()) {
       spans.emplace_back(kGutter, kGutter + kLaneWidth * static_cast<double>(lanes_.size()));
@@ -285,20 +297,20 @@ void SvgBuilder::Faults(std::string* out) const {
         spans.emplace_back(x - kLaneWidth / 2 + 2, x + kLaneWidth / 2 - 2);
       }
     }
-    const std::string title = absl::StrCat(f.kind, " from t=", Seconds(f.start), "s to ",
-                                           f.end == absl::InfiniteFuture()
-                                               ? std::string("the end")
-                                               : absl::StrCat("t=", Seconds(f.end), "s"),
-                                           ": ", f.description);
-    absl::StrAppend(out, "<g class=\"fault kind-", CssName(f.kind),
-                    "\"><title>", EscapeXml(title), "</title>\n");
+    const std::string title =
+        absl::StrCat(f.kind, " from t=", Seconds(f.start), "s to ",
+                     f.end == absl::InfiniteFuture() ? std::string("the end")
+                                                     : absl::StrCat("t=", Seconds(f.end), "s"),
+                     ": ", f.description);
+    absl::StrAppend(out, "<g class=\"fault kind-", CssName(f.kind), "\"><title>", EscapeXml(title),
+                    "</title>\n");
     for (const auto& [xa, xb] : spans) {
       absl::StrAppend(out, "<rect x=\"", Num(xa), "\" y=\"", Num(y0), "\" width=\"", Num(xb - xa),
                       "\" height=\"", Num(y1 - y0), "\" fill=\"", FaultColor(f.kind), "\"/>\n");
     }
-    absl::StrAppend(out, "<text class=\"fault-label\" x=\"", Num(spans.empty() ? kGutter : spans[0].first + 4),
-                    "\" y=\"", Num(y0 + 11), "\">", EscapeXml(Truncate(f.description, 90)),
-                    "</text></g>\n");
+    absl::StrAppend(out, "<text class=\"fault-label\" x=\"",
+                    Num(spans.empty() ? kGutter : spans[0].first + 4), "\" y=\"", Num(y0 + 11),
+                    "\">", EscapeXml(Truncate(f.description, 90)), "</text></g>\n");
   }
 }
 
@@ -313,20 +325,20 @@ void SvgBuilder::Holds(std::string* out) const {
     const double x = LaneX(reply.src);
     const double y0 = RowY(arrived->second), y1 = RowY(send_row_.at(pos));
     if (y1 <= y0) continue;
-    const std::string title = absl::StrFormat(
-        "%s held %s's %s for %.3f ms (#%d -> #%d)", reply.src, req.src,
-        std::string(kvclient::BodyType(req.body)),
-        absl::ToDoubleMilliseconds(reply.sent - *req.end), request + 1, pos + 1);
-    absl::StrAppend(out, "<rect class=\"hold\" x=\"", Num(x - 3), "\" y=\"", Num(y0), "\" width=\"6\" height=\"",
-                    Num(y1 - y0), "\" fill=\"", ColorOf(req.body), "\"><title>", EscapeXml(title),
-                    "</title></rect>\n");
+    const std::string title =
+        absl::StrFormat("%s held %s's %s for %.3f ms (#%d -> #%d)", reply.src, req.src,
+                        std::string(kvclient::BodyType(req.body)),
+                        absl::ToDoubleMilliseconds(reply.sent - *req.end), request + 1, pos + 1);
+    absl::StrAppend(out, "<rect class=\"hold\" x=\"", Num(x - 3), "\" y=\"", Num(y0),
+                    "\" width=\"6\" height=\"", Num(y1 - y0), "\" fill=\"", ColorOf(req.body),
+                    "\"><title>", EscapeXml(title), "</title></rect>\n");
   }
 }
 
 std::string SvgBuilder::Title(size_t pos) const {
   const MessageRecord& m = Msg(pos);
-  std::string t = absl::StrCat("#", pos + 1, " ", m.src, " → ", m.dest, "  sent t=", Seconds(m.sent),
-                               "s");
+  std::string t =
+      absl::StrCat("#", pos + 1, " ", m.src, " → ", m.dest, "  sent t=", Seconds(m.sent), "s");
   if (m.end.has_value()) {
     absl::StrAppend(&t, ", ", Arrived(m.fate) ? "delivered" : "dropped", " t=", Seconds(*m.end),
                     absl::StrFormat("s (+%.3f ms)", absl::ToDoubleMilliseconds(*m.end - m.sent)));
@@ -334,14 +346,15 @@ std::string SvgBuilder::Title(size_t pos) const {
   absl::StrAppend(&t, "\nfate: ", FateName(m.fate));
   if (int64_t req = pairs_.request_of[pos]; req >= 0) {
     const MessageRecord& r = Msg(static_cast<size_t>(req));
-    absl::StrAppend(&t, "\nreply to #", req + 1, " (", kvclient::BodyType(r.body), " sent t=",
-                    Seconds(r.sent), absl::StrFormat("s, %.3f ms earlier)",
-                                                     absl::ToDoubleMilliseconds(m.sent - r.sent)));
+    absl::StrAppend(
+        &t, "\nreply to #", req + 1, " (", kvclient::BodyType(r.body), " sent t=", Seconds(r.sent),
+        absl::StrFormat("s, %.3f ms earlier)", absl::ToDoubleMilliseconds(m.sent - r.sent)));
   }
   if (int64_t rep = pairs_.reply_of[pos]; rep >= 0) {
     const MessageRecord& r = Msg(static_cast<size_t>(rep));
-    absl::StrAppend(&t, "\nanswered by #", rep + 1, " (", kvclient::BodyType(r.body),
-                    absl::StrFormat(") after %.3f ms", absl::ToDoubleMilliseconds(r.sent - m.sent)));
+    absl::StrAppend(
+        &t, "\nanswered by #", rep + 1, " (", kvclient::BodyType(r.body),
+        absl::StrFormat(") after %.3f ms", absl::ToDoubleMilliseconds(r.sent - m.sent)));
   } else if (kvclient::MsgId(m.body).has_value()) {
     absl::StrAppend(&t, "\nno reply");
   }
@@ -370,41 +383,44 @@ void SvgBuilder::Message(size_t pos, std::string* out) const {
   }
   absl::StrAppend(out, "><title>", EscapeXml(Title(pos)), "</title>");
   const std::string stroke = absl::StrCat(" stroke=\"", color, "\"");
-  const std::string marker = arrived ? absl::StrCat(" marker-end=\"url(#ah", color.substr(1), ")\"") : "";
+  const std::string marker =
+      arrived ? absl::StrCat(" marker-end=\"url(#ah", color.substr(1), ")\"") : "";
   double lx, ly, angle;
   if (m.src == m.dest) {  // a message to itself: a loop to the right
     absl::StrAppend(out, "<path d=\"M", Num(x0), " ", Num(y0), " C", Num(x0 + 40), " ", Num(y0),
-                    " ", Num(x0 + 40), " ", Num(y1), " ", Num(x0 + 2), " ", Num(y1), "\" fill=\"none\"",
-                    stroke, marker, "/>");
+                    " ", Num(x0 + 40), " ", Num(y1), " ", Num(x0 + 2), " ", Num(y1),
+                    "\" fill=\"none\"", stroke, marker, "/>");
     lx = x0 + 34, ly = (y0 + y1) / 2, angle = 0;
   } else {
-    absl::StrAppend(out, "<line x1=\"", Num(x0), "\" y1=\"", Num(y0), "\" x2=\"", Num(x1), "\" y2=\"",
-                    Num(y1), "\"", stroke, marker, "/>");
+    absl::StrAppend(out, "<line x1=\"", Num(x0), "\" y1=\"", Num(y0), "\" x2=\"", Num(x1),
+                    "\" y2=\"", Num(y1), "\"", stroke, marker, "/>");
     lx = (x0 + x1) / 2, ly = (y0 + y1) / 2;
     angle = std::atan2(y1 - y0, x1 - x0) * 180 / kPi;
     if (angle > 90 || angle < -90) angle += 180;  // keep the text upright
   }
   if (!arrived) {
-    absl::StrAppend(out, "<path class=\"cross\" d=\"M", Num(x1 - 4), " ", Num(y1 - 4), " L", Num(x1 + 4),
-                    " ", Num(y1 + 4), " M", Num(x1 - 4), " ", Num(y1 + 4), " L", Num(x1 + 4), " ",
-                    Num(y1 - 4), "\"/>");
+    absl::StrAppend(out, "<path class=\"cross\" d=\"M", Num(x1 - 4), " ", Num(y1 - 4), " L",
+                    Num(x1 + 4), " ", Num(y1 + 4), " M", Num(x1 - 4), " ", Num(y1 + 4), " L",
+                    Num(x1 + 4), " ", Num(y1 - 4), "\"/>");
   }
   absl::StrAppend(out, "<text class=\"label\" transform=\"translate(", Num(lx), " ", Num(ly),
-                  ") rotate(", Num(angle), ")\" y=\"-3\"", IsError(m.body) ? " fill=\"#C0005A\"" : "",
-                  ">", EscapeXml(Label(m.body)), "</text></g>\n");
+                  ") rotate(", Num(angle), ")\" y=\"-3\"",
+                  IsError(m.body) ? " fill=\"#C0005A\"" : "", ">", EscapeXml(Label(m.body)),
+                  "</text></g>\n");
 }
 
 void SvgBuilder::InvalidLines(std::string* out) const {
   for (const auto& [index, row] : invalid_rows_) {
     const InvalidLine& line = run_.invalid_lines[index];
     const double x = LaneX(line.node), y = RowY(row);
-    const std::string title = absl::StrCat("invalid line from ", line.node, " at t=", Seconds(line.time),
-                                           "s: ", line.why, "\n", line.line,
-                                           "\nMaelstrom stops reading ", line.node, " here.");
-    absl::StrAppend(out, "<g class=\"invalid\"><title>", EscapeXml(title), "</title><circle cx=\"", Num(x),
-                    "\" cy=\"", Num(y), "\" r=\"7\"/><path d=\"M", Num(x - 4), " ", Num(y - 4), " L",
-                    Num(x + 4), " ", Num(y + 4), " M", Num(x - 4), " ", Num(y + 4), " L", Num(x + 4), " ",
-                    Num(y - 4), "\"/><text x=\"", Num(x + 10), "\" y=\"", Num(y + 4), "\">invalid line</text></g>\n");
+    const std::string title =
+        absl::StrCat("invalid line from ", line.node, " at t=", Seconds(line.time), "s: ", line.why,
+                     "\n", line.line, "\nMaelstrom stops reading ", line.node, " here.");
+    absl::StrAppend(out, "<g class=\"invalid\"><title>", EscapeXml(title), "</title><circle cx=\"",
+                    Num(x), "\" cy=\"", Num(y), "\" r=\"7\"/><path d=\"M", Num(x - 4), " ",
+                    Num(y - 4), " L", Num(x + 4), " ", Num(y + 4), " M", Num(x - 4), " ",
+                    Num(y + 4), " L", Num(x + 4), " ", Num(y - 4), "\"/><text x=\"", Num(x + 10),
+                    "\" y=\"", Num(y + 4), "\">invalid line</text></g>\n");
   }
 }
 
@@ -428,11 +444,11 @@ void SvgBuilder::FailureLine(std::string* out) const {
     }
   }
   const double y = row >= rows_.size() ? BodyBottom() - kRowHeight / 2 : RowY(row) - kRowHeight / 2;
-  const std::string what = absl::StrCat("first failed check at t=", Seconds(f), "s: ", window_.focus_what,
-                                        culprit);
+  const std::string what =
+      absl::StrCat("first failed check at t=", Seconds(f), "s: ", window_.focus_what, culprit);
   absl::StrAppend(out, "<g id=\"first-failure\"><title>", EscapeXml(what), "</title><line x1=\"",
-                  Num(kGutter - 80), "\" y1=\"", Num(y), "\" x2=\"", Num(Width() - 10), "\" y2=\"", Num(y),
-                  "\"/><text x=\"", Num(kGutter + 4), "\" y=\"", Num(y + 12), "\">",
+                  Num(kGutter - 80), "\" y1=\"", Num(y), "\" x2=\"", Num(Width() - 10), "\" y2=\"",
+                  Num(y), "\"/><text x=\"", Num(kGutter + 4), "\" y=\"", Num(y + 12), "\">",
                   EscapeXml(Truncate(what, 160)), "</text></g>\n");
 }
 
@@ -443,11 +459,12 @@ std::string SvgBuilder::Render() {
   absl::StrAppend(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
                   "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"", Num(width),
                   "\" height=\"", Num(height), "\" viewBox=\"0 0 ", Num(width), " ", Num(height),
-                  "\" data-first=\"", window_.first, "\" data-last=\"", window_.last, "\" data-total=\"",
-                  window_.total, "\">\n");
-  absl::StrAppend(&out, "<title>", EscapeXml(absl::StrCat(run_.meta.workload, " seed ", run_.meta.seed,
-                                                          ": messages")),
-                  "</title>\n<desc id=\"window\">", EscapeXml(window_.Describe()), "</desc>\n");
+                  "\" data-first=\"", window_.first, "\" data-last=\"", window_.last,
+                  "\" data-total=\"", window_.total, "\">\n");
+  absl::StrAppend(
+      &out, "<title>",
+      EscapeXml(absl::StrCat(run_.meta.workload, " seed ", run_.meta.seed, ": messages")),
+      "</title>\n<desc id=\"window\">", EscapeXml(window_.Describe()), "</desc>\n");
   absl::StrAppend(&out, R"(<style>
 svg { font-family: Helvetica, Arial, sans-serif; font-size: 11px; background: #fff; }
 .h1 { font-size: 16px; font-weight: bold; }
@@ -480,9 +497,10 @@ svg { font-family: Helvetica, Arial, sans-serif; font-size: 11px; background: #f
   for (size_t pos = window_.first; pos < window_.last; ++pos) colors.insert(ColorOf(Msg(pos).body));
   absl::StrAppend(&out, "<defs>");
   for (const std::string& c : colors) {
-    absl::StrAppend(&out, "<marker id=\"ah", c.substr(1), "\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" ",
-                    "markerWidth=\"8\" markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">",
-                    "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"", c, "\"/></marker>");
+    absl::StrAppend(
+        &out, "<marker id=\"ah", c.substr(1), "\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" ",
+        "markerWidth=\"8\" markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">",
+        "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"", c, "\"/></marker>");
   }
   absl::StrAppend(&out, "</defs>\n");
   Header(&out);

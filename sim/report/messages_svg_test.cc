@@ -40,7 +40,8 @@ std::string XmlProblem(const std::string& xml) {
   };
   while (i < xml.size()) {
     const size_t lt = xml.find('<', i);
-    if (bad_amp(i, lt == std::string::npos ? xml.size() : lt)) return absl::StrCat("bare & near ", i);
+    if (bad_amp(i, lt == std::string::npos ? xml.size() : lt))
+      return absl::StrCat("bare & near ", i);
     if (lt == std::string::npos) break;
     if (xml.compare(lt, 2, "<?") == 0) {
       i = xml.find("?>", lt) + 2;
@@ -73,15 +74,15 @@ RunRecord SmallRun() {
   RunRecord run = EmptyRun(2);
   run.meta.node_ids = {"n0", "n1"};
   run.messages = {
-      Msg(0, 0, "c11", "n1", {{"type", "add"}, {"delta", 3}, {"msg_id", 1}}),            // #1
+      Msg(0, 0, "c11", "n1", {{"type", "add"}, {"delta", 3}, {"msg_id", 1}}),               // #1
       Msg(0, 2, "n1", "seq-kv", {{"type", "cas"}, {"from", 0}, {"to", 3}, {"msg_id", 7}}),  // #2
-      Msg(2, 4, "seq-kv", "n1", {{"type", "cas_ok"}, {"in_reply_to", 7}}),               // #3
-      Msg(4, 4, "n1", "c11", {{"type", "add_ok"}, {"in_reply_to", 1}}),                  // #4
-      Msg(5, 7, "n1", "n0", {{"type", "gossip"}}, Fate::kPartitioned),                   // #5
-      Msg(6, -1, "n0", "n1", {{"type", "gossip"}}, Fate::kLost),                         // #6
-      Msg(8, 8, "c10", "n0", {{"type", "read"}, {"msg_id", 1}}),                         // #7
-      Msg(8, 8, "n0", "c10", {{"type", "error"}, {"code", 11}, {"text", "not ready"},
-                              {"in_reply_to", 1}}),                                      // #8
+      Msg(2, 4, "seq-kv", "n1", {{"type", "cas_ok"}, {"in_reply_to", 7}}),                  // #3
+      Msg(4, 4, "n1", "c11", {{"type", "add_ok"}, {"in_reply_to", 1}}),                     // #4
+      Msg(5, 7, "n1", "n0", {{"type", "gossip"}}, Fate::kPartitioned),                      // #5
+      Msg(6, -1, "n0", "n1", {{"type", "gossip"}}, Fate::kLost),                            // #6
+      Msg(8, 8, "c10", "n0", {{"type", "read"}, {"msg_id", 1}}),                            // #7
+      Msg(8, 8, "n0", "c10",
+          {{"type", "error"}, {"code", 11}, {"text", "not ready"}, {"in_reply_to", 1}}),  // #8
   };
   FaultWindow f;
   f.start = Ms(3);
@@ -184,9 +185,10 @@ TEST(MessagesSvg, TheFirstFailureAndInvalidLinesAreMarked) {
   const std::string svg = RenderMessagesSvg(run, ChooseWindow(run, WindowOptions{}));
   EXPECT_EQ(XmlProblem(svg), "");
   EXPECT_EQ(Count(svg, "<g class=\"invalid\">"), 1u);
-  EXPECT_NE(svg.find("<g id=\"first-failure\"><title>first failed check at t=0.005000s: invalid line "
-                     "from n1: message to departed client c3</title>"),
-            std::string::npos);
+  EXPECT_NE(
+      svg.find("<g id=\"first-failure\"><title>first failed check at t=0.005000s: invalid line "
+               "from n1: message to departed client c3</title>"),
+      std::string::npos);
 }
 
 TEST(MessagesSvg, ABadFinalReadIsMarkedBelowTheReplyThatCarriedIt) {
@@ -237,7 +239,8 @@ TEST(MessagesSvg, ARealisticRunStaysUsable) {
 TEST(LaneLess, ClientsThenNodesNumericallyThenServices) {
   std::vector<std::string> ids = {"seq-kv", "n10", "c2", "n2", "lin-kv", "c10", "n1", "c1"};
   std::sort(ids.begin(), ids.end(), LaneLess);
-  EXPECT_EQ(ids, (std::vector<std::string>{"c1", "c2", "c10", "n1", "n2", "n10", "lin-kv", "seq-kv"}));
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"c1", "c2", "c10", "n1", "n2", "n10", "lin-kv", "seq-kv"}));
 }
 
 }  // namespace

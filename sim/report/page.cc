@@ -27,15 +27,20 @@ std::string HtmlPage(absl::string_view title, absl::string_view css, absl::strin
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
       EscapeXml(title), "</title>\n<style>", kBaseCss, css, "</style>\n</head>\n<body>\n", body,
-      script.empty() ? "" : absl::StrCat("<script>\n", script, "\n</script>\n"), "</body></html>\n");
+      script.empty() ? "" : absl::StrCat("<script>\n", script, "\n</script>\n"),
+      "</body></html>\n");
 }
 
 const char* VerdictClass(int exit_code) {
   switch (exit_code) {
-    case 0: return "valid";
-    case 1: return "invalid";
-    case 2: return "unknown";
-    default: return "crashed";  // 254 bad arguments, 255 the test broke
+    case 0:
+      return "valid";
+    case 1:
+      return "invalid";
+    case 2:
+      return "unknown";
+    default:
+      return "crashed";  // 254 bad arguments, 255 the test broke
   }
 }
 

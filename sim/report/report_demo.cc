@@ -41,7 +41,8 @@ uint32_t Crc32(const std::string& bytes) {
 }
 
 void Put32(std::string* out, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xFF));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((v >> shift) & 0xFF));
 }
 
 void Chunk(std::string* png, const char* type, const std::string& data) {
@@ -88,7 +89,8 @@ std::string RatePlot(const report::RunRecord& run) {
     if (e.type == sim::EventType::kInvoke) continue;
     peak = std::max(peak, ++per_second[absl::ToInt64Seconds(e.time - run.t0)]);
   }
-  const uint32_t width = 4 * static_cast<uint32_t>(per_second.empty() ? 1 : per_second.rbegin()->first + 1);
+  const uint32_t width =
+      4 * static_cast<uint32_t>(per_second.empty() ? 1 : per_second.rbegin()->first + 1);
   std::vector<std::string> rows(100, std::string(width, static_cast<char>(0xFF)));
   for (const auto& [second, n] : per_second) {
     const int height = n * 100 / peak;
@@ -116,14 +118,10 @@ Json Expected(const report::RunRecord& run, const report::WrittenReport& written
       finals += e.final_read;
     }
   }
-  return Json{{"messages", written.window.size()},
-              {"lanes", lanes.size()},
-              {"completed_ops", completed},
-              {"final_reads", finals},
-              {"faults", run.faults.size()},
-              {"invalid_lines", run.invalid_lines.size()},
-              {"window", written.window.Describe()},
-              {"total_messages", run.messages.size()},
+  return Json{{"messages", written.window.size()},   {"lanes", lanes.size()},
+              {"completed_ops", completed},          {"final_reads", finals},
+              {"faults", run.faults.size()},         {"invalid_lines", run.invalid_lines.size()},
+              {"window", written.window.Describe()}, {"total_messages", run.messages.size()},
               {"exit_code", run.meta.exit_code}};
 }
 
@@ -168,7 +166,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     const Json expected = Expected(run, *written);
-    if (!report::WriteFileAtomically(dir + "/expected.json", expected.dump(2) + "\n").ok()) return 1;
+    if (!report::WriteFileAtomically(dir + "/expected.json", expected.dump(2) + "\n").ok())
+      return 1;
     std::cout << dir << ": " << written->window.Describe() << "\n";
     last = rel;
   }

@@ -8,13 +8,20 @@ namespace report {
 
 const char* FateName(Fate fate) {
   switch (fate) {
-    case Fate::kDelivered: return "delivered";
-    case Fate::kPartitioned: return "dropped by a partition";
-    case Fate::kLost: return "lost";
-    case Fate::kKvCut: return "dropped by a seq-kv cut";
-    case Fate::kReceiverDown: return "receiver was down";
-    case Fate::kNotRead: return "never read";
-    case Fate::kInFlight: return "in flight at the end";
+    case Fate::kDelivered:
+      return "delivered";
+    case Fate::kPartitioned:
+      return "dropped by a partition";
+    case Fate::kLost:
+      return "lost";
+    case Fate::kKvCut:
+      return "dropped by a seq-kv cut";
+    case Fate::kReceiverDown:
+      return "receiver was down";
+    case Fate::kNotRead:
+      return "never read";
+    case Fate::kInFlight:
+      return "in flight at the end";
   }
   return "?";
 }

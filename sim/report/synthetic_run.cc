@@ -52,7 +52,7 @@ class Synth {
     std::map<std::string, int64_t> peers;  // node → last known total
     bool deaf = false;                     // Maelstrom stopped reading it
     int64_t next_msg_id = 1;
-    std::map<int64_t, Pending> cas, reread;  // kv msg_id → add
+    std::map<int64_t, Pending> cas, reread;    // kv msg_id → add
     std::map<int64_t, std::string> peer_read;  // kv msg_id → peer
   };
   struct Outstanding {
@@ -114,7 +114,7 @@ class Synth {
   std::vector<Thread> threads_;
   std::map<std::string, int64_t> kv_;
   std::set<std::pair<std::string, std::string>> grudge_;  // (receiver, sender)
-  std::string kv_cut_;  // node whose seq-kv requests are dropped
+  std::string kv_cut_;                                    // node whose seq-kv requests are dropped
   std::set<std::string> departed_;
   int64_t next_client_ = 0;
   size_t next_thread_ = 0;
@@ -170,13 +170,15 @@ void Synth::HandleAtKv(const MessageRecord& m) {
     const int64_t from = m.body.value("from", int64_t{0}), to = m.body.value("to", int64_t{0});
     const int64_t current = it == kv_.end() ? 0 : it->second;
     if (prng_.Bernoulli(1, 20)) {  // a stale version answers: error 22
-      reply = {{"type", "error"}, {"code", 22},
+      reply = {{"type", "error"},
+               {"code", 22},
                {"text", absl::StrCat("current value ", current - 1, " is not ", from)}};
     } else if (current == from) {
       kv_[key] = to;
       reply = {{"type", "cas_ok"}};
     } else {
-      reply = {{"type", "error"}, {"code", 22},
+      reply = {{"type", "error"},
+               {"code", 22},
                {"text", absl::StrCat("current value ", current, " is not ", from)}};
     }
   } else {
@@ -194,9 +196,13 @@ void Synth::HandleAtNode(Node& node, const MessageRecord& m) {
   auto cas = [&](const Pending& p) {
     const int64_t kv_id = node.next_msg_id++;
     node.cas[kv_id] = p;
-    Send(node.id, "seq-kv", {{"type", "cas"}, {"key", own_key}, {"from", node.total},
-                             {"to", node.total + p.delta}, {"create_if_not_exists", true},
-                             {"msg_id", kv_id}});
+    Send(node.id, "seq-kv",
+         {{"type", "cas"},
+          {"key", own_key},
+          {"from", node.total},
+          {"to", node.total + p.delta},
+          {"create_if_not_exists", true},
+          {"msg_id", kv_id}});
   };
   if (type == "init") {
     Send(node.id, m.src, {{"type", "init_ok"}, {"in_reply_to", id}});
@@ -244,7 +250,8 @@ void Synth::HandleAtClient(const MessageRecord& m) {
     Thread& th = threads_[t];
     if (th.client != m.dest || !th.op || th.op->msg_id != reply_to) continue;
     const bool read = kvclient::BodyType(m.body) == "read_ok";
-    Complete(static_cast<int>(t), EventType::kOk, read ? m.body.value("value", int64_t{0}) : th.op->delta, "");
+    Complete(static_cast<int>(t), EventType::kOk,
+             read ? m.body.value("value", int64_t{0}) : th.op->delta, "");
     return;
   }
 }
@@ -318,7 +325,8 @@ void Synth::TickNode(size_t i) {
   const Node& peer = nodes_[(i + 1 + prng_.Uniform(nodes_.size() - 1)) % nodes_.size()];
   const int64_t kv_id = n.next_msg_id++;
   n.peer_read[kv_id] = peer.id;
-  Send(n.id, "seq-kv", {{"type", "read"}, {"key", absl::StrCat("counter/", peer.id)}, {"msg_id", kv_id}});
+  Send(n.id, "seq-kv",
+       {{"type", "read"}, {"key", absl::StrCat("counter/", peer.id)}, {"msg_id", kv_id}});
   At(now() + kTick, [this, i] { TickNode(i); });
 }
 
@@ -332,12 +340,21 @@ void Synth::StartFaults() {
       std::string what;
     };
     const double heal = absl::ToDoubleSeconds(o_.time_limit) + 1;
-    for (const Cut& cut : std::vector<Cut>{
-             {2.0, 9.0, {{a, b}, {a, c}, {b, a}, {c, a}}, a + " isolated: " + a + " ignores [" + b + " " + c + "]"},
-             {13.5, heal, {{b, a}, {b, c}, {a, b}, {c, b}}, b + " | " + a + " " + c + " (majority grudge)"}}) {
+    for (const Cut& cut :
+         std::vector<Cut>{{2.0,
+                           9.0,
+                           {{a, b}, {a, c}, {b, a}, {c, a}},
+                           a + " isolated: " + a + " ignores [" + b + " " + c + "]"},
+                          {13.5,
+                           heal,
+                           {{b, a}, {b, c}, {a, b}, {c, b}},
+                           b + " | " + a + " " + c + " (majority grudge)"}}) {
       const size_t k = run_.faults.size();
-      run_.faults.push_back({run_.t0 + absl::Seconds(cut.start), absl::InfiniteFuture(), "partition",
-                             absl::StrCat("partition ", cut.what), {}});
+      run_.faults.push_back({run_.t0 + absl::Seconds(cut.start),
+                             absl::InfiniteFuture(),
+                             "partition",
+                             absl::StrCat("partition ", cut.what),
+                             {}});
       At(run_.t0 + absl::Seconds(cut.start), [this, cut] {
         grudge_.clear();
         grudge_.insert(cut.grudge.begin(), cut.grudge.end());
@@ -350,20 +367,27 @@ void Synth::StartFaults() {
   }
   if (o_.kv_cut && nodes_.size() >= 3) {
     const std::string n = nodes_[2].id;
-    run_.faults.push_back({run_.t0 + absl::Seconds(6), run_.t0 + absl::Milliseconds(7500), "kv-cut",
-                           absl::StrCat("kv-cut: ", n, "'s requests to seq-kv dropped"), {n}});
+    run_.faults.push_back({run_.t0 + absl::Seconds(6),
+                           run_.t0 + absl::Milliseconds(7500),
+                           "kv-cut",
+                           absl::StrCat("kv-cut: ", n, "'s requests to seq-kv dropped"),
+                           {n}});
     At(run_.t0 + absl::Seconds(6), [this, n] { kv_cut_ = n; });
     At(run_.t0 + absl::Milliseconds(7500), [this] { kv_cut_.clear(); });
   }
-  if (o_.invalid_line && nodes_.size() >= 2) At(run_.t0 + absl::Seconds(12), [this] { InjectInvalidLine(); });
+  if (o_.invalid_line && nodes_.size() >= 2)
+    At(run_.t0 + absl::Seconds(12), [this] { InjectInvalidLine(); });
 }
 
 void Synth::InjectInvalidLine() {
   Node& n = nodes_[1];
   const std::string client = departed_.empty() ? std::string("c3") : *departed_.begin();
-  const std::string line = absl::StrCat(R"({"src":")", n.id, R"(","dest":")", client,
-                                        R"(","body":{"type":"add_ok","in_reply_to":1,"note":"<late & \"odd\">)", "\x01\xff", R"(]]>"}})");
-  run_.invalid_lines.push_back({now(), n.id, absl::StrCat("message to departed client ", client), line});
+  const std::string line =
+      absl::StrCat(R"({"src":")", n.id, R"(","dest":")", client,
+                   R"(","body":{"type":"add_ok","in_reply_to":1,"note":"<late & \"odd\">)",
+                   "\x01\xff", R"(]]>"}})");
+  run_.invalid_lines.push_back(
+      {now(), n.id, absl::StrCat("message to departed client ", client), line});
   n.deaf = true;
 }
 
@@ -414,7 +438,8 @@ RunRecord Synth::Run() {
   // Init: one client per node, 10 ms before t0 (Maelstrom's db setup).
   now_ = run_.t0 - absl::Milliseconds(10);
   for (const Node& n : nodes_) {
-    Send(NewClient(), n.id, {{"type", "init"}, {"node_id", n.id}, {"node_ids", run_.meta.node_ids}, {"msg_id", 1}});
+    Send(NewClient(), n.id,
+         {{"type", "init"}, {"node_id", n.id}, {"node_ids", run_.meta.node_ids}, {"msg_id", 1}});
   }
   next_client_ += static_cast<int64_t>(nodes_.size());  // the idle setup clients
   At(run_.t0, [this] {
@@ -440,9 +465,11 @@ RunRecord Synth::Run() {
   const bool valid = FinalReadsOutside(run_.history, run_.results.acceptable).empty() &&
                      run_.invalid_lines.empty();
   run_.meta.exit_code = valid ? 0 : 1;
-  run_.meta.verdict_line = valid ? "Everything looks good! ヽ(‘ー`)ノ" : "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻";
-  run_.meta.results_text = absl::StrCat("{:workload {:acceptable ", FormatIntervals(run_.results.acceptable),
-                                        "} :synthetic true}\n\n", run_.meta.verdict_line, "\n");
+  run_.meta.verdict_line =
+      valid ? "Everything looks good! ヽ(‘ー`)ノ" : "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻";
+  run_.meta.results_text =
+      absl::StrCat("{:workload {:acceptable ", FormatIntervals(run_.results.acceptable),
+                   "} :synthetic true}\n\n", run_.meta.verdict_line, "\n");
   return run_;
 }
 

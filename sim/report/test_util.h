@@ -16,7 +16,9 @@ namespace report {
 namespace testing {
 
 inline absl::Time T0() { return absl::FromUnixSeconds(1767268800); }
-inline absl::Time Ms(double ms) { return T0() + absl::Microseconds(static_cast<int64_t>(ms * 1000)); }
+inline absl::Time Ms(double ms) {
+  return T0() + absl::Microseconds(static_cast<int64_t>(ms * 1000));
+}
 
 inline RunRecord EmptyRun(int concurrency = 2) {
   RunRecord run;

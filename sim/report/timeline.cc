@@ -18,11 +18,11 @@ namespace {
 using sim::EventType;
 using sim::HistoryEvent;
 
-constexpr double kRowHeight = 28;    // px per thread
+constexpr double kRowHeight = 28;  // px per thread
 constexpr double kBarHeight = 18;
 constexpr double kAxisHeight = 24;
 constexpr double kFaultLevelHeight = 18;  // overlapping faults stack
-constexpr double kTargetWidth = 3000;  // default zoom fits the run in this
+constexpr double kTargetWidth = 3000;     // default zoom fits the run in this
 
 const char kCss[] = R"(
 .summary td { padding-right: 18px; }
@@ -75,10 +75,14 @@ const char kScript[] = R"(
 
 const char* TypeClass(EventType t) {
   switch (t) {
-    case EventType::kOk: return "ok";
-    case EventType::kFail: return "fail";
-    case EventType::kInfo: return "info";
-    case EventType::kInvoke: return "pending";
+    case EventType::kOk:
+      return "ok";
+    case EventType::kFail:
+      return "fail";
+    case EventType::kInfo:
+      return "info";
+    case EventType::kInvoke:
+      return "pending";
   }
   return "info";
 }
@@ -172,7 +176,10 @@ std::string TimelineBuilder::Summary() const {
   }
   std::string rows;
   for (const auto& [f, by_type] : counts) {
-    auto n = [&](const char* t) { auto it = by_type.find(t); return it == by_type.end() ? 0 : it->second; };
+    auto n = [&](const char* t) {
+      auto it = by_type.find(t);
+      return it == by_type.end() ? 0 : it->second;
+    };
     absl::StrAppend(&rows, "<tr><th>", f, "</th><td>ok ", n("ok"), "</td><td>info ", n("info"),
                     "</td><td>fail ", n("fail"), "</td></tr>\n");
   }
@@ -180,12 +187,12 @@ std::string TimelineBuilder::Summary() const {
   for (size_t i : FinalReads(run_.history)) {
     finals.push_back(absl::StrCat(run_.history[i].value, bad_.count(i) ? " (outside)" : ""));
   }
-  return absl::StrCat(
-      "<table class=\"summary\">\n", rows, "<tr><th>never completed</th><td>", pending,
-      "</td></tr>\n<tr><th>final reads</th><td colspan=\"3\">",
-      EscapeXml(finals.empty() ? std::string("none") : absl::StrJoin(finals, ", ")),
-      "</td></tr>\n<tr><th>acceptable</th><td colspan=\"3\">",
-      EscapeXml(FormatIntervals(run_.results.acceptable)), "</td></tr>\n</table>\n");
+  return absl::StrCat("<table class=\"summary\">\n", rows, "<tr><th>never completed</th><td>",
+                      pending, "</td></tr>\n<tr><th>final reads</th><td colspan=\"3\">",
+                      EscapeXml(finals.empty() ? std::string("none") : absl::StrJoin(finals, ", ")),
+                      "</td></tr>\n<tr><th>acceptable</th><td colspan=\"3\">",
+                      EscapeXml(FormatIntervals(run_.results.acceptable)),
+                      "</td></tr>\n</table>\n");
 }
 
 std::string TimelineBuilder::OpTitle(const OpPair& op) const {
@@ -198,9 +205,10 @@ std::string TimelineBuilder::OpTitle(const OpPair& op) const {
     const HistoryEvent& done = run_.history[*op.completion];
     absl::StrAppend(&t, " → ", TypeClass(done.type));
     if (!add && done.type == EventType::kOk) absl::StrAppend(&t, " ", done.value);
-    absl::StrAppend(&t, "\ninvoked t=", Sec(Rel(invoke.time)), "s, completed t=", Sec(Rel(done.time)),
-                    "s\nlatency ",
-                    absl::StrFormat("%.3f ms", absl::ToDoubleMilliseconds(done.time - invoke.time)));
+    absl::StrAppend(
+        &t, "\ninvoked t=", Sec(Rel(invoke.time)), "s, completed t=", Sec(Rel(done.time)),
+        "s\nlatency ",
+        absl::StrFormat("%.3f ms", absl::ToDoubleMilliseconds(done.time - invoke.time)));
     if (!done.error.empty()) absl::StrAppend(&t, "\nerror: ", done.error);
   } else {
     absl::StrAppend(&t, " → never completed\ninvoked t=", Sec(Rel(invoke.time)), "s");
@@ -219,18 +227,18 @@ std::string TimelineBuilder::OpDiv(const OpPair& op) const {
   const double top = RowTop(invoke.thread) + (kRowHeight - kBarHeight) / 2;
   const double left = X(invoke.time);
   if (!op.completion) {
-    return absl::StrCat("<div class=\"pending-op\" style=\"left:", At(left), ";width:",
-                        Span(duration_ - left), ";top:", top, "px\" title=\"", EscapeXml(OpTitle(op)),
-                        "\"></div>\n");
+    return absl::StrCat("<div class=\"pending-op\" style=\"left:", At(left),
+                        ";width:", Span(duration_ - left), ";top:", top, "px\" title=\"",
+                        EscapeXml(OpTitle(op)), "\"></div>\n");
   }
   const HistoryEvent& done = run_.history[*op.completion];
   std::string classes = absl::StrCat("op ", TypeClass(done.type), " ",
                                      invoke.f == kvclient::CounterOp::kAdd ? "add" : "read");
   if (invoke.final_read || done.final_read) absl::StrAppend(&classes, " final");
   if (bad_.count(*op.completion)) absl::StrAppend(&classes, " bad");
-  return absl::StrCat("<div class=\"", classes, "\" style=\"left:", At(left), ";width:",
-                      Span(X(done.time) - left), ";top:", top, "px\" title=\"", EscapeXml(OpTitle(op)),
-                      "\"></div>\n");
+  return absl::StrCat("<div class=\"", classes, "\" style=\"left:", At(left),
+                      ";width:", Span(X(done.time) - left), ";top:", top, "px\" title=\"",
+                      EscapeXml(OpTitle(op)), "\"></div>\n");
 }
 
 std::string TimelineBuilder::Faults(double chart_height) const {
@@ -239,16 +247,18 @@ std::string TimelineBuilder::Faults(double chart_height) const {
     const FaultWindow& f = run_.faults[k];
     const double start = X(f.start);
     const double end = f.end == absl::InfiniteFuture() ? duration_ : X(f.end);
-    const std::string title = absl::StrCat(
-        f.kind, " t=", Sec(Rel(f.start)), "s to ",
-        f.end == absl::InfiniteFuture() ? std::string("the end") : absl::StrCat("t=", Sec(Rel(f.end)), "s"),
-        ": ", f.description);
+    const std::string title =
+        absl::StrCat(f.kind, " t=", Sec(Rel(f.start)), "s to ",
+                     f.end == absl::InfiniteFuture() ? std::string("the end")
+                                                     : absl::StrCat("t=", Sec(Rel(f.end)), "s"),
+                     ": ", f.description);
     absl::StrAppend(&out, "<div class=\"fault ", FaultClass(f.kind), "\" style=\"left:", At(start),
                     ";width:", Span(end - start), ";height:", chart_height, "px\"></div>\n");
-    absl::StrAppend(&out, "<div class=\"fault-bar ", FaultClass(f.kind), "\" style=\"left:", At(start),
-                    ";width:", Span(end - start), ";top:",
-                    kAxisHeight + 2 + kFaultLevelHeight * static_cast<double>(fault_level_[k]), "px\" title=\"",
-                    EscapeXml(title), "\">", EscapeXml(Truncate(f.description, 120)), "</div>\n");
+    absl::StrAppend(&out, "<div class=\"fault-bar ", FaultClass(f.kind),
+                    "\" style=\"left:", At(start), ";width:", Span(end - start), ";top:",
+                    kAxisHeight + 2 + kFaultLevelHeight * static_cast<double>(fault_level_[k]),
+                    "px\" title=\"", EscapeXml(title), "\">",
+                    EscapeXml(Truncate(f.description, 120)), "</div>\n");
   }
   return out;
 }
@@ -256,7 +266,8 @@ std::string TimelineBuilder::Faults(double chart_height) const {
 std::string TimelineBuilder::Render() const {
   const RunMetadata& meta = run_.meta;
   const double chart_height = kAxisHeight + FaultsHeight() + kRowHeight * threads_.size() + 4;
-  const double default_pxs = std::min(2000.0, std::max(10.0, kTargetWidth / std::max(duration_, 0.001)));
+  const double default_pxs =
+      std::min(2000.0, std::max(10.0, kTargetWidth / std::max(duration_, 0.001)));
   // Tick spacing: the first step that keeps the axis to at most 120 ticks.
   double tick = 3600;
   for (double step : {1, 2, 5, 10, 30, 60, 300, 600}) {
@@ -267,36 +278,44 @@ std::string TimelineBuilder::Render() const {
   }
 
   std::string body;
-  absl::StrAppend(&body, "<h1>", EscapeXml(absl::StrCat(meta.workload, ", seed ", meta.seed, ": timeline")),
+  absl::StrAppend(&body, "<h1>",
+                  EscapeXml(absl::StrCat(meta.workload, ", seed ", meta.seed, ": timeline")),
                   "</h1>\n<p><span class=\"verdict ", VerdictClass(meta.exit_code), "\">",
                   EscapeXml(meta.verdict_line.empty() ? absl::StrCat("exit code ", meta.exit_code)
                                                       : meta.verdict_line),
                   "</span> <a href=\"index.html\">run index</a></p>\n");
   absl::StrAppend(&body, Summary());
-  absl::StrAppend(&body,
-                  "<div class=\"controls\">Zoom <input type=\"range\" id=\"zoom\" min=\"0.7\" max=\"3.7\" "
-                  "step=\"0.01\" value=\"",
-                  absl::StrFormat("%.2f", std::log10(default_pxs)), "\"> <span id=\"zoom-label\">",
-                  static_cast<int>(default_pxs), " px/s</span></div>\n");
-  absl::StrAppend(&body,
-                  "<div class=\"legend\"><span><i class=\"swatch\" style=\"background:#6DB6FE\"></i>ok</span>"
-                  "<span><i class=\"swatch\" style=\"background:#FFAA26\"></i>info (indeterminate)</span>"
-                  "<span><i class=\"swatch\" style=\"background:#FEB5DA\"></i>fail</span>"
-                  "<span><i class=\"swatch\" style=\"border:2px solid #000\"></i>final read</span>"
-                  "<span><i class=\"swatch\" style=\"border:2px solid #d00;background:#ff6b6b\"></i>final read "
-                  "outside the acceptable set</span><span>Time is seconds since the run's start; hover a bar for "
-                  "the operation.</span></div>\n");
+  absl::StrAppend(
+      &body,
+      "<div class=\"controls\">Zoom <input type=\"range\" id=\"zoom\" min=\"0.7\" max=\"3.7\" "
+      "step=\"0.01\" value=\"",
+      absl::StrFormat("%.2f", std::log10(default_pxs)), "\"> <span id=\"zoom-label\">",
+      static_cast<int>(default_pxs), " px/s</span></div>\n");
+  absl::StrAppend(
+      &body,
+      "<div class=\"legend\"><span><i class=\"swatch\" style=\"background:#6DB6FE\"></i>ok</span>"
+      "<span><i class=\"swatch\" style=\"background:#FFAA26\"></i>info (indeterminate)</span>"
+      "<span><i class=\"swatch\" style=\"background:#FEB5DA\"></i>fail</span>"
+      "<span><i class=\"swatch\" style=\"border:2px solid #000\"></i>final read</span>"
+      "<span><i class=\"swatch\" style=\"border:2px solid #d00;background:#ff6b6b\"></i>final read "
+      "outside the acceptable set</span><span>Time is seconds since the run's start; hover a bar "
+      "for "
+      "the operation.</span></div>\n");
   // Left: row labels. Right: the scrolling chart.
-  absl::StrAppend(&body, "<div class=\"frame\"><div class=\"labels\"><div class=\"axis-label\">time (s)</div>"
-                         "<div class=\"fault-row-label\" style=\"height:", FaultsHeight(), "px\">faults</div>\n");
+  absl::StrAppend(
+      &body,
+      "<div class=\"frame\"><div class=\"labels\"><div class=\"axis-label\">time (s)</div>"
+      "<div class=\"fault-row-label\" style=\"height:",
+      FaultsHeight(), "px\">faults</div>\n");
   for (int t : threads_) {
     std::string node;
     if (!meta.node_ids.empty()) node = absl::StrCat(" → ", meta.node_ids[t % meta.node_ids.size()]);
     absl::StrAppend(&body, "<div>", EscapeXml(absl::StrCat("thread ", t, node)), "</div>\n");
   }
-  absl::StrAppend(&body, "</div><div class=\"scroll\"><div class=\"chart\" id=\"chart\" style=\"--pxs:",
-                  static_cast<int>(default_pxs), "px;width:", At(duration_ + 0.5), ";height:", chart_height,
-                  "px\">\n");
+  absl::StrAppend(&body,
+                  "</div><div class=\"scroll\"><div class=\"chart\" id=\"chart\" style=\"--pxs:",
+                  static_cast<int>(default_pxs), "px;width:", At(duration_ + 0.5),
+                  ";height:", chart_height, "px\">\n");
   const int64_t first_tick = static_cast<int64_t>(std::ceil(origin_ / tick));
   for (int64_t k = first_tick; k * tick <= origin_ + duration_ && k - first_tick <= 1000; ++k) {
     absl::StrAppend(&body, "<div class=\"tick\" style=\"left:", At(k * tick - origin_), "\">",
@@ -309,7 +328,8 @@ std::string TimelineBuilder::Render() const {
   absl::StrAppend(&body, Faults(chart_height));
   for (const OpPair& op : ops_) absl::StrAppend(&body, OpDiv(op));
   absl::StrAppend(&body, "</div></div></div>\n");
-  return HtmlPage(absl::StrCat(meta.workload, " seed ", meta.seed, ": timeline"), kCss, body, kScript);
+  return HtmlPage(absl::StrCat(meta.workload, " seed ", meta.seed, ": timeline"), kCss, body,
+                  kScript);
 }
 
 }  // namespace

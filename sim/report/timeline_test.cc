@@ -63,8 +63,9 @@ TEST(TimelineHtml, OneBarPerCompletedOperation) {
 TEST(TimelineHtml, BarsSitAtTheirTimeWithTheirLatency) {
   const std::string html = RenderTimelineHtml(SmallRun());
   // The info read: invoked at 1 ms, completed 5 s later.
-  EXPECT_NE(html.find("left:calc(var(--pxs) * 0.001000);width:max(3px, calc(var(--pxs) * 5.000000));"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("left:calc(var(--pxs) * 0.001000);width:max(3px, calc(var(--pxs) * 5.000000));"),
+      std::string::npos);
   EXPECT_NE(html.find("process 1 (thread 1, client c11)\nread → info\ninvoked t=0.001000s, "
                       "completed t=5.001000s\nlatency 5000.000 ms\nerror: timeout"),
             std::string::npos);
@@ -99,7 +100,8 @@ TEST(TimelineHtml, HostileStringsAreEscaped) {
   EXPECT_EQ(html.find("\"><script>"), std::string::npos);
   EXPECT_EQ(html.find('\x01'), std::string::npos);
   EXPECT_EQ(html.find('\xff'), std::string::npos);
-  EXPECT_NE(html.find("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;\u2401\uFFFD"), std::string::npos);
+  EXPECT_NE(html.find("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;\u2401\uFFFD"),
+            std::string::npos);
 }
 
 TEST(TimelineHtml, ARealisticRunHasABarForEveryCompletedOperation) {

@@ -48,10 +48,9 @@ MessageWindow ChooseWindow(const RunRecord& run, const WindowOptions& options) {
     hi = std::max(lo, at_or_after(run.t0 + *options.to));
     w.truncated = hi - lo > max;
     if (w.truncated) hi = lo + max;
-    w.reason = absl::StrCat("the requested window t=", Secs(*options.from), "-",
-                            Secs(*options.to), "s",
-                            w.truncated ? absl::StrCat(", cut to its first ", max, " messages")
-                                        : "");
+    w.reason =
+        absl::StrCat("the requested window t=", Secs(*options.from), "-", Secs(*options.to), "s",
+                     w.truncated ? absl::StrCat(", cut to its first ", max, " messages") : "");
   } else if (failure.has_value()) {
     const absl::Time f = failure->time;
     lo = at_or_after(f - options.span * 3 / 4);
@@ -71,14 +70,13 @@ MessageWindow ChooseWindow(const RunRecord& run, const WindowOptions& options) {
     w.focus = f;
     w.focus_what = failure->what;
     w.focus_client = failure->client;
-    w.reason = absl::StrCat("around the first failed check at t=", Secs(f - run.t0),
-                            "s: ", failure->what);
+    w.reason =
+        absl::StrCat("around the first failed check at t=", Secs(f - run.t0), "s: ", failure->what);
   } else if (n > 0) {
     hi = at_or_after(sent(0) + options.span);
     w.truncated = hi > max;
     if (w.truncated) hi = max;
-    w.reason = absl::StrCat("the start of the run (the first ",
-                            absl::FormatDuration(options.span),
+    w.reason = absl::StrCat("the start of the run (the first ", absl::FormatDuration(options.span),
                             w.truncated ? absl::StrCat(", cut to ", max, " messages") : "",
                             "); no check failed");
   } else {

@@ -13,8 +13,8 @@ using sim::EventType;
 RunRecord Steady(int n, double every_ms) {
   RunRecord run = EmptyRun();
   for (int i = 0; i < n; ++i) {
-    run.messages.push_back(Msg(i * every_ms, i * every_ms + 1, "n0", "seq-kv",
-                               {{"type", "read"}, {"msg_id", i}}));
+    run.messages.push_back(
+        Msg(i * every_ms, i * every_ms + 1, "n0", "seq-kv", {{"type", "read"}, {"msg_id", i}}));
   }
   return run;
 }
@@ -106,7 +106,8 @@ TEST(ChooseWindow, ARequestedWindowWinsAndIsCapped) {
   EXPECT_EQ(w.first, 100u);
   EXPECT_EQ(w.last, 150u);
   EXPECT_FALSE(w.focus.has_value());
-  EXPECT_EQ(w.Describe(), "messages 101-150 of 1000 (t=1.000-1.490s), the requested window t=1.000-1.500s");
+  EXPECT_EQ(w.Describe(),
+            "messages 101-150 of 1000 (t=1.000-1.490s), the requested window t=1.000-1.500s");
   o.max_messages = 10;
   w = ChooseWindow(run, o);
   EXPECT_EQ(w.last, 110u);

@@ -133,7 +133,8 @@ absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir, const RunRe
        }) {
     if (absl::Status s = write(name, text); !s.ok()) return s;
   }
-  if (absl::Status s = write("index.html", RenderRunIndex(run, Links(dir, run), description)); !s.ok()) {
+  if (absl::Status s = write("index.html", RenderRunIndex(run, Links(dir, run), description));
+      !s.ok()) {
     return s;
   }
   if (!options.store_root.empty()) {

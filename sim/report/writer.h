@@ -42,8 +42,8 @@ struct ReportOptions {
 };
 
 struct WrittenReport {
-  MessageWindow window;             // what messages.svg drew
-  std::vector<std::string> files;   // written, relative to the run directory
+  MessageWindow window;            // what messages.svg drew
+  std::vector<std::string> files;  // written, relative to the run directory
 };
 
 absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir, const RunRecord& run,

@@ -50,10 +50,11 @@ TEST(WriteRunReport, WritesEveryFileAndTheStoreIndex) {
   absl::StatusOr<WrittenReport> w = WriteRunReport(dir, run, options);
   ASSERT_TRUE(w.ok()) << w.status();
   EXPECT_EQ(w->files, (std::vector<std::string>{"messages.svg", "timeline.html", "history.edn",
-                                                 "results.edn", "run.json", "index.html"}));
+                                                "results.edn", "run.json", "index.html"}));
   EXPECT_TRUE(w->window.focus.has_value());
   for (const std::string& f : w->files) EXPECT_TRUE(Exists(dir + "/" + f)) << f;
-  EXPECT_NE(Read(dir + "/messages.svg").find(w->window.Describe().substr(0, 40)), std::string::npos);
+  EXPECT_NE(Read(dir + "/messages.svg").find(w->window.Describe().substr(0, 40)),
+            std::string::npos);
   const std::string index = Read(dir + "/index.html");
   EXPECT_NE(index.find("href=\"node-logs/n0.log\""), std::string::npos);
   EXPECT_EQ(index.find("n9.log"), std::string::npos) << "only files that exist are linked";
@@ -90,11 +91,12 @@ TEST(ScanStore, ListsRunDirectoriesSkipsSymlinksAndKeepsBrokenOnes) {
   ASSERT_TRUE(MakeDirs(root + "/pn-counter/20260103T000000000").ok());
   RunRecord run = testing::EmptyRun();
   run.meta.exit_code = 0;
-  ASSERT_TRUE(WriteFileAtomically(root + "/g-counter/20260101T000000000/run.json",
-                                  RunJson(run, "")).ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(root + "/g-counter/20260101T000000000/run.json", RunJson(run, "")).ok());
   ASSERT_TRUE(WriteFileAtomically(root + "/g-counter/20260102T000000000/run.json", "{broken").ok());
   ASSERT_TRUE(WriteFileAtomically(root + "/pn-counter/20260103T000000000/results.json",
-                                  R"({"valid?": false, "exit-code": 1})").ok());
+                                  R"({"valid?": false, "exit-code": 1})")
+                  .ok());
   ASSERT_EQ(symlink("g-counter/20260101T000000000", (root + "/latest").c_str()), 0);
   absl::StatusOr<std::vector<RunSummary>> runs = ScanStore(root);
   ASSERT_TRUE(runs.ok()) << runs.status();
