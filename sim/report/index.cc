@@ -63,7 +63,8 @@ std::string Workload(absl::string_view dir) {
 }  // namespace
 
 std::string RenderRunIndex(const RunRecord& run, const std::vector<IndexLink>& files,
-                           absl::string_view window_description) {
+                           absl::string_view window_description,
+                           absl::string_view store_index_href) {
   const RunMetadata& meta = run.meta;
   std::string body;
   absl::StrAppend(
@@ -71,7 +72,11 @@ std::string RenderRunIndex(const RunRecord& run, const std::vector<IndexLink>& f
       "</h1>\n<p><span class=\"verdict ", VerdictClass(meta.exit_code), "\">",
       EscapeXml(meta.verdict_line.empty() ? std::string("(no verdict)") : meta.verdict_line),
       "</span> exit code ", meta.exit_code,
-      " &nbsp; <a href=\"../../index.html\">all runs</a></p>\n");
+      store_index_href.empty()
+          ? std::string()
+          : absl::StrCat(" &nbsp; <a href=\"", EscapeXml(UrlPath(store_index_href)),
+                         "\">all runs</a>"),
+      "</p>\n");
   absl::StrAppend(&body, "<table>\n");
   auto row = [&](absl::string_view key, absl::string_view value) {
     absl::StrAppend(&body, "<tr><th>", EscapeXml(key), "</th><td>", EscapeXml(value),

@@ -2,7 +2,7 @@
 // file that lets a store-level index list runs without parsing results.
 //
 //   std::string page = RenderRunIndex(run, {{"messages.svg", "Lamport diagram"}, ...},
-//                                     window.Describe());
+//                                     window.Describe(), "../../index.html");
 //   std::string json = RunJson(run, window.Describe());
 //   absl::StatusOr<RunSummary> s = ParseRunJson(json, "g-counter/20260101T120000000");
 //   std::string root_page = RenderStoreIndex({*s, ...});   // newest first
@@ -33,9 +33,11 @@ struct IndexLink {
 };
 
 // index.html of one run: verdict, metadata, links to `files` (those that
-// exist; plots among them are also shown inline), the results text.
+// exist; plots among them are also shown inline), the results text, and a
+// link to the store's index at `store_index_href` (none when empty).
 std::string RenderRunIndex(const RunRecord& run, const std::vector<IndexLink>& files,
-                           absl::string_view window_description);
+                           absl::string_view window_description,
+                           absl::string_view store_index_href = "");
 
 std::string RunJson(const RunRecord& run, absl::string_view window_description);
 

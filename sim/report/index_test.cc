@@ -22,13 +22,13 @@ TEST(RunIndex, LinksEveryFileShowsPlotsVerdictAndWindow) {
   run.meta.verdict_line = "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻";
   run.meta.results_text = "{:valid? false}";
   run.meta.command = "maelstrom test -w g-counter --bin x";
-  const std::string html =
-      RenderRunIndex(run,
-                     {{"messages.svg", "diagram"},
-                      {"timeline.html", "timeline"},
-                      {"rate.png", "plot"},
-                      {"node-logs/n0.log", "node log"}},
-                     "messages 1-800 of 6000 (t=0.000-2.000s), the start of the run");
+  const std::string html = RenderRunIndex(
+      run,
+      {{"messages.svg", "diagram"},
+       {"timeline.html", "timeline"},
+       {"rate.png", "plot"},
+       {"node-logs/n0.log", "node log"}},
+      "messages 1-800 of 6000 (t=0.000-2.000s), the start of the run", "../../index.html");
   EXPECT_NE(html.find("<span class=\"verdict invalid\">Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻</span>"),
             std::string::npos);
   EXPECT_EQ(Count(html, "<a href=\"messages.svg\">"), 1u);
@@ -38,6 +38,11 @@ TEST(RunIndex, LinksEveryFileShowsPlotsVerdictAndWindow) {
   EXPECT_NE(html.find("messages.svg draws messages 1-800 of 6000"), std::string::npos);
   EXPECT_NE(html.find("<pre>{:valid? false}</pre>"), std::string::npos);
   EXPECT_NE(html.find("<a href=\"../../index.html\">all runs</a>"), std::string::npos);
+}
+
+TEST(RunIndex, NoStoreIndexNoLinkToIt) {
+  const std::string html = RenderRunIndex(EmptyRun(), {}, "");
+  EXPECT_EQ(html.find("all runs"), std::string::npos);
 }
 
 TEST(RunIndex, HostileNamesAreEscapedInTextAndLinks) {

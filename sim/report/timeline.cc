@@ -23,9 +23,12 @@ constexpr double kBarHeight = 18;
 constexpr double kAxisHeight = 24;
 constexpr double kFaultLevelHeight = 18;  // overlapping faults stack
 constexpr double kTargetWidth = 3000;     // default zoom fits the run in this
+// Jepsen's timeline.clj op-limit: more bars make the page unusable.
+constexpr size_t kMaxBars = 10000;
 
 const char kCss[] = R"(
 .summary td { padding-right: 18px; }
+.truncated { color: #a33; font-weight: bold; }
 .controls { margin: 10px 0; }
 .legend span { display: inline-block; margin-right: 14px; }
 .swatch { display: inline-block; width: 14px; height: 10px; margin-right: 4px; vertical-align: middle; }
@@ -285,6 +288,10 @@ std::string TimelineBuilder::Render() const {
                                                       : meta.verdict_line),
                   "</span> <a href=\"index.html\">run index</a></p>\n");
   absl::StrAppend(&body, Summary());
+  if (ops_.size() > kMaxBars) {
+    absl::StrAppend(&body, "<p class=\"truncated\">Showing the first ", kMaxBars, " of ",
+                    ops_.size(), " operations (history.edn has them all).</p>\n");
+  }
   absl::StrAppend(
       &body,
       "<div class=\"controls\">Zoom <input type=\"range\" id=\"zoom\" min=\"0.7\" max=\"3.7\" "
@@ -309,7 +316,9 @@ std::string TimelineBuilder::Render() const {
       FaultsHeight(), "px\">faults</div>\n");
   for (int t : threads_) {
     std::string node;
-    if (!meta.node_ids.empty()) node = absl::StrCat(" → ", meta.node_ids[t % meta.node_ids.size()]);
+    if (!meta.node_ids.empty() && t >= 0) {
+      node = absl::StrCat(" → ", meta.node_ids[static_cast<size_t>(t) % meta.node_ids.size()]);
+    }
     absl::StrAppend(&body, "<div>", EscapeXml(absl::StrCat("thread ", t, node)), "</div>\n");
   }
   absl::StrAppend(&body,
@@ -326,7 +335,7 @@ std::string TimelineBuilder::Render() const {
                     "px\"></div>\n");
   }
   absl::StrAppend(&body, Faults(chart_height));
-  for (const OpPair& op : ops_) absl::StrAppend(&body, OpDiv(op));
+  for (size_t i = 0; i < ops_.size() && i < kMaxBars; ++i) absl::StrAppend(&body, OpDiv(ops_[i]));
   absl::StrAppend(&body, "</div></div></div>\n");
   return HtmlPage(absl::StrCat(meta.workload, " seed ", meta.seed, ": timeline"), kCss, body,
                   kScript);

@@ -11,7 +11,8 @@
 // process, thread, client, f, value, times, latency and error; final reads
 // outlined (a final read outside the acceptable set in red); operations
 // that never completed as hatched bars to the end of the run; fault windows
-// as shaded bands with their descriptions. Element classes, for tests: one
+// as shaded bands with their descriptions. At most 10,000 bars (Jepsen's
+// timeline.clj op-limit), with a note when cut. Element classes, for tests: one
 // `div.op` per completed operation (PairOperations), `div.pending-op`,
 // `div.op.final`, `div.op.bad`, `div.fault`, `div.row` per thread.
 #ifndef SIM_REPORT_TIMELINE_H_

@@ -104,6 +104,20 @@ TEST(TimelineHtml, HostileStringsAreEscaped) {
             std::string::npos);
 }
 
+// Pins jepsen src/jepsen/checker/timeline.clj op-limit: at most 10,000.
+TEST(TimelineHtml, AtMostTenThousandBarsAndItSaysSo) {
+  RunRecord run = EmptyRun(1);
+  for (int i = 0; i < 10001; ++i) {
+    run.history.push_back(Invoke(i, 0, kRead));
+    run.history.push_back(Event(i + 0.5, 0, EventType::kOk, kRead, i));
+  }
+  const std::string html = RenderTimelineHtml(run);
+  EXPECT_EQ(Count(html, "<div class=\"op "), 10000u);
+  EXPECT_NE(html.find("Showing the first 10000 of 10001 operations"), std::string::npos);
+  run.history.resize(20000);
+  EXPECT_EQ(RenderTimelineHtml(run).find("Showing the first"), std::string::npos);
+}
+
 TEST(TimelineHtml, ARealisticRunHasABarForEveryCompletedOperation) {
   const RunRecord run = SyntheticRun(SyntheticOptions{});
   int64_t completions = 0;

@@ -77,6 +77,22 @@ std::vector<IndexLink> Links(const std::string& dir, const RunRecord& run) {
   return links;
 }
 
+// The store index seen from `dir`: "../../index.html" for
+// <root>/<workload>/<run>; "" when dir is not under root.
+std::string StoreIndexHref(const std::string& dir, const std::string& root) {
+  if (root.empty()) return "";
+  std::vector<std::string> d = absl::StrSplit(dir, '/', absl::SkipEmpty());
+  std::vector<std::string> r = absl::StrSplit(root, '/', absl::SkipEmpty());
+  const bool absolute = !dir.empty() && dir[0] == '/';
+  if (absolute != (!root.empty() && root[0] == '/') || d.size() <= r.size() ||
+      !std::equal(r.begin(), r.end(), d.begin())) {
+    return "";
+  }
+  std::string href;
+  for (size_t i = r.size(); i < d.size(); ++i) href += "../";
+  return href + "index.html";
+}
+
 }  // namespace
 
 absl::Status MakeDirs(const std::string& path) {
@@ -133,7 +149,8 @@ absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir, const RunRe
        }) {
     if (absl::Status s = write(name, text); !s.ok()) return s;
   }
-  if (absl::Status s = write("index.html", RenderRunIndex(run, Links(dir, run), description));
+  if (absl::Status s = write("index.html", RenderRunIndex(run, Links(dir, run), description,
+                                                          StoreIndexHref(dir, options.store_root)));
       !s.ok()) {
     return s;
   }

@@ -57,6 +57,7 @@ TEST(WriteRunReport, WritesEveryFileAndTheStoreIndex) {
             std::string::npos);
   const std::string index = Read(dir + "/index.html");
   EXPECT_NE(index.find("href=\"node-logs/n0.log\""), std::string::npos);
+  EXPECT_NE(index.find("<a href=\"../../index.html\">all runs</a>"), std::string::npos);
   EXPECT_EQ(index.find("n9.log"), std::string::npos) << "only files that exist are linked";
   absl::StatusOr<EdnValue> results = ReadEdn(Read(dir + "/results.edn"));
   ASSERT_TRUE(results.ok()) << results.status();
@@ -68,6 +69,15 @@ TEST(WriteRunReport, WritesEveryFileAndTheStoreIndex) {
   EXPECT_NE(store.find("g-counter/20260101T120000000/index.html"), std::string::npos);
   // No temporary files are left behind.
   EXPECT_FALSE(Exists(absl::StrCat(dir, "/index.html.tmp.", getpid())));
+}
+
+TEST(WriteRunReport, WithoutAStoreRootNoStoreIndex) {
+  const std::string dir = TempDir("no_root") + "/run";
+  RunRecord run = testing::EmptyRun();
+  absl::StatusOr<WrittenReport> w = WriteRunReport(dir, run, ReportOptions{});
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(Read(dir + "/index.html").find("all runs"), std::string::npos);
+  EXPECT_FALSE(Exists(dir + "/../index.html"));
 }
 
 TEST(WriteRunReport, ErrorsAreStatusesNotCrashes) {
