@@ -1,0 +1,51 @@
+// messages.svg: a Lamport diagram of a window of the run's messages, like
+// Maelstrom's (net/viz.clj): one vertical lane per endpoint (clients, then
+// nodes, then services, each in numeric order), time flowing down one row
+// per event (a send or an arrival, so concurrent messages stay apart), one
+// arrow per message labelled with its type and body.
+//
+//   MessageWindow w = ChooseWindow(run, WindowOptions{});
+//   std::string svg = RenderMessagesSvg(run, w);
+//
+// What it shows:
+//   - arrows coloured by message type (a reply shares its request's colour:
+//     "add_ok" is drawn like "add"); error replies in Maelstrom's pink with
+//     the code and text as label;
+//   - request/reply pairs (PairReplies): a bar on the responder's lane from
+//     the request's arrival to the reply's send, and both titles name the
+//     other message;
+//   - messages that never arrived as cut arrows: dashed, ending in a cross
+//     part-way (dropped at its drop time; lost or in flight: just below the
+//     send), with the fate in the title;
+//   - fault windows shaded over the rows they cover (partitions across every
+//     lane, node faults on the node's lane); invalid lines as red crosses on
+//     the node's lane; the first failed check as a red line;
+//   - hover text (<title>) on every arrow: ids, times, fate, pair, full body.
+// Element classes, for tests: one `g.msg` per drawn message, one
+// `line.lane` per lane, `g.fault`, `g.invalid`, `rect.hold`, and
+// `#first-failure`. The window's Describe() is in the header and in
+// <desc id="window">.
+#ifndef SIM_REPORT_MESSAGES_SVG_H_
+#define SIM_REPORT_MESSAGES_SVG_H_
+
+#include <string>
+#include <vector>
+
+#include "sim/report/run_record.h"
+#include "sim/report/window.h"
+
+namespace report {
+
+std::string RenderMessagesSvg(const RunRecord& run, const MessageWindow& window);
+
+// The lanes RenderMessagesSvg draws for `window`, in order: every node of
+// the run plus every endpoint of a drawn message.
+std::vector<std::string> Lanes(const RunRecord& run, const MessageWindow& window);
+
+// Maelstrom's lane order (util.clj sort-clients): "<letters><digits>" ids by
+// letters then number, then every other id (services) by name.
+bool LaneLess(const std::string& a, const std::string& b);
+
+}  // namespace report
+
+#endif  // SIM_REPORT_MESSAGES_SVG_H_

@@ -1,0 +1,69 @@
+// The one call each driver makes at the end of a run: writes every report
+// file into the run's store directory and refreshes the store's index.
+//
+//   report::ReportOptions options;
+//   options.store_root = "store";                       // optional
+//   absl::StatusOr<report::WrittenReport> w =
+//       report::WriteRunReport(store.dir(), run, options);
+//   if (w.ok()) std::cout << "messages.svg: " << w->window.Describe() << "\n";
+//   else std::cout << "report skipped: " << w.status().message() << "\n";
+//
+// Writes (each atomically: a temporary file renamed into place):
+//   messages.svg   RenderMessagesSvg over ChooseWindow(run, options.window)
+//   timeline.html  RenderTimelineHtml
+//   history.edn    HistoryEdn
+//   results.edn    ResultsEdn (Jepsen's results map; replaces any older one)
+//   run.json       RunJson (what the store index lists)
+//   index.html     RenderRunIndex, linking every report file and every file
+//                  of run.meta (node logs, plots, history.txt, ...) that exists
+//   <store_root>/index.html   RenderStoreIndex(ScanStore(store_root)), when
+//                  options.store_root is set
+// Errors (absl::Status): the directory cannot be created or a file cannot be
+// written; a RunRecord that cannot be rendered (concurrency < 1). Nothing is
+// half-written: a file either has its old content or its new one.
+#ifndef SIM_REPORT_WRITER_H_
+#define SIM_REPORT_WRITER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "sim/report/index.h"
+#include "sim/report/run_record.h"
+#include "sim/report/window.h"
+
+namespace report {
+
+struct ReportOptions {
+  WindowOptions window;
+  std::string store_root;  // empty: no store-level index
+};
+
+struct WrittenReport {
+  MessageWindow window;            // what messages.svg drew
+  std::vector<std::string> files;  // written, relative to the run directory
+};
+
+absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir, const RunRecord& run,
+                                             const ReportOptions& options);
+
+// Every run directory under `root` (<root>/<workload>/<run>/ holding a
+// run.json or a results.json; symlinks such as `latest` are skipped), at
+// most 10,000. Unreadable or malformed metadata is listed with an unknown
+// verdict rather than dropped.
+absl::StatusOr<std::vector<RunSummary>> ScanStore(const std::string& root);
+
+// Writes <root>/index.html from ScanStore(root).
+absl::Status WriteStoreIndex(const std::string& root);
+
+// mkdir -p.
+absl::Status MakeDirs(const std::string& path);
+
+// Writes `text` to `path` through a temporary file and rename(2).
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view text);
+
+}  // namespace report
+
+#endif  // SIM_REPORT_WRITER_H_
