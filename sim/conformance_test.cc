@@ -126,7 +126,8 @@ TEST(SeqKvConformance, PickIsUniformFromLastSeenToNewestInclusive) {
   Prng prng(399);
   for (int v = 1; v <= 2; ++v) kv.Handle("w", Write("x", v, v), prng);
   const std::string mid = "mid";
-  while (kv.last_seen(mid) != 2) kv.Handle(mid, Read("x", 1), prng);
+  for (int i = 0; i < 1000 && kv.last_seen(mid) != 2; ++i) kv.Handle(mid, Read("x", 1), prng);
+  ASSERT_EQ(kv.last_seen(mid), 2) << "a reader never reaches the newest version";
   for (int v = 3; v <= 6; ++v) kv.Handle("w", Write("x", v, v), prng);
   std::vector<int64_t> seen(7, 0);
   const int64_t n = 10000;
