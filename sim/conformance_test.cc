@@ -831,6 +831,8 @@ TEST(ClientConformance, SetupClientsAreOpenAndNeverRead) {
   ClientDriver d(o, 2, 702);
   d.Init();
   d.RunUntil(absl::UnixEpoch() + absl::Seconds(1));
+  ASSERT_FALSE(d.requests.empty());
+  EXPECT_EQ(d.requests[0].second.src, "c4");  // c0, c1 init; c2, c3 setup
   for (const char* setup : {"c2", "c3"}) {
     EXPECT_TRUE(d.w.KnowsClient(setup));
     std::string note;
