@@ -279,6 +279,13 @@ constexpr const char* kKvGolden[] = {
     R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":\"a\",\"to\":\"c\",\"msg_id\":8}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value {\\\"m\\\" \\\"n\\\"} is not a\",\"in_reply_to\":8}"])~",
     R"~(["lww", "{\"type\":\"read\",\"key\":\"k\",\"msg_id\":9}", "{\"type\":\"read_ok\",\"value\":{\"m\":\"n\"},\"in_reply_to\":9}"])~",
     R"~(["lww", "{\"type\":\"ts\",\"msg_id\":10}", null])~",
+    R"~(["lin-kv", "{\"type\":\"write\",\"key\":-0.0,\"value\":\"negzero\",\"msg_id\":50}", "{\"type\":\"write_ok\",\"in_reply_to\":50}"])~",
+    R"~(["lin-kv", "{\"type\":\"read\",\"key\":0.0,\"msg_id\":51}", "{\"type\":\"read_ok\",\"value\":\"negzero\",\"in_reply_to\":51}"])~",
+    R"~(["lin-kv", "{\"type\":\"write\",\"key\":{\"a\":[-0.0]},\"value\":\"nested\",\"msg_id\":52}", "{\"type\":\"write_ok\",\"in_reply_to\":52}"])~",
+    R"~(["lin-kv", "{\"type\":\"read\",\"key\":{\"a\":[0.0]},\"msg_id\":53}", "{\"type\":\"read_ok\",\"value\":\"nested\",\"in_reply_to\":53}"])~",
+    R"~(["lin-kv", "{\"type\":\"read\",\"key\":{\"a\":[0]},\"msg_id\":54}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":54}"])~",
+    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":-0.0,\"from\":\"negzero\",\"to\":-0.0,\"msg_id\":55}", "{\"type\":\"cas_ok\",\"in_reply_to\":55}"])~",
+    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":0.0,\"from\":0.0,\"to\":1,\"msg_id\":56}", "{\"type\":\"cas_ok\",\"in_reply_to\":56}"])~",
 };
 
 // Pins maelstrom src/maelstrom/service.clj, PersistentKV/handle (read, write,
@@ -319,7 +326,7 @@ TEST(KvTextConformance, MatchesMaelstromOnGoldenRequests) {
     }
     ++checked;
   }
-  EXPECT_EQ(checked, 40);
+  EXPECT_EQ(checked, 47);
 }
 
 // Pins maelstrom src/maelstrom/service.clj, PersistentKV/handle:
