@@ -1,5 +1,6 @@
 #include "sim/kv_service.h"
 
+#include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,7 +10,32 @@
 namespace sim {
 namespace {
 
+bool HasNegativeZero(const Json& j) {
+  if (j.is_number_float()) return j.get<double>() == 0 && std::signbit(j.get<double>());
+  if (j.is_array() || j.is_object()) {
+    for (const Json& element : j) {
+      if (HasNegativeZero(element)) return true;
+    }
+  }
+  return false;
+}
+
+Json WithoutNegativeZero(const Json& j) {
+  if (j.is_number_float() && j.get<double>() == 0) return Json(0.0);
+  if (!j.is_array() && !j.is_object()) return j;
+  Json copy = j;
+  for (auto it = copy.begin(); it != copy.end(); ++it) *it = WithoutNegativeZero(*it);
+  return copy;
+}
+
+// A map key as text: two keys are the same iff Clojure's map finds one with
+// the other (= and hasheq): JSON text tells 1 from 1.0 and "1", objects come
+// out key-sorted, and 0.0 and -0.0 are one key (Numbers.hasheq maps -0.0 to
+// 0.0's hash; Numbers.equiv calls them equal).
 std::string KeyText(const Json& key) {
+  if (HasNegativeZero(key)) {
+    return WithoutNegativeZero(key).dump(-1, ' ', false, Json::error_handler_t::replace);
+  }
   return key.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
