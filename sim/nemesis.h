@@ -1,5 +1,7 @@
 // Fault schedules as pure state machines: Maelstrom's partition nemesis
-// (spec §3) and, as EXTENSIONS, kill/restart, pause/resume and seq-kv cuts.
+// (maelstrom src/maelstrom/nemesis.clj package -> jepsen
+// nemesis/combined.clj partition-package) and, as EXTENSIONS, kill/restart,
+// pause/resume and seq-kv cuts.
 // A nemesis never touches the world: the driver asks when it next wants to
 // act (next_at), calls Fire(now, prng) then, and carries out the returned
 // FaultAction (the simulator edits its network and nodes; a real-process
@@ -10,6 +12,10 @@
 //     if (now >= n.next_at()) Apply(n.Fire(now, prng));
 //   }
 //   if (auto undo = n.Heal()) Apply(*undo);   // after the time limit
+//
+// With a Workload running the clients, the driver also tells it about each
+// partition op (Workload::OnNemesisOp: Jepsen's round robin and time limit
+// count nemesis ops) and fires only while the workload's main phase lasts.
 //
 // Each nemesis alternates start and stop; the wait before each is uniform in
 // [0, 2*interval) (Jepsen's stagger), except where a fault has its own
