@@ -1,5 +1,9 @@
 #include "sim/network.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "sim/nemesis.h"
 
@@ -93,30 +97,117 @@ TEST(NetworkTest, LossAndDuplicationFollowTheirRates) {
   EXPECT_EQ(client_lost, 0);
 }
 
-TEST(NemesisTest, GrudgeShapes) {
-  std::vector<std::string> three = {"n0", "n1", "n2"};
-  std::vector<std::string> five = {"n0", "n1", "n2", "n3", "n4"};
-  Prng prng(4);
-  Grudge one = MakeGrudge(PartitionSpec::kOne, three, prng);
-  // One node ignores both others; the others ignore only it.
-  size_t isolated = 0;
-  for (const auto& [r, s] : one) isolated += s.size() == 2;
-  EXPECT_EQ(isolated, 1u);
-  EXPECT_EQ(one.size(), 3u);
-  EXPECT_TRUE(MakeGrudge(PartitionSpec::kMinorityThird, three, prng).empty());
-  Grudge third = MakeGrudge(PartitionSpec::kMinorityThird, five, prng);
-  EXPECT_EQ(third.size(), 5u);  // 1 vs 4
-  Grudge majority = MakeGrudge(PartitionSpec::kMajority, five, prng);
-  size_t minority_side = 0;
-  for (const auto& [r, s] : majority) minority_side += s.size() == 3;
-  EXPECT_EQ(minority_side, 2u);
-  for (const auto* nodes : {&three, &five}) {
-    Grudge ring = MakeGrudge(PartitionSpec::kMajoritiesRing, *nodes, prng);
-    for (const auto& [r, s] : ring) {
-      EXPECT_EQ(nodes->size() - s.size(), nodes->size() / 2 + 1) << r;
-      EXPECT_EQ(s.count(r), 0u);
+std::vector<std::string> Nodes(int n) {
+  std::vector<std::string> nodes;
+  for (int i = 0; i < n; ++i) nodes.push_back("n" + std::to_string(i));
+  return nodes;
+}
+
+// How many senders each node ignores, sorted.
+std::vector<size_t> IgnoreCounts(const Grudge& grudge, const std::vector<std::string>& nodes) {
+  std::vector<size_t> counts;
+  for (const std::string& node : nodes) {
+    auto it = grudge.find(node);
+    counts.push_back(it == grudge.end() ? 0 : it->second.size());
+  }
+  std::sort(counts.begin(), counts.end());
+  return counts;
+}
+
+bool Symmetric(const Grudge& grudge) {
+  for (const auto& [receiver, senders] : grudge) {
+    for (const std::string& sender : senders) {
+      auto back = grudge.find(sender);
+      if (back == grudge.end() || back->second.count(receiver) == 0) return false;
     }
   }
+  return true;
+}
+
+// Shapes of the four partition specs; conformance_test.cc pins each against
+// jepsen nemesis/combined.clj grudge and nemesis.clj.
+TEST(NemesisTest, GrudgeShapes) {
+  Prng prng(4);
+  using V = std::vector<size_t>;
+  for (int n = 1; n <= 9; ++n) {
+    const std::vector<std::string> nodes = Nodes(n);
+    for (int trial = 0; trial < 20; ++trial) {
+      Grudge one = MakeGrudge(PartitionSpec::kOne, nodes, prng);
+      V expect_one(static_cast<size_t>(n), 1);
+      expect_one.back() = static_cast<size_t>(n - 1);
+      if (n == 1) expect_one = {0};
+      EXPECT_EQ(IgnoreCounts(one, nodes), expect_one) << n;
+      // bisect: floor(n/2) against the rest.
+      const size_t small = static_cast<size_t>(n / 2), big = static_cast<size_t>(n) - small;
+      V expect_majority;
+      for (size_t i = 0; i < big; ++i) expect_majority.push_back(small);
+      for (size_t i = 0; i < small; ++i) expect_majority.push_back(big);
+      std::sort(expect_majority.begin(), expect_majority.end());
+      EXPECT_EQ(IgnoreCounts(MakeGrudge(PartitionSpec::kMajority, nodes, prng), nodes),
+                expect_majority) << n;
+      // minority-third: floor((n-1)/3) against the rest.
+      const size_t third = static_cast<size_t>((n - 1) / 3), rest = static_cast<size_t>(n) - third;
+      V expect_third;
+      for (size_t i = 0; i < rest; ++i) expect_third.push_back(third);
+      for (size_t i = 0; i < third; ++i) expect_third.push_back(rest);
+      std::sort(expect_third.begin(), expect_third.end());
+      EXPECT_EQ(IgnoreCounts(MakeGrudge(PartitionSpec::kMinorityThird, nodes, prng), nodes),
+                expect_third) << n;
+      Grudge ring = MakeGrudge(PartitionSpec::kMajoritiesRing, nodes, prng);
+      for (const auto& [r, s] : ring) {
+        EXPECT_GE(static_cast<size_t>(n) - s.size(), static_cast<size_t>(n / 2 + 1)) << r;
+        EXPECT_EQ(s.count(r), 0u);
+      }
+    }
+  }
+  EXPECT_TRUE(MakeGrudge(PartitionSpec::kMinorityThird, Nodes(3), prng).empty());
+}
+
+TEST(NemesisTest, PerfectRingsForThreeToFiveNodes) {
+  Prng prng(12);
+  for (int trial = 0; trial < 50; ++trial) {
+    // 3 nodes: windows of 2; each middle drops the third node. A directed
+    // 3-cycle: a ignores b never with b ignoring a.
+    Grudge three = MakeGrudge(PartitionSpec::kMajoritiesRing, Nodes(3), prng);
+    EXPECT_EQ(IgnoreCounts(three, Nodes(3)), (std::vector<size_t>{1, 1, 1}));
+    for (const auto& [r, s] : three) {
+      EXPECT_EQ(three.at(*s.begin()).count(r), 0u) << DescribeGrudge(three);
+    }
+    // 4 nodes: windows of 3; each node drops the one opposite it: two
+    // symmetric pairs.
+    Grudge four = MakeGrudge(PartitionSpec::kMajoritiesRing, Nodes(4), prng);
+    EXPECT_EQ(IgnoreCounts(four, Nodes(4)), (std::vector<size_t>{1, 1, 1, 1}));
+    EXPECT_TRUE(Symmetric(four)) << DescribeGrudge(four);
+    // 5 nodes: windows of 3 centred on each node: it drops the two nodes
+    // not adjacent to it in the ring, symmetric.
+    Grudge five = MakeGrudge(PartitionSpec::kMajoritiesRing, Nodes(5), prng);
+    EXPECT_EQ(IgnoreCounts(five, Nodes(5)), (std::vector<size_t>{2, 2, 2, 2, 2}));
+    EXPECT_TRUE(Symmetric(five)) << DescribeGrudge(five);
+  }
+}
+
+TEST(NemesisTest, DescribeSaysWhenAPartitionCutsNothing) {
+  Nemesis n = Nemesis::Partition(Nodes(3), absl::Seconds(1), absl::UnixEpoch());
+  Prng prng(13);
+  absl::Time now = absl::UnixEpoch();
+  int nothing = 0, shaped = 0;
+  for (int i = 0; i < 200; ++i) {
+    FaultAction a = n.Fire(now, prng);
+    now = n.next_at();
+    if (a.kind != FaultAction::kPartition) continue;
+    if (a.shape == "minority-third") {
+      ++nothing;
+      EXPECT_EQ(a.Describe(), "partition that cuts nothing (minority-third of 3 nodes)");
+    } else {
+      ++shaped;
+      EXPECT_EQ(a.Describe().rfind("partition " + a.shape + ": ", 0), 0u) << a.Describe();
+    }
+  }
+  EXPECT_GT(nothing, 0);
+  EXPECT_GT(shaped, 0);
+  FaultAction bare;
+  bare.kind = FaultAction::kPartition;
+  EXPECT_EQ(bare.Describe(), "partition that cuts nothing");
 }
 
 TEST(NemesisTest, PartitionAlternatesStartingAtT0) {
