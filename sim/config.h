@@ -42,6 +42,10 @@ struct SimConfig : DriverConfig {
   counter::Strategy strategy = counter::Strategy::kOwnKeys;
   counter::Bug bug = counter::Bug::kNone;
   counter::Dissemination dissemination = counter::Dissemination::kAuto;
+  // Bound on what a paused node's inbox holds (messages); past it the run
+  // fails (exit 255) rather than growing without limit. A pause lasts under
+  // a second, so correct runs stay far below.
+  size_t max_inbox = size_t{1} << 20;
 };
 
 std::vector<std::string> ProfileNames();

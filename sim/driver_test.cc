@@ -343,6 +343,34 @@ TEST(DriverTest, InFlightMessagesAreBounded) {
   EXPECT_EQ(ExitCode(r.verdict, r.report), 255);
 }
 
+// Bound: at most kMaxFindings findings are kept; the rest are counted.
+TEST(DriverTest, FindingsAreBounded) {
+  ScriptedHost host;
+  Driver driver(Small(), host, {});
+  host.Attach(&driver);
+  for (size_t i = 0; i < Driver::kMaxFindings + 5; ++i) driver.AddFinding("x", "y");
+  DriverResult r = driver.Finish(absl::UnixEpoch());
+  ASSERT_EQ(r.report.findings.size(), Driver::kMaxFindings + 1);
+  EXPECT_EQ(r.report.findings.back().detail, "5 further findings not kept");
+}
+
+// Bound: at most max_fault_spans fault windows are recorded; the faults
+// themselves still happen.
+TEST(DriverTest, FaultSpansAreBounded) {
+  DriverConfig c = Small();
+  c.partition = true;
+  c.nemesis_interval = absl::Milliseconds(100);
+  c.max_fault_spans = 2;
+  ScriptedHost host;
+  Ran run = RunDriver(c, host);
+  EXPECT_EQ(run.result.report.faults.size(), 2u);
+  int steps = 0;
+  for (absl::string_view line : absl::StrSplit(run.notes, '\n')) {
+    steps += absl::StrContains(line, "nemesis: partition");
+  }
+  EXPECT_GT(steps, 2);
+}
+
 // A node that never answers init fails the test (exit 255), as db.clj's
 // setup! throws after its 10 s wait.
 TEST(DriverTest, NoInitOkIsACrash) {

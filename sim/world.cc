@@ -44,9 +44,6 @@ using kvclient::Message;
 
 // Guards against a run that never lets virtual time move on.
 constexpr int64_t kMaxEventsPerInstant = 1000000;
-// Bound on what a paused node's inbox holds (messages). A pause lasts under
-// a second; beyond this the run fails rather than growing without limit.
-constexpr size_t kMaxInbox = 1 << 20;
 // Ticks in a row at one instant that send nothing and ask to be woken at
 // that same instant: correct code never needs even a handful.
 constexpr int kMaxIdleWakes = 100;
@@ -163,9 +160,9 @@ void World::Deliver(int index, const Message& m, int64_t /*id*/, absl::Time now)
   NodeSlot& node = nodes_[index];
   MC_ASSERT(node.core != nullptr, "the driver delivers only to a node that is up");
   if (node.paused) {
-    if (node.inbox.size() >= kMaxInbox) {
-      driver_.Fail(absl::StrCat(driver_.node_id(index), "'s pause inbox is over ", kMaxInbox,
-                                " messages (the simulator's bound)"));
+    if (node.inbox.size() >= config_.max_inbox) {
+      driver_.Fail(absl::StrCat(driver_.node_id(index), "'s pause inbox is over ",
+                                config_.max_inbox, " messages (the simulator's bound)"));
       return;
     }
     node.inbox.push_back(m);

@@ -294,6 +294,22 @@ TEST(WorldFindingsTest, AMissedLivenessBoundIsAFindingThatOnlyStrictFails) {
   EXPECT_EQ(RunWorld(c, nullptr).exit_code, 1);
 }
 
+// Bound: a paused node's inbox holds at most max_inbox messages; past it
+// the run fails (exit 255) instead of growing.
+TEST(WorldFindingsTest, PauseInboxesAreBounded) {
+  SimConfig c = Short("challenge", 3);
+  c.pause = true;
+  c.fault_interval = absl::Seconds(1);
+  c.workload.concurrency = 9;  // three clients wait on each paused node
+  c.max_inbox = 1;
+  RunResult r = RunWorld(c, nullptr);
+  EXPECT_EQ(r.exit_code, 255) << r.results;
+  EXPECT_NE(r.report.harness_error.find("pause inbox is over 1 messages"), std::string::npos)
+      << r.report.harness_error;
+  c.max_inbox = size_t{1} << 20;
+  EXPECT_EQ(RunWorld(c, nullptr).exit_code, 0);
+}
+
 // In the simulator, convergence comes from ReadValue() and sends nothing;
 // the estimate from Maelstrom's own reads is reported next to it.
 TEST(WorldFindingsTest, ConvergenceIsMeasuredWithoutExtraMessages) {
