@@ -59,6 +59,21 @@ TEST(NodeProcessTest, SplitsLinesAsJavasReadLine) {
   EXPECT_EQ(ReadLines(**p, 10), (std::vector<std::string>{"a", "b", "c", "", "d", "e"}));
 }
 
+// Bound: a node that does not read its stdin gets at most kMaxPendingStdin
+// bytes queued; Send then refuses (the harness reports a finding).
+TEST(NodeProcessTest, StdinBacklogIsBounded) {
+  std::string script = WriteFile("deaf.sh", "#!/bin/sh\nexec sleep 60\n", 0755);
+  auto p = NodeProcess::Spawn({script, {}, TempDir()}, "deaf");
+  ASSERT_TRUE(p.ok()) << p.status();
+  const std::string line(64 << 10, 'x');
+  int sent = 0;
+  while ((*p)->Send(line) && sent < 10000) ++sent;
+  EXPECT_LT(sent, 10000);
+  EXPECT_LE((*p)->pending_stdin(), NodeProcess::kMaxPendingStdin);
+  EXPECT_GT((*p)->pending_stdin(), NodeProcess::kMaxPendingStdin - 2 * line.size());
+  (*p)->KillAndWait();
+}
+
 TEST(NodeProcessTest, PassesArgsAndCwd) {
   std::string script = WriteFile(
       "args.sh", "#!/bin/sh\necho \"$1 $2\"\npwd\n", 0755);
