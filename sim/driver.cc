@@ -150,6 +150,8 @@ void Driver::Start(absl::Time now) {
 }
 
 void Driver::Send(const Message& m, absl::Time now, bool counted) {
+  MC_ASSERT(started_, "messages flow only after Start");
+  MC_ASSERT(m.body.is_object(), "every message body is a map (keywordize-keys-1)");
   const int64_t id = next_message_id_++;
   if (counted) {
     ++messages_;
@@ -234,6 +236,7 @@ void Driver::OnNodeMessage(int node, const Message& m, absl::Time now) {
 
 void Driver::Route(const InFlight& item, absl::Time now) {
   const Message& m = item.message;
+  MC_ASSERT(item.id < next_message_id_, "only sent messages are delivered: #", item.id);
   if (network_.DropAtDelivery(m)) {
     ++dropped_;
     Journal(now, "drop", m, item.id);
@@ -552,6 +555,9 @@ std::vector<std::string> Driver::ActiveFaults() const {
 }
 
 DriverResult Driver::Finish(absl::Time now) {
+  MC_ASSERT(server_messages_ <= messages_, "server messages are a subset of all messages");
+  MC_ASSERT(in_flight() <= config_.max_in_flight, "the in-flight bound holds");
+  MC_ASSERT(journal_lines_ <= config_.journal_max_lines, "the journal bound holds");
   DriverResult r;
   r.history = workload_.history();
   CheckOptions options;

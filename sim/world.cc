@@ -47,6 +47,9 @@ constexpr int64_t kMaxEventsPerInstant = 1000000;
 // Ticks in a row at one instant that send nothing and ask to be woken at
 // that same instant: correct code never needs even a handful.
 constexpr int kMaxIdleWakes = 100;
+// Bound on pending wake-ups (each node has at most one live one; the rest
+// are stale entries waiting to be popped). Past it the run fails.
+constexpr size_t kMaxPendingWakes = size_t{1} << 22;
 
 struct Wake {
   int node;
@@ -58,6 +61,7 @@ struct NodeSlot {
   bool paused = false;
   std::deque<Message> inbox;  // arrived while paused
   uint64_t wake_token = 0;    // only the newest Wake counts
+  absl::optional<absl::Time> wake_at;  // when the live Wake fires, if any
   bool exact = false;         // ReadValue() == exact total
   absl::Time idle_wake_at = absl::InfinitePast();
   int idle_wakes = 0;
@@ -133,6 +137,7 @@ void World::StartNode(int index) {
   node.paused = false;
   node.inbox.clear();
   ++node.wake_token;
+  node.wake_at.reset();
   node.exact = false;
 }
 
@@ -149,9 +154,22 @@ void World::Drain(int index, absl::Time now) {
     node.sent_before += 1;
     driver_.OnNodeMessage(index, m, now);
   }
-  ++node.wake_token;
-  if (ready.wake_at.has_value()) {
-    wakes_.Schedule(std::max(*ready.wake_at, now), Wake{index, node.wake_token});
+  // One live wake-up per node: keep the scheduled one if the time is the
+  // same, else schedule anew (the old entry goes stale by its token).
+  const absl::optional<absl::Time> at =
+      ready.wake_at.has_value() ? absl::make_optional(std::max(*ready.wake_at, now))
+                                : absl::nullopt;
+  if (at != node.wake_at) {
+    ++node.wake_token;
+    node.wake_at = at;
+    if (at.has_value()) {
+      if (wakes_.size() >= kMaxPendingWakes) {
+        driver_.Fail(absl::StrCat("over ", kMaxPendingWakes,
+                                  " pending wake-ups (the simulator's bound)"));
+        return;
+      }
+      wakes_.Schedule(*at, Wake{index, node.wake_token});
+    }
   }
   UpdateExact(index, now);
 }
@@ -184,6 +202,7 @@ void World::Kill(int index, absl::Time now) {
   node.inbox.clear();
   node.paused = false;
   ++node.wake_token;
+  node.wake_at.reset();
   UpdateExact(index, now);
 }
 
@@ -258,7 +277,8 @@ bool World::DetectBusyLoop(int index, absl::Time now) {
   // Let virtual time move on, as a spinning process's would.
   node.idle_wakes = 0;
   ++node.wake_token;
-  wakes_.Schedule(now + absl::Milliseconds(1), Wake{index, node.wake_token});
+  node.wake_at = now + absl::Milliseconds(1);
+  wakes_.Schedule(*node.wake_at, Wake{index, node.wake_token});
   return false;
 }
 
@@ -316,10 +336,13 @@ RunResult World::Run() {
     } else if (next_wake <= now) {
       Wake w = wakes_.Pop()->event;
       NodeSlot& node = nodes_[w.node];
-      if (node.core && !node.paused && w.token == node.wake_token) {
-        node.sent_before = 0;
-        Tick(w.node, now);
-        stop_ = DetectBusyLoop(w.node, now);
+      if (w.token == node.wake_token) {
+        node.wake_at.reset();  // the live one fired (a paused node ticks on resume)
+        if (node.core && !node.paused) {
+          node.sent_before = 0;
+          Tick(w.node, now);
+          stop_ = DetectBusyLoop(w.node, now);
+        }
       }
     } else {
       liveness_at_ = absl::InfiniteFuture();
