@@ -52,7 +52,8 @@ std::vector<Scenario> Scenarios() {
   fast.workload.rate = 1000;
   out.push_back({"challenge --rate 1000", fast});
   sim::SimConfig large = challenge;
-  large.node_count = large.workload.concurrency = 25;
+  large.nodes = sim::NodeIdsFromCount(25);
+  large.workload.concurrency = 25;
   large.workload.rate = 1000;
   out.push_back({"25 nodes, rate 1000, partitions", large,
                  counter::Dissemination::kPeerKeys});
@@ -85,8 +86,9 @@ KvCounts ClassifyKv(const std::string& trace, counter::Strategy strategy) {
   std::istringstream lines(trace);
   std::string line;
   while (std::getline(lines, line)) {
+    // The driver's journal: "<t>s send #<id> <src> -> seq-kv <body>".
     size_t arrow = line.find(" -> seq-kv ");
-    if (arrow == std::string::npos) continue;
+    if (arrow == std::string::npos || line.find(" send #") == std::string::npos) continue;
     Json body = Json::parse(line.substr(arrow + 11), nullptr, false);
     if (body.is_discarded()) continue;
     std::string type = std::string(kvclient::BodyType(body));
@@ -125,13 +127,14 @@ Row Measure(sim::SimConfig config, counter::Strategy strategy, uint64_t first,
   for (int i = 0; i < seeds; ++i) {
     config.seed = first + i;
     config.strategy = strategy;
+    config.strict = true;  // a finding (liveness, busy loop) counts as an invalid run
     std::ostringstream trace;
     std::clock_t start = std::clock();
     sim::RunResult r = sim::RunWorld(config, &trace);
     cpu_seconds += double(std::clock() - start) / CLOCKS_PER_SEC;
     sim_seconds += r.simulated_seconds;
     row.invalid += r.exit_code != 0;
-    double ops = double(r.verdict.completed_ops);
+    double ops = double(r.verdict.invocations);  // net/checker.clj's op count
     row.server_mpo += r.report.server_messages / ops / seeds;
     row.all_mpo += r.report.messages / ops / seeds;
     const sim::OpStats& adds = r.verdict.by_f["add"];

@@ -2,13 +2,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 namespace sim {
 namespace {
 
+void SetNodes(SimConfig& c, int count) {
+  c.nodes = NodeIdsFromCount(count);
+  c.workload.concurrency = count;  // --concurrency 1n
+}
+
 void ChallengeDefaults(SimConfig& c) {
-  c.node_count = 3;
-  c.workload.concurrency = 3;
+  SetNodes(c, 3);
   c.workload.rate = 100;
   c.workload.time_limit = absl::Seconds(20);
   c.partition = true;
@@ -33,6 +38,15 @@ std::string Fraction(uint64_t ppm) {
   return absl::StrFormat("%g", static_cast<double>(ppm) / 1e6);
 }
 
+std::string Nemeses(const SimConfig& c) {
+  std::vector<std::string> parts;
+  if (c.partition) parts.push_back("partition");
+  if (c.kill) parts.push_back("kill");
+  if (c.pause) parts.push_back("pause");
+  if (c.kv_cut) parts.push_back("kv-cut");
+  return parts.empty() ? "none" : absl::StrJoin(parts, ",");
+}
+
 }  // namespace
 
 std::vector<std::string> ProfileNames() {
@@ -46,20 +60,20 @@ absl::optional<SimConfig> ProfileConfig(const std::string& name) {
   ChallengeDefaults(c);
   if (name == "challenge") {
   } else if (name == "chaos") {
-    c.node_count = c.workload.concurrency = 5;
+    SetNodes(c, 5);
     ChaosFaults(c);
   } else if (name == "chaos-peer-keys") {  // chaos gets the summary (auto)
-    c.node_count = c.workload.concurrency = 5;
+    SetNodes(c, 5);
     ChaosFaults(c);
     c.dissemination = counter::Dissemination::kPeerKeys;
   } else if (name == "pn-chaos") {  // versions, not totals, order entries
-    c.node_count = c.workload.concurrency = 5;
+    SetNodes(c, 5);
     c.workload.pn_counter = true;
     ChaosFaults(c);
   } else if (name == "single") {
-    c.node_count = c.workload.concurrency = 1;
+    SetNodes(c, 1);
   } else if (name == "large") {
-    c.node_count = c.workload.concurrency = 25;
+    SetNodes(c, 25);
     c.workload.time_limit = absl::Seconds(10);
     ChaosFaults(c);
   } else if (name == "high-rate") {
@@ -75,25 +89,33 @@ absl::optional<SimConfig> ProfileConfig(const std::string& name) {
 
 std::vector<std::pair<std::string, std::string>> ConfigFlags(const SimConfig& c) {
   const NetworkOptions& n = c.network;
+  const bool counted = c.nodes == NodeIdsFromCount(c.node_count());
+  std::string availability = "nil";
+  if (c.availability) {
+    availability = c.availability->total ? "total"
+                                         : absl::StrFormat("%g", c.availability->fraction);
+  }
   return {
       {"workload", c.workload.pn_counter ? "pn-counter" : "g-counter"},
-      {"node-count", absl::StrCat(c.node_count)},
+      {counted ? "node-count" : "nodes",
+       counted ? absl::StrCat(c.node_count()) : absl::StrJoin(c.nodes, ",")},
       {"concurrency", absl::StrCat(c.workload.concurrency)},
       {"rate", absl::StrFormat("%g", c.workload.rate)},
       {"time-limit", Seconds(c.workload.time_limit)},
       {"latency", absl::StrCat(absl::ToInt64Milliseconds(n.latency))},
       {"latency-dist", std::string(LatencyDistName(n.latency_dist))},
-      {"nemesis", c.partition ? "partition" : "none"},
+      {"nemesis", Nemeses(c)},
       {"nemesis-interval", Seconds(c.nemesis_interval)},
-      {"kill", c.kill ? "true" : "false"},
-      {"pause", c.pause ? "true" : "false"},
-      {"kv-cut", c.kv_cut ? "true" : "false"},
-      {"fault-interval", Seconds(c.fault_interval)},
+      {"fault-interval", Seconds(c.FaultInterval())},
+      {"availability", availability},
       {"loss", Fraction(n.loss_ppm)},
       {"dup", Fraction(n.duplicate_ppm)},
       {"reorder", Fraction(n.reorder_ppm)},
+      {"client-timeout", Seconds(c.workload.client_timeout)},
+      {"recovery-time", Seconds(c.workload.final_sleep)},
+      {"convergence-probe", c.probe_interval > absl::ZeroDuration() ? "true" : "false"},
+      {"strict", c.strict ? "true" : "false"},
       {"liveness-bound", Seconds(c.liveness_bound)},
-      {"busy-loop-fails", c.busy_loop_fails ? "true" : "false"},
       {"strategy", std::string(counter::StrategyName(c.strategy))},
       {"bug", std::string(counter::BugName(c.bug))},
       {"dissemination", std::string(counter::DisseminationName(c.dissemination))},
@@ -107,7 +129,7 @@ std::string ReplayCommand(const SimConfig& config) {
   auto mine = ConfigFlags(config);
   auto theirs = base ? ConfigFlags(*base) : decltype(mine){};
   for (size_t i = 0; i < mine.size(); ++i) {
-    if (i >= theirs.size() || mine[i].second != theirs[i].second) {
+    if (i >= theirs.size() || mine[i] != theirs[i]) {
       absl::StrAppend(&out, " --", mine[i].first, "=", mine[i].second);
     }
   }

@@ -1,18 +1,22 @@
-// Everything that determines a simulated run, the named profiles, and the
-// exact command line that replays a run. Same config → byte-identical run.
+// Everything that determines a simulated run: the shared driver's settings
+// (sim::DriverConfig: nodes, workload, network, nemeses, --strict ...) plus
+// what only the simulator has (the counter under test, the liveness bound),
+// the named profiles, and the exact command line that replays a run. Same
+// config → byte-identical run.
 //
 //   sim::SimConfig c = *sim::ProfileConfig("chaos");
 //   c.seed = 17;
 //   sim::ReplayCommand(c)
 //     == "bazel run //sim -- --profile=chaos --seed=17"
-//   c.node_count = 7;   // differs from the profile: spelled out
+//   c.nodes = sim::NodeIdsFromCount(7);   // differs from the profile: spelled out
 //   sim::ReplayCommand(c)
 //     == "bazel run //sim -- --profile=chaos --seed=17 --node-count=7"
 //
 // Profiles: challenge (Fly.io's: 3 nodes, rate 100, 20 s, partitions; the
-// default), chaos (5 nodes, latency, partitions and every extension), single
-// (1 node), large (25 nodes, chaos faults), high-rate (rate 1000), pn
-// (pn-counter workload with partitions).
+// default), chaos (5 nodes, latency, partitions and every extension),
+// chaos-peer-keys (chaos with peer-key dissemination), single (1 node),
+// large (25 nodes, chaos faults), high-rate (rate 1000), pn (pn-counter
+// workload with partitions), pn-chaos (pn-counter under chaos).
 #ifndef SIM_CONFIG_H_
 #define SIM_CONFIG_H_
 
@@ -24,44 +28,31 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "counter/core.h"
-#include "sim/network.h"
-#include "sim/workload.h"
+#include "sim/driver_config.h"
 
 namespace sim {
 
-struct SimConfig {
+struct SimConfig : DriverConfig {
   std::string profile = "challenge";
-  uint64_t seed = 1;
-  int node_count = 3;
-  WorkloadOptions workload;  // concurrency, rate, time_limit, pn_counter
-  NetworkOptions network;    // latency, distribution, loss/dup/reorder
-  // Maelstrom's --nemesis partition.
-  bool partition = true;
-  absl::Duration nemesis_interval = absl::Seconds(10);
-  // EXTENSIONS beyond Maelstrom.
-  bool kill = false;
-  bool pause = false;
-  bool kv_cut = false;
-  absl::Duration fault_interval = absl::Seconds(5);
-  // After heal, every node must read the exact total within this (0: off).
+  // EXTENSION: after the heal, every node's in-process ReadValue() must
+  // equal the exact total within this (0: off); otherwise a "liveness"
+  // finding.
   absl::Duration liveness_bound = absl::Seconds(10);
-  // A node that keeps asking to be woken at the same instant without doing
-  // anything spins a real CPU. true: the run fails there. false: note it in
-  // the results (:busy-loops) and advance its wake-up by 1 ms — a workaround
-  // so other properties can still be checked while sim/NEEDS.md's counter
-  // busy loop stands.
-  bool busy_loop_fails = true;
   // The node under test.
   counter::Strategy strategy = counter::Strategy::kOwnKeys;
   counter::Bug bug = counter::Bug::kNone;
   counter::Dissemination dissemination = counter::Dissemination::kAuto;
+  // Bound on what a paused node's inbox holds (messages); past it the run
+  // fails (exit 255) rather than growing without limit. A pause lasts under
+  // a second, so correct runs stay far below.
+  size_t max_inbox = size_t{1} << 20;
 };
 
 std::vector<std::string> ProfileNames();
 absl::optional<SimConfig> ProfileConfig(const std::string& name);
 
-// (flag name, value) for every setting, in a fixed order, as --help names
-// them. Used to print the replay command and the run header.
+// (flag name, value) for every setting, in a fixed order, spelled as the
+// command line takes them. Used to print the replay command and the header.
 std::vector<std::pair<std::string, std::string>> ConfigFlags(const SimConfig& c);
 
 // "bazel run //sim -- --profile=P --seed=N" plus every flag whose value

@@ -10,14 +10,15 @@ TEST(ConfigTest, EveryProfileExistsAndUnknownDoesNot) {
     absl::optional<SimConfig> c = ProfileConfig(name);
     ASSERT_TRUE(c.has_value()) << name;
     EXPECT_EQ(c->profile, name);
-    EXPECT_EQ(c->workload.concurrency, c->node_count) << name;
+    EXPECT_EQ(c->workload.concurrency, c->node_count()) << name;
+    EXPECT_FALSE(c->strict) << "the default verdict is Maelstrom's";
   }
   EXPECT_FALSE(ProfileConfig("nope").has_value());
 }
 
 TEST(ConfigTest, ChallengeIsTheFlyIoCommandLine) {
   SimConfig c = *ProfileConfig("challenge");
-  EXPECT_EQ(c.node_count, 3);
+  EXPECT_EQ(c.nodes, (std::vector<std::string>{"n0", "n1", "n2"}));
   EXPECT_EQ(c.workload.rate, 100);
   EXPECT_EQ(c.workload.time_limit, absl::Seconds(20));
   EXPECT_TRUE(c.partition);
@@ -29,13 +30,20 @@ TEST(ConfigTest, ReplayCommandNamesOnlyWhatDiffersFromTheProfile) {
   SimConfig c = *ProfileConfig("chaos");
   c.seed = 17;
   EXPECT_EQ(ReplayCommand(c), "bazel run //sim -- --profile=chaos --seed=17");
-  c.node_count = 7;
+  c.nodes = NodeIdsFromCount(7);
   c.workload.concurrency = 7;
   c.bug = counter::Bug::kStaleRead;
   c.network.loss_ppm = 200000;
+  c.strict = true;
   EXPECT_EQ(ReplayCommand(c),
             "bazel run //sim -- --profile=chaos --seed=17 --node-count=7 "
-            "--concurrency=7 --loss=0.2 --bug=stale-read");
+            "--concurrency=7 --loss=0.2 --strict=true --bug=stale-read");
+  c.nodes = {"a", "b"};
+  c.kill = false;
+  EXPECT_EQ(ReplayCommand(c),
+            "bazel run //sim -- --profile=chaos --seed=17 --nodes=a,b "
+            "--concurrency=7 --nemesis=partition,pause,kv-cut --loss=0.2 --strict=true "
+            "--bug=stale-read");
 }
 
 }  // namespace

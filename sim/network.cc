@@ -22,6 +22,21 @@ absl::optional<LatencyDist> ParseLatencyDist(absl::string_view name) {
   return absl::nullopt;
 }
 
+bool IsClientEndpoint(absl::string_view id) { return !id.empty() && id[0] == 'c'; }
+
+const std::vector<std::string>& ServiceNames() {
+  static const auto* names =
+      new std::vector<std::string>{"lin-kv", "lin-tso", "lww-kv", "seq-kv"};
+  return *names;
+}
+
+bool IsServiceName(absl::string_view id) {
+  for (const std::string& name : ServiceNames()) {
+    if (id == name) return true;
+  }
+  return false;
+}
+
 EndpointKind KindOf(absl::string_view id) {
   if (kvclient::IsClientId(id)) return EndpointKind::kClient;
   if (id.size() >= 2 && id[0] == 'n' &&
@@ -61,8 +76,7 @@ absl::Duration Network::Latency(Prng& prng) const {
 
 std::vector<absl::Duration> Network::OnSend(const kvclient::Message& message,
                                             Prng& prng) const {
-  if (KindOf(message.src) == EndpointKind::kClient ||
-      KindOf(message.dest) == EndpointKind::kClient) {
+  if (IsClientEndpoint(message.src) || IsClientEndpoint(message.dest)) {
     return {absl::ZeroDuration()};
   }
   // Draw every random number unconditionally so that turning one fault on
@@ -80,17 +94,15 @@ std::vector<absl::Duration> Network::OnSend(const kvclient::Message& message,
 }
 
 bool Network::DropAtDelivery(const kvclient::Message& message) const {
-  EndpointKind from = KindOf(message.src);
-  EndpointKind to = KindOf(message.dest);
-  if (from == EndpointKind::kNode && to == EndpointKind::kNode) {
-    auto it = grudge_.find(message.dest);
-    return it != grudge_.end() && it->second.count(message.src) > 0;
-  }
-  if (from == EndpointKind::kNode && to == EndpointKind::kService) {
+  auto grudge = grudge_.find(message.dest);
+  if (grudge != grudge_.end() && grudge->second.count(message.src) > 0) return true;
+  // EXTENSION seq-kv cuts: a node's requests to a service, or a service's
+  // replies to that node.
+  if (IsServiceName(message.dest) && !IsServiceName(message.src)) {
     auto it = kv_cuts_.find(message.src);
     return it != kv_cuts_.end() && it->second != KvCutMode::kReplies;
   }
-  if (from == EndpointKind::kService && to == EndpointKind::kNode) {
+  if (IsServiceName(message.src) && !IsServiceName(message.dest)) {
     auto it = kv_cuts_.find(message.dest);
     return it != kv_cuts_.end() && it->second != KvCutMode::kRequests;
   }

@@ -1,4 +1,5 @@
-// Maelstrom's network (spec §3) plus faults Maelstrom lacks, as a pure model.
+// Maelstrom's network (maelstrom v0.2.4 net.clj) plus faults Maelstrom lacks,
+// as a pure model.
 // The driver asks two questions and keeps its own queues and clock:
 //   1. OnSend(message, prng): how long until each copy arrives (empty: lost).
 //   2. DropAtDelivery(message): when a copy is taken off the receiver's
@@ -9,15 +10,18 @@
 //   std::vector<absl::Duration> copies = net.OnSend(m, prng);  // usually 1
 //   ... at arrival: if (!net.DropAtDelivery(m)) deliver(m);
 //
-// Maelstrom behaviour: client messages ("c…" on either end) have no latency
-// and never drop. Node↔node and node↔service messages get `latency` drawn
-// from the chosen distribution. Partitions are per-receiver drop lists
-// ("grudges") that apply to node↔node messages only, checked at delivery.
+// Maelstrom behaviour: client messages (an id starting with 'c' on either
+// end, util.clj client?) have no latency (net.clj latency-for). Every other
+// message gets `latency` drawn from the chosen distribution. Partitions are
+// per-receiver drop lists ("grudges", jepsen-net drop!) checked when the
+// receiver takes the message off its queue (net.clj recv!): a message is
+// dropped when its src is in its dest's grudge, whatever the endpoints are
+// (grudges only ever hold node ids).
 //
 // EXTENSIONS (not in Maelstrom v0.2.4, all off by default): random loss,
 // duplication and reordering (an extra random delay on some messages) of
-// node↔node and node↔service messages; and seq-kv cuts, which drop a node's
-// requests to and/or replies from the KV services while active — with
+// every message without a client on either end; and seq-kv cuts, which drop
+// a node's requests to and/or replies from the services while active — with
 // replies cut, requests are applied but never answered.
 #ifndef SIM_NETWORK_H_
 #define SIM_NETWORK_H_
@@ -40,8 +44,17 @@ enum class LatencyDist { kConstant, kUniform, kExponential };
 absl::string_view LatencyDistName(LatencyDist dist);
 absl::optional<LatencyDist> ParseLatencyDist(absl::string_view name);
 
+// maelstrom util.clj client?: the id starts with 'c'. Such messages have no
+// latency, and the stats count them as client traffic (net/journal.clj).
+bool IsClientEndpoint(absl::string_view id);
+// The services every Maelstrom test runs (service.clj default-services).
+const std::vector<std::string>& ServiceNames();
+bool IsServiceName(absl::string_view id);
+
+// Legacy classification by shape: "c3" client, "n3" node, anything else a
+// service. The driver routes by its registered endpoints instead (node ids
+// may be any string, e.g. --nodes a,b,c).
 enum class EndpointKind { kClient, kNode, kService };
-// "c3" client, "n3" node, anything else a service ("seq-kv").
 EndpointKind KindOf(absl::string_view id);
 
 // receiver -> senders it does not hear from.

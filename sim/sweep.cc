@@ -31,11 +31,12 @@ namespace {
 
 std::string WhyFailed(const RunResult& r) {
   std::vector<std::string> why = r.verdict.errors;
-  if (!r.report.liveness_failure.empty()) {
-    why.push_back(absl::StrCat("liveness: ", r.report.liveness_failure));
+  why.insert(why.end(), r.verdict.stats_errors.begin(), r.verdict.stats_errors.end());
+  for (const std::string& e : r.verdict.analysis_errors) {
+    why.push_back(absl::StrCat("analysis: ", e));
   }
-  for (const std::string& line : r.report.invalid_lines) {
-    why.push_back(absl::StrCat("invalid line: ", line));
+  for (const Finding& f : r.report.findings) {
+    why.push_back(absl::StrCat(f.kind, ": ", f.detail));
   }
   if (!r.report.harness_error.empty()) {
     why.push_back(absl::StrCat("harness: ", r.report.harness_error));
@@ -55,6 +56,9 @@ SweepResult Sweep(const SimConfig& config, SeedRange seeds,
   for (uint64_t i = 0; i < seeds.count; ++i) {
     SimConfig c = config;
     c.seed = seeds.start + i;
+    // The project's own sweeps judge strictly: every EXTENSION finding
+    // (liveness, busy loops, invalid lines) fails the seed.
+    c.strict = true;
     RunResult r = RunWorld(c, nullptr);
     result.simulated_seconds += r.simulated_seconds;
     if (r.exit_code == 0) {

@@ -42,7 +42,8 @@ struct SweepResult {
   std::string Summary() const;
 };
 
-// Runs every seed (or, with stop_at_first_failure, until one fails).
+// Runs every seed (or, with stop_at_first_failure, until one fails), with
+// --strict: a seed fails on Maelstrom's verdict or on any EXTENSION finding.
 SweepResult Sweep(const SimConfig& config, SeedRange seeds,
                   bool stop_at_first_failure = false);
 

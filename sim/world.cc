@@ -1,8 +1,8 @@
 #include "sim/world.h"
 
+#include <algorithm>
 #include <deque>
 #include <memory>
-#include <set>
 #include <utility>
 #include <vector>
 
@@ -10,14 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/types/variant.h"
 #include "counter/core.h"
+#include "kvclient/assert.h"
+#include "sim/driver.h"
 #include "sim/event_queue.h"
 #include "sim/kv_service.h"
-#include "sim/nemesis.h"
-#include "sim/network.h"
+#include "sim/node_host.h"
 #include "sim/prng.h"
-#include "sim/workload.h"
 
 namespace sim {
 
@@ -43,121 +42,93 @@ namespace {
 
 using kvclient::Message;
 
-constexpr char kService[] = "seq-kv";
-// Guards against a node that asks to be woken "now" forever.
+// Guards against a run that never lets virtual time move on.
 constexpr int64_t kMaxEventsPerInstant = 1000000;
+// Ticks in a row at one instant that send nothing and ask to be woken at
+// that same instant: correct code never needs even a handful.
+constexpr int kMaxIdleWakes = 100;
+// Bound on pending wake-ups (each node has at most one live one; the rest
+// are stale entries waiting to be popped). Past it the run fails.
+constexpr size_t kMaxPendingWakes = size_t{1} << 22;
 
-struct DeliverEvent {
-  Message message;
-};
-struct WakeEvent {
+struct Wake {
   int node;
   uint64_t token;
 };
-struct PollEvent {};
-struct NemesisEvent {
-  int index;
-};
-struct LivenessEvent {};
-using Event =
-    absl::variant<DeliverEvent, WakeEvent, PollEvent, NemesisEvent, LivenessEvent>;
 
 struct NodeSlot {
-  std::string id;
   std::unique_ptr<counter::Core> core;  // null while killed
   bool paused = false;
   std::deque<Message> inbox;  // arrived while paused
-  uint64_t wake_token = 0;    // only the newest WakeEvent counts
-  bool unread = false;        // Maelstrom stopped reading its output
+  uint64_t wake_token = 0;    // only the newest Wake counts
+  absl::optional<absl::Time> wake_at;  // when the live Wake fires, if any
   bool exact = false;         // ReadValue() == exact total
-  // Busy-loop detection: Ticks in a row at one instant that sent nothing
-  // and asked to be woken again at that same instant.
   absl::Time idle_wake_at = absl::InfinitePast();
   int idle_wakes = 0;
-  size_t sent_before = 0;
+  int64_t sent_before = 0;
 };
 
-class World {
+class World : public NodeHost {
  public:
   World(const SimConfig& config, std::ostream* trace, CoreFactory make_core)
       : config_(config),
         trace_(trace),
         make_core_(make_core ? std::move(make_core) : CoreFactory(counter::MakeCore)),
-        root_(config.seed),
-        net_prng_(root_.Fork("network")),
-        kv_prng_(root_.Fork("seq-kv")),
-        workload_prng_(root_.Fork("workload")),
-        nemesis_prng_(root_.Fork("nemesis")),
-        incarnation_prng_(root_.Fork("incarnation")),
-        network_(config.network),
-        workload_(config.workload, NodeIds(config.node_count)) {}
+        driver_(config, *this, DriverOutput{trace, trace}),
+        incarnation_prng_(driver_.ForkPrng("incarnation")),
+        nodes_(config.nodes.size()) {
+    const KvService* kv = driver_.service("seq-kv");
+    seq_kv_ = dynamic_cast<const SeqKv*>(kv);
+    MC_ASSERT(seq_kv_ != nullptr, "the driver runs Maelstrom's seq-kv");
+  }
 
   RunResult Run();
 
- private:
-  static std::vector<std::string> NodeIds(int n) {
-    std::vector<std::string> ids;
-    for (int i = 0; i < n; ++i) ids.push_back(absl::StrCat("n", i));
-    return ids;
-  }
-  absl::Time now() const { return queue_.now(); }
-  std::string Stamp() const {
-    return absl::StrFormat("%10.6fs", absl::ToDoubleSeconds(now() - absl::UnixEpoch()));
-  }
-  void Trace(const std::string& line) {
-    if (trace_ != nullptr) *trace_ << Stamp() << " " << line << "\n";
-  }
-  int NodeIndex(const std::string& id) const {
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      if (nodes_[i].id == id) return static_cast<int>(i);
-    }
-    return -1;
-  }
+  // NodeHost.
+  void Deliver(int node, const Message& m, int64_t id, absl::Time now) override;
+  void Kill(int node, absl::Time now) override;
+  bool Restart(int node, absl::Time now) override;
+  void Pause(int node, absl::Time now) override;
+  void Resume(int node, absl::Time now) override;
 
+ private:
+  std::string Stamp(absl::Time now) const {
+    return absl::StrFormat("%10.6fs", absl::ToDoubleSeconds(now - absl::UnixEpoch()));
+  }
   void StartNode(int index);
-  void Send(const Message& message);
-  void SendFromNode(NodeSlot& node, const Message& message);
-  void Deliver(const Message& message);
-  void DeliverToNode(NodeSlot& node, const Message& message);
-  void DrainNode(int index);
-  void InvalidLine(NodeSlot& node, const std::string& why);
-  void PollWorkload();
-  void SchedulePoll();
-  void StartNemeses();
-  void Apply(const FaultAction& action);
-  void HealEverything();
-  void OnKvChanged();
-  void UpdateExact(NodeSlot& node);
-  void CheckLiveness();
-  bool DetectBusyLoop(NodeSlot& node);
+  void Drain(int index, absl::Time now);
+  void Tick(int index, absl::Time now);
+  void UpdateExact(int index, absl::Time now);
+  void OnKvMaybeChanged(absl::Time now);
+  bool DetectBusyLoop(int index, absl::Time now);
+  void CheckLiveness(absl::Time now);
 
   SimConfig config_;
   std::ostream* trace_;
   CoreFactory make_core_;
-  Prng root_, net_prng_, kv_prng_, workload_prng_, nemesis_prng_, incarnation_prng_;
-  EventQueue<Event> queue_;
-  Network network_;
-  SeqKv kv_;
-  Workload workload_;
+  Driver driver_;
+  Prng incarnation_prng_;
+  const SeqKv* seq_kv_ = nullptr;
+  EventQueue<Wake> wakes_;
   std::vector<NodeSlot> nodes_;
-  std::vector<Nemesis> nemeses_;
-  std::set<absl::Time> polls_scheduled_;
-  RunReport report_;
 
+  // Convergence and liveness probes (EXTENSIONS).
   int64_t kv_version_seen_ = 0;
   int64_t exact_total_ = 0;
   int exact_nodes_ = 0;
   absl::optional<absl::Time> all_exact_since_;
-  bool healed_ = false;
   bool probe_supported_ = false;  // some ReadValue() ever returned a value
-  bool busy_loop_ = false;        // a node spins: the run stops, invalid
+  absl::optional<absl::Time> liveness_at_;
+  // Busy loops (EXTENSION finding).
+  int64_t busy_loops_ = 0;
+  std::string busy_loop_first_;
+  bool stop_ = false;
 };
 
 void World::StartNode(int index) {
   NodeSlot& node = nodes_[index];
   counter::Options options;
   options.strategy = config_.strategy;
-  options.dissemination = config_.dissemination;
   options.dissemination = config_.dissemination;
   options.bug = config_.bug;
   options.allow_negative = config_.workload.pn_counter;
@@ -166,224 +137,119 @@ void World::StartNode(int index) {
   node.paused = false;
   node.inbox.clear();
   ++node.wake_token;
+  node.wake_at.reset();
   node.exact = false;
 }
 
-void World::Send(const Message& message) {
-  ++report_.messages;
-  if (KindOf(message.src) != EndpointKind::kClient &&
-      KindOf(message.dest) != EndpointKind::kClient) {
-    ++report_.server_messages;
-  }
-  std::vector<absl::Duration> copies = network_.OnSend(message, net_prng_);
-  Trace(absl::StrCat(message.src, " -> ", message.dest, " ", message.body.dump(),
-                     copies.empty() ? "  [lost]" : copies.size() > 1 ? "  [duplicated]" : ""));
-  for (absl::Duration delay : copies) {
-    queue_.Schedule(now() + delay, DeliverEvent{message});
-  }
-}
-
-void World::InvalidLine(NodeSlot& node, const std::string& why) {
-  if (node.unread) return;
-  node.unread = true;
-  std::string line = absl::StrCat(node.id, " at ", Stamp(), ": ", why,
-                                  "; Maelstrom stops reading ", node.id);
-  report_.invalid_lines.push_back(line);
-  Trace(absl::StrCat("INVALID LINE from ", line));
-}
-
-void World::SendFromNode(NodeSlot& node, const Message& message) {
-  if (node.unread) return;
-  EndpointKind kind = KindOf(message.dest);
-  bool known = (kind == EndpointKind::kNode && NodeIndex(message.dest) >= 0) ||
-               (kind == EndpointKind::kService && message.dest == kService) ||
-               (kind == EndpointKind::kClient && workload_.KnowsClient(message.dest));
-  if (!known) {
-    InvalidLine(node, absl::StrCat("message to ",
-                                   kind == EndpointKind::kClient ? "departed client " : "unknown dest ",
-                                   message.dest, ": ", message.body.dump()));
-    return;
-  }
-  Send(message);
-}
-
-void World::DrainNode(int index) {
+void World::Drain(int index, absl::Time now) {
   NodeSlot& node = nodes_[index];
+  MC_ASSERT(node.core != nullptr, "only a running core has output");
   counter::Ready ready = node.core->TakeReady();
-  for (const std::string& line : ready.log) Trace(absl::StrCat(node.id, " log: ", line));
-  for (const Message& m : ready.messages) SendFromNode(node, m);
-  ++node.wake_token;
-  if (ready.wake_at.has_value()) {
-    queue_.Schedule(*ready.wake_at, WakeEvent{index, node.wake_token});
+  if (trace_ != nullptr) {
+    for (const std::string& line : ready.log) {
+      *trace_ << Stamp(now) << " " << driver_.node_id(index) << " log: " << line << "\n";
+    }
   }
-  UpdateExact(node);
+  for (const Message& m : ready.messages) {
+    node.sent_before += 1;
+    driver_.OnNodeMessage(index, m, now);
+  }
+  // One live wake-up per node: keep the scheduled one if the time is the
+  // same, else schedule anew (the old entry goes stale by its token).
+  const absl::optional<absl::Time> at =
+      ready.wake_at.has_value() ? absl::make_optional(std::max(*ready.wake_at, now))
+                                : absl::nullopt;
+  if (at != node.wake_at) {
+    ++node.wake_token;
+    node.wake_at = at;
+    if (at.has_value()) {
+      if (wakes_.size() >= kMaxPendingWakes) {
+        driver_.Fail(absl::StrCat("over ", kMaxPendingWakes,
+                                  " pending wake-ups (the simulator's bound)"));
+        return;
+      }
+      wakes_.Schedule(*at, Wake{index, node.wake_token});
+    }
+  }
+  UpdateExact(index, now);
 }
 
-void World::DeliverToNode(NodeSlot& node, const Message& message) {
-  const int index = NodeIndex(node.id);
-  if (!node.core) {
-    Trace(absl::StrCat("drop (", node.id, " is down) ", message.src, " -> ", node.id));
-    return;
-  }
+void World::Deliver(int index, const Message& m, int64_t /*id*/, absl::Time now) {
+  NodeSlot& node = nodes_[index];
+  MC_ASSERT(node.core != nullptr, "the driver delivers only to a node that is up");
   if (node.paused) {
-    node.inbox.push_back(message);
+    if (node.inbox.size() >= config_.max_inbox) {
+      driver_.Fail(absl::StrCat(driver_.node_id(index), "'s pause inbox is over ",
+                                config_.max_inbox, " messages (the simulator's bound)"));
+      return;
+    }
+    node.inbox.push_back(m);
     return;
   }
-  node.core->Step(message, now());
-  DrainNode(index);
+  node.core->Step(m, now);
+  Drain(index, now);
 }
 
-void World::Deliver(const Message& message) {
-  if (network_.DropAtDelivery(message)) {
-    Trace(absl::StrCat("drop ", message.src, " -> ", message.dest, " ", message.body.dump()));
-    return;
-  }
-  switch (KindOf(message.dest)) {
-    case EndpointKind::kNode:
-      DeliverToNode(nodes_[NodeIndex(message.dest)], message);
-      break;
-    case EndpointKind::kService: {
-      absl::optional<kvclient::Json> reply = kv_.Handle(message.src, message.body, kv_prng_);
-      if (kv_.newest_index() != kv_version_seen_) OnKvChanged();
-      if (reply.has_value()) Send(Message{kService, message.src, std::move(*reply)});
-      break;
-    }
-    case EndpointKind::kClient: {
-      std::string note;
-      Workload::Delivery d = workload_.OnClientMessage(message, now(), &note);
-      if (d == Workload::Delivery::kDepartedClient) {
-        int from = NodeIndex(message.src);
-        if (from >= 0) InvalidLine(nodes_[from], absl::StrCat("reply to ", note));
-      } else if (d == Workload::Delivery::kIgnored) {
-        Trace(absl::StrCat("client ignores: ", note));
-      }
-      PollWorkload();
-      break;
-    }
-  }
+void World::Tick(int index, absl::Time now) {
+  NodeSlot& node = nodes_[index];
+  node.core->Tick(now);
+  Drain(index, now);
 }
 
-void World::SchedulePoll() {
-  absl::Time at = std::max(workload_.NextWakeAt(), now());
-  if (at == absl::InfiniteFuture()) return;
-  if (polls_scheduled_.insert(at).second) queue_.Schedule(at, PollEvent{});
+void World::Kill(int index, absl::Time now) {
+  NodeSlot& node = nodes_[index];
+  node.core.reset();
+  node.inbox.clear();
+  node.paused = false;
+  ++node.wake_token;
+  node.wake_at.reset();
+  UpdateExact(index, now);
 }
 
-void World::PollWorkload() {
-  const Workload::Phase before = workload_.phase();
-  Workload::Output out = workload_.Poll(now(), workload_prng_);
-  if (before == Workload::Phase::kInit && workload_.phase() != Workload::Phase::kInit) {
-    StartNemeses();
-  }
-  for (const Message& m : out.messages) Send(m);
-  if (out.heal) HealEverything();
-  SchedulePoll();
+bool World::Restart(int index, absl::Time /*now*/) {
+  StartNode(index);
+  return true;
 }
 
-void World::StartNemeses() {
-  const std::vector<std::string> ids = NodeIds(config_.node_count);
-  const absl::Time start = now();
-  if (config_.partition) {
-    nemeses_.push_back(Nemesis::Partition(ids, config_.nemesis_interval, start));
+void World::Pause(int index, absl::Time /*now*/) { nodes_[index].paused = true; }
+
+void World::Resume(int index, absl::Time now) {
+  NodeSlot& node = nodes_[index];
+  node.paused = false;
+  std::deque<Message> backlog;
+  backlog.swap(node.inbox);
+  for (const Message& m : backlog) {
+    if (!node.core || node.paused) break;
+    node.core->Step(m, now);
+    Drain(index, now);
   }
-  // Extensions start one interval in, so the first seconds look like Maelstrom.
-  const absl::Time later = start + config_.fault_interval;
-  if (config_.kill) nemeses_.push_back(Nemesis::Kill(ids, config_.fault_interval, later));
-  if (config_.pause) {
-    // Bounded so a correct node still answers within the clients' 5 s:
-    // its add deadline (4 s) plus the pause stays below it.
-    nemeses_.push_back(Nemesis::Pause(ids, config_.fault_interval, absl::Milliseconds(100),
-                                      absl::Milliseconds(800), later));
-  }
-  if (config_.kv_cut) nemeses_.push_back(Nemesis::KvCut(ids, config_.fault_interval, later));
-  for (size_t i = 0; i < nemeses_.size(); ++i) {
-    queue_.Schedule(nemeses_[i].next_at(), NemesisEvent{static_cast<int>(i)});
-  }
+  if (node.core && !node.paused) Tick(index, now);
 }
 
-void World::Apply(const FaultAction& action) {
-  Trace(absl::StrCat("nemesis: ", action.Describe()));
-  report_.faults.push_back(absl::StrCat(
-      absl::StrFormat("%.3fs ", absl::ToDoubleSeconds(now() - workload_.start_time())),
-      action.Describe()));
-  const int index = action.node.empty() ? -1 : NodeIndex(action.node);
-  switch (action.kind) {
-    case FaultAction::kPartition: network_.SetGrudge(action.grudge); break;
-    case FaultAction::kHeal: network_.Heal(); break;
-    case FaultAction::kCutKv: network_.CutKv(action.node, action.cut_mode); break;
-    case FaultAction::kRestoreKv: network_.RestoreKv(action.node); break;
-    case FaultAction::kKill:
-      nodes_[index].core.reset();
-      workload_.CancelInits(action.node);
-      nodes_[index].inbox.clear();
-      ++nodes_[index].wake_token;
-      UpdateExact(nodes_[index]);
-      break;
-    case FaultAction::kRestart:
-      StartNode(index);
-      Send(workload_.InitFor(action.node, now()));
-      SchedulePoll();  // the init has a 10 s deadline
-      break;
-    case FaultAction::kPause:
-      if (nodes_[index].core) nodes_[index].paused = true;
-      break;
-    case FaultAction::kResume: {
-      NodeSlot& node = nodes_[index];
-      if (!node.core || !node.paused) break;
-      node.paused = false;
-      std::deque<Message> backlog;
-      backlog.swap(node.inbox);
-      for (const Message& m : backlog) {
-        if (!node.core || node.paused) break;
-        node.core->Step(m, now());
-        DrainNode(index);
-      }
-      if (node.core) {
-        node.core->Tick(now());
-        DrainNode(index);
-      }
-      break;
-    }
-  }
-}
-
-void World::HealEverything() {
-  Trace("heal: time limit reached and in-flight operations done");
-  for (Nemesis& n : nemeses_) {
-    if (absl::optional<FaultAction> undo = n.Heal()) Apply(*undo);
-  }
-  network_.Heal();
-  network_.RestoreAllKv();
-  // VOPR-style liveness phase: every fault ceases, so the nodes must converge.
-  network_.StopRandomFaults();
-  healed_ = true;
-  if (config_.liveness_bound > absl::ZeroDuration()) {
-    queue_.Schedule(now() + config_.liveness_bound, LivenessEvent{});
-  }
-}
-
-void World::OnKvChanged() {
-  kv_version_seen_ = kv_.newest_index();
-  int64_t total = ExactTotal(kv_.Newest());
+void World::OnKvMaybeChanged(absl::Time now) {
+  if (seq_kv_->newest_index() == kv_version_seen_) return;
+  kv_version_seen_ = seq_kv_->newest_index();
+  const int64_t total = ExactTotal(seq_kv_->Newest());
   if (total == exact_total_) return;
   exact_total_ = total;
-  for (NodeSlot& node : nodes_) UpdateExact(node);
+  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) UpdateExact(i, now);
 }
 
-void World::UpdateExact(NodeSlot& node) {
+void World::UpdateExact(int index, absl::Time now) {
+  NodeSlot& node = nodes_[index];
   absl::optional<int64_t> value;
   // The baseline strategy's ReadValue() is its last answer, not what a read
-  // would return now (it reads seq-kv per request): no probe (sim/NEEDS.md).
+  // would return now (it reads seq-kv per request): no probe.
   if (node.core && config_.strategy != counter::Strategy::kBaseline) {
     value = node.core->ReadValue();
   }
   probe_supported_ |= value.has_value();
-  bool exact = value.has_value() && *value == exact_total_;
+  const bool exact = value.has_value() && *value == exact_total_;
   if (exact == node.exact) return;
   node.exact = exact;
   exact_nodes_ += exact ? 1 : -1;
   if (exact_nodes_ == static_cast<int>(nodes_.size())) {
-    all_exact_since_ = now();
+    all_exact_since_ = now;
   } else {
     all_exact_since_.reset();
   }
@@ -391,141 +257,136 @@ void World::UpdateExact(NodeSlot& node) {
 
 // A node whose Tick sends nothing and asks for a wake-up at the same instant,
 // over and over, would spin a real CPU; in virtual time it stops the clock.
-bool World::DetectBusyLoop(NodeSlot& node) {
-  // Correct code never needs even a handful of idle Ticks at one instant.
-  const int kMaxIdleWakes = config_.busy_loop_fails ? 100 : 3;
-  const bool sent = report_.messages != static_cast<int64_t>(node.sent_before);
-  node.sent_before = static_cast<size_t>(report_.messages);
-  if (sent || node.idle_wake_at != now()) {
-    node.idle_wake_at = now();
+bool World::DetectBusyLoop(int index, absl::Time now) {
+  NodeSlot& node = nodes_[index];
+  const bool sent = node.sent_before != 0;
+  node.sent_before = 0;
+  if (sent || node.idle_wake_at != now) {
+    node.idle_wake_at = now;
     node.idle_wakes = 0;
     return false;
   }
   if (++node.idle_wakes < kMaxIdleWakes) return false;
   const std::string finding = absl::StrCat(
-      node.id, " busy-loops at ", Stamp(), ": ", kMaxIdleWakes,
+      driver_.node_id(index), " busy-loops at ", Stamp(now), ": ", kMaxIdleWakes,
       " Ticks in a row sent nothing and asked to be woken again at the same "
       "instant (wake_at <= now); a real process would spin its CPU");
-  if (config_.busy_loop_fails) {
-    report_.liveness_failure = finding;
-    Trace(absl::StrCat("LIVENESS FAILURE: ", finding));
-    return true;
-  }
-  // Tolerated (see SimConfig::busy_loop_fails): note it, and let virtual
-  // time move on as a spinning process's would.
-  if (report_.busy_loops++ == 0) report_.busy_loop_first = finding;
-  Trace(absl::StrCat("busy loop tolerated: ", finding));
+  if (busy_loops_++ == 0) busy_loop_first_ = finding;
+  if (trace_ != nullptr) *trace_ << Stamp(now) << " BUSY LOOP: " << finding << "\n";
+  if (config_.strict) return true;  // the run fails anyway: stop here
+  // Let virtual time move on, as a spinning process's would.
   node.idle_wakes = 0;
   ++node.wake_token;
-  queue_.Schedule(now() + absl::Milliseconds(1),
-                  WakeEvent{NodeIndex(node.id), node.wake_token});
+  node.wake_at = now + absl::Milliseconds(1);
+  wakes_.Schedule(*node.wake_at, Wake{index, node.wake_token});
   return false;
 }
 
-void World::CheckLiveness() {
+void World::CheckLiveness(absl::Time now) {
   if (exact_nodes_ == static_cast<int>(nodes_.size()) || !probe_supported_) return;
   std::vector<std::string> behind;
-  for (const NodeSlot& node : nodes_) {
+  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+    const NodeSlot& node = nodes_[i];
     if (node.exact) continue;
     absl::optional<int64_t> v = node.core ? node.core->ReadValue() : absl::nullopt;
-    behind.push_back(absl::StrCat(node.id, " reads ", v ? absl::StrCat(*v) : "nothing"));
+    behind.push_back(
+        absl::StrCat(driver_.node_id(i), " reads ", v ? absl::StrCat(*v) : "nothing"));
   }
-  report_.liveness_failure = absl::StrCat(
+  const std::string finding = absl::StrCat(
       "not converged ", absl::FormatDuration(config_.liveness_bound),
-      " after heal: exact total is ", exact_total_, " but ", absl::StrJoin(behind, ", "));
-  Trace(absl::StrCat("LIVENESS FAILURE: ", report_.liveness_failure));
+      " after the heal (at ", Stamp(now), "): the exact total is ", exact_total_, " but ",
+      absl::StrJoin(behind, ", "));
+  driver_.AddFinding("liveness", finding);
+  if (trace_ != nullptr) *trace_ << Stamp(now) << " LIVENESS: " << finding << "\n";
 }
 
 RunResult World::Run() {
-  for (const std::string& id : NodeIds(config_.node_count)) {
-    nodes_.push_back(NodeSlot{});
-    nodes_.back().id = id;
-  }
-  for (int i = 0; i < config_.node_count; ++i) StartNode(i);
-  for (const Message& init : workload_.StartInits(now())) Send(init);
-  SchedulePoll();
-
-  const absl::Time hard_stop = now() + config_.workload.time_limit + absl::Seconds(120);
-  absl::Time instant = now();
+  for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) StartNode(i);
+  absl::Time now = absl::UnixEpoch();
+  driver_.Start(now);
+  const absl::Time hard_stop = now + config_.workload.time_limit +
+                               config_.workload.final_sleep + absl::Seconds(120);
+  absl::Time instant = now;
   int64_t events_at_instant = 0;
-  while (!workload_.done() && report_.harness_error.empty() &&
-         !busy_loop_) {
-    absl::optional<EventQueue<Event>::Entry> entry = queue_.Pop();
-    if (!entry.has_value()) {
-      report_.harness_error = "simulation ran out of events before the workload finished";
+  while (!driver_.done() && !stop_) {
+    const absl::Time next_driver = driver_.NextWakeAt();
+    const absl::Time next_wake = wakes_.NextTime().value_or(absl::InfiniteFuture());
+    const absl::Time next_liveness = liveness_at_.value_or(absl::InfiniteFuture());
+    const absl::Time next = std::max(now, std::min({next_driver, next_wake, next_liveness}));
+    if (next == absl::InfiniteFuture()) {
+      driver_.Fail("the simulation ran out of events before the workload finished");
       break;
     }
-    if (entry->time != instant) {
-      instant = entry->time;
+    if (next > hard_stop) {
+      driver_.Fail("the run exceeded its time budget (the workload never finished)");
+      break;
+    }
+    if (next != instant) {
+      instant = next;
       events_at_instant = 0;
     } else if (++events_at_instant > kMaxEventsPerInstant) {
-      report_.harness_error = absl::StrCat("livelock: over ", kMaxEventsPerInstant,
-                                           " events at ", Stamp());
+      driver_.Fail(absl::StrCat("livelock: over ", kMaxEventsPerInstant, " events at ",
+                                Stamp(next)));
       break;
     }
-    if (now() > hard_stop) {
-      report_.harness_error = "run exceeded its time budget (workload never finished)";
-      break;
-    }
-    Event& event = entry->event;
-    if (auto* d = absl::get_if<DeliverEvent>(&event)) {
-      Deliver(d->message);
-    } else if (auto* w = absl::get_if<WakeEvent>(&event)) {
-      NodeSlot& node = nodes_[w->node];
-      if (node.core && !node.paused && w->token == node.wake_token) {
-        node.core->Tick(now());
-        DrainNode(w->node);
-        busy_loop_ = DetectBusyLoop(node);
+    now = next;
+    // At one instant the driver goes first, then the nodes' wake-ups.
+    if (next_driver <= now) {
+      driver_.Advance(now);
+    } else if (next_wake <= now) {
+      Wake w = wakes_.Pop()->event;
+      NodeSlot& node = nodes_[w.node];
+      if (w.token == node.wake_token) {
+        node.wake_at.reset();  // the live one fired (a paused node ticks on resume)
+        if (node.core && !node.paused) {
+          node.sent_before = 0;
+          Tick(w.node, now);
+          stop_ = DetectBusyLoop(w.node, now);
+        }
       }
-    } else if (absl::holds_alternative<PollEvent>(event)) {
-      polls_scheduled_.erase(now());
-      PollWorkload();
-    } else if (auto* n = absl::get_if<NemesisEvent>(&event)) {
-      Nemesis& nemesis = nemeses_[n->index];
-      // Like Jepsen's time-limited nemesis generator, no partition steps
-      // after the time limit (an active one stays until the heal). The
-      // extensions still end their active fault on schedule: a pause or cut
-      // held through the drain would make clients time out for nothing.
-      const bool in_time = now() < workload_.start_time() + config_.workload.time_limit;
-      const bool may_end = nemesis.active() && nemesis.name() != "partition";
-      if (!healed_ && (in_time || may_end) && now() >= nemesis.next_at()) {
-        Apply(nemesis.Fire(now(), nemesis_prng_));
-        queue_.Schedule(nemesis.next_at(), NemesisEvent{n->index});
-      }
-    } else if (absl::holds_alternative<LivenessEvent>(event)) {
-      CheckLiveness();
+    } else {
+      liveness_at_ = absl::InfiniteFuture();
+      CheckLiveness(now);
     }
-    if (!workload_.harness_error().empty() && report_.harness_error.empty()) {
-      report_.harness_error = workload_.harness_error();
+    OnKvMaybeChanged(now);
+    if (!liveness_at_.has_value() && driver_.heal_time().has_value() &&
+        config_.liveness_bound > absl::ZeroDuration()) {
+      liveness_at_ = *driver_.heal_time() + config_.liveness_bound;
     }
   }
+  if (busy_loops_ > 0) {
+    driver_.AddFinding("busy-loop", absl::StrCat(busy_loops_, " time(s); first: ",
+                                                 busy_loop_first_));
+  }
 
+  DriverResult d = driver_.Finish(now);
   RunResult result;
-  result.history = workload_.history();
-  result.verdict = CheckCounterHistory(result.history);
-  absl::Time last_ok_add = absl::InfinitePast();
+  result.history = std::move(d.history);
+  result.verdict = std::move(d.verdict);
+  result.report = std::move(d.report);
+  RunReport& report = result.report;
+  absl::optional<absl::Time> last_ok_add;
   for (const HistoryEvent& e : result.history) {
     if (e.type == EventType::kOk && e.f == kvclient::CounterOp::kAdd) last_ok_add = e.time;
   }
   if (!probe_supported_) {
-    report_.convergence_note = "not measured: the strategy exposes no ReadValue() probe";
+    report.convergence_note = "not measured: the strategy exposes no ReadValue() probe";
   } else if (!all_exact_since_.has_value()) {
-    report_.convergence_note = "nodes never all read the exact total";
-  } else if (last_ok_add != absl::InfinitePast()) {
-    report_.convergence = std::max(absl::ZeroDuration(), *all_exact_since_ - last_ok_add);
-    report_.convergence_note = absl::StrCat("exact total ", exact_total_);
+    report.convergence_note = "the nodes never all read the exact total";
+  } else if (last_ok_add.has_value()) {
+    report.convergence = std::max(absl::ZeroDuration(), *all_exact_since_ - *last_ok_add);
+    report.convergence_note =
+        absl::StrCat("in-process ReadValue(): every node at the exact total ", exact_total_);
   }
-  result.report = report_;
-  result.results = FormatResults(result.verdict, result.report);
-  result.exit_code = ExitCode(result.verdict, result.report);
-  result.simulated_seconds = absl::ToDoubleSeconds(now() - absl::UnixEpoch());
+  result.results = FormatResults(result.verdict, report);
+  result.exit_code = ExitCode(result.verdict, report);
+  result.simulated_seconds = absl::ToDoubleSeconds(now - absl::UnixEpoch());
   return result;
 }
 
 }  // namespace
 
-RunResult RunWorld(const SimConfig& config, std::ostream* trace,
-                   CoreFactory make_core) {
+RunResult RunWorld(const SimConfig& config, std::ostream* trace, CoreFactory make_core) {
   World world(config, trace, std::move(make_core));
   return world.Run();
 }

@@ -1,19 +1,24 @@
-// The virtual-time driver: runs counter cores in-process against the models
-// (seq-kv, network, nemeses, workload) and checks the history. Owns the only
-// clock and event loop of a simulated run; all randomness is forked from
-// config.seed, so a seed and config replay the run byte for byte.
+// The simulator's host for the shared driver (sim/driver.h): counter cores
+// in-process, in virtual time. The driver does everything Maelstrom does
+// (network, services, clients, nemeses, heal, validation, statistics); this
+// file only runs the cores (Step/Tick/TakeReady, pause inboxes, wake-ups)
+// as a sim::NodeHost and owns the one clock of a simulated run. All
+// randomness is forked from config.seed, so a seed and config replay the
+// run byte for byte.
 //
 //   sim::SimConfig config = *sim::ProfileConfig("challenge");
 //   config.seed = 42;
 //   sim::RunResult r = sim::RunWorld(config, /*trace=*/nullptr);
 //   r.exit_code == 0;  std::cout << r.results;   // Maelstrom-like block
 //
-// Extensions measured here (not in Maelstrom): convergence time (last
-// acknowledged add → every node's ReadValue() equals the exact total kept in
-// seq-kv's newest state) and a liveness bound after healing: the heal ends
-// every fault (partitions, kv cuts, kills, pauses, and loss/dup/reorder; only
-// latency stays), and if the nodes do not all read the exact total within
-// config.liveness_bound of it, the run fails.
+// EXTENSIONS measured here, with the in-process ReadValue() (no messages):
+// convergence time (last acknowledged add → every node's ReadValue() equals
+// the exact total kept in seq-kv's newest state), and a liveness finding if
+// the nodes do not all read it within config.liveness_bound of the heal. A
+// node that keeps asking to be woken at the same instant without doing
+// anything (a CPU spin) is a "busy-loop" finding; virtual time then moves on
+// 1 ms, as a spinning process's would (with --strict the run stops there).
+// Findings fail the run only under config.strict (the sweeps use it).
 #ifndef SIM_WORLD_H_
 #define SIM_WORLD_H_
 
@@ -34,7 +39,7 @@ struct RunResult {
   RunReport report;
   History history;
   std::string results;  // FormatResults(verdict, report)
-  int exit_code = 0;    // 0 valid, 1 invalid, 255 harness broke
+  int exit_code = 0;    // ExitCode(verdict, report): 0, 1, 2 or 255
   double simulated_seconds = 0;
 };
 
@@ -43,7 +48,8 @@ struct RunResult {
 using CoreFactory =
     std::function<std::unique_ptr<counter::Core>(const counter::Options&)>;
 
-// `trace`, when set, receives one line per message, fault and node log line.
+// `trace`, when set, receives the driver's journal and notes (every message,
+// fault and invalid line) and the nodes' log lines.
 RunResult RunWorld(const SimConfig& config, std::ostream* trace,
                    CoreFactory make_core = nullptr);
 

@@ -1,17 +1,21 @@
-// The harness's command line: Maelstrom's `test` flags for the g-counter and
-// pn-counter workloads, with Maelstrom's defaults, plus clearly marked
-// extensions (more nemeses, --seed, --store).
+// The harness's command line: Maelstrom 0.2.4's `test` command as its
+// --help lists it. The flags shared with the simulator (nodes, rate,
+// time-limit, concurrency, latency, nemesis, seed, the extension faults,
+// --strict ...) are defined and parsed once, in sim/flags.h; this file adds
+// the harness's own (--bin, --log-*, --test-count, and the extension
+// --store), and Maelstrom/Jepsen's flags that mean nothing here.
 //
 //   ParsedArgs p = ParseArgs({"test", "-w", "g-counter", "--bin", "./node",
 //                             "--node-count", "3", "--nemesis", "partition"},
 //                            "/home/me");
 //   p.kind == ParsedArgs::kRun;  p.options.bin == "/home/me/node"
-//   ParseArgs({"test", "--rate", "x"}, "/") → kError, "--rate: ..." (exit 254)
+//   ParseArgs({"test", "--rate", "x"}, "/") → kError, "--rate x: ..." (exit 254)
 //
-// Arguments for the node binary, as Maelstrom passes them: every non-flag
-// argument, and everything after a bare `--`. As a convenience (extension),
-// unrecognised flags that come after `--bin PATH` go to the binary too, so
-// `--bin ./node --pn_counter` works; unrecognised flags before it are errors.
+// As in Maelstrom, arguments for the node binary are the non-option
+// arguments and everything after `--`; an unknown flag anywhere is an error
+// (`--bin ./node --pn_counter` fails; write `--bin ./node -- --pn_counter`).
+// Without -w this harness refuses to run: Maelstrom's default workload is
+// lin-kv, which it does not emulate.
 #ifndef TESTING_CLI_H_
 #define TESTING_CLI_H_
 
@@ -19,34 +23,22 @@
 #include <string>
 #include <vector>
 
-#include "absl/time/time.h"
-#include "absl/types/optional.h"
-#include "sim/network.h"
+#include "sim/driver_config.h"
 
 namespace harness {
 
-enum class NemesisKind { kPartition, kKill, kPause, kKvCut };
-
 struct HarnessOptions {
-  std::string workload = "g-counter";  // or "pn-counter"
+  sim::DriverConfig driver;             // the shared flags (sim/flags.h)
+  bool seed_given = false;              // --seed; else drawn and printed
+  std::string workload = "g-counter";   // or "pn-counter"
   std::string bin;                      // absolute path
   std::vector<std::string> bin_args;
-  int node_count = 5;                   // Jepsen's default node list has 5
-  double rate = 5;                      // Maelstrom's default
-  absl::Duration time_limit = absl::Seconds(60);  // Jepsen's default
-  int concurrency = 0;                  // 0: one thread per node ("1n")
-  absl::Duration latency = absl::ZeroDuration();
-  sim::LatencyDist latency_dist = sim::LatencyDist::kConstant;
-  std::vector<NemesisKind> nemeses;     // in flag order, no repeats
-  absl::Duration nemesis_interval = absl::Seconds(10);
   bool log_stderr = false;
   bool log_net_send = false;            // print every message as it is sent
   bool log_net_recv = false;            // ... and as it is delivered
-  // Extensions.
-  absl::optional<uint64_t> seed;        // drawn and printed when absent
-  std::string store_root;               // absolute; default <cwd>/store
-  absl::Duration client_timeout = absl::Seconds(5);
-  absl::Duration final_sleep = absl::Seconds(10);
+  int test_count = 1;                   // Jepsen's --test-count
+  std::string store_root;               // EXTENSION --store; absolute, default <cwd>/store
+  std::vector<std::string> ignored;     // flags accepted without effect, for the log
 };
 
 struct ParsedArgs {
@@ -55,13 +47,11 @@ struct ParsedArgs {
   std::string error;  // kError: what was wrong, for the user
 };
 
-// `args` excludes argv[0]. Relative paths (--bin, --store) resolve against
-// `user_cwd` (BUILD_WORKING_DIRECTORY under `bazel run`).
-ParsedArgs ParseArgs(const std::vector<std::string>& args,
-                     const std::string& user_cwd);
+// `args` excludes argv[0]. Relative paths (--bin, --store, --nodes-file)
+// resolve against `user_cwd` (BUILD_WORKING_DIRECTORY under `bazel run`).
+ParsedArgs ParseArgs(const std::vector<std::string>& args, const std::string& user_cwd);
 
 std::string UsageText();
-absl::string_view NemesisName(NemesisKind kind);
 
 }  // namespace harness
 

@@ -33,10 +33,11 @@ run() {
 }
 
 fast=(--node-count 3 --rate 100 --recovery-time 2)
+g=(-w g-counter)
 case "$case_name" in
   our_counter_passes)
-    run 0 "Everything looks good" test -w g-counter --bin "$counter" "${fast[@]}" \
-      --time-limit 5 --nemesis partition --nemesis-interval 1 --seed 1
+    run 0 "Everything looks good" test "${g[@]}" --bin "$counter" "${fast[@]}" \
+      --time-limit 5 --nemesis partition --nemesis-interval 1 --seed 1 --strict
     for f in results.json results.edn history.txt messages.txt latency-raw.png \
              rate.png node-logs/n0.log node-logs/n2.log; do
       [[ -s store/latest/$f || $f == node-logs/* && -e store/latest/$f ]] ||
@@ -47,89 +48,135 @@ case "$case_name" in
     ;;
   our_counter_every_fault)
     # EXTENSIONS: kill/restart, pause, seq-kv cuts and partitions together.
-    run 0 "Everything looks good" test --bin "$counter" "${fast[@]}" --time-limit 5 \
+    run 0 "Everything looks good" test "${g[@]}" --bin "$counter" "${fast[@]}" --time-limit 5 \
       --nemesis partition,kill,pause,kv-cut --nemesis-interval 1 --latency 5 \
-      --latency-dist exponential --seed 2
+      --latency-dist exponential --seed 2 --strict
     ;;
   our_counter_pn)
+    # Maelstrom passes the node's own flags after -- (or as plain arguments).
     run 0 "Everything looks good" test -w pn-counter --bin "$counter" "${fast[@]}" \
-      --time-limit 3 --seed 3 -- --pn_counter
+      --time-limit 3 --seed 3 --strict -- --pn_counter
     ;;
   bug_stale_read)
-    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --time-limit 4 --seed 4 \
-      --bug=stale-read
+    run 1 "Analysis invalid" test "${g[@]}" --bin "$counter" "${fast[@]}" --time-limit 4 \
+      --seed 4 -- --bug=stale-read
     ;;
   bug_ack_before_durable)
     # Acked adds still waiting for their cas die with the node: a long cas
     # round trip (2 x 250 ms) and 3 clients per node keep such adds around
     # at most kill instants, even on a loaded machine.
-    run 1 "Analysis invalid" test --bin "$counter" --node-count 3 --rate 150 \
+    run 1 "Analysis invalid" test "${g[@]}" --bin "$counter" --node-count 3 --rate 150 \
       --concurrency 3n --recovery-time 2 --time-limit 6 --nemesis kill \
-      --nemesis-interval 0.5 --latency 250 --seed 7 --bug=ack-before-durable
+      --nemesis-interval 0.5 --latency 250 --seed 7 -- --bug=ack-before-durable
     ;;
   bug_forget_on_restart)
-    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --concurrency 2n \
-      --time-limit 5 --nemesis kill --nemesis-interval 0.5 --seed 5 --bug=forget-on-restart
+    run 1 "Analysis invalid" test "${g[@]}" --bin "$counter" "${fast[@]}" --concurrency 2n \
+      --time-limit 5 --nemesis kill --nemesis-interval 0.5 --seed 5 -- --bug=forget-on-restart
     ;;
   bug_double_count_retry)
     # A cut of replies only lets a cas land unanswered; the retry re-adds.
-    run 1 "Analysis invalid" test --bin "$counter" "${fast[@]}" --concurrency 2n \
+    run 1 "Analysis invalid" test "${g[@]}" --bin "$counter" "${fast[@]}" --concurrency 2n \
       --time-limit 5 --nemesis kv-cut --nemesis-interval 0.5 --latency 50 --seed 6 \
-      --bug=double-count-retry
+      -- --bug=double-count-retry
     ;;
   python_counter_passes)
-    run 0 "Everything looks good" test --bin "$py_counter" --node-count 3 --rate 50 \
-      --time-limit 3 --recovery-time 1 --nemesis partition --nemesis-interval 1 --seed 8
+    # No --node-count: Jepsen's default nodes n1..n5.
+    run 0 "Everything looks good" test "${g[@]}" --bin "$py_counter" --rate 50 \
+      --time-limit 3 --recovery-time 1 --nemesis partition --nemesis-interval 1 --seed 8 \
+      --strict
+    grep -q "nodes n1 n2 n3 n4 n5 " "$out" || { echo "FAIL: not Jepsen's default nodes"; exit 1; }
     ;;
   python_incorrect_counter_invalid)
-    run 1 "final read .* is not in" test --bin "$py_incorrect" --node-count 3 --rate 50 \
-      --time-limit 3 --recovery-time 1 --seed 9
+    run 1 "final read .* is not in" test "${g[@]}" --bin "$py_incorrect" --node-count 3 \
+      --rate 50 --time-limit 3 --recovery-time 1 --seed 9
+    ;;
+  python_read_cache_invalid)
+    # Maelstrom sends nothing between the heal and the final reads (core.clj:
+    # gen/sleep 10), so a counter that answers reads from a cache and only
+    # then refreshes it answers the final read from a stale cache. The
+    # harness used to read every node every 100 ms then, which refreshed the
+    # cache in time and passed it; that probe is now an EXTENSION flag that
+    # says it changes the run.
+    run 1 "Analysis invalid" test "${g[@]}" --bin "$py_counter" --node-count 10 --rate 100 \
+      --time-limit 3 --recovery-time 2 --seed 10 -- --read-cache
+    run 0 "Everything looks good" test "${g[@]}" --bin "$py_counter" --node-count 10 \
+      --rate 100 --time-limit 3 --recovery-time 2 --seed 10 --convergence-probe \
+      -- --read-cache
+    grep -q "convergence-probe sent .* this run's traffic is not Maelstrom's" "$out" ||
+      { echo "FAIL: the probe does not say it changes the run"; exit 1; }
     ;;
   missing_binary)
-    run 255 "not found" test --bin "$work/no-such-node" --time-limit 1
+    run 255 "not found" test "${g[@]}" --bin "$work/no-such-node" --time-limit 1
     ;;
   not_executable)
     printf '#!/bin/sh\n' >"$work/plain"
     chmod 644 "$work/plain"
-    run 255 "not executable" test --bin "$work/plain" --time-limit 1
+    run 255 "not executable" test "${g[@]}" --bin "$work/plain" --time-limit 1
     ;;
   never_answers_init)
     printf '#!/bin/sh\nexec sleep 600\n' >"$work/silent"
     chmod 755 "$work/silent"
-    run 255 "did not answer init" test --bin "$work/silent" --node-count 2 --time-limit 1
+    run 255 "did not answer init" test "${g[@]}" --bin "$work/silent" --node-count 2 \
+      --time-limit 1
     ;;
   crash_mid_run)
-    run 255 "n[0-2] crashed: it exited with code 3" test --bin "$py_counter" --node-count 3 \
-      --rate 20 --time-limit 4 -- --crash-after 1
+    run 255 "n[0-2] crashed: it exited with code 3" test "${g[@]}" --bin "$py_counter" \
+      --node-count 3 --rate 20 --time-limit 4 -- --crash-after 1
     ;;
+  # A node that writes a bad line goes deaf (Maelstrom stops reading it); the
+  # verdict is what the checker then sees: an EXTENSION finding, failing the
+  # run only with --strict.
   invalid_json)
-    run 1 "INVALID n[0-2] wrote a line that is not a Maelstrom message" test \
-      --bin "$py_counter" --node-count 3 --rate 20 --time-limit 2 --recovery-time 0 \
-      --client-timeout 1.5 -- --garbage-after 0.5
+    bad=(test "${g[@]}" --bin "$py_counter" --node-count 3 --rate 20 --time-limit 2
+         --recovery-time 1 --client-timeout 1.5 --seed 11)
+    run 0 "EXTENSION findings: [0-9]+ .*invalid-line: n[0-2] at .*not a valid message" \
+      "${bad[@]}" -- --garbage-after 0.5
+    run 1 "--strict: this run fails on [0-9]+ EXTENSION finding.*not a valid message" \
+      "${bad[@]}" --strict -- --garbage-after 0.5
     ;;
   unknown_dest)
-    run 1 "unknown destination \"n99\"" test --bin "$py_counter" --node-count 3 --rate 20 \
-      --time-limit 2 --recovery-time 0 --client-timeout 1.5 -- --unknown-dest-after 0.5
+    bad=(test "${g[@]}" --bin "$py_counter" --node-count 3 --rate 20 --time-limit 2
+         --recovery-time 1 --client-timeout 1.5 --seed 12)
+    run 0 "Invalid dest for message .*\"n99\"" "${bad[@]}" -- --unknown-dest-after 0.5
+    run 1 "--strict: .*Invalid dest" "${bad[@]}" --strict -- --unknown-dest-after 0.5
+    ;;
+  unknown_src)
+    # net.clj validate-msg checks the source too.
+    bad=(test "${g[@]}" --bin "$py_counter" --node-count 3 --rate 20 --time-limit 2
+         --recovery-time 1 --client-timeout 1.5 --seed 13)
+    run 0 "Invalid source for message .*\"n99\"" "${bad[@]}" -- --unknown-src-after 0.5
+    run 1 "--strict: .*Invalid source" "${bad[@]}" --strict -- --unknown-src-after 0.5
     ;;
   stdout_flood)
-    run 1 "without a newline" test --bin "$py_counter" --node-count 3 --rate 20 \
-      --time-limit 2 --recovery-time 0 --client-timeout 1.5 -- --flood-after 0.5
+    run 1 "without a line end" test "${g[@]}" --bin "$py_counter" --node-count 3 --rate 20 \
+      --time-limit 2 --recovery-time 1 --client-timeout 1.5 --seed 14 --strict \
+      -- --flood-after 0.5
     ;;
   reply_after_timeout)
-    run 1 "departed client" test --bin "$py_counter" --node-count 1 --rate 5 \
-      --time-limit 1 --recovery-time 0 --client-timeout 1.5 -- --slow-reads 1.8
+    # The reply comes after the client gave up and was closed: "Invalid
+    # dest", the node goes deaf; every read is then :info, which Jepsen's
+    # stats checker rejects (each :f that occurs needs an :ok).
+    run 1 "Invalid dest for message" test "${g[@]}" --bin "$py_counter" --node-count 1 \
+      --rate 5 --time-limit 4 --recovery-time 0 --client-timeout 1.5 --seed 15 \
+      -- --slow-reads 3
+    grep -q "read: no :ok among" "$out" || { echo "FAIL: not the stats rule"; exit 1; }
     ;;
   bad_arguments)
-    run 254 "unknown option --bogus" test --bogus --bin "$counter"
-    run 254 "--rate fast" test --bin "$counter" --rate fast
-    run 254 "Expected a --bin" test -w g-counter
+    run 254 "Unknown option: \"--bogus\"" test "${g[@]}" --bogus --bin "$counter"
+    run 254 "--rate fast" test "${g[@]}" --bin "$counter" --rate fast
+    run 254 "Expected a --bin" test "${g[@]}"
+    # Unknown flags after --bin are errors too, as in Maelstrom.
+    run 254 "Unknown option: \"--pn_counter\"" test -w pn-counter --bin "$counter" --pn_counter
+    run 254 "default workload is lin-kv" test --bin "$counter"
+    run 254 "--time-limit 2.5" test "${g[@]}" --bin "$counter" --time-limit 2.5
     run 0 "EXTENSIONS" --help
+    run 0 "--ssh-private-key FILE" test --help
     ;;
   sigterm_kills_nodes)
     # A unique tag in the nodes' argv finds them (pgrep only looks).
     tag="harness-test-$$-$RANDOM"
-    "$maelstrom" test --bin "$py_counter" --node-count 3 --rate 10 --time-limit 60 \
-      -- "--tag=$tag" >"$out" 2>&1 &
+    "$maelstrom" test -w g-counter --bin "$py_counter" --node-count 3 --rate 10 \
+      --time-limit 60 -- "--tag=$tag" >"$out" 2>&1 &
     pid=$!
     for _ in $(seq 100); do pgrep -f -- "$tag" >/dev/null && break; sleep 0.1; done
     pgrep -f -- "$tag" >/dev/null || { echo "FAIL: nodes never started"; cat "$out"; exit 1; }

@@ -40,6 +40,26 @@ uint64_t DrawSeed() {
   return seed % 1000000000000ULL;  // short enough to retype
 }
 
+// One test: its progress, results block and verdict line; the exit code.
+int RunOnce(const harness::HarnessOptions& options, uint64_t seed) {
+  absl::StatusOr<harness::Store> store =
+      harness::Store::Create(options.store_root, options.workload, absl::Now());
+  if (!store.ok()) {
+    std::cerr << "maelstrom: cannot create the store: " << store.status().message() << "\n";
+    return 255;
+  }
+  harness::Harness h(options, seed, *store, std::cout);
+  harness::Outcome o = h.Run();
+  std::cout << "\n";
+  std::cout << absl::StrFormat(
+      "Results in %s (results.json, results.edn, history.txt, messages.txt, "
+      "latency-raw.png, rate.png, node-logs/); seed %d; harness CPU %.2fs\n\n",
+      store->dir(), seed, o.harness_cpu_seconds);
+  std::cout << sim::FormatResults(o.verdict, o.report);
+  std::cout.flush();
+  return o.exit_code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,27 +70,19 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (parsed.kind == harness::ParsedArgs::kError) {
-    std::cerr << "maelstrom: " << parsed.error << "\n(see maelstrom --help)\n";
+    std::cerr << "maelstrom: " << parsed.error << "\n(see maelstrom test --help)\n";
     return 254;
   }
-  harness::HarnessOptions& options = parsed.options;
-  uint64_t seed = options.seed.has_value() ? *options.seed : DrawSeed();
-  absl::StatusOr<harness::Store> store =
-      harness::Store::Create(options.store_root, options.workload, absl::Now());
-  if (!store.ok()) {
-    std::cerr << "maelstrom: cannot create the store: " << store.status().message() << "\n";
-    return 255;
+  const harness::HarnessOptions& options = parsed.options;
+  const uint64_t seed = options.seed_given ? options.driver.seed : DrawSeed();
+  // Jepsen cli.clj single-test-cmd: --test-count runs; exit 1 at the first
+  // invalid one, 2 at the first unknown one.
+  for (int i = 0; i < options.test_count; ++i) {
+    if (options.test_count > 1) {
+      std::cout << absl::StrFormat("=== test %d of %d ===\n", i + 1, options.test_count);
+    }
+    const int code = RunOnce(options, seed + static_cast<uint64_t>(i));
+    if (code != 0) return code;
   }
-  harness::Harness h(options, seed, *store, std::cout);
-  harness::Outcome o = h.Run();
-  std::cout << "\n";
-  for (const std::string& w : o.warnings) std::cout << "warning: " << w << "\n";
-  std::cout << absl::StrFormat(
-      "Results in %s (results.json, history.txt, messages.txt, latency-raw.png, "
-      "rate.png, node-logs/); seed %d; harness CPU %.2fs\n\n",
-      store->dir(), seed, o.harness_cpu_seconds);
-  std::cout << sim::FormatResults(o.verdict, o.report);
-  if (o.exit_code == 2) std::cout << "The analysis itself failed (exit 2).\n";
-  std::cout.flush();
-  return o.exit_code;
+  return 0;
 }

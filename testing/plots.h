@@ -14,16 +14,13 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "sim/checker.h"
 #include "sim/history.h"
 
 namespace harness {
 
-struct FaultSpan {
-  absl::Time start;
-  absl::Time end;  // InfiniteFuture while active
-  std::string kind;         // "partition", "kill", "pause", "kv-cut"
-  std::string description;  // "partition n0 ignores [n1 n2], ..."
-};
+// A fault window (partition, kill, pause, kv-cut), as the driver records it.
+using FaultSpan = sim::FaultSpan;
 
 struct PlotFiles {
   std::string latency_data;  // latency-raw.dat

@@ -199,13 +199,24 @@ StdoutState NodeProcess::ReadStdout(std::vector<std::string>* lines,
     partial_stdout_.clear();
     return StdoutState::kEof;
   }
+  // Java's BufferedReader.readLine, as process.clj reads stdout
+  // (byte-streams to-line-seq): a line ends at \n, \r, or \r\n.
   size_t start = 0;
   for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
-    if (buf[i] != '\n') continue;
+    const char c = buf[i];
+    if (skip_lf_) {
+      skip_lf_ = false;
+      if (c == '\n') {
+        start = i + 1;
+        continue;
+      }
+    }
+    if (c != '\n' && c != '\r') continue;
     partial_stdout_.append(buf + start, i - start);
     lines->push_back(std::move(partial_stdout_));
     partial_stdout_.clear();
     start = i + 1;
+    skip_lf_ = c == '\r';
   }
   partial_stdout_.append(buf + start, static_cast<size_t>(n) - start);
   if (partial_stdout_.size() > kMaxLineBytes) return StdoutState::kLineTooLong;

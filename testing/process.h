@@ -73,7 +73,8 @@ class NodeProcess {
   void FlushStdin();
   size_t pending_stdin() const { return pending_stdin_.size(); }
 
-  // Reads at most `budget` bytes of stdout and appends the complete lines.
+  // Reads at most `budget` bytes of stdout and appends the complete lines,
+  // split as Java's readLine splits them (\n, \r or \r\n).
   StdoutState ReadStdout(std::vector<std::string>* lines,
                          size_t budget = 1 << 16);
   // Reads at most `budget` bytes of stderr into *out. False at EOF.
@@ -102,6 +103,7 @@ class NodeProcess {
   int stderr_fd_;
   std::string pending_stdin_;
   std::string partial_stdout_;
+  bool skip_lf_ = false;  // the last byte read was '\r': a '\n' next ends nothing
   absl::optional<int> exit_status_;
 };
 

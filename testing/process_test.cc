@@ -48,6 +48,32 @@ TEST(NodeProcessTest, EchoesLinesThroughPipes) {
   EXPECT_EQ(ReadLines(**p, 2), (std::vector<std::string>{"hello", "world"}));
 }
 
+// Pins maelstrom process.clj stdout-thread, which reads lines with
+// byte-streams to-line-seq (Java BufferedReader.readLine): \n, \r and \r\n
+// each end a line; a last line without one still counts.
+TEST(NodeProcessTest, SplitsLinesAsJavasReadLine) {
+  std::string script = WriteFile(
+      "crlf.sh", "#!/bin/sh\nprintf 'a\\r\\nb\\rc\\n\\nd\\r'; sleep 0.2; printf '\\ne'\n", 0755);
+  auto p = NodeProcess::Spawn({script, {}, TempDir()}, "crlf");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(ReadLines(**p, 10), (std::vector<std::string>{"a", "b", "c", "", "d", "e"}));
+}
+
+// Bound: a node that does not read its stdin gets at most kMaxPendingStdin
+// bytes queued; Send then refuses (the harness reports a finding).
+TEST(NodeProcessTest, StdinBacklogIsBounded) {
+  std::string script = WriteFile("deaf.sh", "#!/bin/sh\nexec sleep 60\n", 0755);
+  auto p = NodeProcess::Spawn({script, {}, TempDir()}, "deaf");
+  ASSERT_TRUE(p.ok()) << p.status();
+  const std::string line(64 << 10, 'x');
+  int sent = 0;
+  while ((*p)->Send(line) && sent < 10000) ++sent;
+  EXPECT_LT(sent, 10000);
+  EXPECT_LE((*p)->pending_stdin(), NodeProcess::kMaxPendingStdin);
+  EXPECT_GT((*p)->pending_stdin(), NodeProcess::kMaxPendingStdin - 2 * line.size());
+  (*p)->KillAndWait();
+}
+
 TEST(NodeProcessTest, PassesArgsAndCwd) {
   std::string script = WriteFile(
       "args.sh", "#!/bin/sh\necho \"$1 $2\"\npwd\n", 0755);

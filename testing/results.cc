@@ -14,15 +14,28 @@ Json LatencyJson(const sim::OpStats& s) {
           {"max", absl::ToDoubleMilliseconds(s.Quantile(1.0))}};
 }
 
+Json Validity(sim::Validity v) {
+  switch (v) {
+    case sim::Validity::kTrue: return true;
+    case sim::Validity::kFalse: return false;
+    case sim::Validity::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+Json Millis(const absl::optional<absl::Duration>& d) {
+  return d ? Json(absl::ToDoubleMilliseconds(*d)) : Json(nullptr);
+}
+
 }  // namespace
 
 Json ResultsJson(const Outcome& o, uint64_t seed) {
   const sim::CounterVerdict& v = o.verdict;
   Json j;
-  j["valid?"] = o.exit_code == 0;
+  j["valid?"] = Validity(v.validity);
   j["exit-code"] = o.exit_code;
   j["seed"] = seed;
-  j["workload"] = {{"valid?", v.valid},
+  j["workload"] = {{"valid?", Validity(v.workload_validity)},
                    {"errors", v.errors},
                    {"final-reads", v.final_reads},
                    {"acknowledged-sum", v.acknowledged_sum},
@@ -30,26 +43,42 @@ Json ResultsJson(const Outcome& o, uint64_t seed) {
                    {"acceptable", v.acceptable}};
   Json by_f = Json::object();
   for (const auto& [f, s] : v.by_f) {
-    by_f[f] = {{"ok-count", s.ok}, {"fail-count", s.fail}, {"info-count", s.info},
+    if (s.count() == 0) continue;
+    by_f[f] = {{"valid?", s.ok > 0},
+               {"count", s.count()},
+               {"ok-count", s.ok},
+               {"fail-count", s.fail},
+               {"info-count", s.info},
                {"latency-ms", LatencyJson(s)}};
   }
-  j["stats"] = {{"count", v.completed_ops}, {"ok-count", v.ok_ops}, {"by-f", by_f}};
-  j["availability"] = v.completed_ops ? static_cast<double>(v.ok_ops) / v.completed_ops : 0.0;
+  j["stats"] = {{"valid?", Validity(v.stats_validity)},
+                {"count", v.completed_ops},
+                {"ok-count", v.ok_ops},
+                {"by-f", by_f}};
+  j["availability"] = {{"valid?", Validity(v.availability_validity)},
+                       {"ok-fraction", v.ok_fraction}};
   auto per_op = [&](int64_t n) {
-    return v.completed_ops ? Json(static_cast<double>(n) / v.completed_ops) : Json(nullptr);
+    return v.invocations ? Json(static_cast<double>(n) / v.invocations) : Json(nullptr);
   };
   j["net"] = {{"all", {{"send-count", o.report.messages}, {"msgs-per-op", per_op(o.report.messages)}}},
               {"servers", {{"send-count", o.report.server_messages},
-                           {"msgs-per-op", per_op(o.report.server_messages)}}}};
+                           {"msgs-per-op", per_op(o.report.server_messages)}}},
+              {"valid?", true}};
+  if (!v.analysis_errors.empty()) j["analysis-errors"] = v.analysis_errors;
+  Json findings = Json::array();
+  for (const sim::Finding& f : o.report.findings) {
+    findings.push_back({{"kind", f.kind}, {"detail", f.detail}});
+  }
   j["extensions"] = {
+      {"strict", o.report.strict},
+      {"findings", findings},
       {"faults", o.report.faults},
-      {"convergence-ms", o.report.convergence
-                             ? Json(absl::ToDoubleMilliseconds(*o.report.convergence))
-                             : Json(nullptr)},
+      {"convergence-ms", Millis(o.report.convergence)},
       {"convergence-note", o.report.convergence_note},
-      {"invalid-lines", o.report.invalid_lines},
+      {"convergence-from-reads-ms", Millis(o.report.convergence_from_reads)},
+      {"convergence-from-reads-note", o.report.convergence_from_reads_note},
+      {"notes", o.report.notes},
       {"harness-error", o.report.harness_error},
-      {"warnings", o.warnings},
       {"harness-cpu-seconds", o.harness_cpu_seconds}};
   return j;
 }

@@ -1,10 +1,11 @@
 // What one harness run found, and its results.json: Maelstrom's result keys
-// (valid?, workload, stats, availability, net, latency) plus an
-// "extensions" object for what Maelstrom does not measure.
+// (valid? — true, false or "unknown" — workload, stats, availability, net)
+// plus the exit code and an "extensions" object for what Maelstrom does not
+// measure (findings, convergence, faults, notes).
 //
 //   Outcome o = harness.Run();
 //   ResultsJson(o, /*seed=*/42)["net"]["all"]["msgs-per-op"] == 3.1
-//   ResultsJson(o, 42)["extensions"]["convergence-ms"] == 150.8 (or null)
+//   ResultsJson(o, 42)["extensions"]["convergence-from-reads-ms"] == 150.8 (or null)
 #ifndef TESTING_RESULTS_H_
 #define TESTING_RESULTS_H_
 
@@ -20,8 +21,7 @@ namespace harness {
 struct Outcome {
   sim::CounterVerdict verdict;
   sim::RunReport report;
-  int exit_code = 255;               // 0 valid, 1 invalid, 2 analysis, 255 broke
-  std::vector<std::string> warnings;
+  int exit_code = 255;               // sim::ExitCode: 0, 1, 2 or 255
   double harness_cpu_seconds = 0;    // user + system of the harness process
 };
 
