@@ -22,16 +22,6 @@ using kvclient::Message;
 constexpr absl::Duration kMinPause = absl::Milliseconds(100);
 constexpr absl::Duration kMaxPause = absl::Milliseconds(800);
 
-// The services Maelstrom starts in every test (service.clj default-services)
-// that have a model here. lww-kv and lin-tso are registered endpoints all
-// the same: a message to them is valid, and gets no reply without a model.
-std::map<std::string, std::unique_ptr<KvService>> MakeServices() {
-  std::map<std::string, std::unique_ptr<KvService>> services;
-  services["seq-kv"] = std::make_unique<SeqKv>();
-  services["lin-kv"] = std::make_unique<LinKv>();
-  return services;
-}
-
 std::string Dump(const Json& body) {
   return body.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
@@ -64,7 +54,7 @@ Driver::Driver(const DriverConfig& config, NodeHost& host, DriverOutput output)
       network_prng_(root_.Fork("network")),
       workload_prng_(root_.Fork("workload")),
       network_(config.network),
-      services_(MakeServices()),
+      services_(MakeDefaultKvServices()),
       workload_(CheckedWorkload(config), config.nodes) {
   for (const auto& [name, service] : services_) {
     service_prngs_.emplace(name, root_.Fork(absl::StrCat("service/", name)));
@@ -377,8 +367,7 @@ void Driver::StartNemeses(absl::Time start) {
 // Whether `fault` may take a step at time `at`.
 bool Driver::MayFire(const Fault& fault, absl::Time at) const {
   if (!nemeses_started_ || healed_) return false;
-  const bool in_time = workload_.phase() == Workload::Phase::kMain &&
-                       at < workload_.start_time() + config_.workload.time_limit;
+  const bool in_time = workload_.phase() == Workload::Phase::kMain && at < workload_.cutoff();
   if (fault.partition) return in_time;
   return in_time || fault.nemesis.active();  // an extension fault may still end
 }
@@ -389,8 +378,9 @@ void Driver::FireNemeses(absl::Time now) {
     FaultAction action = f.nemesis.Fire(now, f.prng);
     if (f.partition) {
       ++nemesis_ops_;
-      // TODO(merge with the models branch): workload_.OnNemesisOp(); a
-      // dispatched nemesis op moves Jepsen's next-thread-index.
+      // A dispatched nemesis op takes a turn of Jepsen's round robin, and
+      // its next op counts for the time limit (generator.clj TimeLimit).
+      workload_.OnNemesisOp(now, f.nemesis.next_at());
     }
     Apply(action, now);
     if (!harness_error_.empty()) return;
@@ -489,8 +479,10 @@ void Driver::Heal(absl::Time now) {
     if (!harness_error_.empty()) return;
   }
   if (config_.partition) {
-    ++nemesis_ops_;  // the final generator's :stop-partition
-    // TODO(merge with the models branch): workload_.OnNemesisOp();
+    // The final generator's :stop-partition. It also takes a round-robin
+    // turn in Jepsen, but nothing after it picks threads that way (the final
+    // reads go to each thread), so the workload is not told.
+    ++nemesis_ops_;
   }
   network_.Heal();
   network_.RestoreAllKv();

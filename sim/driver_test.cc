@@ -41,6 +41,7 @@ class ScriptedHost : public NodeHost {
       reply["type"] = "read_ok";
       reply["value"] = total;
     } else {
+      if (!kvclient::IsClientId(m.src)) service_replies.push_back(m.src + " " + m.body.dump());
       return;
     }
     const std::string src = driver_->node_id(node);
@@ -62,6 +63,7 @@ class ScriptedHost : public NodeHost {
       rewrite;
   int64_t total = 0;
   int64_t delivered = 0;
+  std::vector<std::string> service_replies;  // "<service> <body>"
   std::vector<absl::Time> delivered_to_nodes_at;
   std::vector<std::string> events;
 
@@ -295,6 +297,82 @@ TEST(DriverTest, NemesisGatingAndIndependentSchedules) {
     }
   }
   EXPECT_EQ(both.exit_code, 0) << FormatResults(both.result.verdict, both.result.report);
+}
+
+// Pins maelstrom src/maelstrom/service.clj default-services (all four are
+// started for every test) with the models of PersistentTSO and LWWKV.
+TEST(DriverTest, DriverServesAllFourServices) {
+  ScriptedHost host;
+  host.rewrite = [](int node, const std::string& type, const std::string& line) {
+    if (type != "init" || node != 0) return line;
+    // The init_ok, then one request to each service (msg_ids 1..4).
+    std::string out = line;
+    int id = 0;
+    for (const char* service : {"seq-kv", "lin-kv", "lww-kv"}) {
+      absl::StrAppend(&out, "\n",
+                      Json{{"src", "n0"}, {"dest", service},
+                           {"body", {{"type", "write"}, {"key", "k"}, {"value", 1},
+                                     {"msg_id", ++id}}}}
+                          .dump());
+    }
+    absl::StrAppend(&out, "\n",
+                    Json{{"src", "n0"}, {"dest", "lin-tso"},
+                         {"body", {{"type", "ts"}, {"msg_id", ++id}}}}
+                        .dump());
+    return out;
+  };
+  DriverConfig c = Small();
+  std::ostringstream journal, notes;
+  Driver driver(c, host, {&journal, &notes});
+  host.Attach(&driver);
+  // Lines are handed over one at a time, as the harness reads them.
+  auto inner = host.rewrite;
+  host.rewrite = [&](int node, const std::string& type, const std::string& line) {
+    std::vector<std::string> lines = absl::StrSplit(inner(node, type, line), '\n');
+    for (size_t i = 1; i < lines.size(); ++i) {
+      driver.OnNodeLine(node, lines[i], absl::UnixEpoch());
+    }
+    return lines[0];
+  };
+  driver.Start(absl::UnixEpoch());
+  driver.Advance(absl::UnixEpoch());
+  EXPECT_EQ(absl::StrJoin(host.service_replies, "\n"),
+            "seq-kv {\"in_reply_to\":1,\"type\":\"write_ok\"}\n"
+            "lin-kv {\"in_reply_to\":2,\"type\":\"write_ok\"}\n"
+            "lww-kv {\"in_reply_to\":3,\"type\":\"write_ok\"}\n"
+            "lin-tso {\"in_reply_to\":4,\"ts\":0,\"type\":\"ts_ok\"}");
+}
+
+// Pins jepsen generator/context.clj busy-thread: every dispatched op, the
+// nemesis's included, moves next-thread-index, so the partition nemesis
+// changes which thread (and node) gets the following client ops. With
+// instant replies every thread is always free: without a nemesis the threads
+// go 0 1 2 0, 0 1 2 0, ... (index 3 is the nemesis's slot and wraps to 0).
+TEST(DriverTest, PartitionOpsTakeRoundRobinTurns) {
+  auto threads = [](const Ran& run) {
+    std::vector<int> out;
+    for (const HistoryEvent& e : run.result.history) {
+      if (e.type == EventType::kInvoke && !e.final_read) out.push_back(e.thread);
+    }
+    return out;
+  };
+  DriverConfig c = Small();
+  ScriptedHost quiet_host;
+  const std::vector<int> quiet = threads(RunDriver(c, quiet_host));
+  ASSERT_GT(quiet.size(), 20u);
+  for (size_t i = 0; i < quiet.size(); ++i) {
+    const int expected[] = {0, 1, 2, 0};
+    EXPECT_EQ(quiet[i], expected[i % 4]) << "op " << i;
+  }
+  c.partition = true;
+  c.nemesis_interval = absl::Milliseconds(500);
+  ScriptedHost nemesis_host;
+  const std::vector<int> with_nemesis = threads(RunDriver(c, nemesis_host));
+  // The workload's random stream is its own: the same ops at the same
+  // times, but dealt to other threads once the nemesis has taken turns.
+  ASSERT_GT(with_nemesis.size(), 20u);
+  EXPECT_NE(std::vector<int>(quiet.begin(), quiet.begin() + 20),
+            std::vector<int>(with_nemesis.begin(), with_nemesis.begin() + 20));
 }
 
 // Bound: the journal stops at journal_max_lines with one line saying so;

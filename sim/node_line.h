@@ -26,7 +26,7 @@
 //     -> InvalidArgument "malformed message (net.clj Message): {:extra disallowed-key}"
 //   ParseNodeLine("")  -> InvalidArgument (an empty line is not a message)
 //
-// Bounds (EXTENSIONS, documented in docs/maelstrom-fidelity-driver.md): JSON
+// Bounds (EXTENSIONS, documented in docs/maelstrom-fidelity.md): JSON
 // nested deeper than kMaxNestingDepth is rejected (Maelstrom's JVM would
 // overflow its stack somewhere in the thousands, with the same effect: the
 // node goes deaf). Known difference: a lone UTF-16 surrogate escape

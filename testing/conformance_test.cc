@@ -1,6 +1,6 @@
 // Conformance of the shared driver and the harness's command line with
 // Maelstrom v0.2.4 and Jepsen 0.3.7, one test per behaviour, each naming the
-// source file and function it pins (docs/maelstrom-fidelity-driver.md lists
+// source file and function it pins (docs/maelstrom-fidelity.md lists
 // them). The library tests go further: sim/node_line_test.cc (the line
 // schema table), sim/driver_test.cc, sim/checker_test.cc, sim/flags_test.cc,
 // testing/cli_test.cc; the e2e cases in harness_test.sh run real processes.
