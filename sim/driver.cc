@@ -403,10 +403,7 @@ void Driver::CloseSpan(const std::string& key, absl::Time now) {
 }
 
 void Driver::Apply(const FaultAction& a, absl::Time now) {
-  std::string what = a.Describe();
-  if (a.kind == FaultAction::kPartition && a.grudge.empty()) {
-    what = "partition that cuts nothing (Maelstrom's minority-third shape with < 4 nodes)";
-  }
+  const std::string what = a.Describe();  // says so when a grudge cuts nothing
   Note(now, absl::StrCat("nemesis: ", what));
   const int node = a.node.empty() ? -1 : NodeIndex(a.node);
   MC_ASSERT(a.node.empty() || node >= 0, "nemeses act on the test's nodes: ", a.node);
