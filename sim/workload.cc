@@ -216,16 +216,18 @@ void Workload::OnNemesisOp(absl::Time now, absl::Time next_at) {
 
 bool Workload::MainPhaseOver(absl::Time now) const {
   if (options_.rate <= 0) return now >= cutoff();  // (gen/sleep time-limit)
-  // TimeLimit over (any nemesis clients): over once the soonest op either
-  // generator would hand out is at or past the cutoff. With every thread
-  // busy the clients have no op (:pending).
-  absl::optional<absl::Time> soonest;
-  if (AnyFree()) soonest = std::max(next_op_at_.value_or(now), now);
-  if (nemesis_next_at_.has_value()) {
-    const absl::Time nemesis = std::max(*nemesis_next_at_, now);
-    soonest = soonest.has_value() ? std::min(*soonest, nemesis) : nemesis;
-  }
-  return soonest.has_value() && *soonest >= cutoff();
+  // TimeLimit over (any nemesis clients) returns nil once the soonest op
+  // either generator would hand out falls at or past the cutoff; with every
+  // client thread busy the clients are :pending and only the nemesis counts
+  // (soonest-op-map). But a nil ends the phase only when the next phase can
+  // start: its Synchronize waits for every thread to be free, and until then
+  // the interpreter keeps asking the main generator (interpreter.clj run!
+  // recurs with the old gen on :pending), which hands out client ops again
+  // as soon as a thread frees up before the cutoff.
+  if (AnyOutstanding()) return false;
+  absl::Time soonest = std::max(next_op_at_.value_or(now), now);
+  if (nemesis_next_at_.has_value()) soonest = std::min(soonest, std::max(*nemesis_next_at_, now));
+  return soonest >= cutoff();
 }
 
 void Workload::IssueDue(absl::Time now, Prng& prng, Output& out) {
@@ -236,6 +238,14 @@ void Workload::IssueDue(absl::Time now, Prng& prng, Output& out) {
     }
     if (options_.rate <= 0 || !AnyFree()) return;  // wait for a free thread
     if (next_op_at_.value_or(now) > now) return;   // not due yet
+    // An op at or past the cutoff is never handed out (TimeLimit); the phase
+    // ends once the threads still busy are done (MainPhaseOver). From here
+    // on every client op would fall past the cutoff: say so once, so that
+    // NextWakeAt stops offering it.
+    if (now >= cutoff()) {
+      next_op_at_ = cutoff();
+      return;
+    }
     if (history_.size() + 2 > options_.max_history_events) {
       harness_error_ = absl::StrCat("history bound of ", options_.max_history_events,
                                     " events reached; the run is too long");
@@ -297,9 +307,10 @@ absl::Time Workload::NextWakeAt() const {
       if (MainPhaseOver(absl::InfinitePast())) return absl::InfinitePast();
       if (options_.rate <= 0) {
         next = std::min(next, cutoff());
-      } else if (AnyFree()) {
+      } else if (AnyFree() && next_op_at_.value_or(absl::InfinitePast()) < cutoff()) {
         // With every thread busy the next op waits for a reply (handed over
-        // with OnClientMessage, then polled) or a timeout.
+        // with OnClientMessage, then polled) or a timeout; past the cutoff
+        // only the busy threads' replies or timeouts end the phase.
         next = std::min(next, next_op_at_.value_or(absl::InfinitePast()));
       }
       break;

@@ -54,10 +54,12 @@
 //            every dispatched op, client or nemesis, advances
 //            next-thread-index by one modulo concurrency + 1 (the +1 is the
 //            nemesis thread).
-//   limit    cutoff = time of the first op + time_limit. The main phase ends
-//            as soon as the soonest next op (client or nemesis) falls at or
-//            after the cutoff; with every thread busy and no nemesis, when a
-//            thread frees up at or after it.
+//   limit    cutoff = time of the first op + time_limit. No op at or past
+//            the cutoff is handed out. The main phase ends once every thread
+//            is free and the soonest next op (client or nemesis) falls at or
+//            after the cutoff: Jepsen's next phase is synchronized, so while
+//            a thread is busy the main generator is asked again, and a
+//            thread that frees up before the cutoff gets a new op.
 //   phases   then: wait for every in-flight op (timeouts included) ->
 //            Output.heal (the nemesis' stop-partition) -> sleep final_sleep
 //            (10 s) -> one final read per thread, all at once, in a random
