@@ -18,7 +18,9 @@ constexpr char kKey[] = "counter";
 
 }  // namespace
 
-Baseline::Baseline(Options options) : options_(std::move(options)) {}
+Baseline::Baseline(Options options)
+    : options_(std::move(options)),
+      rpcs_(/*first_msg_id=*/1, /*capacity=*/options_.max_pending_adds) {}
 
 void Baseline::Step(const kvclient::Message& message, absl::Time now) {
   if (node_id_.empty()) reply_as_ = message.dest;
@@ -92,6 +94,17 @@ void Baseline::HandleRequest(const kvclient::Message& message,
   }
   if (!admission.request.has_value()) return;  // no msg_id: nothing to answer
   const kvclient::CounterRequest& request = *admission.request;
+  if (ops_.size() >= options_.max_pending_adds || rpcs_.full()) {
+    // Bound on ops_ and on the RPC table (an op has one request in flight,
+    // and each later one replaces an answered or expired one; a finished
+    // op's last request may linger until its reply or kv_timeout): refused
+    // before anything was sent, so definite.
+    Reply(message.src,
+          kvclient::ErrorBody(ErrorCode::kTemporarilyUnavailable, msg_id,
+                              "too many operations in progress; not "
+                              "applied, try again"));
+    return;
+  }
   int64_t id = next_op_++;
   bool is_add = request.op == kvclient::CounterOp::kAdd;
   ops_[id] = Op{message.src, *msg_id, is_add, request.delta,

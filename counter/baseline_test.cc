@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "counter/testonly_variants.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -20,9 +21,8 @@ class BaselineTranscript {
  public:
   BaselineTranscript() {
     Options options;
-    options.strategy = Strategy::kBaseline;
     options.incarnation = 0xa;
-    core_ = MakeCore(options);
+    core_ = MakeVariantCore(options, Strategy::kBaseline, Bug::kNone);
     At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1"]})");
   }
   std::vector<std::string> At(int ms, const std::string& src,

@@ -451,22 +451,5 @@ TEST(Node, PnCounterAcceptsNegativeDeltas) {
               ElementsAre(R"(n1 -> seq-kv {"from":{"n":2,"tag":"a.1","total":5},"key":"counter/n1","msg_id":4,"to":{"n":3,"tag":"a.2","total":-2},"type":"cas"})"));
 }
 
-TEST(Node, BrokenVariantsMisbehaveAsAdvertised) {
-  Options ack_early = Pinned();
-  ack_early.bug = Bug::kAckBeforeDurable;
-  Transcript early(ack_early);
-  early.Boot("", "");
-  EXPECT_THAT(early.At(10, "c2", R"({"type":"add","delta":3,"msg_id":5})"),
-              ElementsAre(R"(n1 -> c2 {"in_reply_to":5,"type":"add_ok"})",
-                          ::testing::HasSubstr(R"("type":"cas")")));
-
-  Options forget = Pinned();
-  forget.bug = Bug::kForgetOnRestart;
-  Transcript amnesiac(forget);
-  amnesiac.At(0, "c0", R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]})");
-  EXPECT_THAT(amnesiac.At(1, "c2", R"({"type":"add","delta":3,"msg_id":5})"),
-              ElementsAre(R"(n1 -> seq-kv {"key":"counter/n1","msg_id":1,"type":"write","value":{"n":1,"tag":"a.1","total":3}})"));
-}
-
 }  // namespace
 }  // namespace counter

@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "counter/core.h"
+#include "counter/testonly_variants.h"
 #include "sim/network.h"
 #include "sim/workload.h"
 

@@ -82,7 +82,8 @@ class World {
   World(const SimConfig& config, std::ostream* trace, CoreFactory make_core)
       : config_(config),
         trace_(trace),
-        make_core_(make_core ? std::move(make_core) : CoreFactory(counter::MakeCore)),
+        make_core_(make_core ? std::move(make_core)
+                             : counter::VariantFactory(config.strategy, config.bug)),
         root_(config.seed),
         net_prng_(root_.Fork("network")),
         kv_prng_(root_.Fork("seq-kv")),
@@ -156,10 +157,8 @@ class World {
 void World::StartNode(int index) {
   NodeSlot& node = nodes_[index];
   counter::Options options;
-  options.strategy = config_.strategy;
   options.dissemination = config_.dissemination;
   options.dissemination = config_.dissemination;
-  options.bug = config_.bug;
   options.allow_negative = config_.workload.pn_counter;
   options.incarnation = incarnation_prng_.Next();
   node.core = make_core_(options);
