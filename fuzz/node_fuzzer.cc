@@ -706,9 +706,12 @@ class World {
                                      : counter::Dissemination::kPeerKeys;
     options.jitter_summary_rounds = jitter_;
 #ifdef FUZZ_BUG
-    options.bug = *counter::ParseBug(FUZZ_BUG);
-#endif
+    // fuzz/run.sh builds the test-only variants for FUZZ_BUG=...
+    node_ = std::make_unique<counter::Node>(options,
+                                            *counter::ParseBug(FUZZ_BUG));
+#else
     node_ = std::make_unique<counter::Node>(options);
+#endif
     wake_at_.reset();
     initialized_ = false;
     last_read_.reset();
