@@ -56,7 +56,8 @@ ABSL_FLAG(std::string, strategy, "own-keys",
           "most public solutions do; for comparison)");
 ABSL_FLAG(std::string, bug, "none",
           "TESTING ONLY: run a deliberately broken variant (stale-read, "
-          "ack-before-durable, double-count-retry, forget-on-restart, merge-by-total)");
+          "ack-before-durable, double-count-retry, forget-on-restart, "
+          "merge-by-total)");
 #endif
 
 namespace {
@@ -110,12 +111,13 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   counter::Options options;
   options.allow_negative = absl::GetFlag(FLAGS_pn_counter);
-  options.refresh_interval = absl::Milliseconds(absl::GetFlag(FLAGS_refresh_ms));
+  options.refresh_interval =
+      absl::Milliseconds(absl::GetFlag(FLAGS_refresh_ms));
   options.kv_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_kv_timeout_ms));
   options.sync_grace = absl::Milliseconds(absl::GetFlag(FLAGS_sync_grace_ms));
-  options.max_refresh_interval = std::max(
-      options.refresh_interval,
-      absl::Milliseconds(absl::GetFlag(FLAGS_max_refresh_ms)));
+  options.max_refresh_interval =
+      std::max(options.refresh_interval,
+               absl::Milliseconds(absl::GetFlag(FLAGS_max_refresh_ms)));
   options.add_deadline =
       absl::Milliseconds(absl::GetFlag(FLAGS_add_deadline_ms));
   options.kv_service = absl::GetFlag(FLAGS_kv);

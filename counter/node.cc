@@ -185,9 +185,9 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
       Reply(message.src, kvclient::InitOkBody(*msg_id));
     } else {
       Reply(message.src,
-            kvclient::ErrorBody(ErrorCode::kMalformedRequest, msg_id,
-                                absl::StrCat("already initialized as ",
-                                             node_id_)));
+            kvclient::ErrorBody(
+                ErrorCode::kMalformedRequest, msg_id,
+                absl::StrCat("already initialized as ", node_id_)));
     }
     return;
   }
@@ -231,8 +231,8 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
 
 void Node::HandleClientRequest(const kvclient::Message& message,
                                absl::Time now) {
-  Admission admission = AdmitRequest(message.body, !node_id_.empty(),
-                                     options_.allow_negative);
+  Admission admission =
+      AdmitRequest(message.body, !node_id_.empty(), options_.allow_negative);
   if (admission.ignored) {
     Log(absl::StrCat("ignoring a request without msg_id from ", message.src,
                      ": ", Compact(message.body)));
@@ -341,24 +341,24 @@ bool Node::OwnLoaded() const {
 void Node::BecomeOwnReading() {
   MC_ASSERT(own_state_ == OwnKey::kUnloaded || own_state_ == OwnKey::kUnsure,
             "a read of the own key starts only when nothing is in flight "
-            "and its value is not known; state ", Name(own_state_));
-  own_state_ = own_state_ == OwnKey::kUnloaded ? OwnKey::kLoading
-                                               : OwnKey::kResolving;
+            "and its value is not known; state ",
+            Name(own_state_));
+  own_state_ =
+      own_state_ == OwnKey::kUnloaded ? OwnKey::kLoading : OwnKey::kResolving;
 }
 
 void Node::BecomeOwnReadFailed() {
   MC_ASSERT(own_state_ == OwnKey::kLoading || own_state_ == OwnKey::kResolving,
             "only a read in flight can fail; state ", Name(own_state_));
-  own_state_ = own_state_ == OwnKey::kLoading ? OwnKey::kUnloaded
-                                              : OwnKey::kUnsure;
+  own_state_ =
+      own_state_ == OwnKey::kLoading ? OwnKey::kUnloaded : OwnKey::kUnsure;
 }
 
 void Node::BecomeOwnIdle() {
-  MC_ASSERT(own_state_ == OwnKey::kLoading ||
-                own_state_ == OwnKey::kResolving ||
-                own_state_ == OwnKey::kWriting,
-            "the own key becomes known only from a reply; state ",
-            Name(own_state_));
+  MC_ASSERT(
+      own_state_ == OwnKey::kLoading || own_state_ == OwnKey::kResolving ||
+          own_state_ == OwnKey::kWriting,
+      "the own key becomes known only from a reply; state ", Name(own_state_));
   bool first_time = own_state_ == OwnKey::kLoading;
   own_state_ = OwnKey::kIdle;
   // Rounds start once the own key is known: ReadValue answers from then on.
@@ -463,8 +463,8 @@ void Node::AdoptOwnEntry(const Entry& entry) {
 // `attempt` is in seq-kv: its deltas are durable, counted exactly once.
 void Node::Confirm(const Attempt& attempt) {
   MC_ASSERT(attempt.adds <= pending_.size(),
-            "an attempt covers only adds still pending: ", attempt.adds,
-            " of ", pending_.size());
+            "an attempt covers only adds still pending: ", attempt.adds, " of ",
+            pending_.size());
   MC_ASSERT(attempt.n == own_.n + 1,
             "every open attempt is one write on top of base own_: n ",
             attempt.n, " on ", own_.n);
@@ -558,8 +558,9 @@ void Node::QueuePush(Json from) {
     case Push::kInFlight:
     case Push::kInFlightQueued: push_ = Push::kInFlightQueued; break;
     case Push::kRereadQueued:
-      MC_ASSERT(false, "a re-read is sent in the Pump that queued it, "
-                       "before any reply");
+      MC_ASSERT(false,
+                "a re-read is sent in the Pump that queued it, "
+                "before any reply");
   }
   push_from_ = std::move(from);
 }
@@ -697,9 +698,10 @@ void Node::MaybePushSummary(absl::Time now) {
   Json from = *std::move(push_from_);
   BecomePushInFlight();
   bool create = from.is_null();
-  SendKv(Purpose::kCasSummary,
-         kvclient::KvCas{SummaryKey(), std::move(from), EncodeSummary(), create},
-         now);
+  SendKv(
+      Purpose::kCasSummary,
+      kvclient::KvCas{SummaryKey(), std::move(from), EncodeSummary(), create},
+      now);
 }
 
 void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
@@ -712,8 +714,9 @@ void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
     if (stale) DropQueuedPush();
     return;
   }
-  bool retry = error->code == static_cast<int64_t>(ErrorCode::kPreconditionFailed) &&
-               summary_retries_left_ > 0;
+  bool retry =
+      error->code == static_cast<int64_t>(ErrorCode::kPreconditionFailed) &&
+      summary_retries_left_ > 0;
   if (retry) {
     --summary_retries_left_;
     BecomeRereadQueued();
@@ -808,8 +811,8 @@ void Node::MaybeFlush(absl::Time now) {
     return;
   }
   Attempt attempt;
-  attempt.tag = absl::StrCat(absl::Hex(options_.incarnation), ".",
-                             next_attempt_++);
+  attempt.tag =
+      absl::StrCat(absl::Hex(options_.incarnation), ".", next_attempt_++);
   attempt.total = own_.total;
   attempt.n = own_.n + 1;
   // Admission checked the total the node knew then; an own key first read
@@ -826,10 +829,11 @@ void Node::MaybeFlush(absl::Time now) {
       continue;
     }
     if (!pending_[i].answered) {
-      Reply(pending_[i].client,
-            kvclient::ErrorBody(ErrorCode::kMalformedRequest, pending_[i].msg_id,
-                                absl::StrCat("delta ", pending_[i].delta,
-                                             " would overflow the counter")));
+      Reply(
+          pending_[i].client,
+          kvclient::ErrorBody(ErrorCode::kMalformedRequest, pending_[i].msg_id,
+                              absl::StrCat("delta ", pending_[i].delta,
+                                           " would overflow the counter")));
     }
     pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(i));
   }
@@ -844,7 +848,8 @@ void Node::MaybeFlush(absl::Time now) {
   bool write_blind = own_.tag == kForeignTag;
 #if COUNTER_TESTONLY_VARIANTS
   // BUG kForgetOnRestart: overwrites whatever the key holds.
-  write_blind = write_blind || (bug_ == Bug::kForgetOnRestart && own_.tag.empty());
+  write_blind =
+      write_blind || (bug_ == Bug::kForgetOnRestart && own_.tag.empty());
 #endif
   if (write_blind) {
     attempt.request = kvclient::KvWrite{KeyOf(node_id_), EncodeEntry(to)};
@@ -866,11 +871,13 @@ void Node::ChooseDissemination(const std::vector<std::string>& node_ids) {
     case Dissemination::kPeerKeys: allowed = false; break;
     case Dissemination::kSummary: allowed = true; break;
     case Dissemination::kAuto:
-      allowed = static_cast<int>(peers_.size()) + 1 >= options_.summary_min_nodes;
+      allowed =
+          static_cast<int>(peers_.size()) + 1 >= options_.summary_min_nodes;
       break;
   }
   // A node named "summary" would own the summary's key.
-  if (std::find(node_ids.begin(), node_ids.end(), "summary") != node_ids.end()) {
+  if (std::find(node_ids.begin(), node_ids.end(), "summary") !=
+      node_ids.end()) {
     allowed = false;
   }
   if (!allowed) {
@@ -887,10 +894,9 @@ bool Node::UsesSummary() const {
 }
 
 void Node::SetSpread(Spread spread) {
-  bool automatic = spread_ == Spread::kAutoSummary ||
-                   spread_ == Spread::kAutoPeerKeys;
-  MC_ASSERT(node_id_.empty() || !automatic ||
-                spread == Spread::kAutoSummary ||
+  bool automatic =
+      spread_ == Spread::kAutoSummary || spread_ == Spread::kAutoPeerKeys;
+  MC_ASSERT(node_id_.empty() || !automatic || spread == Spread::kAutoSummary ||
                 spread == Spread::kAutoPeerKeys,
             "auto dissemination only switches between its two modes");
   spread_ = spread;
@@ -939,11 +945,13 @@ absl::Duration Node::RoundGap() const {
   if (!UsesSummary() || !options_.jitter_summary_rounds) {
     return refresh_interval_;
   }
-  uint64_t x = options_.incarnation + 0x9E3779B97F4A7C15ULL * (rounds_started_ + 1);
+  uint64_t x =
+      options_.incarnation + 0x9E3779B97F4A7C15ULL * (rounds_started_ + 1);
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;  // SplitMix64's finalizer
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
   x ^= x >> 31;
-  return refresh_interval_ + (refresh_interval_ / 8) * (static_cast<double>(x >> 11) * 0x1.0p-53);
+  return refresh_interval_ +
+         (refresh_interval_ / 8) * (static_cast<double>(x >> 11) * 0x1.0p-53);
 }
 
 // A refresh round reads every peer's key once it is due and synced. Bound:
@@ -1009,7 +1017,8 @@ void Node::ArmTableTimers() {
   timers_.Assign(Timer::kKvTimeout, rpcs_.NextDeadline());
   absl::optional<absl::Time> add_deadline;
   for (const PendingAdd& add : pending_) {
-    if (!add.answered && (!add_deadline.has_value() || add.deadline < *add_deadline)) {
+    if (!add.answered &&
+        (!add_deadline.has_value() || add.deadline < *add_deadline)) {
       add_deadline = add.deadline;
     }
   }
@@ -1069,10 +1078,11 @@ void Node::CheckInvariants(absl::Time now) const {
             "state ",
             Name(round_));
   MC_ASSERT(static_cast<size_t>(round_reads_) == round_requests,
-            "round reads counted: ", round_reads_, ", in flight: ",
-            round_requests);
-  MC_ASSERT(round_reads_ <= static_cast<int>(std::max<size_t>(peers_.size(), 1)),
-            "one read per peer per round");
+            "round reads counted: ", round_reads_,
+            ", in flight: ", round_requests);
+  MC_ASSERT(
+      round_reads_ <= static_cast<int>(std::max<size_t>(peers_.size(), 1)),
+      "one read per peer per round");
   MC_ASSERT(round_ != Round::kSyncWanted || round_reads_ == 0,
             "a sync is wanted only with no read out");
   if (RoundsAreTimed()) {
@@ -1094,25 +1104,26 @@ void Node::CheckInvariants(absl::Time now) const {
             Name(push_));
   MC_ASSERT(push_ != Push::kQueued && push_ != Push::kRereadQueued,
             "Pump sends a queued push or re-read at once; ", Name(push_));
-  MC_ASSERT(summary_cas == ((push_ == Push::kInFlight ||
-                             push_ == Push::kInFlightQueued)
-                                ? 1u
-                                : 0u),
-            "one summary cas in flight exactly when the push says so; ",
-            Name(push_), ", in flight ", summary_cas);
+  MC_ASSERT(
+      summary_cas ==
+          ((push_ == Push::kInFlight || push_ == Push::kInFlightQueued) ? 1u
+                                                                        : 0u),
+      "one summary cas in flight exactly when the push says so; ", Name(push_),
+      ", in flight ", summary_cas);
   MC_ASSERT(static_cast<size_t>(summary_rereads_) == rereads &&
                 summary_rereads_ <= kSummaryRetries,
-            "summary re-reads counted: ", summary_rereads_, ", in flight: ",
-            rereads);
-  MC_ASSERT(summary_retries_left_ >= 0 && summary_retries_left_ <= kSummaryRetries,
-            "retries per round: ", summary_retries_left_);
+            "summary re-reads counted: ", summary_rereads_,
+            ", in flight: ", rereads);
+  MC_ASSERT(
+      summary_retries_left_ >= 0 && summary_retries_left_ <= kSummaryRetries,
+      "retries per round: ", summary_retries_left_);
   // Timers: after a Pump nothing armed is due any more, so the node never
   // asks to be woken at an instant it has already handled (a busy loop;
   // sim/NEEDS.md).
   absl::optional<absl::Time> wake = timers_.Earliest();
-  MC_ASSERT(!wake.has_value() || *wake > now,
-            "a timer due at ", absl::FormatTime(*wake),
-            " survived the Pump at ", absl::FormatTime(now));
+  MC_ASSERT(!wake.has_value() || *wake > now, "a timer due at ",
+            absl::FormatTime(*wake), " survived the Pump at ",
+            absl::FormatTime(now));
   MC_ASSERT(timers_.Get(Timer::kKvTimeout) == rpcs_.NextDeadline(),
             "the KV timer is the RPC table's earliest deadline");
 }
@@ -1136,9 +1147,9 @@ void Node::SendKv(Purpose purpose, kvclient::KvRequest request, absl::Time now,
             "the driver takes Ready after every Step and Tick");
   ++stats_.kv_requests;
   kvclient::Json body = kvclient::EncodeKvRequest(request, 0);
-  int64_t msg_id = rpcs_.Start(now + options_.kv_timeout,
-                               KvCall{purpose, std::move(request),
-                                      std::move(peer), now});
+  int64_t msg_id =
+      rpcs_.Start(now + options_.kv_timeout,
+                  KvCall{purpose, std::move(request), std::move(peer), now});
   body["msg_id"] = msg_id;
   ready_.messages.push_back(
       kvclient::Message{node_id_, options_.kv_service, std::move(body)});
@@ -1149,9 +1160,8 @@ void Node::Reply(const std::string& to, Json body) {
             "the driver takes Ready after every Step and Tick");
   MC_ASSERT(kvclient::InReplyTo(body).has_value(),
             "every reply names the request it answers: ", Compact(body));
-  ready_.messages.push_back(
-      kvclient::Message{node_id_.empty() ? reply_as_ : node_id_, to,
-                        std::move(body)});
+  ready_.messages.push_back(kvclient::Message{
+      node_id_.empty() ? reply_as_ : node_id_, to, std::move(body)});
 }
 
 void Node::Log(std::string line) {
@@ -1209,11 +1219,11 @@ Node::Summary Node::DecodeSummary(const Json& value) {
     const Json& pair = it.value();
     if (pair.is_array() && pair.size() == 2 && kvclient::IsInt64(pair[0]) &&
         kvclient::IsInt64(pair[1]) && pair[0].get<int64_t>() > 0) {
-      summary[it.key()] = Entry{pair[1].get<int64_t>(), "",
-                                pair[0].get<int64_t>()};
+      summary[it.key()] =
+          Entry{pair[1].get<int64_t>(), "", pair[0].get<int64_t>()};
     } else if (++malformed <= kMaxLoggedMalformedMembers) {
-      Log(absl::StrCat("summary entry of ", it.key(), " is malformed: ",
-                       Compact(pair)));
+      Log(absl::StrCat("summary entry of ", it.key(),
+                       " is malformed: ", Compact(pair)));
     }
   }
   if (malformed > kMaxLoggedMalformedMembers) {

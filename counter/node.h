@@ -169,19 +169,25 @@ class Node : public Core {
     int64_t msg_id = 0;
     int64_t delta = 0;
     absl::Time deadline;
-    bool answered = false;  // got an error reply already (still counts if applied)
+    bool answered =
+        false;  // got an error reply already (still counts if applied)
   };
   // An own-key cas whose outcome is unknown, or in flight.
   struct Attempt {
     std::string tag;
     int64_t total = 0;
     int64_t n = 0;
-    size_t adds = 0;  // covers pending_[0, adds)
+    size_t adds = 0;     // covers pending_[0, adds)
     absl::Time sent_at;  // of its first copy (see MaybeFlush's re-send)
     kvclient::KvRequest request;
   };
   enum class Purpose {
-    kResolveOwn, kFlush, kReadPeer, kReadSummary, kRereadSummary, kCasSummary
+    kResolveOwn,
+    kFlush,
+    kReadPeer,
+    kReadSummary,
+    kRereadSummary,
+    kCasSummary
   };
   struct KvCall {
     Purpose purpose;
@@ -193,25 +199,25 @@ class Node : public Core {
   // ------------------------------------------------------ transitions --
   // The only writers of own_state_, round_, push_ and spread_. Each checks
   // the state it leaves.
-  void BecomeOwnReading();    // kUnloaded -> kLoading, kUnsure -> kResolving
-  void BecomeOwnReadFailed(); // kLoading -> kUnloaded, kResolving -> kUnsure
-  void BecomeOwnIdle();       // kLoading, kResolving, kWriting -> kIdle
-  void BecomeOwnWriting();    // kIdle -> kWriting
-  void BecomeOwnUnsure();     // kWriting -> kUnsure
-  bool OwnLoaded() const;     // read or written at least once
+  void BecomeOwnReading();     // kUnloaded -> kLoading, kUnsure -> kResolving
+  void BecomeOwnReadFailed();  // kLoading -> kUnloaded, kResolving -> kUnsure
+  void BecomeOwnIdle();        // kLoading, kResolving, kWriting -> kIdle
+  void BecomeOwnWriting();     // kIdle -> kWriting
+  void BecomeOwnUnsure();      // kWriting -> kUnsure
+  bool OwnLoaded() const;      // read or written at least once
 
   void BecomeWaiting(absl::Time next_refresh);  // kOff, kSynced -> kWaiting
   void BecomeDue();                             // kWaiting -> kDue
   void BecomeSyncWanted();                      // kDue -> kSyncWanted
   void BecomeSynced();                          // any but kOff -> kSynced
-  void EndRoundRead();  // one of the round's reads is answered or lost
+  void EndRoundRead();          // one of the round's reads is answered or lost
   bool RoundsAreTimed() const;  // false only for the stale-read variant
 
   void QueuePush(kvclient::Json from);  // kIdle/kQueued, kInFlight(Queued)
-  void DropQueuedPush();                // kQueued -> kIdle, ...Queued -> kInFlight
-  void BecomePushInFlight();            // kQueued -> kInFlight
-  void EndPush();                       // kInFlight(Queued) -> kIdle/kQueued
-  void BecomeRereadQueued();            // kInFlight(Queued) -> kRereadQueued
+  void DropQueuedPush();      // kQueued -> kIdle, ...Queued -> kInFlight
+  void BecomePushInFlight();  // kQueued -> kInFlight
+  void EndPush();             // kInFlight(Queued) -> kIdle/kQueued
+  void BecomeRereadQueued();  // kInFlight(Queued) -> kRereadQueued
 
   void SetSpread(Spread spread);  // and the round interval that goes with it
   bool UsesSummary() const;
@@ -274,9 +280,9 @@ class Node : public Core {
   Bug bug_ = Bug::kNone;
   bool stale_read_due_ = false;  // kStaleRead: a client read asked for reads
 #endif
-  std::string node_id_;                 // "" until init
-  std::string reply_as_;                // our id as addressed, before init
-  std::vector<std::string> peers_;      // other node ids, sorted
+  std::string node_id_;             // "" until init
+  std::string reply_as_;            // our id as addressed, before init
+  std::vector<std::string> peers_;  // other node ids, sorted
 
   // Own key. `own_` is the last value this node confirmed in seq-kv; it is
   // the exact current value (the cas base) in OwnKey::kIdle and kWriting.

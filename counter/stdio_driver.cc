@@ -35,8 +35,8 @@ bool Emit(Ready ready, std::FILE* out, std::FILE* err) {
 int PollTimeoutMs(absl::optional<absl::Time> wake_at, absl::Time now) {
   if (!wake_at.has_value()) return -1;
   if (*wake_at <= now) return 0;
-  return static_cast<int>(
-      absl::ToInt64Milliseconds(absl::Ceil(*wake_at - now, absl::Milliseconds(1))));
+  return static_cast<int>(absl::ToInt64Milliseconds(
+      absl::Ceil(*wake_at - now, absl::Milliseconds(1))));
 }
 
 class LineReader {
@@ -107,8 +107,8 @@ void HandleLine(Core& node, const std::string& line, std::FILE* err,
   std::fprintf(err, "bad input line (%s): %s%s\n",
                std::string(message.status().message()).c_str(), shown.c_str(),
                line.size() > 200 ? "..." : "");
-  absl::optional<kvclient::Message> reply = ReplyToUnparsableLine(
-      line, message.status().message(), node.node_id());
+  absl::optional<kvclient::Message> reply =
+      ReplyToUnparsableLine(line, message.status().message(), node.node_id());
   if (reply.has_value()) out->messages.push_back(*std::move(reply));
 }
 

@@ -39,16 +39,16 @@ absl::string_view BugName(Bug bug) {
 }
 
 absl::optional<Bug> ParseBug(absl::string_view name) {
-  for (Bug bug : {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
-                  Bug::kDoubleCountRetry, Bug::kForgetOnRestart,
-                  Bug::kMergeByTotal}) {
+  for (Bug bug :
+       {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
+        Bug::kDoubleCountRetry, Bug::kForgetOnRestart, Bug::kMergeByTotal}) {
     if (BugName(bug) == name) return bug;
   }
   return absl::nullopt;
 }
 
-std::unique_ptr<Core> MakeVariantCore(const Options& options,
-                                      Strategy strategy, Bug bug) {
+std::unique_ptr<Core> MakeVariantCore(const Options& options, Strategy strategy,
+                                      Bug bug) {
   if (strategy == Strategy::kBaseline) {
     return std::make_unique<Baseline>(options);
   }

@@ -51,8 +51,8 @@ absl::optional<Bug> ParseBug(absl::string_view name);
 // counter::MakeCore(options): simulations of our node run the shipped build.
 // A bug applies to kOwnKeys only; the baseline ignores it (as it always
 // has: `--strategy=baseline --bug=...` runs the plain baseline).
-std::unique_ptr<Core> MakeVariantCore(const Options& options,
-                                      Strategy strategy, Bug bug);
+std::unique_ptr<Core> MakeVariantCore(const Options& options, Strategy strategy,
+                                      Bug bug);
 
 // The same as a factory, the shape sim::CoreFactory takes.
 std::function<std::unique_ptr<Core>(const Options&)> VariantFactory(

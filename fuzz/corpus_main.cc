@@ -58,8 +58,9 @@ int main(int argc, char** argv) {
     }
   }
   if (inputs.empty()) {
-    std::fprintf(stderr, "corpus replay: no input files (args: corpus dirs "
-                         "or files); an empty corpus tests nothing\n");
+    std::fprintf(stderr,
+                 "corpus replay: no input files (args: corpus dirs "
+                 "or files); an empty corpus tests nothing\n");
     return 1;
   }
   for (const std::string& path : inputs) {

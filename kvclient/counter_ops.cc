@@ -34,14 +34,15 @@ absl::variant<CounterRequest, RequestError> ParseCounterRequest(
   absl::string_view type = BodyType(body);
   if (type == "read") return CounterRequest{CounterOp::kRead, 0};
   if (type != "add") {
-    return RequestError{ErrorCode::kNotSupported,
-                        absl::StrCat("unsupported message type \"", type, "\"")};
+    return RequestError{
+        ErrorCode::kNotSupported,
+        absl::StrCat("unsupported message type \"", type, "\"")};
   }
   auto delta = body.find("delta");
   if (delta == body.end()) return Malformed("add needs an integer delta");
   if (!IsInt64(*delta)) {
-    return Malformed(absl::StrCat("delta must be an integer that fits int64, got ",
-                                  Compact(*delta)));
+    return Malformed(absl::StrCat(
+        "delta must be an integer that fits int64, got ", Compact(*delta)));
   }
   int64_t d = delta->get<int64_t>();
   if (d < 0 && !allow_negative) {
@@ -70,8 +71,8 @@ absl::variant<InitRequest, RequestError> ParseInitRequest(const Json& body) {
     self_listed = self_listed || init.node_ids.back() == init.node_id;
   }
   if (!self_listed) {
-    return Malformed(absl::StrCat("node_ids does not contain node_id ",
-                                  init.node_id));
+    return Malformed(
+        absl::StrCat("node_ids does not contain node_id ", init.node_id));
   }
   return init;
 }
@@ -105,7 +106,8 @@ CounterReply CheckCounterReply(CounterOp op, const Json& body) {
     r.kind = CounterReply::kError;
     r.code = code->get<int64_t>();
     auto text = body.find("text");
-    if (text != body.end() && text->is_string()) r.text = text->get<std::string>();
+    if (text != body.end() && text->is_string())
+      r.text = text->get<std::string>();
     return r;
   }
   if (op == CounterOp::kAdd) {

@@ -6,11 +6,16 @@ namespace kvclient {
 
 bool IsDefinite(int64_t code) {
   switch (code) {
-    case 1: case 10: case 11: case 12: case 14: case 20: case 21: case 22:
-    case 30:
-      return true;
-    default:
-      return false;
+    case 1:
+    case 10:
+    case 11:
+    case 12:
+    case 14:
+    case 20:
+    case 21:
+    case 22:
+    case 30: return true;
+    default: return false;
   }
 }
 

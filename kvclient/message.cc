@@ -46,9 +46,9 @@ bool TooDeep(absl::string_view text) {
 absl::Status CheckOptionalInt(const Json& body, const char* field) {
   auto it = body.find(field);
   if (it != body.end() && !IsInt64(*it)) {
-    return Invalid(absl::StrCat("body.", field, " must be an integer, got ",
-                                it->dump(-1, ' ', false,
-                                         Json::error_handler_t::replace)));
+    return Invalid(
+        absl::StrCat("body.", field, " must be an integer, got ",
+                     it->dump(-1, ' ', false, Json::error_handler_t::replace)));
   }
   return absl::OkStatus();
 }

@@ -42,8 +42,7 @@ class RpcTracker {
   // Numbers requests from `first_msg_id`. A restarted process that starts
   // elsewhere never takes a late reply meant for its previous life (same
   // node id, same msg_id) for the answer to one of its own requests.
-  explicit RpcTracker(int64_t first_msg_id,
-                      size_t capacity = kDefaultCapacity)
+  explicit RpcTracker(int64_t first_msg_id, size_t capacity = kDefaultCapacity)
       : next_msg_id_(first_msg_id), capacity_(capacity) {
     MC_ASSERT(capacity_ > 0, "a tracker that can hold nothing is useless");
   }

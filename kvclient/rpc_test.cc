@@ -16,7 +16,8 @@ TEST(RpcTracker, MatchesRepliesOnceAndIgnoresUnknownIds) {
   EXPECT_EQ(a, 1);
   EXPECT_EQ(b, 2);
   EXPECT_EQ(rpcs.Complete(b), "b");
-  EXPECT_EQ(rpcs.Complete(b), absl::nullopt) << "a duplicate reply matches nothing";
+  EXPECT_EQ(rpcs.Complete(b), absl::nullopt)
+      << "a duplicate reply matches nothing";
   EXPECT_EQ(rpcs.Complete(99), absl::nullopt);
   EXPECT_EQ(rpcs.size(), 1u);
 }
@@ -31,8 +32,10 @@ TEST(RpcTracker, ExpiresInMsgIdOrderAndForgetsExpired) {
   EXPECT_EQ(rpcs.Expire(kT0 + absl::Seconds(1)),
             (std::vector<std::string>{"early", "early2"}));
   EXPECT_EQ(rpcs.NextDeadline(), kT0 + absl::Seconds(2));
-  EXPECT_EQ(rpcs.Expire(kT0 + absl::Seconds(5)), std::vector<std::string>{"late"});
-  EXPECT_EQ(rpcs.Complete(late), absl::nullopt) << "a reply after expiry is late";
+  EXPECT_EQ(rpcs.Expire(kT0 + absl::Seconds(5)),
+            std::vector<std::string>{"late"});
+  EXPECT_EQ(rpcs.Complete(late), absl::nullopt)
+      << "a reply after expiry is late";
   EXPECT_EQ(rpcs.NextDeadline(), absl::nullopt);
 }
 
@@ -62,7 +65,8 @@ TEST(RpcTracker, IsFullAtItsCapacityAndFreesSlotsOnReplyOrExpiry) {
 TEST(RpcTrackerDeathTest, StartingBeyondTheCapacityIsACallerBug) {
   RpcTracker<std::string> rpcs(1, 1);
   rpcs.Start(kT0, "a");
-  EXPECT_DEATH(rpcs.Start(kT0, "b"), "RPC table full \\(1 requests in flight\\)");
+  EXPECT_DEATH(rpcs.Start(kT0, "b"),
+               "RPC table full \\(1 requests in flight\\)");
 }
 
 }  // namespace
