@@ -1,6 +1,7 @@
 #include "counter/core.h"
 
 #include "counter/node.h"
+#include "kvclient/assert.h"
 #include "kvclient/errors.h"
 
 namespace counter {
@@ -40,6 +41,10 @@ Admission AdmitRequest(const kvclient::Json& body, bool initialized,
       admission.request = absl::get<kvclient::CounterRequest>(parsed);
     }
   }
+  MC_ASSERT(int{admission.ignored} + int{admission.request.has_value()} +
+                    int{admission.error.has_value()} ==
+                1,
+            "a request is served, refused or ignored: exactly one");
   return admission;
 }
 

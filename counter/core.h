@@ -89,8 +89,10 @@ struct Options {
   size_t max_nodes = 1000;
 };
 
-// What the driver must do after Step/Tick: send `messages` in order, and call
-// Tick no later than `wake_at`.
+// What the driver must do after every Step and every Tick: take it
+// (TakeReady; a core bounds what one Ready may hold, counter::Node by an
+// assertion), send `messages` in order, and call Tick no later than
+// `wake_at`.
 struct Ready {
   std::vector<kvclient::Message> messages;
   absl::optional<absl::Time> wake_at;

@@ -1,6 +1,7 @@
 #include "kvclient/counter_ops.h"
 
 #include "absl/strings/str_cat.h"
+#include "kvclient/assert.h"
 
 namespace kvclient {
 namespace {
@@ -50,6 +51,7 @@ absl::variant<CounterRequest, RequestError> ParseCounterRequest(
         "delta must be >= 0 in a g-counter (got ", d,
         "); start the node with --pn_counter to accept negative deltas"));
   }
+  MC_ASSERT(allow_negative || d >= 0, "a g-counter add is never negative");
   return CounterRequest{CounterOp::kAdd, d};
 }
 
@@ -74,6 +76,7 @@ absl::variant<InitRequest, RequestError> ParseInitRequest(const Json& body) {
     return Malformed(
         absl::StrCat("node_ids does not contain node_id ", init.node_id));
   }
+  MC_ASSERT(!init.node_ids.empty(), "an accepted init lists its own node");
   return init;
 }
 
@@ -93,7 +96,23 @@ Json InitOkBody(int64_t in_reply_to) {
   return {{"type", "init_ok"}, {"in_reply_to", in_reply_to}};
 }
 
+namespace {
+CounterReply CheckCounterReplyUnchecked(CounterOp op, const Json& body);
+}  // namespace
+
 CounterReply CheckCounterReply(CounterOp op, const Json& body) {
+  CounterReply r = CheckCounterReplyUnchecked(op, body);
+  MC_ASSERT(r.kind != CounterReply::kMalformed || !r.text.empty(),
+            "a malformed reply is reported with the reason");
+  MC_ASSERT(
+      r.kind != CounterReply::kOk ||
+          BodyType(body) == (op == CounterOp::kAdd ? "add_ok" : "read_ok"),
+      "only the reply type the request expects is ok");
+  return r;
+}
+
+namespace {
+CounterReply CheckCounterReplyUnchecked(CounterOp op, const Json& body) {
   CounterReply r;
   absl::string_view type = BodyType(body);
   std::string extra;
@@ -135,5 +154,7 @@ CounterReply CheckCounterReply(CounterOp op, const Json& body) {
   }
   return r;
 }
+
+}  // namespace
 
 }  // namespace kvclient

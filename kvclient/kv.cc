@@ -1,6 +1,7 @@
 #include "kvclient/kv.h"
 
 #include "absl/strings/str_cat.h"
+#include "kvclient/assert.h"
 #include "kvclient/errors.h"
 
 namespace kvclient {
@@ -14,14 +15,20 @@ const char* RequestType(const KvRequest& request) {
   switch (request.index()) {
     case 0: return "read";
     case 1: return "write";
-    default: return "cas";
+    case 2: return "cas";
   }
+  MC_ASSERT(false, "a KvRequest is a read, a write or a cas: index ",
+            request.index());
+  return "";
 }
 
 KvError BadReply(absl::string_view why, const Json& body) {
-  return KvError{
+  KvError error{
       static_cast<int64_t>(ErrorCode::kCrash),
       absl::StrCat("malformed KV reply (", why, "): ", Compact(body))};
+  MC_ASSERT(!IsDefinite(error.code),
+            "a reply we cannot read must leave the outcome open");
+  return error;
 }
 
 }  // namespace
