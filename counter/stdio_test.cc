@@ -23,6 +23,8 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <string>
@@ -42,10 +44,9 @@ using kvclient::Json;
 
 const absl::Duration kWait = absl::Seconds(30);  // generous: ASan builds
 
-std::string BinaryPath() {
+std::string BinaryPath(const char* name = "maelstrom-counter") {
   const char* dir = std::getenv("TEST_SRCDIR");
-  return absl::StrCat(dir != nullptr ? dir : ".",
-                      "/gcounter/counter/maelstrom-counter");
+  return absl::StrCat(dir != nullptr ? dir : ".", "/gcounter/counter/", name);
 }
 
 // "error 12 @7", "read_ok 4 @800", "add_ok @9", "init_ok @1".
@@ -699,6 +700,64 @@ TEST(StdoutClosed, NodeExitsCleanly) {
     if (!node.Write(Read(10 + i) + "\n")) break;  // it already left
   }
   EXPECT_EQ(node.Wait(), 0) << node.Stderr();
+}
+
+// Runs `binary args...` with stdin at end of input; returns its exit code
+// (-1 if it did not exit normally) and fills `err` with its stderr.
+int RunToEnd(const std::string& binary, const std::vector<std::string>& args,
+             std::string* err) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string err_path =
+      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/run-", getpid(), ".stderr");
+  pid_t pid = fork();
+  if (pid == 0) {
+    int in = open("/dev/null", O_RDONLY);
+    int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(in, 0);
+    dup2(e, 2);
+    std::vector<char*> argv{const_cast<char*>(binary.c_str())};
+    for (const std::string& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream in(err_path);
+  err->assign(std::istreambuf_iterator<char>(in),
+              std::istreambuf_iterator<char>());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool FileContains(const std::string& path, const std::string& needle) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  EXPECT_FALSE(bytes.empty()) << "cannot read " << path;
+  return bytes.find(needle) != std::string::npos;
+}
+
+// What ships has neither --bug nor --strategy, and none of their code: no
+// test-only build of the node (its RTTI names the inline namespace
+// testonly_variants) and no baseline. The test-only binary has all three, so
+// this test can tell them apart.
+TEST(ShippedBinary, HasNoTestOnlyFlagsAndNoTestOnlyCode) {
+  std::string shipped = BinaryPath();
+  std::string testonly = BinaryPath("maelstrom-counter-testonly");
+  std::string err;
+  for (const char* flag : {"--bug=stale-read", "--strategy=baseline"}) {
+    EXPECT_NE(RunToEnd(shipped, {flag}, &err), 0) << flag;
+    EXPECT_NE(err.find("Unknown command line flag"), std::string::npos)
+        << flag << ": " << err;
+    EXPECT_EQ(RunToEnd(testonly, {flag}, &err), 0) << flag << ": " << err;
+  }
+  EXPECT_EQ(RunToEnd(testonly, {"--bug=nonsense"}, &err), 2) << err;
+  EXPECT_EQ(RunToEnd(shipped, {}, &err), 0) << err;
+  EXPECT_FALSE(FileContains(shipped, "17testonly_variants"));
+  EXPECT_FALSE(FileContains(shipped, "7counter8Baseline"));
+  EXPECT_TRUE(FileContains(testonly, "17testonly_variants"));
+  EXPECT_TRUE(FileContains(testonly, "7counter8Baseline"));
 }
 
 }  // namespace
