@@ -1185,9 +1185,12 @@ absl::optional<Node::Entry> Node::DecodeEntry(const Json& value) {
   auto total = value.find("total");
   auto tag = value.find("tag");
   auto n = value.find("n");
+  // n counts writes: never negative, and never INT64_MAX (the next write
+  // could not count itself), so no key this program writes holds either.
   if (total == value.end() || !kvclient::IsInt64(*total) ||
       tag == value.end() || !tag->is_string() || n == value.end() ||
-      !kvclient::IsInt64(*n) || n->get<int64_t>() < 0) {
+      !kvclient::IsInt64(*n) || n->get<int64_t>() < 0 ||
+      n->get<int64_t>() == std::numeric_limits<int64_t>::max()) {
     return absl::nullopt;
   }
   return Entry{total->get<int64_t>(), tag->get<std::string>(),

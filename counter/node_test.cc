@@ -713,6 +713,44 @@ TEST(Node, SummaryMergesByWriteCountAndPushesOnlyWhatItLacks) {
   EXPECT_EQ(t.node().ReadValue(), 2 + 9 + 4);
 }
 
+// A pn-counter total can fall, so only the write count orders one node's
+// summary entries (the merge-by-total variant gets this wrong).
+TEST(Node, SummaryEntriesAreOrderedByWriteCountNotByTotal) {
+  Options options = Summary();
+  options.allow_negative = true;
+  Transcript t(options);
+  t.At(
+      0, "c0",
+      R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2"]})");
+  t.At(0, "seq-kv", R"({"type":"error","code":20,"in_reply_to":1})");
+  t.At(0, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})");  // read 3
+  t.At(1, "seq-kv",
+       R"({"type":"read_ok","in_reply_to":3,"value":{"n0":[4,7],"n2":[1,1]}})");
+  EXPECT_EQ(t.node().ReadValue(), 7 + 1);
+  t.TickAt(301);                                                // due
+  t.TickAt(351);                                                // sync, msg 4
+  t.At(352, "seq-kv", R"({"type":"cas_ok","in_reply_to":4})");  // read, msg 5
+  t.At(
+      353, "seq-kv",
+      R"({"type":"read_ok","in_reply_to":5,"value":{"n0":[5,-3],"n2":[1,1]}})");
+  EXPECT_EQ(t.node().ReadValue(), -3 + 1) << "n0's fifth write lowered it";
+}
+
+// The own key holds an n no write of ours can follow (INT64_MAX): a value
+// this program never writes, overwritten from 0 like any foreign value,
+// never n + 1 overflowing.
+TEST(Node, AnOwnKeyWithTheLargestWriteCountIsForeign) {
+  Transcript t(Quiet());
+  t.At(0, "c0",
+       R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1"]})");
+  EXPECT_THAT(
+      t.At(
+          1, "seq-kv",
+          R"({"type":"read_ok","in_reply_to":1,"value":{"total":5,"tag":"x.1","n":9223372036854775807}})"),
+      ElementsAre(
+          R"(n1 -> seq-kv {"key":"counter/n1","msg_id":2,"type":"write","value":{"n":1,"tag":"a.1","total":0}})"));
+}
+
 TEST(Node, SummaryRoundsAreJitteredPerIncarnationSoNodesFallOutOfStep) {
   std::set<absl::Time> wakes;
   for (uint64_t incarnation : {0xa, 0xb, 0xc, 0xd}) {
