@@ -18,7 +18,9 @@ constexpr char kKey[] = "counter";
 
 }  // namespace
 
-Baseline::Baseline(Options options) : options_(std::move(options)) {}
+Baseline::Baseline(Options options)
+    : options_(std::move(options)),
+      rpcs_(/*first_msg_id=*/1, /*capacity=*/options_.max_pending_adds) {}
 
 void Baseline::Step(const kvclient::Message& message, absl::Time now) {
   if (node_id_.empty()) reply_as_ = message.dest;
@@ -38,9 +40,9 @@ void Baseline::Tick(absl::Time now) {
     if (it == ops_.end()) continue;
     if (call.stage == Stage::kCas || !it->second.is_add) {
       // A lost cas may have landed: never retry it, answer indefinitely.
-      Finish(call.op, kvclient::ErrorBody(ErrorCode::kTimeout,
-                                          it->second.msg_id,
-                                          "seq-kv did not answer"));
+      Finish(call.op,
+             kvclient::ErrorBody(ErrorCode::kTimeout, it->second.msg_id,
+                                 "seq-kv did not answer"));
     } else {
       Send(call.op, Stage::kRead, kvclient::KvRead{kKey}, now);
     }
@@ -71,8 +73,7 @@ Ready Baseline::TakeReady() {
 // Every read asks seq-kv, so there is no value to answer without a round trip.
 absl::optional<int64_t> Baseline::ReadValue() const { return absl::nullopt; }
 
-void Baseline::HandleRequest(const kvclient::Message& message,
-                             absl::Time now) {
+void Baseline::HandleRequest(const kvclient::Message& message, absl::Time now) {
   absl::optional<int64_t> msg_id = kvclient::MsgId(message.body);
   if (kvclient::BodyType(message.body) == "init") {
     auto init = kvclient::ParseInitRequest(message.body);
@@ -80,18 +81,30 @@ void Baseline::HandleRequest(const kvclient::Message& message,
       Reply(message.src, kvclient::ErrorBody(e->code, msg_id, e->text));
       return;
     }
-    if (node_id_.empty()) node_id_ = absl::get<kvclient::InitRequest>(init).node_id;
+    if (node_id_.empty())
+      node_id_ = absl::get<kvclient::InitRequest>(init).node_id;
     if (msg_id.has_value()) Reply(message.src, kvclient::InitOkBody(*msg_id));
     return;
   }
-  Admission admission = AdmitRequest(message.body, !node_id_.empty(),
-                                     options_.allow_negative);
+  Admission admission =
+      AdmitRequest(message.body, !node_id_.empty(), options_.allow_negative);
   if (admission.error.has_value()) {
     Reply(message.src, *std::move(admission.error));
     return;
   }
   if (!admission.request.has_value()) return;  // no msg_id: nothing to answer
   const kvclient::CounterRequest& request = *admission.request;
+  if (ops_.size() >= options_.max_pending_adds || rpcs_.full()) {
+    // Bound on ops_ and on the RPC table (an op has one request in flight,
+    // and each later one replaces an answered or expired one; a finished
+    // op's last request may linger until its reply or kv_timeout): refused
+    // before anything was sent, so definite.
+    Reply(message.src,
+          kvclient::ErrorBody(ErrorCode::kTemporarilyUnavailable, msg_id,
+                              "too many operations in progress; not "
+                              "applied, try again"));
+    return;
+  }
   int64_t id = next_op_++;
   bool is_add = request.op == kvclient::CounterOp::kAdd;
   ops_[id] = Op{message.src, *msg_id, is_add, request.delta,
@@ -99,16 +112,16 @@ void Baseline::HandleRequest(const kvclient::Message& message,
   if (is_add) {
     Send(id, Stage::kRead, kvclient::KvRead{kKey}, now);
   } else {
-    std::string value = absl::StrCat(absl::Hex(options_.incarnation), ".",
-                                     next_sync_++);
+    std::string value =
+        absl::StrCat(absl::Hex(options_.incarnation), ".", next_sync_++);
     Send(id, Stage::kSync,
          kvclient::KvWrite{absl::StrCat("sync/", node_id_), value}, now);
   }
 }
 
-void Baseline::HandleKvReply(const kvclient::Message& message,
-                             absl::Time now) {
-  absl::optional<Call> call = rpcs_.Complete(*kvclient::InReplyTo(message.body));
+void Baseline::HandleKvReply(const kvclient::Message& message, absl::Time now) {
+  absl::optional<Call> call =
+      rpcs_.Complete(*kvclient::InReplyTo(message.body));
   if (!call.has_value() || ops_.count(call->op) == 0) return;
   kvclient::KvReply reply = kvclient::ParseKvReply(call->request, message.body);
   switch (call->stage) {

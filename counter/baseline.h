@@ -1,5 +1,7 @@
-// The baseline strategy: what most public Gossip Glomers solutions do, kept so
-// benchmarks can put our figures next to it (`--strategy=baseline`).
+// TEST-ONLY (//counter:testonly_variants). The baseline strategy: what most
+// public Gossip Glomers solutions do, kept so benchmarks can put our figures
+// next to it (`--strategy=baseline` of the simulator, the bench and
+// //counter:maelstrom-counter-testonly).
 //
 // - One shared key "counter" holds the global total as a plain integer.
 // - add: read the key, cas(from=read, to=read+delta); on error 22 read and try
@@ -65,7 +67,7 @@ class Baseline : public Core {
   std::string reply_as_;
   int64_t next_op_ = 1;
   int64_t next_sync_ = 1;
-  std::map<int64_t, Op> ops_;
+  std::map<int64_t, Op> ops_;  // at most Options::max_pending_adds
   kvclient::RpcTracker<Call> rpcs_;
   Ready ready_;
   NodeStats stats_;

@@ -1,15 +1,20 @@
-// The contract every counter strategy implements, and the factory that picks
-// one. A strategy is a pure state machine (no I/O, no clock, no randomness
-// beyond Options::incarnation); drivers (the stdio binary, the simulator) only
-// know this interface.
+// The contract every counter core implements, and the factory that builds
+// the one we ship (counter::Node, counter/node.h). A core is a pure state
+// machine (no I/O, no clock, no randomness beyond Options::incarnation);
+// drivers (the stdio binary, the simulator) only know this interface.
 //
 //   std::unique_ptr<counter::Core> core = counter::MakeCore(options);
 //   core->Step(message, now);   core->Tick(now);
 //   counter::Ready ready = core->TakeReady();   // send ready.messages,
 //                                                // wake by ready.wake_at
+//
+// The baseline strategy and the deliberately broken variants are test-only:
+// counter/testonly_variants.h (//counter:testonly_variants) builds them; the
+// shipped library and binary contain neither.
 #ifndef COUNTER_CORE_H_
 #define COUNTER_CORE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,12 +28,6 @@
 
 namespace counter {
 
-// Which algorithm runs. kOwnKeys is ours (counter/node.h); kBaseline is what
-// most public solutions do (counter/baseline.h), kept for comparison.
-enum class Strategy { kOwnKeys, kBaseline };
-absl::string_view StrategyName(Strategy strategy);  // "own-keys", "baseline"
-absl::optional<Strategy> ParseStrategy(absl::string_view name);
-
 // How a node of our strategy learns the other nodes' totals (README
 // "Dissemination"). Both keep every node's own key as the only truth.
 enum class Dissemination {
@@ -41,25 +40,7 @@ enum class Dissemination {
 absl::string_view DisseminationName(Dissemination dissemination);
 absl::optional<Dissemination> ParseDissemination(absl::string_view name);
 
-// Deliberately broken variants, used only by tests to prove the simulator and
-// harness catch them. The production default is kNone.
-enum class Bug {
-  kNone,
-  kStaleRead,          // reads the other keys without first syncing its view
-  kAckBeforeDurable,   // replies add_ok before the delta is in seq-kv
-  kDoubleCountRetry,   // after a failed/unknown cas, re-adds the batch blindly
-  kForgetOnRestart,    // starts from total 0 instead of reading its own key
-  kMergeByTotal,       // summary entries ordered by total, not by write count
-                       // (right for a g-counter, wrong once totals can fall)
-};
-
-// "none", "stale-read", "ack-before-durable", "double-count-retry",
-// "forget-on-restart", "merge-by-total"; ParseBug returns nullopt for anything else.
-absl::string_view BugName(Bug bug);
-absl::optional<Bug> ParseBug(absl::string_view name);
-
 struct Options {
-  Strategy strategy = Strategy::kOwnKeys;
   // Accept negative deltas (Maelstrom's pn-counter workload).
   bool allow_negative = false;
   // Unique per process start; tags written by this incarnation embed it.
@@ -91,11 +72,27 @@ struct Options {
   // An add not durable this long after it arrived gets error 0 (timeout,
   // indefinite) so the client hears back before Maelstrom's 5 s timeout.
   absl::Duration add_deadline = absl::Milliseconds(4000);
-  Bug bug = Bug::kNone;
+
+  // Bounds (README "Bounds"). Adds waiting to be made durable, answered or
+  // not: one beyond this is answered with error 11 (temporarily
+  // unavailable; definite: it was not applied). With Maelstrom's clients a
+  // node holds about one add per client thread; adds only pile up while
+  // seq-kv does not answer (about 90 s of a 1000 ops/s test on 3 nodes).
+  size_t max_pending_adds = 10000;
+  // Own-key writes from the same base whose fate is open. At the bound the
+  // node re-sends the newest of them (same tag) instead of a new one, so a
+  // landed write is always recognized; adds that arrived since wait.
+  size_t max_open_attempts = 32;
+  // Cluster size, the node included. An init naming more nodes is answered
+  // with error 10 (not supported). Bounds the RPC table: at most one
+  // request per peer plus four of the node's own are ever in flight.
+  size_t max_nodes = 1000;
 };
 
-// What the driver must do after Step/Tick: send `messages` in order, and call
-// Tick no later than `wake_at`.
+// What the driver must do after every Step and every Tick: take it
+// (TakeReady; a core bounds what one Ready may hold, counter::Node by an
+// assertion), send `messages` in order, and call Tick no later than
+// `wake_at`.
 struct Ready {
   std::vector<kvclient::Message> messages;
   absl::optional<absl::Time> wake_at;

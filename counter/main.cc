@@ -22,6 +22,9 @@
 #include "absl/time/clock.h"
 #include "counter/core.h"
 #include "counter/stdio_driver.h"
+#if COUNTER_TESTONLY_VARIANTS
+#include "counter/testonly_variants.h"
+#endif
 
 ABSL_FLAG(bool, pn_counter, false,
           "accept negative deltas (Maelstrom's pn-counter workload)");
@@ -45,12 +48,17 @@ ABSL_FLAG(int64_t, add_deadline_ms, 4000,
           "answer an add that is not durable yet with error 0 after this long "
           "(Maelstrom's clients give up at 5000)");
 ABSL_FLAG(std::string, kv, "seq-kv", "the KV service holding the counter");
+#if COUNTER_TESTONLY_VARIANTS
+// Only in //counter:maelstrom-counter-testonly (this file, built with
+// COUNTER_TESTONLY_VARIANTS=1); the shipped binary has neither flag.
 ABSL_FLAG(std::string, strategy, "own-keys",
           "own-keys (ours) or baseline (one shared key and a cas loop, what "
           "most public solutions do; for comparison)");
 ABSL_FLAG(std::string, bug, "none",
           "TESTING ONLY: run a deliberately broken variant (stale-read, "
-          "ack-before-durable, double-count-retry, forget-on-restart, merge-by-total)");
+          "ack-before-durable, double-count-retry, forget-on-restart, "
+          "merge-by-total)");
+#endif
 
 namespace {
 
@@ -103,21 +111,18 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   counter::Options options;
   options.allow_negative = absl::GetFlag(FLAGS_pn_counter);
-  options.refresh_interval = absl::Milliseconds(absl::GetFlag(FLAGS_refresh_ms));
+  options.refresh_interval =
+      absl::Milliseconds(absl::GetFlag(FLAGS_refresh_ms));
   options.kv_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_kv_timeout_ms));
   options.sync_grace = absl::Milliseconds(absl::GetFlag(FLAGS_sync_grace_ms));
-  options.max_refresh_interval = std::max(
-      options.refresh_interval,
-      absl::Milliseconds(absl::GetFlag(FLAGS_max_refresh_ms)));
+  options.max_refresh_interval =
+      std::max(options.refresh_interval,
+               absl::Milliseconds(absl::GetFlag(FLAGS_max_refresh_ms)));
   options.add_deadline =
       absl::Milliseconds(absl::GetFlag(FLAGS_add_deadline_ms));
   options.kv_service = absl::GetFlag(FLAGS_kv);
   options.incarnation = DrawIncarnation();
-  if (!ParseChoice(counter::ParseBug, "bug", absl::GetFlag(FLAGS_bug), "",
-                   &options.bug) ||
-      !ParseChoice(counter::ParseStrategy, "strategy",
-                   absl::GetFlag(FLAGS_strategy), "", &options.strategy) ||
-      !ParseChoice(counter::ParseDissemination, "dissemination",
+  if (!ParseChoice(counter::ParseDissemination, "dissemination",
                    absl::GetFlag(FLAGS_dissemination),
                    " (want auto, peer-keys or summary)",
                    &options.dissemination)) {
@@ -128,12 +133,27 @@ int main(int argc, char** argv) {
   if (options.refresh_interval <= absl::ZeroDuration() ||
       options.summary_interval <= absl::ZeroDuration() ||
       options.kv_timeout <= absl::ZeroDuration() ||
-      options.sync_grace < absl::ZeroDuration()) {
+      options.sync_grace < absl::ZeroDuration() ||
+      options.add_deadline < absl::ZeroDuration()) {
     std::fprintf(stderr,
-                 "maelstrom-counter: --refresh_ms, --summary_ms and --kv_timeout_ms must be "
-                 "positive, --sync_grace_ms not negative\n");
+                 "maelstrom-counter: --refresh_ms, --summary_ms and "
+                 "--kv_timeout_ms must be positive, --sync_grace_ms and "
+                 "--add_deadline_ms not negative\n");
     return 2;
   }
+#if COUNTER_TESTONLY_VARIANTS
+  counter::Bug bug = counter::Bug::kNone;
+  counter::Strategy strategy = counter::Strategy::kOwnKeys;
+  if (!ParseChoice(counter::ParseBug, "bug", absl::GetFlag(FLAGS_bug), "",
+                   &bug) ||
+      !ParseChoice(counter::ParseStrategy, "strategy",
+                   absl::GetFlag(FLAGS_strategy), "", &strategy)) {
+    return 2;
+  }
+  std::unique_ptr<counter::Core> core =
+      counter::MakeVariantCore(options, strategy, bug);
+#else
   std::unique_ptr<counter::Core> core = counter::MakeCore(options);
+#endif
   return counter::RunStdio(*core, STDIN_FILENO, stdout, stderr);
 }

@@ -8,6 +8,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "kvclient/assert.h"
 #include "kvclient/counter_ops.h"
 #include "kvclient/errors.h"
 
@@ -28,13 +29,13 @@ bool IsError(const KvReply& reply, ErrorCode code) {
 // Marks an own key that held something this program never writes.
 constexpr char kForeignTag[] = "?foreign";
 
+// Log lines per Ready beyond which lines are counted, not kept.
+constexpr size_t kMaxLogLines = 1024;
+
 std::string Compact(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-}  // namespace
-
-namespace {
 // KV msg_ids start at 1 + bits 20..61 of the incarnation (a random 64-bit
 // id in production): each process start gets its own range, so a late seq-kv
 // reply to the previous incarnation cannot match a request of this one and
@@ -42,13 +43,80 @@ namespace {
 int64_t FirstKvMsgId(uint64_t incarnation) {
   return 1 + static_cast<int64_t>(incarnation & 0x3FFFFFFFFFF00000ULL);
 }
+
+// KV requests in flight at once, at most: a round's reads (one per peer, or
+// one summary read), one for the own key (a read or a cas, never both), one
+// summary cas and its re-reads.
+size_t MaxKvRequests(const Options& options) {
+  return options.max_nodes + 2 + Node::kSummaryRetries;
+}
+
+const char* Name(Node::OwnKey s) {
+  switch (s) {
+    case Node::OwnKey::kUnloaded: return "unloaded";
+    case Node::OwnKey::kLoading: return "loading";
+    case Node::OwnKey::kIdle: return "idle";
+    case Node::OwnKey::kWriting: return "writing";
+    case Node::OwnKey::kUnsure: return "unsure";
+    case Node::OwnKey::kResolving: return "resolving";
+  }
+  return "?";
+}
+
+const char* Name(Node::Round s) {
+  switch (s) {
+    case Node::Round::kOff: return "off";
+    case Node::Round::kWaiting: return "waiting";
+    case Node::Round::kDue: return "due";
+    case Node::Round::kSyncWanted: return "sync-wanted";
+    case Node::Round::kSynced: return "synced";
+  }
+  return "?";
+}
+
+const char* Name(Node::Push s) {
+  switch (s) {
+    case Node::Push::kIdle: return "idle";
+    case Node::Push::kQueued: return "queued";
+    case Node::Push::kInFlight: return "in-flight";
+    case Node::Push::kInFlightQueued: return "in-flight+queued";
+    case Node::Push::kRereadQueued: return "reread-queued";
+  }
+  return "?";
+}
+
 }  // namespace
 
 Node::Node(Options options)
     : options_(std::move(options)),
-      base_interval_(options_.refresh_interval),
       refresh_interval_(options_.refresh_interval),
-      rpcs_(FirstKvMsgId(options_.incarnation)) {}
+      base_interval_(options_.refresh_interval),
+      rpcs_(FirstKvMsgId(options_.incarnation), MaxKvRequests(options_)) {
+  CheckOptions();
+}
+
+#if COUNTER_TESTONLY_VARIANTS
+Node::Node(Options options, Bug bug) : Node(std::move(options)) { bug_ = bug; }
+#endif
+
+// Drivers validate what users type (counter/main.cc); these are the
+// contract with every driver, simulator and test included.
+void Node::CheckOptions() const {
+  const absl::Duration zero = absl::ZeroDuration();
+  MC_ASSERT(options_.kv_timeout > zero,
+            "a KV request needs time to be answered, and a zero timeout "
+            "would wake the node at the instant it sends: ",
+            absl::FormatDuration(options_.kv_timeout));
+  MC_ASSERT(options_.refresh_interval > zero &&
+                options_.summary_interval > zero &&
+                options_.max_refresh_interval > zero,
+            "round intervals must be positive, or rounds would never stop");
+  MC_ASSERT(options_.sync_grace >= zero && options_.add_deadline >= zero,
+            "sync_grace and add_deadline cannot be negative");
+  MC_ASSERT(options_.max_pending_adds >= 1 && options_.max_open_attempts >= 1 &&
+                options_.max_nodes >= 1,
+            "bounds of zero would refuse all work");
+}
 
 // ---------------------------------------------------------------- inputs --
 
@@ -72,14 +140,21 @@ void Node::Step(const kvclient::Message& message, absl::Time now) {
 void Node::Tick(absl::Time now) { Pump(now); }
 
 Ready Node::TakeReady() {
-  ready_.wake_at = WakeAt();
+  ready_.wake_at = timers_.Earliest();
+  if (dropped_log_lines_ > 0) {
+    ready_.log.push_back(
+        absl::StrCat("(", dropped_log_lines_, " more log lines dropped)"));
+    dropped_log_lines_ = 0;
+  }
   Ready out = std::move(ready_);
   ready_ = Ready();
   return out;
 }
 
 absl::optional<int64_t> Node::ReadValue() const {
-  if (!recovered_ || peers_seen_.size() != peers_.size()) return absl::nullopt;
+  if (!OwnLoaded() || peers_seen_.size() != peers_.size()) {
+    return absl::nullopt;
+  }
   // Summed wide: only the total must fit int64, not every partial sum
   // (pn-counter keys can be negative).
   absl::int128 sum = own_.total;
@@ -110,35 +185,54 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
       Reply(message.src, kvclient::InitOkBody(*msg_id));
     } else {
       Reply(message.src,
-            kvclient::ErrorBody(ErrorCode::kMalformedRequest, msg_id,
-                                absl::StrCat("already initialized as ",
-                                             node_id_)));
+            kvclient::ErrorBody(
+                ErrorCode::kMalformedRequest, msg_id,
+                absl::StrCat("already initialized as ", node_id_)));
+    }
+    return;
+  }
+  std::vector<std::string> peers;
+  for (const std::string& id : init.node_ids) {
+    if (id != init.node_id) peers.push_back(id);
+  }
+  std::sort(peers.begin(), peers.end());
+  peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
+  if (peers.size() + 1 > options_.max_nodes) {
+    // Bound on the cluster (Options::max_nodes): it bounds the RPC table.
+    if (msg_id.has_value()) {
+      Reply(message.src,
+            kvclient::ErrorBody(
+                ErrorCode::kNotSupported, msg_id,
+                absl::StrCat("a cluster of ", peers.size() + 1,
+                             " nodes is more than this node supports (",
+                             options_.max_nodes, ")")));
     }
     return;
   }
   node_id_ = init.node_id;
-  for (const std::string& id : init.node_ids) {
-    if (id != node_id_) peers_.push_back(id);
-  }
-  std::sort(peers_.begin(), peers_.end());
-  peers_.erase(std::unique(peers_.begin(), peers_.end()), peers_.end());
+  peers_ = std::move(peers);
   ChooseDissemination(init.node_ids);
-  if (options_.bug == Bug::kForgetOnRestart) {
-    own_exact_ = recovered_ = true;  // BUG: assumes an empty key
-  }
   // The first refresh is due at once, with no grace to wait for an add.
   next_refresh_ = now - options_.sync_grace;
+#if COUNTER_TESTONLY_VARIANTS
+  if (bug_ == Bug::kForgetOnRestart) {
+    // BUG: takes the key as empty without reading it (as if its read had
+    // just returned "does not exist").
+    own_state_ = OwnKey::kLoading;
+    BecomeOwnIdle();
+  }
+#endif
   Log(absl::StrCat("init as ", node_id_, " with ", peers_.size(),
                    " peers, incarnation ", absl::Hex(options_.incarnation),
-                   use_summary_ ? ", summary" : ", peer keys",
+                   UsesSummary() ? ", summary" : ", peer keys",
                    " rounds every ", absl::FormatDuration(base_interval_)));
   if (msg_id.has_value()) Reply(message.src, kvclient::InitOkBody(*msg_id));
 }
 
 void Node::HandleClientRequest(const kvclient::Message& message,
                                absl::Time now) {
-  Admission admission = AdmitRequest(message.body, !node_id_.empty(),
-                                     options_.allow_negative);
+  Admission admission =
+      AdmitRequest(message.body, !node_id_.empty(), options_.allow_negative);
   if (admission.ignored) {
     Log(absl::StrCat("ignoring a request without msg_id from ", message.src,
                      ": ", Compact(message.body)));
@@ -150,8 +244,11 @@ void Node::HandleClientRequest(const kvclient::Message& message,
   }
   const kvclient::CounterRequest& request = *admission.request;
   absl::optional<int64_t> msg_id = kvclient::MsgId(message.body);
+  MC_ASSERT(msg_id.has_value(), "admission passes only requests with msg_id");
   if (request.op == kvclient::CounterOp::kRead) {
-    if (options_.bug == Bug::kStaleRead) refresh_due_ = true;
+#if COUNTER_TESTONLY_VARIANTS
+    if (bug_ == Bug::kStaleRead) stale_read_due_ = true;  // BUG: no sync
+#endif
     absl::optional<int64_t> value = ReadValue();
     if (value.has_value()) {
       Reply(message.src, kvclient::ReadOkBody(*value, *msg_id));
@@ -169,18 +266,34 @@ void Node::HandleClientRequest(const kvclient::Message& message,
                                            " would overflow the counter")));
     return;
   }
-  if (request.delta == 0 && options_.bug == Bug::kNone) {
+  bool zero_is_free = request.delta == 0;
+#if COUNTER_TESTONLY_VARIANTS
+  zero_is_free = zero_is_free && bug_ == Bug::kNone;
+#endif
+  if (zero_is_free) {
     // Adding 0 changes no total: it is as durable as it will ever be.
     Reply(message.src, kvclient::AddOkBody(*msg_id));
+    return;
+  }
+  if (pending_.size() >= options_.max_pending_adds) {
+    // Bound on pending_: refused before it joins anything, so definite.
+    Reply(message.src,
+          kvclient::ErrorBody(
+              ErrorCode::kTemporarilyUnavailable, msg_id,
+              absl::StrCat(pending_.size(),
+                           " adds are already waiting for seq-kv; not "
+                           "applied, try again")));
     return;
   }
   OnLocalActivity(now);
   PendingAdd add{message.src, *msg_id, request.delta,
                  now + options_.add_deadline, false};
-  if (options_.bug == Bug::kAckBeforeDurable) {
+#if COUNTER_TESTONLY_VARIANTS
+  if (bug_ == Bug::kAckBeforeDurable) {
     Reply(add.client, kvclient::AddOkBody(add.msg_id));  // BUG: not durable
     add.answered = true;
   }
+#endif
   pending_.push_back(std::move(add));
 }
 
@@ -201,9 +314,7 @@ void Node::HandleKvReply(const kvclient::Message& message, absl::Time now) {
   absl::optional<KvCall> call =
       rpcs_.Complete(*kvclient::InReplyTo(message.body));
   if (!call.has_value()) return;  // late reply: already handled as a timeout
-  absl::Duration sample = now - call->sent_at;
-  kv_rtt_ = kv_rtt_measured_ ? kv_rtt_ + (sample - kv_rtt_) / 8 : sample;
-  kv_rtt_measured_ = true;
+  MeasureKvRtt(now - call->sent_at);
   KvReply reply = kvclient::ParseKvReply(call->request, message.body);
   switch (call->purpose) {
     case Purpose::kResolveOwn: OnOwnKeyRead(reply); break;
@@ -217,12 +328,65 @@ void Node::HandleKvReply(const kvclient::Message& message, absl::Time now) {
   }
 }
 
+void Node::MeasureKvRtt(absl::Duration sample) {
+  kv_rtt_ = kv_rtt_.has_value() ? *kv_rtt_ + (sample - *kv_rtt_) / 8 : sample;
+}
+
+// ------------------------------------------------- own key: transitions --
+
+bool Node::OwnLoaded() const {
+  return own_state_ != OwnKey::kUnloaded && own_state_ != OwnKey::kLoading;
+}
+
+void Node::BecomeOwnReading() {
+  MC_ASSERT(own_state_ == OwnKey::kUnloaded || own_state_ == OwnKey::kUnsure,
+            "a read of the own key starts only when nothing is in flight "
+            "and its value is not known; state ",
+            Name(own_state_));
+  own_state_ =
+      own_state_ == OwnKey::kUnloaded ? OwnKey::kLoading : OwnKey::kResolving;
+}
+
+void Node::BecomeOwnReadFailed() {
+  MC_ASSERT(own_state_ == OwnKey::kLoading || own_state_ == OwnKey::kResolving,
+            "only a read in flight can fail; state ", Name(own_state_));
+  own_state_ =
+      own_state_ == OwnKey::kLoading ? OwnKey::kUnloaded : OwnKey::kUnsure;
+}
+
+void Node::BecomeOwnIdle() {
+  MC_ASSERT(
+      own_state_ == OwnKey::kLoading || own_state_ == OwnKey::kResolving ||
+          own_state_ == OwnKey::kWriting,
+      "the own key becomes known only from a reply; state ", Name(own_state_));
+  bool first_time = own_state_ == OwnKey::kLoading;
+  own_state_ = OwnKey::kIdle;
+  // Rounds start once the own key is known: ReadValue answers from then on.
+  if (first_time && !peers_.empty()) BecomeWaiting(next_refresh_);
+}
+
+void Node::BecomeOwnWriting() {
+  MC_ASSERT(own_state_ == OwnKey::kIdle,
+            "one own-key request at a time, from a known base; state ",
+            Name(own_state_));
+  own_state_ = OwnKey::kWriting;
+}
+
+void Node::BecomeOwnUnsure() {
+  MC_ASSERT(own_state_ == OwnKey::kWriting,
+            "only a write in flight can end unsure; state ", Name(own_state_));
+  MC_ASSERT(!unresolved_.empty(), "the write in flight is an open attempt");
+  own_state_ = OwnKey::kUnsure;
+}
+
 // ------------------------------------------------------- own key, exactly --
 
 void Node::OnFlushReply(const KvReply& reply) {
-  flush_in_flight_ = false;
+  MC_ASSERT(own_state_ == OwnKey::kWriting, "a flush reply while ",
+            Name(own_state_));
   if (absl::holds_alternative<KvOk>(reply)) {
-    Confirm(unresolved_.back());
+    Attempt landed = unresolved_.back();
+    Confirm(landed);
     return;
   }
   // 22 means some earlier attempt (maybe a previous incarnation's) landed
@@ -231,7 +395,7 @@ void Node::OnFlushReply(const KvReply& reply) {
   const auto& error = absl::get<KvError>(reply);
   Log(absl::StrCat("flush failed with error ", error.code, " (", error.text,
                    "); reading own key to learn what landed"));
-  own_exact_ = false;
+  BecomeOwnUnsure();
 }
 
 // A key's entry from a read reply: absent (error 20) is the empty Entry;
@@ -250,25 +414,33 @@ absl::optional<Node::Entry> Node::EntryFromRead(const KvReply& reply,
 }
 
 void Node::OnOwnKeyRead(const KvReply& reply) {
-  resolving_ = false;
   absl::optional<Entry> entry = EntryFromRead(reply, node_id_);
   if (!entry.has_value() && absl::holds_alternative<KvOk>(reply)) {
     entry = Entry{0, kForeignTag};  // start from 0 and overwrite it
   }
-  if (!entry.has_value()) return;  // error or garbage: Pump retries the read
+  if (!entry.has_value()) {  // error or garbage: Pump retries the read
+    BecomeOwnReadFailed();
+    return;
+  }
+  bool recognize = true;
+#if COUNTER_TESTONLY_VARIANTS
   // BUG kDoubleCountRetry: forgets which attempts may have landed, so a
   // landed batch is adopted as the base and then added again.
-  if (options_.bug != Bug::kDoubleCountRetry) {
+  recognize = bug_ != Bug::kDoubleCountRetry;
+#endif
+  if (recognize) {
     for (const Attempt& attempt : unresolved_) {
       if (attempt.tag == entry->tag) {
-        Confirm(attempt);
+        Attempt landed = attempt;
+        Confirm(landed);
         return;
       }
     }
   }
   if (entry->tag == own_.tag && entry->total == own_.total) {
-    own_exact_ = true;  // nothing landed yet; unresolved attempts may still
-    recovered_ = true;
+    // Nothing landed yet; open attempts from this base may still land, so
+    // they stay in unresolved_ to be recognized.
+    BecomeOwnIdle();
     return;
   }
   AdoptOwnEntry(*entry);
@@ -279,27 +451,37 @@ void Node::OnOwnKeyRead(const KvReply& reply) {
 // attempts from the old base can never land (tags are never reused).
 void Node::AdoptOwnEntry(const Entry& entry) {
   own_total_since_ = entry.n;  // unknown: assume the total is this new
-  if (recovered_) {
+  if (own_state_ == OwnKey::kResolving) {
     Log(absl::StrCat("own key changed behind us to total ", entry.total,
                      " tag ", entry.tag));
   }
   own_ = entry;
-  own_exact_ = true;
-  recovered_ = true;
+  BecomeOwnIdle();
   unresolved_.clear();
 }
 
 // `attempt` is in seq-kv: its deltas are durable, counted exactly once.
 void Node::Confirm(const Attempt& attempt) {
+  MC_ASSERT(attempt.adds <= pending_.size(),
+            "an attempt covers only adds still pending: ", attempt.adds, " of ",
+            pending_.size());
+  MC_ASSERT(attempt.n == own_.n + 1,
+            "every open attempt is one write on top of base own_: n ",
+            attempt.n, " on ", own_.n);
   if (attempt.total != own_.total) {
     own_total_since_ = attempt.n;
     own_changed_this_round_ = true;
   }
   own_ = Entry{attempt.total, attempt.tag, attempt.n};
-  own_exact_ = true;
-  recovered_ = true;
-  if (attempt.sent_at >= next_refresh_) synced_ = true;
-  for (size_t i = 0; i < attempt.adds && !pending_.empty(); ++i) {
+  BecomeOwnIdle();
+  // Freshness rule (README "Freshness of reads"): only a cas SENT once the
+  // round was due moved this node's seq-kv view past every write applied
+  // before it fell due. An older one, confirmed late (a lost reply resolved
+  // by a read), proves nothing about writes since.
+  if (round_ != Round::kOff && attempt.sent_at >= next_refresh_) {
+    BecomeSynced();
+  }
+  for (size_t i = 0; i < attempt.adds; ++i) {
     PendingAdd& add = pending_.front();
     if (!add.answered) {
       Reply(add.client, kvclient::AddOkBody(add.msg_id));
@@ -310,8 +492,109 @@ void Node::Confirm(const Attempt& attempt) {
   unresolved_.clear();
 }
 
+// ------------------------------------------ refresh rounds: transitions --
+
+bool Node::RoundsAreTimed() const {
+#if COUNTER_TESTONLY_VARIANTS
+  return bug_ != Bug::kStaleRead;  // BUG kStaleRead: client reads drive them
+#else
+  return true;
+#endif
+}
+
+void Node::BecomeWaiting(absl::Time next_refresh) {
+  MC_ASSERT(round_ == Round::kOff || round_ == Round::kSynced,
+            "a round starts waiting at recovery or once its reads went out; "
+            "state ",
+            Name(round_));
+  round_ = Round::kWaiting;
+  next_refresh_ = next_refresh;
+  timers_.Clear(Timer::kSyncGrace);
+  if (RoundsAreTimed()) timers_.Set(Timer::kRefresh, next_refresh_);
+}
+
+void Node::BecomeDue() {
+  MC_ASSERT(round_ == Round::kWaiting, "only a waiting round falls due; ",
+            Name(round_));
+  round_ = Round::kDue;
+  timers_.Clear(Timer::kRefresh);
+  // The grace runs only while no read of the last round is out (a round
+  // still waiting for a read goes on when that read ends: its reply, or its
+  // kv_timeout, which wakes the node).
+  if (round_reads_ == 0) {
+    timers_.Set(Timer::kSyncGrace, next_refresh_ + options_.sync_grace);
+  }
+}
+
+void Node::BecomeSyncWanted() {
+  MC_ASSERT(round_ == Round::kDue && round_reads_ == 0,
+            "a sync is wanted only by a due round with no read out; ",
+            Name(round_), ", reads ", round_reads_);
+  round_ = Round::kSyncWanted;
+  timers_.Clear(Timer::kSyncGrace);
+}
+
+void Node::BecomeSynced() {
+  MC_ASSERT(round_ != Round::kOff, "no round to sync");
+  round_ = Round::kSynced;
+  timers_.Clear(Timer::kRefresh);
+  timers_.Clear(Timer::kSyncGrace);
+}
+
+void Node::EndRoundRead() {
+  MC_ASSERT(round_reads_ > 0, "a round read ended that was never sent");
+  --round_reads_;
+  if (round_reads_ == 0 && round_ == Round::kDue && RoundsAreTimed()) {
+    timers_.Set(Timer::kSyncGrace, next_refresh_ + options_.sync_grace);
+  }
+}
+
+// ------------------------------------------------------------- summary --
+
+void Node::QueuePush(Json from) {
+  switch (push_) {
+    case Push::kIdle:
+    case Push::kQueued: push_ = Push::kQueued; break;
+    case Push::kInFlight:
+    case Push::kInFlightQueued: push_ = Push::kInFlightQueued; break;
+    case Push::kRereadQueued:
+      MC_ASSERT(false,
+                "a re-read is sent in the Pump that queued it, "
+                "before any reply");
+  }
+  push_from_ = std::move(from);
+}
+
+void Node::DropQueuedPush() {
+  MC_ASSERT(push_ != Push::kRereadQueued,
+            "a re-read is sent in the Pump that queued it, before any reply");
+  if (push_ == Push::kQueued) push_ = Push::kIdle;
+  if (push_ == Push::kInFlightQueued) push_ = Push::kInFlight;
+  push_from_.reset();
+}
+
+void Node::BecomePushInFlight() {
+  MC_ASSERT(push_ == Push::kQueued, "one summary cas at a time; state ",
+            Name(push_));
+  push_ = Push::kInFlight;
+  push_from_.reset();
+}
+
+void Node::EndPush() {
+  MC_ASSERT(push_ == Push::kInFlight || push_ == Push::kInFlightQueued,
+            "no summary cas in flight; state ", Name(push_));
+  push_ = push_ == Push::kInFlight ? Push::kIdle : Push::kQueued;
+}
+
+void Node::BecomeRereadQueued() {
+  MC_ASSERT(push_ == Push::kInFlight || push_ == Push::kInFlightQueued,
+            "a re-read follows a lost cas; state ", Name(push_));
+  push_ = Push::kRereadQueued;
+  push_from_.reset();  // what it read is gone
+}
+
 void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
-  --peer_reads_in_flight_;
+  EndRoundRead();
   absl::optional<Entry> entry = EntryFromRead(reply, peer);
   if (!entry.has_value()) return;
   auto seen = peers_seen_.find(peer);
@@ -322,13 +605,16 @@ void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
     ++changes_this_round_;
   }
   peers_seen_[peer] = *entry;
-  if (peer_reads_in_flight_ == 0) AdaptRefreshInterval();
+  if (round_reads_ == 0) AdaptRefreshInterval();
 }
 
-// ------------------------------------------------------------- summary --
-
 void Node::OnSummaryRead(const KvReply& reply, bool round_read) {
-  if (round_read) --peer_reads_in_flight_;
+  if (round_read) {
+    EndRoundRead();
+  } else {
+    MC_ASSERT(summary_rereads_ > 0, "a re-read answered that was never sent");
+    --summary_rereads_;
+  }
   absl::optional<Json> read;  // null Json: the key does not exist yet
   if (IsError(reply, ErrorCode::kKeyDoesNotExist)) {
     read = Json(nullptr);
@@ -337,19 +623,19 @@ void Node::OnSummaryRead(const KvReply& reply, bool round_read) {
   }
   // Only the newest read decides what to cas from (reads of one node never
   // go back in seq-kv's order); an older value would be sure to fail.
-  summary_push_from_.reset();
+  DropQueuedPush();
   if (read.has_value()) {
     Summary summary = DecodeSummary(*read);
     MergeSummary(summary);
     // A round with news to push is not quiet: until the push lands, keep
     // the short interval so a lost race is retried soon.
     if (KnowsMoreThan(summary)) {
-      summary_push_from_ = std::move(read);
+      QueuePush(*std::move(read));
       round_saw_change_ = true;
     }
   }
   if (round_read) {
-    summary_retries_left_ = 2;
+    summary_retries_left_ = kSummaryRetries;
     AdaptRefreshInterval();
   }
 }
@@ -386,7 +672,9 @@ bool Node::KnowsMoreThan(const Summary& summary) const {
 
 // Write counts order one node's entries; totals do not once they can fall.
 bool Node::Newer(const Entry& a, const Entry& b) const {
-  if (options_.bug == Bug::kMergeByTotal) return a.total > b.total;  // BUG
+#if COUNTER_TESTONLY_VARIANTS
+  if (bug_ == Bug::kMergeByTotal) return a.total > b.total;  // BUG
+#endif
   return a.n > b.n;
 }
 
@@ -395,38 +683,45 @@ bool Node::Newer(const Entry& a, const Entry& b) const {
 // again (twice per round, then the next round). So no push ever erases
 // another's news.
 void Node::MaybePushSummary(absl::Time now) {
-  if (summary_reread_wanted_ && !summary_cas_in_flight_) {
-    summary_reread_wanted_ = false;
+  if (push_ == Push::kRereadQueued) {
+    push_ = Push::kIdle;
+    if (summary_rereads_ >= kSummaryRetries) {
+      // Bound on re-reads in flight: the next round reads anyway.
+      Log("summary re-read skipped: earlier re-reads are still out");
+      return;
+    }
+    ++summary_rereads_;
     SendKv(Purpose::kRereadSummary, kvclient::KvRead{SummaryKey()}, now);
     return;
   }
-  if (!summary_push_from_.has_value() || summary_cas_in_flight_) return;
-  Json from = *std::move(summary_push_from_);
-  summary_push_from_.reset();
-  summary_cas_in_flight_ = true;
+  if (push_ != Push::kQueued) return;
+  Json from = *std::move(push_from_);
+  BecomePushInFlight();
   bool create = from.is_null();
-  SendKv(Purpose::kCasSummary,
-         kvclient::KvCas{SummaryKey(), std::move(from), EncodeSummary(), create},
-         now);
+  SendKv(
+      Purpose::kCasSummary,
+      kvclient::KvCas{SummaryKey(), std::move(from), EncodeSummary(), create},
+      now);
 }
 
 void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
-  summary_cas_in_flight_ = false;
   const auto* error = absl::get_if<KvError>(&reply);
   if (error == nullptr) {
     // A round read that overlapped this cas may have queued a push from the
     // very value this cas replaced: it could only fail (found by the fuzzer).
-    if (summary_push_from_.has_value() && *summary_push_from_ == cas.from) {
-      summary_push_from_.reset();
-    }
+    bool stale = push_ == Push::kInFlightQueued && *push_from_ == cas.from;
+    EndPush();
+    if (stale) DropQueuedPush();
     return;
   }
-  bool retry = error->code == static_cast<int64_t>(ErrorCode::kPreconditionFailed) &&
-               summary_retries_left_ > 0;
+  bool retry =
+      error->code == static_cast<int64_t>(ErrorCode::kPreconditionFailed) &&
+      summary_retries_left_ > 0;
   if (retry) {
     --summary_retries_left_;
-    summary_reread_wanted_ = true;
-    summary_push_from_.reset();  // what it read is gone
+    BecomeRereadQueued();
+  } else {
+    EndPush();  // a queued push (from a later read) goes out at once
   }
   Log(absl::StrCat("summary push failed with error ", error->code, " (",
                    error->text, "); ",
@@ -444,15 +739,19 @@ void Node::AdaptRefreshInterval() {
         std::min(refresh_interval_ * 2, options_.max_refresh_interval);
   }
   round_saw_change_ = false;
-  if (!refresh_due_) next_refresh_ = last_reads_at_ + RoundGap();
+  if (round_ == Round::kWaiting) {
+    next_refresh_ = last_reads_at_ + RoundGap();
+    if (RoundsAreTimed()) timers_.Set(Timer::kRefresh, next_refresh_);
+  }
 }
 
 void Node::OnLocalActivity(absl::Time now) {
   round_saw_change_ = true;
   refresh_interval_ = base_interval_;
-  if (!refresh_due_ && recovered_ && next_refresh_ > now + refresh_interval_) {
+  if (round_ == Round::kWaiting && next_refresh_ > now + refresh_interval_) {
     last_reads_at_ = now;
-  next_refresh_ = now + RoundGap();
+    next_refresh_ = now + RoundGap();
+    if (RoundsAreTimed()) timers_.Set(Timer::kRefresh, next_refresh_);
   }
 }
 
@@ -460,15 +759,15 @@ void Node::OnKvTimeout(const KvCall& call) {
   ++stats_.kv_timeouts;
   Log(absl::StrCat("KV timeout: ", kvclient::DescribeKvRequest(call.request)));
   switch (call.purpose) {
-    case Purpose::kResolveOwn: resolving_ = false; break;
-    case Purpose::kFlush:
-      flush_in_flight_ = false;
-      own_exact_ = false;  // it may or may not have landed
-      break;
+    case Purpose::kResolveOwn: BecomeOwnReadFailed(); break;
+    case Purpose::kFlush: BecomeOwnUnsure(); break;  // it may have landed
     case Purpose::kReadPeer:
-    case Purpose::kReadSummary: --peer_reads_in_flight_; break;
-    case Purpose::kRereadSummary: break;
-    case Purpose::kCasSummary: summary_cas_in_flight_ = false; break;
+    case Purpose::kReadSummary: EndRoundRead(); break;
+    case Purpose::kRereadSummary:
+      MC_ASSERT(summary_rereads_ > 0, "a re-read lost that was never sent");
+      --summary_rereads_;
+      break;
+    case Purpose::kCasSummary: EndPush(); break;
   }
 }
 
@@ -477,33 +776,50 @@ void Node::OnKvTimeout(const KvCall& call) {
 void Node::Pump(absl::Time now) {
   ReplyTimedOutAdds(now);
   for (const KvCall& call : rpcs_.Expire(now)) OnKvTimeout(call);
-  if (node_id_.empty()) return;
-  MaybeResolve(now);
-  MaybeRefresh(now);
-  MaybeFlush(now);
-  MaybePushSummary(now);
+  if (!node_id_.empty()) {
+    MaybeResolve(now);
+    MaybeRefresh(now);
+    MaybeFlush(now);
+    MaybePushSummary(now);
+  }
+  ArmTableTimers();
+  CheckInvariants(now);
 }
 
 void Node::MaybeResolve(absl::Time now) {
-  if (own_exact_ || resolving_ || flush_in_flight_) return;
-  resolving_ = true;
+  if (own_state_ != OwnKey::kUnloaded && own_state_ != OwnKey::kUnsure) {
+    return;
+  }
+  BecomeOwnReading();
   SendKv(Purpose::kResolveOwn, kvclient::KvRead{KeyOf(node_id_)}, now);
 }
 
 void Node::MaybeFlush(absl::Time now) {
-  if (!own_exact_ || flush_in_flight_ || resolving_) return;
-  if (pending_.empty() && !want_sync_) return;
+  if (own_state_ != OwnKey::kIdle) return;
+  if (pending_.empty() && round_ != Round::kSyncWanted) return;
+  if (unresolved_.size() >= options_.max_open_attempts) {
+    // Bound on unresolved_: send the newest open attempt again (same tag,
+    // same cas). If either copy lands, a read recognizes it; adds that came
+    // since wait for the next attempt. Its sent_at stays the first copy's:
+    // a late confirmation must not pass for a sync (see Confirm).
+    Attempt& again = unresolved_.back();
+    Log(absl::StrCat(unresolved_.size(), " own-key writes are open: sending ",
+                     again.tag, " again"));
+    BecomeOwnWriting();
+    ++stats_.flushes;
+    SendKv(Purpose::kFlush, again.request, now);
+    return;
+  }
   Attempt attempt;
-  attempt.tag = absl::StrCat(absl::Hex(options_.incarnation), ".",
-                             next_attempt_++);
+  attempt.tag =
+      absl::StrCat(absl::Hex(options_.incarnation), ".", next_attempt_++);
   attempt.total = own_.total;
   attempt.n = own_.n + 1;
   // Admission checked the total the node knew then; an own key first read
   // after the add arrived (a restart) can hold more, so the batch could still
   // leave int64. Such an add certainly did not apply: reject it (12) rather
   // than wrap. Adds inside an open attempt stay: that total was checked.
-  size_t covered = 0;
-  for (const Attempt& open : unresolved_) covered = std::max(covered, open.adds);
+  size_t covered = unresolved_.empty() ? 0 : unresolved_.back().adds;
   for (size_t i = 0; i < pending_.size();) {
     int64_t sum;
     if (!__builtin_add_overflow(attempt.total, pending_[i].delta, &sum) ||
@@ -513,54 +829,79 @@ void Node::MaybeFlush(absl::Time now) {
       continue;
     }
     if (!pending_[i].answered) {
-      Reply(pending_[i].client,
-            kvclient::ErrorBody(ErrorCode::kMalformedRequest, pending_[i].msg_id,
-                                absl::StrCat("delta ", pending_[i].delta,
-                                             " would overflow the counter")));
+      Reply(
+          pending_[i].client,
+          kvclient::ErrorBody(ErrorCode::kMalformedRequest, pending_[i].msg_id,
+                              absl::StrCat("delta ", pending_[i].delta,
+                                           " would overflow the counter")));
     }
     pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(i));
   }
   attempt.adds = pending_.size();
+  MC_ASSERT(attempt.adds >= covered,
+            "a new attempt covers every add an open one does: ", attempt.adds,
+            " < ", covered);
   attempt.sent_at = now;
-  want_sync_ = false;
-  flush_in_flight_ = true;
+  BecomeOwnWriting();
   ++stats_.flushes;
-  kvclient::KvRequest request;
   Entry to{attempt.total, attempt.tag, attempt.n};
-  if (options_.bug == Bug::kForgetOnRestart && own_.tag.empty()) {
-    request = kvclient::KvWrite{KeyOf(node_id_), EncodeEntry(to)};  // BUG
+  bool write_blind = own_.tag == kForeignTag;
+#if COUNTER_TESTONLY_VARIANTS
+  // BUG kForgetOnRestart: overwrites whatever the key holds.
+  write_blind =
+      write_blind || (bug_ == Bug::kForgetOnRestart && own_.tag.empty());
+#endif
+  if (write_blind) {
+    attempt.request = kvclient::KvWrite{KeyOf(node_id_), EncodeEntry(to)};
   } else if (own_.tag.empty()) {
-    request = kvclient::KvCas{KeyOf(node_id_), nullptr, EncodeEntry(to), true};
-  } else if (own_.tag == kForeignTag) {
-    request = kvclient::KvWrite{KeyOf(node_id_), EncodeEntry(to)};
+    attempt.request =
+        kvclient::KvCas{KeyOf(node_id_), nullptr, EncodeEntry(to), true};
   } else {
-    request = kvclient::KvCas{KeyOf(node_id_), EncodeEntry(own_),
-                              EncodeEntry(to), false};
+    attempt.request = kvclient::KvCas{KeyOf(node_id_), EncodeEntry(own_),
+                                      EncodeEntry(to), false};
   }
+  kvclient::KvRequest request = attempt.request;
   unresolved_.push_back(std::move(attempt));
   SendKv(Purpose::kFlush, std::move(request), now);
 }
 
 void Node::ChooseDissemination(const std::vector<std::string>& node_ids) {
+  bool allowed = false;
   switch (options_.dissemination) {
-    case Dissemination::kPeerKeys: summary_allowed_ = false; break;
-    case Dissemination::kSummary: summary_allowed_ = true; break;
+    case Dissemination::kPeerKeys: allowed = false; break;
+    case Dissemination::kSummary: allowed = true; break;
     case Dissemination::kAuto:
-      summary_allowed_ = static_cast<int>(peers_.size()) + 1 >=
-                         options_.summary_min_nodes;
+      allowed =
+          static_cast<int>(peers_.size()) + 1 >= options_.summary_min_nodes;
       break;
   }
   // A node named "summary" would own the summary's key.
-  if (std::find(node_ids.begin(), node_ids.end(), "summary") != node_ids.end()) {
-    summary_allowed_ = false;
+  if (std::find(node_ids.begin(), node_ids.end(), "summary") !=
+      node_ids.end()) {
+    allowed = false;
   }
-  UseSummary(summary_allowed_);
+  if (!allowed) {
+    SetSpread(Spread::kPeerKeys);
+  } else if (options_.dissemination == Dissemination::kSummary) {
+    SetSpread(Spread::kSummary);
+  } else {
+    SetSpread(Spread::kAutoSummary);
+  }
 }
 
-void Node::UseSummary(bool summary) {
-  use_summary_ = summary;
+bool Node::UsesSummary() const {
+  return spread_ == Spread::kSummary || spread_ == Spread::kAutoSummary;
+}
+
+void Node::SetSpread(Spread spread) {
+  bool automatic =
+      spread_ == Spread::kAutoSummary || spread_ == Spread::kAutoPeerKeys;
+  MC_ASSERT(node_id_.empty() || !automatic || spread == Spread::kAutoSummary ||
+                spread == Spread::kAutoPeerKeys,
+            "auto dissemination only switches between its two modes");
+  spread_ = spread;
   base_interval_ =
-      summary ? options_.summary_interval : options_.refresh_interval;
+      UsesSummary() ? options_.summary_interval : options_.refresh_interval;
   refresh_interval_ = base_interval_;
 }
 
@@ -581,17 +922,19 @@ void Node::MeasureChangeRate(absl::Time now) {
 }
 
 void Node::UpdateDissemination() {
-  if (!summary_allowed_ || options_.dissemination == Dissemination::kSummary) {
+  if (spread_ != Spread::kAutoSummary && spread_ != Spread::kAutoPeerKeys) {
     return;
   }
   // Utilization of the summary key: pushes per second x seconds per push.
-  double utilization = change_rate_ * absl::ToDoubleSeconds(kv_rtt_);
-  bool want = use_summary_ ? utilization <= 0.5 : utilization <= 0.25;
-  if (want == use_summary_) return;
-  UseSummary(want);
+  absl::Duration rtt = kv_rtt_.value_or(absl::ZeroDuration());
+  double utilization = change_rate_ * absl::ToDoubleSeconds(rtt);
+  bool use_summary = spread_ == Spread::kAutoSummary;
+  bool want = use_summary ? utilization <= 0.5 : utilization <= 0.25;
+  if (want == use_summary) return;
+  SetSpread(want ? Spread::kAutoSummary : Spread::kAutoPeerKeys);
   Log(absl::StrFormat("KV round trip %s x %.1f changes/s: switching to %s",
-                      absl::FormatDuration(kv_rtt_), change_rate_,
-                      use_summary_ ? "the summary" : "peer keys"));
+                      absl::FormatDuration(rtt), change_rate_,
+                      want ? "the summary" : "peer keys"));
 }
 
 // Summary rounds get a jitter of up to 1/8 interval, drawn from the
@@ -599,14 +942,16 @@ void Node::UpdateDissemination() {
 // nodes started together would otherwise push in step, and the same node
 // could lose the summary's cas race round after round.
 absl::Duration Node::RoundGap() const {
-  if (!use_summary_ || !options_.jitter_summary_rounds) {
+  if (!UsesSummary() || !options_.jitter_summary_rounds) {
     return refresh_interval_;
   }
-  uint64_t x = options_.incarnation + 0x9E3779B97F4A7C15ULL * (rounds_started_ + 1);
+  uint64_t x =
+      options_.incarnation + 0x9E3779B97F4A7C15ULL * (rounds_started_ + 1);
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;  // SplitMix64's finalizer
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
   x ^= x >> 31;
-  return refresh_interval_ + (refresh_interval_ / 8) * (static_cast<double>(x >> 11) * 0x1.0p-53);
+  return refresh_interval_ +
+         (refresh_interval_ / 8) * (static_cast<double>(x >> 11) * 0x1.0p-53);
 }
 
 // A refresh round reads every peer's key once it is due and synced. Bound:
@@ -614,35 +959,42 @@ absl::Duration Node::RoundGap() const {
 // t + refresh_interval (+ one round's own duration); its sync goes out within
 // sync_grace and lands in one KV round trip, its reads in another.
 void Node::MaybeRefresh(absl::Time now) {
-  if (!recovered_ || peers_.empty()) return;
-  bool timer_driven = options_.bug != Bug::kStaleRead;
-  if (timer_driven && now >= next_refresh_) refresh_due_ = true;
-  // A round still waiting for a read starts when that read ends (its reply or
-  // its kv_timeout, which wakes the node).
-  if (!refresh_due_ || peer_reads_in_flight_ > 0) return;
-  if (synced_ || !timer_driven) {  // BUG kStaleRead: reads without a sync
+  if (round_ == Round::kOff) return;
+#if COUNTER_TESTONLY_VARIANTS
+  if (bug_ == Bug::kStaleRead) {  // BUG: reads on demand, never syncs first
+    if (!stale_read_due_ || round_reads_ > 0) return;
+    stale_read_due_ = false;
     SendRoundReads(now);
-  } else if (now >= next_refresh_ + options_.sync_grace) {
-    want_sync_ = true;  // MaybeFlush sends it; its landing sets synced_
+    return;
+  }
+#endif
+  if (timers_.Expired(Timer::kRefresh, now)) BecomeDue();
+  if (round_reads_ > 0) return;  // the grace starts when the last read ends
+  if (round_ == Round::kSynced) {
+    SendRoundReads(now);
+  } else if (timers_.Expired(Timer::kSyncGrace, now)) {
+    BecomeSyncWanted();  // MaybeFlush sends it; its landing syncs the round
   }
 }
 
 void Node::SendRoundReads(absl::Time now) {
-  refresh_due_ = false;
-  synced_ = false;
-  want_sync_ = false;
+  MC_ASSERT(round_reads_ == 0, "one round's reads at a time: ", round_reads_,
+            " still out");
   last_reads_at_ = now;
   ++rounds_started_;
   MeasureChangeRate(now);
   UpdateDissemination();
-  next_refresh_ = now + RoundGap();
-  if (use_summary_) {
-    ++peer_reads_in_flight_;
+#if COUNTER_TESTONLY_VARIANTS
+  if (round_ != Round::kSynced) round_ = Round::kSynced;  // kStaleRead
+#endif
+  BecomeWaiting(now + RoundGap());
+  if (UsesSummary()) {
+    ++round_reads_;
     SendKv(Purpose::kReadSummary, kvclient::KvRead{SummaryKey()}, now);
     return;
   }
   for (const std::string& peer : peers_) {
-    ++peer_reads_in_flight_;
+    ++round_reads_;
     SendKv(Purpose::kReadPeer, kvclient::KvRead{KeyOf(peer)}, now, peer);
   }
 }
@@ -659,46 +1011,166 @@ void Node::ReplyTimedOutAdds(absl::Time now) {
   }
 }
 
-absl::optional<absl::Time> Node::WakeAt() const {
-  absl::optional<absl::Time> wake = rpcs_.NextDeadline();
-  auto consider = [&wake](absl::Time t) {
-    if (!wake.has_value() || t < *wake) wake = t;
-  };
+// The two timers that stand for a whole table: the RPC table's earliest
+// deadline and the earliest unanswered add's.
+void Node::ArmTableTimers() {
+  timers_.Assign(Timer::kKvTimeout, rpcs_.NextDeadline());
+  absl::optional<absl::Time> add_deadline;
   for (const PendingAdd& add : pending_) {
-    if (!add.answered) consider(add.deadline);
-  }
-  bool timer_driven = options_.bug != Bug::kStaleRead;
-  if (recovered_ && timer_driven && !peers_.empty()) {
-    if (!refresh_due_) consider(next_refresh_);
-    if (refresh_due_ && !synced_ && !want_sync_ &&
-        peer_reads_in_flight_ == 0) {
-      consider(next_refresh_ + options_.sync_grace);
+    if (!add.answered &&
+        (!add_deadline.has_value() || add.deadline < *add_deadline)) {
+      add_deadline = add.deadline;
     }
   }
-  return wake;
+  timers_.Assign(Timer::kAddDeadline, add_deadline);
+}
+
+// The node's invariants, after every Step and Tick (Pump). They say which
+// combinations of the three state machines, the tables and the timers are
+// legal; a violation aborts (README "Assertions").
+void Node::CheckInvariants(absl::Time now) const {
+  // Bounds.
+  MC_ASSERT(pending_.size() <= options_.max_pending_adds,
+            "pending adds are bounded at admission: ", pending_.size());
+  MC_ASSERT(unresolved_.size() <= options_.max_open_attempts,
+            "open attempts are bounded in MaybeFlush: ", unresolved_.size());
+  MC_ASSERT(rpcs_.size() <= MaxKvRequests(options_),
+            "KV requests in flight: ", rpcs_.size());
+  MC_ASSERT(peers_seen_.size() <= peers_.size(),
+            "only cluster members are remembered");
+  // Own key.
+  size_t own_requests = 0, round_requests = 0, summary_cas = 0, rereads = 0;
+  rpcs_.ForEach([&](int64_t, const KvCall& call) {
+    switch (call.purpose) {
+      case Purpose::kResolveOwn:
+      case Purpose::kFlush: ++own_requests; break;
+      case Purpose::kReadPeer:
+      case Purpose::kReadSummary: ++round_requests; break;
+      case Purpose::kCasSummary: ++summary_cas; break;
+      case Purpose::kRereadSummary: ++rereads; break;
+    }
+  });
+  bool own_in_flight = own_state_ == OwnKey::kLoading ||
+                       own_state_ == OwnKey::kWriting ||
+                       own_state_ == OwnKey::kResolving;
+  MC_ASSERT(own_requests == (own_in_flight ? 1u : 0u),
+            "one own-key request in flight exactly in loading, writing and "
+            "resolving; state ",
+            Name(own_state_), ", requests ", own_requests);
+  MC_ASSERT(node_id_.empty() || (own_state_ != OwnKey::kUnloaded &&
+                                 own_state_ != OwnKey::kUnsure),
+            "after init, Pump always starts the read an unknown key needs");
+  MC_ASSERT(own_state_ != OwnKey::kWriting || !unresolved_.empty(),
+            "the write in flight is an open attempt");
+  MC_ASSERT(OwnLoaded() || (unresolved_.empty() && own_.tag.empty()),
+            "nothing is written before the own key is loaded");
+  for (size_t i = 0; i < unresolved_.size(); ++i) {
+    MC_ASSERT(unresolved_[i].adds <= pending_.size() &&
+                  (i == 0 || unresolved_[i - 1].adds <= unresolved_[i].adds),
+              "each attempt covers a prefix of pending_, and a later one "
+              "covers at least as much");
+    MC_ASSERT(unresolved_[i].n == own_.n + 1,
+              "open attempts are built on own_ (a new base clears them)");
+  }
+  // Refresh round.
+  MC_ASSERT((round_ == Round::kOff) == (!OwnLoaded() || peers_.empty()),
+            "rounds run exactly once the own key is loaded, with peers; "
+            "state ",
+            Name(round_));
+  MC_ASSERT(static_cast<size_t>(round_reads_) == round_requests,
+            "round reads counted: ", round_reads_,
+            ", in flight: ", round_requests);
+  MC_ASSERT(
+      round_reads_ <= static_cast<int>(std::max<size_t>(peers_.size(), 1)),
+      "one read per peer per round");
+  MC_ASSERT(round_ != Round::kSyncWanted || round_reads_ == 0,
+            "a sync is wanted only with no read out");
+  if (RoundsAreTimed()) {
+    MC_ASSERT(timers_.Armed(Timer::kRefresh) == (round_ == Round::kWaiting),
+              "the refresh timer is armed exactly while a round waits; ",
+              Name(round_));
+    MC_ASSERT(timers_.Armed(Timer::kSyncGrace) ==
+                  (round_ == Round::kDue && round_reads_ == 0),
+              "the grace timer runs exactly while a due round has no read "
+              "out; ",
+              Name(round_), ", reads ", round_reads_);
+    MC_ASSERT(round_ != Round::kSynced || round_reads_ > 0,
+              "a synced round with no read out sends its reads at once");
+  }
+  // Summary push.
+  MC_ASSERT(push_from_.has_value() ==
+                (push_ == Push::kQueued || push_ == Push::kInFlightQueued),
+            "a push is queued exactly when there is a value to cas from; ",
+            Name(push_));
+  MC_ASSERT(push_ != Push::kQueued && push_ != Push::kRereadQueued,
+            "Pump sends a queued push or re-read at once; ", Name(push_));
+  MC_ASSERT(
+      summary_cas ==
+          ((push_ == Push::kInFlight || push_ == Push::kInFlightQueued) ? 1u
+                                                                        : 0u),
+      "one summary cas in flight exactly when the push says so; ", Name(push_),
+      ", in flight ", summary_cas);
+  MC_ASSERT(static_cast<size_t>(summary_rereads_) == rereads &&
+                summary_rereads_ <= kSummaryRetries,
+            "summary re-reads counted: ", summary_rereads_,
+            ", in flight: ", rereads);
+  MC_ASSERT(
+      summary_retries_left_ >= 0 && summary_retries_left_ <= kSummaryRetries,
+      "retries per round: ", summary_retries_left_);
+  // Timers: after a Pump nothing armed is due any more, so the node never
+  // asks to be woken at an instant it has already handled (a busy loop;
+  // sim/NEEDS.md).
+  absl::optional<absl::Time> wake = timers_.Earliest();
+  MC_ASSERT(!wake.has_value() || *wake > now, "a timer due at ",
+            absl::FormatTime(*wake), " survived the Pump at ",
+            absl::FormatTime(now));
+  MC_ASSERT(timers_.Get(Timer::kKvTimeout) == rpcs_.NextDeadline(),
+            "the KV timer is the RPC table's earliest deadline");
 }
 
 // ---------------------------------------------------------------- output --
 
+size_t Node::MaxReadyMessages() const {
+  // Per Step or Tick: at most one reply to the message itself, one reply per
+  // pending add (each is answered at most once), and the KV requests.
+  return options_.max_pending_adds + MaxKvRequests(options_) + 2;
+}
+
 void Node::SendKv(Purpose purpose, kvclient::KvRequest request, absl::Time now,
                   std::string peer) {
+  MC_ASSERT(!node_id_.empty(), "KV requests only after init");
+  MC_ASSERT(rpcs_.size() < MaxKvRequests(options_),
+            "the RPC table's bound holds by construction (see "
+            "MaxKvRequests): ",
+            rpcs_.size(), " in flight");
+  MC_ASSERT(ready_.messages.size() < MaxReadyMessages(),
+            "the driver takes Ready after every Step and Tick");
   ++stats_.kv_requests;
   kvclient::Json body = kvclient::EncodeKvRequest(request, 0);
-  int64_t msg_id = rpcs_.Start(now + options_.kv_timeout,
-                               KvCall{purpose, std::move(request),
-                                      std::move(peer), now});
+  int64_t msg_id =
+      rpcs_.Start(now + options_.kv_timeout,
+                  KvCall{purpose, std::move(request), std::move(peer), now});
   body["msg_id"] = msg_id;
   ready_.messages.push_back(
       kvclient::Message{node_id_, options_.kv_service, std::move(body)});
 }
 
 void Node::Reply(const std::string& to, Json body) {
-  ready_.messages.push_back(
-      kvclient::Message{node_id_.empty() ? reply_as_ : node_id_, to,
-                        std::move(body)});
+  MC_ASSERT(ready_.messages.size() < MaxReadyMessages(),
+            "the driver takes Ready after every Step and Tick");
+  MC_ASSERT(kvclient::InReplyTo(body).has_value(),
+            "every reply names the request it answers: ", Compact(body));
+  ready_.messages.push_back(kvclient::Message{
+      node_id_.empty() ? reply_as_ : node_id_, to, std::move(body)});
 }
 
-void Node::Log(std::string line) { ready_.log.push_back(std::move(line)); }
+void Node::Log(std::string line) {
+  if (ready_.log.size() >= kMaxLogLines) {
+    ++dropped_log_lines_;
+    return;
+  }
+  ready_.log.push_back(std::move(line));
+}
 
 std::string Node::KeyOf(const std::string& node) const {
   return absl::StrCat(options_.key_prefix, node);
@@ -713,9 +1185,12 @@ absl::optional<Node::Entry> Node::DecodeEntry(const Json& value) {
   auto total = value.find("total");
   auto tag = value.find("tag");
   auto n = value.find("n");
+  // n counts writes: never negative, and never INT64_MAX (the next write
+  // could not count itself), so no key this program writes holds either.
   if (total == value.end() || !kvclient::IsInt64(*total) ||
       tag == value.end() || !tag->is_string() || n == value.end() ||
-      !kvclient::IsInt64(*n) || n->get<int64_t>() < 0) {
+      !kvclient::IsInt64(*n) || n->get<int64_t>() < 0 ||
+      n->get<int64_t>() == std::numeric_limits<int64_t>::max()) {
     return absl::nullopt;
   }
   return Entry{total->get<int64_t>(), tag->get<std::string>(),
@@ -742,16 +1217,21 @@ Node::Summary Node::DecodeSummary(const Json& value) {
                      Compact(value)));
     return summary;
   }
+  int malformed = 0;
   for (auto it = value.begin(); it != value.end(); ++it) {
     const Json& pair = it.value();
     if (pair.is_array() && pair.size() == 2 && kvclient::IsInt64(pair[0]) &&
         kvclient::IsInt64(pair[1]) && pair[0].get<int64_t>() > 0) {
-      summary[it.key()] = Entry{pair[1].get<int64_t>(), "",
-                                pair[0].get<int64_t>()};
-    } else {
-      Log(absl::StrCat("summary entry of ", it.key(), " is malformed: ",
-                       Compact(pair)));
+      summary[it.key()] =
+          Entry{pair[1].get<int64_t>(), "", pair[0].get<int64_t>()};
+    } else if (++malformed <= kMaxLoggedMalformedMembers) {
+      Log(absl::StrCat("summary entry of ", it.key(),
+                       " is malformed: ", Compact(pair)));
     }
+  }
+  if (malformed > kMaxLoggedMalformedMembers) {
+    Log(absl::StrCat("... and ", malformed - kMaxLoggedMalformedMembers,
+                     " more malformed summary entries"));
   }
   return summary;
 }

@@ -1,6 +1,6 @@
 // DRIVERS: use counter::Core and counter::MakeCore(options) from
-// counter/core.h (target //counter:core), so every strategy (this one, the
-// baseline, and the deliberately broken variants) runs through one interface.
+// counter/core.h (target //counter:core), so every core (this one, and the
+// test-only baseline and broken variants) runs through one interface.
 //
 // The grow-only (or, with allow_negative, PN) counter node as a pure state
 // machine, in the style of etcd's raft RawNode and quinn-proto: no I/O, no
@@ -45,9 +45,22 @@
 // - A restarted node (same id, empty memory, new incarnation) reads its own
 //   key before acknowledging anything; seq-kv keys views by node id, so that
 //   read sees every write the old incarnation ever had applied.
+//
+// The node is three small state machines (own key, refresh round, summary
+// push; the table is in README "Algorithm") changed only by Become*
+// functions that check the state they leave, plus one timer table
+// (counter/timers.h): TakeReady's wake_at is its earliest armed timer.
+// Invariants are checked after every Step and Tick (CheckInvariants), in
+// every build.
+//
+// This file is compiled twice: into //counter:core (shipped) and, with
+// COUNTER_TESTONLY_VARIANTS=1, into //counter:testonly_variants, where the
+// deliberately broken variants exist. The two builds are different classes
+// in different inline namespaces, so a test binary may link both.
 #ifndef COUNTER_NODE_H_
 #define COUNTER_NODE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -57,15 +70,27 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "counter/core.h"
+#include "counter/timers.h"
 #include "kvclient/kv.h"
 #include "kvclient/message.h"
 #include "kvclient/rpc.h"
+#if COUNTER_TESTONLY_VARIANTS
+#include "counter/testonly_variants.h"
+#endif
 
 namespace counter {
+#if COUNTER_TESTONLY_VARIANTS
+inline namespace testonly_variants {
+#else
+inline namespace shipped {
+#endif
 
 class Node : public Core {
  public:
   explicit Node(Options options);
+#if COUNTER_TESTONLY_VARIANTS
+  Node(Options options, Bug bug);  // a deliberately broken variant
+#endif
 
   void Step(const kvclient::Message& message, absl::Time now) override;
   void Tick(absl::Time now) override;
@@ -73,6 +98,63 @@ class Node : public Core {
   absl::optional<int64_t> ReadValue() const override;
   const std::string& node_id() const override { return node_id_; }
   const NodeStats& stats() const override { return stats_; }
+
+  // The own key (`own_`, this node's "counter/<id>" in seq-kv).
+  enum class OwnKey {
+    kUnloaded,   // nothing known: before init, or the first read failed
+    kLoading,    // the first read is in flight
+    kIdle,       // own_ is the key's exact value; nothing in flight
+    kWriting,    // a cas from own_ (unresolved_.back()) is in flight
+    kUnsure,     // a write's fate is open (unresolved_); nothing in flight
+    kResolving,  // a read to learn which write landed is in flight
+  };
+  // The next refresh round (README "Freshness of reads"). Reads of the
+  // previous round may still be in flight in any phase but kSyncWanted
+  // (round_reads_).
+  enum class Round {
+    kOff,         // no rounds: own key not loaded yet, or no peers
+    kWaiting,     // falls due at next_refresh_ (Timer::kRefresh)
+    kDue,         // due; waits up to sync_grace for an add's flush to sync
+                  // the view (Timer::kSyncGrace, armed once no read is out)
+    kSyncWanted,  // grace over: MaybeFlush sends a zero-delta cas
+    kSynced,      // an own cas sent since it fell due landed: the reads go
+                  // out once the previous round's reads are done
+  };
+  // The summary push (README "Dissemination").
+  enum class Push {
+    kIdle,            // nothing to push, no summary cas in flight
+    kQueued,          // push_from_ holds the value to cas from: sent at once
+    kInFlight,        // a summary cas is in flight
+    kInFlightQueued,  // in flight, and a later read queued another push
+    kRereadQueued,    // the cas lost a race: re-read the summary at once
+  };
+  // How this node learns the others' totals (Options::dissemination).
+  enum class Spread {
+    kPeerKeys,      // fixed: every peer's key each round
+    kSummary,       // fixed: the summary key each round
+    kAutoSummary,   // auto, currently the summary
+    kAutoPeerKeys,  // auto, fell back to peer keys (summary too busy)
+  };
+  // The timer table: every deadline the node waits for.
+  enum class Timer {
+    kKvTimeout,    // earliest KV request deadline: treat it as lost
+    kAddDeadline,  // earliest unanswered add's deadline: answer error 0
+    kRefresh,      // Round::kWaiting: the round falls due
+    kSyncGrace,    // Round::kDue, no read out: stop waiting for an add
+    kCount,
+  };
+
+  OwnKey own_key_state() const { return own_state_; }
+  Round round_state() const { return round_; }
+  Push push_state() const { return push_; }
+  Spread spread() const { return spread_; }
+
+  // A summary round re-reads the summary after a lost race at most this
+  // many times, and never has more re-reads than this in flight.
+  static constexpr int kSummaryRetries = 2;
+  // Per summary read, malformed members logged one by one; the rest are
+  // counted in one line.
+  static constexpr int kMaxLoggedMalformedMembers = 4;
 
  private:
   // The value of a node's key, as stored in seq-kv.
@@ -87,18 +169,25 @@ class Node : public Core {
     int64_t msg_id = 0;
     int64_t delta = 0;
     absl::Time deadline;
-    bool answered = false;  // got an error reply already (still counts if applied)
+    bool answered =
+        false;  // got an error reply already (still counts if applied)
   };
   // An own-key cas whose outcome is unknown, or in flight.
   struct Attempt {
     std::string tag;
     int64_t total = 0;
     int64_t n = 0;
-    size_t adds = 0;  // covers pending_[0, adds)
-    absl::Time sent_at;
+    size_t adds = 0;     // covers pending_[0, adds)
+    absl::Time sent_at;  // of its first copy (see MaybeFlush's re-send)
+    kvclient::KvRequest request;
   };
   enum class Purpose {
-    kResolveOwn, kFlush, kReadPeer, kReadSummary, kRereadSummary, kCasSummary
+    kResolveOwn,
+    kFlush,
+    kReadPeer,
+    kReadSummary,
+    kRereadSummary,
+    kCasSummary
   };
   struct KvCall {
     Purpose purpose;
@@ -107,11 +196,38 @@ class Node : public Core {
     absl::Time sent_at;
   };
 
+  // ------------------------------------------------------ transitions --
+  // The only writers of own_state_, round_, push_ and spread_. Each checks
+  // the state it leaves.
+  void BecomeOwnReading();     // kUnloaded -> kLoading, kUnsure -> kResolving
+  void BecomeOwnReadFailed();  // kLoading -> kUnloaded, kResolving -> kUnsure
+  void BecomeOwnIdle();        // kLoading, kResolving, kWriting -> kIdle
+  void BecomeOwnWriting();     // kIdle -> kWriting
+  void BecomeOwnUnsure();      // kWriting -> kUnsure
+  bool OwnLoaded() const;      // read or written at least once
+
+  void BecomeWaiting(absl::Time next_refresh);  // kOff, kSynced -> kWaiting
+  void BecomeDue();                             // kWaiting -> kDue
+  void BecomeSyncWanted();                      // kDue -> kSyncWanted
+  void BecomeSynced();                          // any but kOff -> kSynced
+  void EndRoundRead();          // one of the round's reads is answered or lost
+  bool RoundsAreTimed() const;  // false only for the stale-read variant
+
+  void QueuePush(kvclient::Json from);  // kIdle/kQueued, kInFlight(Queued)
+  void DropQueuedPush();      // kQueued -> kIdle, ...Queued -> kInFlight
+  void BecomePushInFlight();  // kQueued -> kInFlight
+  void EndPush();             // kInFlight(Queued) -> kIdle/kQueued
+  void BecomeRereadQueued();  // kInFlight(Queued) -> kRereadQueued
+
+  void SetSpread(Spread spread);  // and the round interval that goes with it
+  bool UsesSummary() const;
+
+  // ------------------------------------------------------------ inputs --
   void HandleInit(const kvclient::Message& message, absl::Time now);
   void ChooseDissemination(const std::vector<std::string>& node_ids);
   void UpdateDissemination();
-  void UseSummary(bool summary);  // and its round interval
   void MeasureChangeRate(absl::Time now);
+  void MeasureKvRtt(absl::Duration sample);
   void HandleClientRequest(const kvclient::Message& message, absl::Time now);
   void HandleKvReply(const kvclient::Message& message, absl::Time now);
   absl::optional<Entry> EntryFromRead(const kvclient::KvReply& reply,
@@ -132,19 +248,25 @@ class Node : public Core {
   void Confirm(const Attempt& attempt);
   bool ProjectedTotalFits(int64_t delta) const;
 
-  void Pump(absl::Time now);  // starts whatever work is due
+  // -------------------------------------------------------- scheduling --
+  void Pump(absl::Time now);  // fires due timers, starts whatever work is due
   void MaybeResolve(absl::Time now);
   void MaybeFlush(absl::Time now);
   void MaybeRefresh(absl::Time now);
   void SendRoundReads(absl::Time now);
   absl::Duration RoundGap() const;
   void MaybePushSummary(absl::Time now);
-  absl::optional<absl::Time> WakeAt() const;
   void ReplyTimedOutAdds(absl::Time now);
+  void ArmTableTimers();  // kKvTimeout and kAddDeadline from their tables
+  void CheckOptions() const;
+  void CheckInvariants(absl::Time now) const;
+
+  // ------------------------------------------------------------ output --
   void SendKv(Purpose purpose, kvclient::KvRequest request, absl::Time now,
               std::string peer = "");
   void Reply(const std::string& to, kvclient::Json body);
   void Log(std::string line);
+  size_t MaxReadyMessages() const;
 
   std::string KeyOf(const std::string& node) const;
   std::string SummaryKey() const { return KeyOf("summary"); }
@@ -154,69 +276,70 @@ class Node : public Core {
   static absl::optional<Entry> DecodeEntry(const kvclient::Json& value);
 
   Options options_;
-  std::string node_id_;                 // "" until init
-  std::string reply_as_;                // our id as addressed, before init
-  std::vector<std::string> peers_;      // other node ids, sorted
+#if COUNTER_TESTONLY_VARIANTS
+  Bug bug_ = Bug::kNone;
+  bool stale_read_due_ = false;  // kStaleRead: a client read asked for reads
+#endif
+  std::string node_id_;             // "" until init
+  std::string reply_as_;            // our id as addressed, before init
+  std::vector<std::string> peers_;  // other node ids, sorted
 
   // Own key. `own_` is the last value this node confirmed in seq-kv; it is
-  // the exact current value while own_exact_ (then it is the cas base).
-  bool recovered_ = false;  // own_ was read or written at least once
-  bool own_exact_ = false;
-  bool resolving_ = false;  // a read of the own key is in flight
+  // the exact current value (the cas base) in OwnKey::kIdle and kWriting.
+  OwnKey own_state_ = OwnKey::kUnloaded;
   Entry own_;
-  std::deque<PendingAdd> pending_;      // not yet durable, FIFO
-  std::vector<Attempt> unresolved_;     // attempts from base own_, fate open
-  bool flush_in_flight_ = false;
+  std::deque<PendingAdd> pending_;   // not yet durable, FIFO; bounded
+  std::vector<Attempt> unresolved_;  // attempts from base own_, fate open
   int64_t next_attempt_ = 1;
+  // The first write (n) of the key that holds the current own total: zero-
+  // delta syncs raise own_.n without changing the total, and need no push.
+  int64_t own_total_since_ = 0;
 
   // Other nodes' totals as last read (std::map: deterministic iteration).
   std::map<std::string, Entry> peers_seen_;
-  int peer_reads_in_flight_ = 0;  // a summary read counts as one
-  // Dissemination. summary_allowed_ is decided at init (options, cluster
-  // size); with kAuto, use_summary_ then follows the measured KV round trip
-  // each round (see UpdateDissemination).
-  bool summary_allowed_ = false;
-  bool use_summary_ = false;
-  absl::Duration kv_rtt_ = absl::ZeroDuration();  // smoothed, 1/8 gain
-  bool kv_rtt_measured_ = false;
+
+  // Refresh rounds.
+  Round round_ = Round::kOff;
+  int round_reads_ = 0;  // the last round's reads in flight (summary: 1)
+  absl::Time next_refresh_ = absl::InfinitePast();  // when the round falls due
+  absl::Duration refresh_interval_;  // current; see AdaptRefreshInterval
+  absl::Duration base_interval_;     // refresh_ or summary_interval
+  absl::Time last_reads_at_ = absl::InfinitePast();
+  uint64_t rounds_started_ = 0;
+  // What the rounds saw since the last round's reads went out. Independent
+  // observations (any combination is legal): a quiet round (no change seen,
+  // no add here) stretches the interval; the counts feed change_rate_.
+  bool round_saw_change_ = true;
+  bool own_changed_this_round_ = false;
+  int changes_this_round_ = 0;
+
+  // Dissemination. With kAuto the mode follows the summary key's measured
+  // utilization each round (see UpdateDissemination).
+  Spread spread_ = Spread::kPeerKeys;
+  absl::optional<absl::Duration> kv_rtt_;  // smoothed, 1/8 gain
   // Node totals (own included) seen changing per second, smoothed per round:
   // how many pushes the summary would have to take.
   double change_rate_ = 0;
-  int changes_this_round_ = 0;
-  bool own_changed_this_round_ = false;
   absl::Time last_round_start_ = absl::InfinitePast();
-  uint64_t rounds_started_ = 0;
-  absl::Duration base_interval_;  // refresh_ or summary_interval
-  // After a summary read showed that this node knows more: the value read,
-  // to cas from (null: the key did not exist). MaybePushSummary sends it.
-  absl::optional<kvclient::Json> summary_push_from_;
-  bool summary_cas_in_flight_ = false;
+
+  // Summary push. push_from_ is the summary value read, to cas from (null:
+  // the key did not exist); set exactly in kQueued and kInFlightQueued.
+  Push push_ = Push::kIdle;
+  absl::optional<kvclient::Json> push_from_;
   // A push that lost a race re-reads and tries again at once, this many
   // times per round: rounds of nodes can fall in step, and a node that always
   // lost to the same neighbour would otherwise never get its entry in.
   int summary_retries_left_ = 0;
-  bool summary_reread_wanted_ = false;
-  // The first write (n) of the key that holds the current own total: zero-
-  // delta syncs raise own_.n without changing the total, and need no push.
-  int64_t own_total_since_ = 0;
-  absl::Time next_refresh_ = absl::InfinitePast();
-  absl::Duration refresh_interval_;  // current; see AdaptRefreshInterval
-  absl::Time last_reads_at_ = absl::InfinitePast();
-  bool round_saw_change_ = true;
-  // A refresh round is due at next_refresh_. Its reads go out only once an
-  // own cas sent at or after that time has landed (`synced_`): that cas moved
-  // this node's seq-kv view to the newest version, so the reads see every
-  // write applied before the round was due. want_sync_ asks for a zero-delta
-  // cas when no add brings a flush within sync_grace.
-  bool synced_ = false;
-  bool want_sync_ = false;
-  bool refresh_due_ = false;
+  int summary_rereads_ = 0;  // re-reads in flight, <= kSummaryRetries
 
-  kvclient::RpcTracker<KvCall> rpcs_;
+  TimerTable<Timer> timers_;
+  kvclient::RpcTracker<KvCall> rpcs_;  // bounded: see Options::max_nodes
   Ready ready_;
+  size_t dropped_log_lines_ = 0;  // beyond the bound of one Ready
   NodeStats stats_;
 };
 
+}  // inline namespace
 }  // namespace counter
 
 #endif  // COUNTER_NODE_H_

@@ -35,8 +35,8 @@ bool Emit(Ready ready, std::FILE* out, std::FILE* err) {
 int PollTimeoutMs(absl::optional<absl::Time> wake_at, absl::Time now) {
   if (!wake_at.has_value()) return -1;
   if (*wake_at <= now) return 0;
-  return static_cast<int>(
-      absl::ToInt64Milliseconds(absl::Ceil(*wake_at - now, absl::Milliseconds(1))));
+  return static_cast<int>(absl::ToInt64Milliseconds(
+      absl::Ceil(*wake_at - now, absl::Milliseconds(1))));
 }
 
 class LineReader {
@@ -94,22 +94,29 @@ class LineReader {
   bool skipping_ = false;
 };
 
-void HandleLine(Core& node, const std::string& line, std::FILE* err,
-                Ready* out) {
-  if (line.find_first_not_of(" \t\r") == std::string::npos) return;
+// Steps the node with one line and writes what it answers at once: the core
+// bounds what one Ready holds, so Ready is taken after every Step (and
+// replies go out in input order, a bad line's error reply included). False
+// once stdout is gone.
+bool HandleLine(Core& node, const std::string& line, std::FILE* out,
+                std::FILE* err) {
+  if (line.find_first_not_of(" \t\r") == std::string::npos) return true;
   absl::Time now = absl::Now();
   absl::StatusOr<kvclient::Message> message = kvclient::ParseMessage(line);
   if (message.ok()) {
     node.Step(*message, now);
-    return;
+    return Emit(node.TakeReady(), out, err);
   }
   std::string shown = line.substr(0, 200);
   std::fprintf(err, "bad input line (%s): %s%s\n",
                std::string(message.status().message()).c_str(), shown.c_str(),
                line.size() > 200 ? "..." : "");
-  absl::optional<kvclient::Message> reply = ReplyToUnparsableLine(
-      line, message.status().message(), node.node_id());
-  if (reply.has_value()) out->messages.push_back(*std::move(reply));
+  absl::optional<kvclient::Message> reply =
+      ReplyToUnparsableLine(line, message.status().message(), node.node_id());
+  if (!reply.has_value()) return true;
+  Ready answer;
+  answer.messages.push_back(*std::move(reply));
+  return Emit(std::move(answer), out, err);
 }
 
 }  // namespace
@@ -152,25 +159,25 @@ int RunStdio(Core& node, int in_fd, std::FILE* out, std::FILE* err) {
   for (;;) {
     pollfd pfd{in_fd, POLLIN, 0};
     int ready_fds = poll(&pfd, 1, PollTimeoutMs(wake_at, absl::Now()));
-    Ready extra;
     bool open = true;
+    bool writable = true;
     if (ready_fds > 0) {
       open = reader.Fill();
       bool overlong = false;
       while (absl::optional<std::string> line = reader.Next(&overlong)) {
-        HandleLine(node, *line, err, &extra);
+        writable = writable && HandleLine(node, *line, out, err);
       }
       if (overlong) {
         std::fprintf(err, "dropped an input line longer than %zu bytes\n",
                      kMaxLineBytes);
       }
-      if (!open) HandleLine(node, reader.Rest(), err, &extra);
+      if (!open)
+        writable = writable && HandleLine(node, reader.Rest(), out, err);
     }
     node.Tick(absl::Now());
     Ready ready = node.TakeReady();
     wake_at = ready.wake_at;
-    for (auto& m : extra.messages) ready.messages.push_back(std::move(m));
-    if (!Emit(std::move(ready), out, err)) {
+    if (!writable || !Emit(std::move(ready), out, err)) {
       std::fprintf(err, "stdout is closed; exiting\n");
       return 0;
     }

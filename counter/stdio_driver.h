@@ -29,8 +29,9 @@ int RunStdio(Core& node, int in_fd, std::FILE* out, std::FILE* err);
 
 // For a line ParseMessage rejected: the error reply to send, if the line
 // still names a sender and a msg_id. Exposed for tests.
-absl::optional<kvclient::Message> ReplyToUnparsableLine(
-    absl::string_view line, absl::string_view why, absl::string_view self);
+absl::optional<kvclient::Message> ReplyToUnparsableLine(absl::string_view line,
+                                                        absl::string_view why,
+                                                        absl::string_view self);
 
 }  // namespace counter
 

@@ -23,6 +23,8 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <string>
@@ -42,10 +44,9 @@ using kvclient::Json;
 
 const absl::Duration kWait = absl::Seconds(30);  // generous: ASan builds
 
-std::string BinaryPath() {
+std::string BinaryPath(const char* name = "maelstrom-counter") {
   const char* dir = std::getenv("TEST_SRCDIR");
-  return absl::StrCat(dir != nullptr ? dir : ".",
-                      "/gcounter/counter/maelstrom-counter");
+  return absl::StrCat(dir != nullptr ? dir : ".", "/gcounter/counter/", name);
 }
 
 // "error 12 @7", "read_ok 4 @800", "add_ok @9", "init_ok @1".
@@ -212,7 +213,8 @@ class Node {
       pid_t r = waitpid(pid_, &status, WNOHANG);
       if (r == pid_) {
         exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        if (WIFSIGNALED(status)) ADD_FAILURE() << "killed by signal " << WTERMSIG(status);
+        if (WIFSIGNALED(status))
+          ADD_FAILURE() << "killed by signal " << WTERMSIG(status);
       } else {
         absl::SleepFor(absl::Milliseconds(5));
       }
@@ -303,14 +305,15 @@ enum class Ending {
 struct Row {
   const char* name;
   Setup setup;
-  std::string input;  // written as is (add "\n" to end a line)
+  std::string input;                 // written as is (add "\n" to end a line)
   std::vector<std::string> replies;  // every client reply the input causes
   int64_t total;  // the counter after the row (before the epilogue's +3)
   Ending ending = Ending::kProbe;
 };
 
 std::string Msg(const std::string& body, const std::string& src = "c1") {
-  return absl::StrCat(R"({"src":")", src, R"(","dest":"n1","body":)", body, "}");
+  return absl::StrCat(R"({"src":")", src, R"(","dest":"n1","body":)", body,
+                      "}");
 }
 std::string Line(const std::string& body) { return Msg(body) + "\n"; }
 
@@ -332,121 +335,267 @@ const int64_t kMax = std::numeric_limits<int64_t>::max();
 const std::vector<Row>& Rows() {
   static const auto* rows = new std::vector<Row>{
       // name, setup, input, replies, total[, ending]
-      {"read_before_init", Setup::kFresh, Line(R"({"type":"read","msg_id":7})"),
-       {"error 11 @7"}, 0},
-      {"add_before_init", Setup::kFresh,
-       Line(R"({"type":"add","delta":2,"msg_id":7})"), {"error 11 @7"}, 0},
-      {"init_without_node_ids", Setup::kFresh,
-       Line(R"({"type":"init","msg_id":7,"node_id":"n1"})"), {"error 12 @7"}, 0},
-      {"init_node_ids_lack_node_id", Setup::kFresh,
+      {"read_before_init",
+       Setup::kFresh,
+       Line(R"({"type":"read","msg_id":7})"),
+       {"error 11 @7"},
+       0},
+      {"add_before_init",
+       Setup::kFresh,
+       Line(R"({"type":"add","delta":2,"msg_id":7})"),
+       {"error 11 @7"},
+       0},
+      {"init_without_node_ids",
+       Setup::kFresh,
+       Line(R"({"type":"init","msg_id":7,"node_id":"n1"})"),
+       {"error 12 @7"},
+       0},
+      {"init_node_ids_lack_node_id",
+       Setup::kFresh,
        Line(R"({"type":"init","msg_id":7,"node_id":"n1","node_ids":["n0"]})"),
-       {"error 12 @7"}, 0},
-      {"init_without_msg_id", Setup::kFresh,
-       Line(R"({"type":"init","node_id":"n1"})"), {}, 0},
+       {"error 12 @7"},
+       0},
+      {"init_without_msg_id",
+       Setup::kFresh,
+       Line(R"({"type":"init","node_id":"n1"})"),
+       {},
+       0},
 
-      {"invalid_json", Setup::kReady, R"({"src":"c1","dest":"n1","body":{)" "\n",
-       {}, 4},
+      {"invalid_json",
+       Setup::kReady,
+       R"({"src":"c1","dest":"n1","body":{)"
+       "\n",
+       {},
+       4},
       {"not_json_at_all", Setup::kReady, "hello\n", {}, 4},
       {"json_array", Setup::kReady, "[1,2,3]\n", {}, 4},
       {"json_string", Setup::kReady, "\"read\"\n", {}, 4},
       {"json_number", Setup::kReady, "7\n", {}, 4},
       {"json_null", Setup::kReady, "null\n", {}, 4},
-      {"two_messages_on_one_line", Setup::kReady,
-       Msg(R"({"type":"read","msg_id":7})") + Line(R"({"type":"read","msg_id":8})"),
-       {}, 4},
-      {"missing_src", Setup::kReady,
-       R"({"dest":"n1","body":{"type":"read","msg_id":7}})" "\n", {}, 4},
-      {"missing_dest", Setup::kReady,
-       R"({"src":"c1","body":{"type":"read","msg_id":7}})" "\n", {"error 12 @7"}, 4},
-      {"missing_body", Setup::kReady, R"({"src":"c1","dest":"n1"})" "\n", {}, 4},
+      {"two_messages_on_one_line",
+       Setup::kReady,
+       Msg(R"({"type":"read","msg_id":7})") +
+           Line(R"({"type":"read","msg_id":8})"),
+       {},
+       4},
+      {"missing_src",
+       Setup::kReady,
+       R"({"dest":"n1","body":{"type":"read","msg_id":7}})"
+       "\n",
+       {},
+       4},
+      {"missing_dest",
+       Setup::kReady,
+       R"({"src":"c1","body":{"type":"read","msg_id":7}})"
+       "\n",
+       {"error 12 @7"},
+       4},
+      {"missing_body",
+       Setup::kReady,
+       R"({"src":"c1","dest":"n1"})"
+       "\n",
+       {},
+       4},
       {"body_not_an_object", Setup::kReady, Line("[7]"), {}, 4},
-      {"missing_type", Setup::kReady, Line(R"({"msg_id":7})"), {"error 12 @7"}, 4},
-      {"type_not_a_string", Setup::kReady, Line(R"({"type":3,"msg_id":7})"),
-       {"error 12 @7"}, 4},
-      {"missing_msg_id", Setup::kReady, Line(R"({"type":"add","delta":1})"), {}, 4},
-      {"msg_id_a_string", Setup::kReady, Line(R"({"type":"read","msg_id":"7"})"),
-       {}, 4},
-      {"msg_id_a_float", Setup::kReady, Line(R"({"type":"read","msg_id":7.5})"),
-       {}, 4},
-      {"unknown_top_level_key", Setup::kReady,
-       R"({"src":"c1","dest":"n1","x":1,"body":{"type":"read","msg_id":7}})" "\n",
-       {"error 12 @7"}, 4},
-      {"a_client_sends_a_reply", Setup::kReady,
-       Line(R"({"type":"read_ok","value":1,"in_reply_to":7})"), {}, 4},
-      {"missing_delta", Setup::kReady, Line(R"({"type":"add","msg_id":7})"),
-       {"error 12 @7"}, 4},
-      {"delta_a_string", Setup::kReady,
-       Line(R"({"type":"add","delta":"3","msg_id":7})"), {"error 12 @7"}, 4},
-      {"delta_a_float_3_0", Setup::kReady,
-       Line(R"({"type":"add","delta":3.0,"msg_id":7})"), {"error 12 @7"}, 4},
-      {"delta_a_float_3_5", Setup::kReady,
-       Line(R"({"type":"add","delta":3.5,"msg_id":7})"), {"error 12 @7"}, 4},
-      {"delta_a_bool", Setup::kReady,
-       Line(R"({"type":"add","delta":true,"msg_id":7})"), {"error 12 @7"}, 4},
-      {"delta_null", Setup::kReady,
-       Line(R"({"type":"add","delta":null,"msg_id":7})"), {"error 12 @7"}, 4},
-      {"delta_an_array", Setup::kReady,
-       Line(R"({"type":"add","delta":[3],"msg_id":7})"), {"error 12 @7"}, 4},
-      {"delta_2_pow_63_beyond_int64", Setup::kReady,
+      {"missing_type",
+       Setup::kReady,
+       Line(R"({"msg_id":7})"),
+       {"error 12 @7"},
+       4},
+      {"type_not_a_string",
+       Setup::kReady,
+       Line(R"({"type":3,"msg_id":7})"),
+       {"error 12 @7"},
+       4},
+      {"missing_msg_id",
+       Setup::kReady,
+       Line(R"({"type":"add","delta":1})"),
+       {},
+       4},
+      {"msg_id_a_string",
+       Setup::kReady,
+       Line(R"({"type":"read","msg_id":"7"})"),
+       {},
+       4},
+      {"msg_id_a_float",
+       Setup::kReady,
+       Line(R"({"type":"read","msg_id":7.5})"),
+       {},
+       4},
+      {"unknown_top_level_key",
+       Setup::kReady,
+       R"({"src":"c1","dest":"n1","x":1,"body":{"type":"read","msg_id":7}})"
+       "\n",
+       {"error 12 @7"},
+       4},
+      {"a_client_sends_a_reply",
+       Setup::kReady,
+       Line(R"({"type":"read_ok","value":1,"in_reply_to":7})"),
+       {},
+       4},
+      {"missing_delta",
+       Setup::kReady,
+       Line(R"({"type":"add","msg_id":7})"),
+       {"error 12 @7"},
+       4},
+      {"delta_a_string",
+       Setup::kReady,
+       Line(R"({"type":"add","delta":"3","msg_id":7})"),
+       {"error 12 @7"},
+       4},
+      {"delta_a_float_3_0",
+       Setup::kReady,
+       Line(R"({"type":"add","delta":3.0,"msg_id":7})"),
+       {"error 12 @7"},
+       4},
+      {"delta_a_float_3_5",
+       Setup::kReady,
+       Line(R"({"type":"add","delta":3.5,"msg_id":7})"),
+       {"error 12 @7"},
+       4},
+      {"delta_a_bool",
+       Setup::kReady,
+       Line(R"({"type":"add","delta":true,"msg_id":7})"),
+       {"error 12 @7"},
+       4},
+      {"delta_null",
+       Setup::kReady,
+       Line(R"({"type":"add","delta":null,"msg_id":7})"),
+       {"error 12 @7"},
+       4},
+      {"delta_an_array",
+       Setup::kReady,
+       Line(R"({"type":"add","delta":[3],"msg_id":7})"),
+       {"error 12 @7"},
+       4},
+      {"delta_2_pow_63_beyond_int64",
+       Setup::kReady,
        Line(R"({"type":"add","delta":9223372036854775808,"msg_id":7})"),
-       {"error 12 @7"}, 4},
-      {"delta_below_int64_min", Setup::kReady,
+       {"error 12 @7"},
+       4},
+      {"delta_below_int64_min",
+       Setup::kReady,
        Line(R"({"type":"add","delta":-9223372036854775809,"msg_id":7})"),
-       {"error 12 @7"}, 4},
+       {"error 12 @7"},
+       4},
       // nlohmann/json rejects numbers beyond double as invalid JSON, so the
       // sender cannot be read back: nobody to answer.
-      {"delta_1e999_not_parsable", Setup::kReady,
-       Line(R"({"type":"add","delta":1e999,"msg_id":7})"), {}, 4},
-      {"negative_delta_in_g_counter", Setup::kReady,
-       Line(R"({"type":"add","delta":-1,"msg_id":7})"), {"error 12 @7"}, 4},
+      {"delta_1e999_not_parsable",
+       Setup::kReady,
+       Line(R"({"type":"add","delta":1e999,"msg_id":7})"),
+       {},
+       4},
+      {"negative_delta_in_g_counter",
+       Setup::kReady,
+       Line(R"({"type":"add","delta":-1,"msg_id":7})"),
+       {"error 12 @7"},
+       4},
       // Overflow policy (counter/node.cc): an add that would take the total
       // this node can report out of int64 is rejected with 12.
-      {"total_would_overflow_int64", Setup::kReady,
-       Line(absl::StrCat(R"({"type":"add","delta":)", kMax - 10, R"(,"msg_id":7})")) +
+      {"total_would_overflow_int64",
+       Setup::kReady,
+       Line(absl::StrCat(R"({"type":"add","delta":)", kMax - 10,
+                         R"(,"msg_id":7})")) +
            Line(R"({"type":"add","delta":7,"msg_id":8})"),
-       {"add_ok @7", "error 12 @8"}, kMax - 6},
-      {"delta_int64_max_overflows_at_once", Setup::kReady,
+       {"add_ok @7", "error 12 @8"},
+       kMax - 6},
+      {"delta_int64_max_overflows_at_once",
+       Setup::kReady,
        Line(absl::StrCat(R"({"type":"add","delta":)", kMax, R"(,"msg_id":7})")),
-       {"error 12 @7"}, 4},
-      {"unknown_type", Setup::kReady, Line(R"({"type":"echo","msg_id":7})"),
-       {"error 10 @7"}, 4},
-      {"empty_type", Setup::kReady, Line(R"({"type":"","msg_id":7})"),
-       {"error 10 @7"}, 4},
-      {"second_init_same_id", Setup::kReady,
+       {"error 12 @7"},
+       4},
+      {"unknown_type",
+       Setup::kReady,
+       Line(R"({"type":"echo","msg_id":7})"),
+       {"error 10 @7"},
+       4},
+      {"empty_type",
+       Setup::kReady,
+       Line(R"({"type":"","msg_id":7})"),
+       {"error 10 @7"},
+       4},
+      {"second_init_same_id",
+       Setup::kReady,
        Line(R"({"type":"init","msg_id":7,"node_id":"n1","node_ids":["n1"]})"),
-       {"init_ok @7"}, 4},
-      {"second_init_other_id", Setup::kReady,
+       {"init_ok @7"},
+       4},
+      {"second_init_other_id",
+       Setup::kReady,
        Line(R"({"type":"init","msg_id":7,"node_id":"n2","node_ids":["n2"]})"),
-       {"error 12 @7"}, 4},
+       {"error 12 @7"},
+       4},
       {"empty_line", Setup::kReady, "\n", {}, 4},
       {"blank_line", Setup::kReady, " \t\r\n", {}, 4},
-      {"crlf_line_end", Setup::kReady, Msg(R"({"type":"read","msg_id":7})") + "\r\n",
-       {"read_ok 4 @7"}, 4},
-      {"line_of_10_mb_valid", Setup::kReady, HugeRead(10 << 20), {"read_ok 4 @7"}, 4},
-      {"line_of_10_mb_garbage", Setup::kReady, std::string(10 << 20, '{') + "\n",
-       {}, 4},
-      {"line_of_8_mb_nested_arrays", Setup::kReady, DeeplyNested(4 << 20),
-       {"error 12 @7"}, 4},
-      {"nul_byte_in_a_string", Setup::kReady,
-       Line(std::string(R"({"type":"read","msg_id":7,"x":"a)") + '\0' + R"(b"})"),
-       {}, 4},
-      {"nul_byte_between_tokens", Setup::kReady,
-       Line(std::string(R"({"type":"read",)") + '\0' + R"("msg_id":7})"), {}, 4},
-      {"escaped_nul_in_a_string", Setup::kReady,
-       Line(R"({"type":"read","msg_id":7,"x":"a\u0000b"})"), {"read_ok 4 @7"}, 4},
-      {"invalid_utf8_in_a_string", Setup::kReady,
-       Line("{\"type\":\"read\",\"msg_id\":7,\"x\":\"\xff\xfe\xc0\"}"), {}, 4},
-      {"invalid_utf8_in_src", Setup::kReady,
-       Msg(R"({"type":"read","msg_id":7})", "c\xff") + "\n", {}, 4},
-      {"lone_surrogate_escape", Setup::kReady,
-       Line(R"({"type":"read","msg_id":7,"x":"\ud800"})"), {}, 4},
+      {"crlf_line_end",
+       Setup::kReady,
+       Msg(R"({"type":"read","msg_id":7})") + "\r\n",
+       {"read_ok 4 @7"},
+       4},
+      {"line_of_10_mb_valid",
+       Setup::kReady,
+       HugeRead(10 << 20),
+       {"read_ok 4 @7"},
+       4},
+      {"line_of_10_mb_garbage",
+       Setup::kReady,
+       std::string(10 << 20, '{') + "\n",
+       {},
+       4},
+      {"line_of_8_mb_nested_arrays",
+       Setup::kReady,
+       DeeplyNested(4 << 20),
+       {"error 12 @7"},
+       4},
+      {"nul_byte_in_a_string",
+       Setup::kReady,
+       Line(std::string(R"({"type":"read","msg_id":7,"x":"a)") + '\0' +
+            R"(b"})"),
+       {},
+       4},
+      {"nul_byte_between_tokens",
+       Setup::kReady,
+       Line(std::string(R"({"type":"read",)") + '\0' + R"("msg_id":7})"),
+       {},
+       4},
+      {"escaped_nul_in_a_string",
+       Setup::kReady,
+       Line(R"({"type":"read","msg_id":7,"x":"a\u0000b"})"),
+       {"read_ok 4 @7"},
+       4},
+      {"invalid_utf8_in_a_string",
+       Setup::kReady,
+       Line("{\"type\":\"read\",\"msg_id\":7,\"x\":\"\xff\xfe\xc0\"}"),
+       {},
+       4},
+      {"invalid_utf8_in_src",
+       Setup::kReady,
+       Msg(R"({"type":"read","msg_id":7})", "c\xff") + "\n",
+       {},
+       4},
+      {"lone_surrogate_escape",
+       Setup::kReady,
+       Line(R"({"type":"read","msg_id":7,"x":"\ud800"})"),
+       {},
+       4},
 
-      {"eof_after_a_line_without_newline", Setup::kReady,
-       Msg(R"({"type":"read","msg_id":7})"), {"read_ok 4 @7"}, 4, Ending::kEof},
-      {"eof_in_the_middle_of_a_line", Setup::kReady,
-       R"({"src":"c1","dest":"n1","body":{"type":"re)", {}, 4, Ending::kEof},
-      {"eof_in_the_middle_of_a_line_before_init", Setup::kFresh,
-       R"({"src":"c0","dest":"n1","bo)", {}, 0, Ending::kEof},
+      {"eof_after_a_line_without_newline",
+       Setup::kReady,
+       Msg(R"({"type":"read","msg_id":7})"),
+       {"read_ok 4 @7"},
+       4,
+       Ending::kEof},
+      {"eof_in_the_middle_of_a_line",
+       Setup::kReady,
+       R"({"src":"c1","dest":"n1","body":{"type":"re)",
+       {},
+       4,
+       Ending::kEof},
+      {"eof_in_the_middle_of_a_line_before_init",
+       Setup::kFresh,
+       R"({"src":"c0","dest":"n1","bo)",
+       {},
+       0,
+       Ending::kEof},
   };
   return *rows;
 }
@@ -486,7 +635,8 @@ void Prepare(Node& node) {
 void Epilogue(Node& node, int64_t total) {
   EXPECT_EQ(node.Request(Init(900), 900), "init_ok @900");
   EXPECT_EQ(node.Request(Add(3, 901), 901), "add_ok @901");
-  EXPECT_EQ(ReadSettled(node, 902), absl::StrCat("read_ok ", total + 3, " @902"));
+  EXPECT_EQ(ReadSettled(node, 902),
+            absl::StrCat("read_ok ", total + 3, " @902"));
 }
 
 class BadInput : public ::testing::TestWithParam<Row> {};
@@ -550,6 +700,64 @@ TEST(StdoutClosed, NodeExitsCleanly) {
     if (!node.Write(Read(10 + i) + "\n")) break;  // it already left
   }
   EXPECT_EQ(node.Wait(), 0) << node.Stderr();
+}
+
+// Runs `binary args...` with stdin at end of input; returns its exit code
+// (-1 if it did not exit normally) and fills `err` with its stderr.
+int RunToEnd(const std::string& binary, const std::vector<std::string>& args,
+             std::string* err) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string err_path =
+      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/run-", getpid(), ".stderr");
+  pid_t pid = fork();
+  if (pid == 0) {
+    int in = open("/dev/null", O_RDONLY);
+    int e = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(in, 0);
+    dup2(e, 2);
+    std::vector<char*> argv{const_cast<char*>(binary.c_str())};
+    for (const std::string& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream in(err_path);
+  err->assign(std::istreambuf_iterator<char>(in),
+              std::istreambuf_iterator<char>());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool FileContains(const std::string& path, const std::string& needle) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  EXPECT_FALSE(bytes.empty()) << "cannot read " << path;
+  return bytes.find(needle) != std::string::npos;
+}
+
+// What ships has neither --bug nor --strategy, and none of their code: no
+// test-only build of the node (its RTTI names the inline namespace
+// testonly_variants) and no baseline. The test-only binary has all three, so
+// this test can tell them apart.
+TEST(ShippedBinary, HasNoTestOnlyFlagsAndNoTestOnlyCode) {
+  std::string shipped = BinaryPath();
+  std::string testonly = BinaryPath("maelstrom-counter-testonly");
+  std::string err;
+  for (const char* flag : {"--bug=stale-read", "--strategy=baseline"}) {
+    EXPECT_NE(RunToEnd(shipped, {flag}, &err), 0) << flag;
+    EXPECT_NE(err.find("Unknown command line flag"), std::string::npos)
+        << flag << ": " << err;
+    EXPECT_EQ(RunToEnd(testonly, {flag}, &err), 0) << flag << ": " << err;
+  }
+  EXPECT_EQ(RunToEnd(testonly, {"--bug=nonsense"}, &err), 2) << err;
+  EXPECT_EQ(RunToEnd(shipped, {}, &err), 0) << err;
+  EXPECT_FALSE(FileContains(shipped, "17testonly_variants"));
+  EXPECT_FALSE(FileContains(shipped, "7counter8Baseline"));
+  EXPECT_TRUE(FileContains(testonly, "17testonly_variants"));
+  EXPECT_TRUE(FileContains(testonly, "7counter8Baseline"));
 }
 
 }  // namespace

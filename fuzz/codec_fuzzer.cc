@@ -53,14 +53,16 @@ void CheckMessageRoundTrip(const kvclient::Message& m) {
   Check(line.find('\n') == std::string::npos, "encoded message spans lines");
   absl::StatusOr<kvclient::Message> again = kvclient::ParseMessage(line);
   Check(again.ok(), "re-encoded message does not parse");
-  Check(kvclient::EncodeMessage(*again) == line, "encoding is not a fixed point");
+  Check(kvclient::EncodeMessage(*again) == line,
+        "encoding is not a fixed point");
   if (AllFinite(m.body)) Check(*again == m, "round trip changed the message");
 }
 
 // Encoding a Message must survive bytes that are not UTF-8 (an id taken from
 // a broken line, say): Maelstrom would drop the node's stdout otherwise.
 void CheckEncodeArbitrary(const std::string& bytes) {
-  kvclient::Message m{bytes, bytes.substr(0, bytes.size() / 2),
+  kvclient::Message m{bytes,
+                      bytes.substr(0, bytes.size() / 2),
                       {{"type", bytes}, {"text", bytes}}};
   std::string line = kvclient::EncodeMessage(m);
   Check(line.find('\n') == std::string::npos, "encoded bytes span lines");
@@ -111,9 +113,9 @@ void CheckCounterReply(const Json& body) {
 
 void CheckKvReply(const Json& body) {
   Json key = body.contains("key") ? body["key"] : Json("k");
-  const kvclient::KvRequest requests[] = {
-      kvclient::KvRead{key}, kvclient::KvWrite{key, 1},
-      kvclient::KvCas{key, 1, 2, true}};
+  const kvclient::KvRequest requests[] = {kvclient::KvRead{key},
+                                          kvclient::KvWrite{key, 1},
+                                          kvclient::KvCas{key, 1, 2, true}};
   for (const kvclient::KvRequest& request : requests) {
     kvclient::KvReply reply = kvclient::ParseKvReply(request, body);
     if (const auto* ok = absl::get_if<kvclient::KvOk>(&reply)) {

@@ -111,7 +111,8 @@ std::string Str(Int v) {
   if (v == 0) return "0";
   bool neg = v < 0;
   std::string s;
-  for (; v != 0; v /= 10) s.insert(s.begin(), char('0' + int(neg ? -(v % 10) : v % 10)));
+  for (; v != 0; v /= 10)
+    s.insert(s.begin(), char('0' + int(neg ? -(v % 10) : v % 10)));
   return neg ? "-" + s : s;
 }
 
@@ -296,8 +297,8 @@ struct Request {
   std::string client;
   int64_t msg_id = 0;
   Want want = Want::kNothing;
-  int code = 0;     // for kError
-  Int delta = 0;    // for kAddOutcome
+  int code = 0;   // for kError
+  Int delta = 0;  // for kAddOutcome
   absl::Time arrived;
   int incarnation = 0;
   int replies = 0;
@@ -332,7 +333,8 @@ class World {
 
   void Event(Script& s) {
     switch (s.Byte() % 16) {
-      case 0: case 15: ClientAdd(Delta(s.Byte())); break;
+      case 0:
+      case 15: ClientAdd(Delta(s.Byte())); break;
       case 1: OddAdd(s.Byte()); break;
       case 2: ClientRead(s.Byte()); break;
       case 13:
@@ -363,14 +365,16 @@ class World {
     if (b < 150) return pn_ ? Int(b % 10) - 5 : Int(b % 5);
     if (b < 213) return Int(1) << (b - 150);
     static const int64_t kExtreme[] = {
-        kMax, kMax - 1, kMax / 2, kMax / 2 + 1, int64_t{1} << 62, -1, -5, kMin,
-        kMin + 1, kMin / 2, -(int64_t{1} << 62), 0, 1000000007};
+        kMax,      kMax - 1, kMax / 2, kMax / 2 + 1, int64_t{1} << 62,    -1,
+        -5,        kMin,     kMin + 1, kMin / 2,     -(int64_t{1} << 62), 0,
+        1000000007};
     return kExtreme[b % (sizeof kExtreme / sizeof kExtreme[0])];
   }
 
   absl::Duration TickLength(uint8_t b) {
-    static const int kMs[] = {0,   1,    5,    50,   100,  250,  499,  500, 501,
-                              999, 1000, 1001, 2000, 3999, 4000, 4001, 5000, 10000};
+    static const int kMs[] = {0,    1,    5,    50,   100,  250,
+                              499,  500,  501,  999,  1000, 1001,
+                              2000, 3999, 4000, 4001, 5000, 10000};
     return absl::Milliseconds(kMs[b % (sizeof kMs / sizeof kMs[0])]);
   }
 
@@ -385,8 +389,10 @@ class World {
       r.code = 12;
     }
     if (delta > kMax || delta < kMin) Fail("model made an out-of-range delta");
-    Send(std::move(r), absl::StrCat(R"({"src":"c0","dest":"n1","body":{"type":"add","msg_id":)",
-                                    id, R"(,"delta":)", Str(delta), "}}"));
+    Send(std::move(r),
+         absl::StrCat(
+             R"({"src":"c0","dest":"n1","body":{"type":"add","msg_id":)", id,
+             R"(,"delta":)", Str(delta), "}}"));
   }
 
   // Adds a real client would not send. Each row: the body text after
@@ -425,22 +431,24 @@ class World {
     if (at != std::string::npos) fields.replace(at, 4, absl::StrCat(id));
     // A msg_id that is not an integer fails ParseMessage; the driver cannot
     // answer it either (no usable msg_id), so nobody is owed a reply.
-    Send(std::move(r), absl::StrCat(R"({"src":")", client,
-                                    R"(","dest":"n1","body":{"type":"add",)",
-                                    fields, "}}"));
+    Send(std::move(r),
+         absl::StrCat(R"({"src":")", client,
+                      R"(","dest":"n1","body":{"type":"add",)", fields, "}}"));
   }
 
   void ClientRead(uint8_t b) {
     int64_t id = ++msg_ids_;
     std::string client = Client(b);
     Send(NewRequest(client, id, Want::kReadOutcome),
-         absl::StrCat(R"({"src":")", client, R"(","dest":"n1","body":{"type":"read","msg_id":)",
-                      id, b & 4 ? R"(,"extra":1})" : "}", "}"));
+         absl::StrCat(R"({"src":")", client,
+                      R"(","dest":"n1","body":{"type":"read","msg_id":)", id,
+                      b & 4 ? R"(,"extra":1})" : "}", "}"));
   }
 
   void UnknownType(uint8_t b) {
-    static const char* kTypes[] = {"echo", "", "add_ok", "cas", "read_ok",
-                                   "generate", "topology", "init_ok"};
+    static const char* kTypes[] = {"echo",     "",        "add_ok",
+                                   "cas",      "read_ok", "generate",
+                                   "topology", "init_ok"};
     int64_t id = ++msg_ids_;
     Request r = NewRequest("c1", id, Want::kError);
     r.code = 10;
@@ -453,18 +461,22 @@ class World {
   // peers; the node id is always n1 so the model's keys stay put.
   void Init(uint8_t b) {
     static const char* kPeers[] = {R"(["n0","n1","n2"])", R"(["n1"])",
-                                   R"(["n1","n0","n0","n1"])", R"(["n2","n1"])"};
+                                   R"(["n1","n0","n0","n1"])",
+                                   R"(["n2","n1"])"};
     int64_t id = ++msg_ids_;
     std::string ids = kPeers[b % 4];
     Request r = NewRequest("c9", id, Want::kInitOk);
     std::string body;
     switch ((b >> 2) % 6) {
-      case 0: case 1:
-        body = absl::StrCat(R"("node_id":"n1","node_ids":)", ids, R"(,"msg_id":)", id);
+      case 0:
+      case 1:
+        body = absl::StrCat(R"("node_id":"n1","node_ids":)", ids,
+                            R"(,"msg_id":)", id);
         break;
       case 2:  // another id: allowed only as the first init, which we avoid
         if (!initialized_) return Init(b & 3);
-        body = absl::StrCat(R"("node_id":"n2","node_ids":["n1","n2"],"msg_id":)", id);
+        body = absl::StrCat(
+            R"("node_id":"n2","node_ids":["n1","n2"],"msg_id":)", id);
         r.want = Want::kError;
         r.code = 12;
         break;
@@ -474,7 +486,8 @@ class World {
         r.code = 12;
         break;
       case 4:
-        body = absl::StrCat(R"("node_id":"n1","node_ids":["n0",1],"msg_id":)", id);
+        body =
+            absl::StrCat(R"("node_id":"n1","node_ids":["n0",1],"msg_id":)", id);
         r.want = Want::kError;
         r.code = 12;
         break;
@@ -489,7 +502,8 @@ class World {
       peers_ = PeersOf(b % 4);
     }
     Send(std::move(r),
-         absl::StrCat(R"({"src":"c9","dest":"n1","body":{"type":"init",)", body, "}}"),
+         absl::StrCat(R"({"src":"c9","dest":"n1","body":{"type":"init",)", body,
+                      "}}"),
          /*needs_init=*/false);
   }
 
@@ -514,7 +528,8 @@ class World {
 
   void ApplyAndLoseReply(size_t i, uint8_t pick) {
     if (i >= inflight_.size()) return;
-    Trace(now_, "**", "seq-kv applies, reply lost: " + inflight_[i].request.dump());
+    Trace(now_, "**",
+          "seq-kv applies, reply lost: " + inflight_[i].request.dump());
     kv_.Apply("n1", Take(i).request, pick);
     AfterKvChange();
   }
@@ -552,7 +567,8 @@ class World {
     // A bare cas_ok/write_ok is only garbage for a request of another type.
     if ((row == 7 && type == "write") || (row == 8 && type == "cas")) return;
     if (!definite && (how & 0x80)) {
-      Trace(now_, "**", "seq-kv applies, garbles reply: " + call.request.dump());
+      Trace(now_, "**",
+            "seq-kv applies, garbles reply: " + call.request.dump());
       kv_.Apply("n1", call.request, pick);
       AfterKvChange();
     }
@@ -563,7 +579,8 @@ class World {
   void Duplicate(uint8_t b) {
     if (b & 1 || past_replies_.empty()) {
       Json body = {{"type", "cas_ok"}, {"in_reply_to", 1000000 + b}};
-      StepLine(absl::StrCat(R"({"src":"seq-kv","dest":"n1","body":)", body.dump(), "}"));
+      StepLine(absl::StrCat(R"({"src":"seq-kv","dest":"n1","body":)",
+                            body.dump(), "}"));
       return;
     }
     StepLine(past_replies_[(b >> 1) % past_replies_.size()]);
@@ -574,8 +591,9 @@ class World {
     std::string line = absl::StrCat(R"({"src":"seq-kv","dest":"n1","body":)",
                                     body.dump(), "}");
     if (call.incarnation != incarnation_) {
-      Trace(now_, "**", absl::StrCat("reply to an earlier incarnation",
-                                     old_replies_reach_new_ ? "" : " (dropped)"));
+      Trace(now_, "**",
+            absl::StrCat("reply to an earlier incarnation",
+                         old_replies_reach_new_ ? "" : " (dropped)"));
       // The old process is gone; its replies reach the new one only in the
       // networks where the id, not the process, is the address.
       if (old_replies_reach_new_) StepLine(line);
@@ -637,8 +655,9 @@ class World {
     }
     Merge(p.knows, peer, pair);
     Json value = EncodeMembers(p.knows);
-    Trace(now_, "**", absl::StrCat(peer, " publishes ", pair.n, ":", pair.total,
-                                   ", summary ", value.dump()));
+    Trace(now_, "**",
+          absl::StrCat(peer, " publishes ", pair.n, ":", pair.total,
+                       ", summary ", value.dump()));
     kv_.Write(peer, kSummaryKey, std::move(value));
     RecordKv();
   }
@@ -651,7 +670,9 @@ class World {
     const Json* now = kv_.Newest(kSummaryKey);
     if (now != nullptr && now->is_object()) next = *now;
     switch (b % 8) {
-      case 0: case 1: case 2:  // the newest entry
+      case 0:
+      case 1:
+      case 2:  // the newest entry
         if (!p.history.empty()) Publish(peer, p.history.back());
         return;
       case 3:  // an older one: a push that was late
@@ -659,17 +680,28 @@ class World {
         return;
       case 4: {  // garbage replaces it all ({} too: knowledge lost)
         static const char* kValues[] = {
-            R"("x")", "3", "[1,2]", "null", "true", "{}", R"([["n0",1,2]])",
-            R"({"n0":{"n":1,"total":2}})"};
+            R"("x")", "3",  "[1,2]",           "null",
+            "true",   "{}", R"([["n0",1,2]])", R"({"n0":{"n":1,"total":2}})"};
         next = Json::parse(kValues[c % (sizeof kValues / sizeof kValues[0])]);
         break;
       }
       case 5: {  // one malformed member (for n0, n1, n2 or n0)
-        static const char* kMembers[] = {
-            R"("x")", "[1]", "[0,5]", "[-1,5]", R"([1,"5"])", "[1.5,2]",
-            "[1,2,3]", "{}", "null", "[1,9223372036854775808]",
-            "[9223372036854775808,1]", "[1,2.0]", "[true,1]", "[[1],1]",
-            "[]", "-7"};
+        static const char* kMembers[] = {R"("x")",
+                                         "[1]",
+                                         "[0,5]",
+                                         "[-1,5]",
+                                         R"([1,"5"])",
+                                         "[1.5,2]",
+                                         "[1,2,3]",
+                                         "{}",
+                                         "null",
+                                         "[1,9223372036854775808]",
+                                         "[9223372036854775808,1]",
+                                         "[1,2.0]",
+                                         "[true,1]",
+                                         "[[1],1]",
+                                         "[]",
+                                         "-7"};
         static const char* kNodes[] = {"n0", "n1", "n2", "n0"};
         next[kNodes[c & 3]] = Json::parse(kMembers[(c >> 2) % 16]);
         break;
@@ -706,9 +738,12 @@ class World {
                                      : counter::Dissemination::kPeerKeys;
     options.jitter_summary_rounds = jitter_;
 #ifdef FUZZ_BUG
-    options.bug = *counter::ParseBug(FUZZ_BUG);
-#endif
+    // fuzz/run.sh builds the test-only variants for FUZZ_BUG=...
+    node_ =
+        std::make_unique<counter::Node>(options, *counter::ParseBug(FUZZ_BUG));
+#else
     node_ = std::make_unique<counter::Node>(options);
+#endif
     wake_at_.reset();
     initialized_ = false;
     last_read_.reset();
@@ -744,7 +779,8 @@ class World {
     requests_[key] = r;
     StepLine(line);
     const Request& after = requests_[key];
-    bool immediate = after.want != Want::kAddOutcome && after.want != Want::kNothing;
+    bool immediate =
+        after.want != Want::kAddOutcome && after.want != Want::kNothing;
     EXPECT_OR_FAIL(!immediate || after.replies == 1,
                    "request not answered at once: ", line);
   }
@@ -758,7 +794,8 @@ class World {
       Drain();
       return;
     }
-    auto reply = counter::ReplyToUnparsableLine(line, m.status().message(), "n1");
+    auto reply =
+        counter::ReplyToUnparsableLine(line, m.status().message(), "n1");
     if (reply.has_value()) Route(*reply);
   }
 
@@ -789,7 +826,8 @@ class World {
     EXPECT_OR_FAIL(kvclient::ParseMessage(line).ok(), "invalid output ", line);
     EXPECT_OR_FAIL(m.src == "n1", "sent as ", m.src, ": ", line);
     if (m.dest == "seq-kv") return KvRequest(m.body, line);
-    auto it = requests_.find(Key(m.dest, kvclient::InReplyTo(m.body).value_or(-1)));
+    auto it =
+        requests_.find(Key(m.dest, kvclient::InReplyTo(m.body).value_or(-1)));
     EXPECT_OR_FAIL(it != requests_.end(), "reply to nothing: ", line);
     ClientReply(it->second, m.body, line);
   }
@@ -810,9 +848,11 @@ class World {
                      "wrote another node's key ", line);
     }
     if (type == "cas") {
-      EXPECT_OR_FAIL(body.contains("from") && body.contains("to"), "bad cas ", line);
+      EXPECT_OR_FAIL(body.contains("from") && body.contains("to"), "bad cas ",
+                     line);
     }
-    if (type == "write") EXPECT_OR_FAIL(body.contains("value"), "bad write ", line);
+    if (type == "write")
+      EXPECT_OR_FAIL(body.contains("value"), "bad write ", line);
     if (type == "cas" && body["key"] == kSummaryKey) CheckPush(body, line);
     inflight_.push_back(KvInFlight{body, incarnation_});
   }
@@ -830,20 +870,24 @@ class World {
       EXPECT_OR_FAIL(summary_values_.count(from.dump()) > 0,
                      "summary cas from a value it never held: ", line);
     }
-    EXPECT_OR_FAIL(to.is_object(), "pushed a summary that is no object: ", line);
+    EXPECT_OR_FAIL(to.is_object(),
+                   "pushed a summary that is no object: ", line);
     Members pushed;
     for (auto it = to.begin(); it != to.end(); ++it) {
       const std::string& node = it.key();
       absl::optional<Pair> m = MemberOf(it.value());
-      EXPECT_OR_FAIL(m.has_value(), "pushed a malformed entry for ", node, ": ", line);
+      EXPECT_OR_FAIL(m.has_value(), "pushed a malformed entry for ", node, ": ",
+                     line);
       if (node == "n1") {
         EXPECT_OR_FAIL(own_pairs_.count(*m) > 0, "pushed its own entry [", m->n,
                        ",", m->total, "], which its key never held: ", line);
       } else {
-        EXPECT_OR_FAIL(std::find(peers_.begin(), peers_.end(), node) != peers_.end(),
-                       "pushed an entry for ", node, ", not in the cluster: ", line);
-        EXPECT_OR_FAIL(peer_state_[node].wrote.count(*m) > 0, "pushed [", m->n, ",",
-                       m->total, "] for ", node, ", which it never wrote: ", line);
+        EXPECT_OR_FAIL(
+            std::find(peers_.begin(), peers_.end(), node) != peers_.end(),
+            "pushed an entry for ", node, ", not in the cluster: ", line);
+        EXPECT_OR_FAIL(peer_state_[node].wrote.count(*m) > 0, "pushed [", m->n,
+                       ",", m->total, "] for ", node,
+                       ", which it never wrote: ", line);
       }
       pushed[node] = *m;
     }
@@ -875,21 +919,21 @@ class World {
         EXPECT_OR_FAIL(code == r.code, "want error ", r.code, ", got ", line);
         if (r.delta != 0 || code == 12) r.excluded = true;
         return;
-      case Want::kReadOutcome:
-        return ReadReply(body, line);
-      case Want::kAddOutcome:
-        return AddReply(r, body, code, line);
+      case Want::kReadOutcome: return ReadReply(body, line);
+      case Want::kAddOutcome: return AddReply(r, body, code, line);
     }
   }
 
   void ReadReply(const Json& body, const std::string& line) {
-    kvclient::CounterReply c = kvclient::CheckCounterReply(kvclient::CounterOp::kRead, body);
+    kvclient::CounterReply c =
+        kvclient::CheckCounterReply(kvclient::CounterOp::kRead, body);
     last_read_reply_ = c;
     if (c.kind == kvclient::CounterReply::kError) {
       EXPECT_OR_FAIL(c.code == 11, "read failed with ", line);
       return;
     }
-    EXPECT_OR_FAIL(c.kind == kvclient::CounterReply::kOk, "malformed read reply ", line);
+    EXPECT_OR_FAIL(c.kind == kvclient::CounterReply::kOk,
+                   "malformed read reply ", line);
     if (pn_) return;
     EXPECT_OR_FAIL(!last_read_.has_value() || c.value >= *last_read_,
                    "read went backwards from ", *last_read_, ": ", line);
@@ -900,10 +944,14 @@ class World {
                    Str(bound), "): ", line);
   }
 
-  void AddReply(Request& r, const Json& body, int64_t code, const std::string& line) {
-    kvclient::CounterReply c = kvclient::CheckCounterReply(kvclient::CounterOp::kAdd, body);
-    EXPECT_OR_FAIL(c.kind != kvclient::CounterReply::kMalformed, "malformed add reply ", line);
-    EXPECT_OR_FAIL(now_ <= r.arrived + kAddDeadline, "add answered after its deadline: ", line);
+  void AddReply(Request& r, const Json& body, int64_t code,
+                const std::string& line) {
+    kvclient::CounterReply c =
+        kvclient::CheckCounterReply(kvclient::CounterOp::kAdd, body);
+    EXPECT_OR_FAIL(c.kind != kvclient::CounterReply::kMalformed,
+                   "malformed add reply ", line);
+    EXPECT_OR_FAIL(now_ <= r.arrived + kAddDeadline,
+                   "add answered after its deadline: ", line);
     if (c.kind == kvclient::CounterReply::kOk) {
       r.acked = true;
       CheckOwnTotal(absl::StrCat("after ", line));
@@ -912,8 +960,8 @@ class World {
     if (code == 0) return;  // timeout: indefinite
     // 12 for a well-formed add is the overflow policy; it needs numbers
     // that can overflow.
-    EXPECT_OR_FAIL(code == 12 && HugeNumbersInPlay(),
-                   "add of ", Str(r.delta), " rejected: ", line);
+    EXPECT_OR_FAIL(code == 12 && HugeNumbersInPlay(), "add of ", Str(r.delta),
+                   " rejected: ", line);
     r.excluded = true;
   }
 
@@ -928,7 +976,8 @@ class World {
 
   void CheckDeadlines() {
     for (auto& [key, r] : requests_) {
-      if (r.want != Want::kAddOutcome || r.replies > 0 || r.incarnation != incarnation_) {
+      if (r.want != Want::kAddOutcome || r.replies > 0 ||
+          r.incarnation != incarnation_) {
         continue;
       }
       EXPECT_OR_FAIL(now_ < r.arrived + kAddDeadline, "add ", key,
@@ -941,8 +990,9 @@ class World {
   Int OwnTotal() const {
     const Json* v = kv_.Newest(kOwnKey);
     if (v == nullptr) return 0;
-    if (!v->is_object() || !v->contains("total") || !kvclient::IsInt64((*v)["total"]) ||
-        !v->contains("tag") || !(*v)["tag"].is_string()) {
+    if (!v->is_object() || !v->contains("total") ||
+        !kvclient::IsInt64((*v)["total"]) || !v->contains("tag") ||
+        !(*v)["tag"].is_string()) {
       Fail(absl::StrCat("own key holds ", v->dump()));
     }
     return (*v)["total"].get<int64_t>();
@@ -976,10 +1026,11 @@ class World {
 
   void RecordKv() {
     if (const Json* own = kv_.Newest(kOwnKey)) {
-      if (own->is_object() && own->contains("n") && kvclient::IsInt64((*own)["n"]) &&
-          own->contains("total") && kvclient::IsInt64((*own)["total"])) {
-        own_pairs_.insert(Pair{(*own)["n"].get<int64_t>(),
-                               (*own)["total"].get<int64_t>()});
+      if (own->is_object() && own->contains("n") &&
+          kvclient::IsInt64((*own)["n"]) && own->contains("total") &&
+          kvclient::IsInt64((*own)["total"])) {
+        own_pairs_.insert(
+            Pair{(*own)["n"].get<int64_t>(), (*own)["total"].get<int64_t>()});
       }
     }
     if (const Json* summary = kv_.Newest(kSummaryKey)) {
@@ -1021,7 +1072,9 @@ class World {
     int64_t id = ++msg_ids_;
     std::string key = Key("c3", id);
     requests_[key] = NewRequest("c3", id, Want::kReadOutcome);
-    StepLine(absl::StrCat(R"({"src":"c3","dest":"n1","body":{"type":"read","msg_id":)", id, "}}"));
+    StepLine(absl::StrCat(
+        R"({"src":"c3","dest":"n1","body":{"type":"read","msg_id":)", id,
+        "}}"));
     FinalRead(requests_[key]);
   }
 
@@ -1033,7 +1086,8 @@ class World {
       // incarnation's late write only at its next add; until then it may
       // report less than its key holds. Maelstrom's check still applies.
       std::string why;
-      EXPECT_OR_FAIL(c.kind == kvclient::CounterReply::kOk, "final read failed");
+      EXPECT_OR_FAIL(c.kind == kvclient::CounterReply::kOk,
+                     "final read failed");
       EXPECT_OR_FAIL(Acceptable(c.value, &why), "final read ", why);
       return;
     }
@@ -1058,9 +1112,10 @@ class World {
                      "final read of an overflowing sum did not get 11");
       return;
     }
-    EXPECT_OR_FAIL(c.kind == kvclient::CounterReply::kOk && c.value == sum,
-                   "final read ", c.kind == kvclient::CounterReply::kOk ? absl::StrCat(c.value) : c.text,
-                   " (code ", c.code, "), want ", Str(sum));
+    EXPECT_OR_FAIL(
+        c.kind == kvclient::CounterReply::kOk && c.value == sum, "final read ",
+        c.kind == kvclient::CounterReply::kOk ? absl::StrCat(c.value) : c.text,
+        " (code ", c.code, "), want ", Str(sum));
   }
 
   static std::string Key(const std::string& client, int64_t msg_id) {

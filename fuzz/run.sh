@@ -28,16 +28,24 @@ OUT=fuzz/out
 TARGETS=(codec node)
 
 # Every non-test source of the libraries the targets exercise: robust to
-# files being added or split.
+# files being added or split. The test-only variants (baseline, broken
+# builds) only with FUZZ_BUG, which compiles node.cc with them
+# (COUNTER_TESTONLY_VARIANTS=1, as //counter:testonly_variants does).
 sources() {
-  ls kvclient/*.cc counter/*.cc | grep -vE '_test\.cc$|/main\.cc$'
+  local skip='_test\.cc$|/main\.cc$'
+  if [[ -z "${FUZZ_BUG:-}" ]]; then
+    skip="$skip|/testonly_variants\.cc$|/baseline\.cc$"
+  fi
+  ls kvclient/*.cc counter/*.cc | grep -vE "$skip"
 }
 
 build() {
   local target=$1
   mkdir -p "$OUT"
   local bug_flag=()
-  if [[ -n "${FUZZ_BUG:-}" ]]; then bug_flag=("-DFUZZ_BUG=\"${FUZZ_BUG}\""); fi
+  if [[ -n "${FUZZ_BUG:-}" ]]; then
+    bug_flag=("-DFUZZ_BUG=\"${FUZZ_BUG}\"" -DCOUNTER_TESTONLY_VARIANTS=1)
+  fi
   # shellcheck disable=SC2046
   "$CXX" -std=c++17 -g -O1 -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

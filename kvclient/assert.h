@@ -30,12 +30,12 @@ namespace assert_internal {
 }  // namespace assert_internal
 }  // namespace kvclient
 
-#define MC_ASSERT(condition, ...)                                          \
-  do {                                                                     \
-    if (ABSL_PREDICT_FALSE(!(condition))) {                                \
-      ::kvclient::assert_internal::Fail(__FILE__, __LINE__, #condition,    \
-                                        ::absl::StrCat(__VA_ARGS__));      \
-    }                                                                      \
+#define MC_ASSERT(condition, ...)                                       \
+  do {                                                                  \
+    if (ABSL_PREDICT_FALSE(!(condition))) {                             \
+      ::kvclient::assert_internal::Fail(__FILE__, __LINE__, #condition, \
+                                        ::absl::StrCat(__VA_ARGS__));   \
+    }                                                                   \
   } while (false)
 
 #endif  // KVCLIENT_ASSERT_H_

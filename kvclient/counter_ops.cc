@@ -1,6 +1,7 @@
 #include "kvclient/counter_ops.h"
 
 #include "absl/strings/str_cat.h"
+#include "kvclient/assert.h"
 
 namespace kvclient {
 namespace {
@@ -34,14 +35,15 @@ absl::variant<CounterRequest, RequestError> ParseCounterRequest(
   absl::string_view type = BodyType(body);
   if (type == "read") return CounterRequest{CounterOp::kRead, 0};
   if (type != "add") {
-    return RequestError{ErrorCode::kNotSupported,
-                        absl::StrCat("unsupported message type \"", type, "\"")};
+    return RequestError{
+        ErrorCode::kNotSupported,
+        absl::StrCat("unsupported message type \"", type, "\"")};
   }
   auto delta = body.find("delta");
   if (delta == body.end()) return Malformed("add needs an integer delta");
   if (!IsInt64(*delta)) {
-    return Malformed(absl::StrCat("delta must be an integer that fits int64, got ",
-                                  Compact(*delta)));
+    return Malformed(absl::StrCat(
+        "delta must be an integer that fits int64, got ", Compact(*delta)));
   }
   int64_t d = delta->get<int64_t>();
   if (d < 0 && !allow_negative) {
@@ -49,6 +51,7 @@ absl::variant<CounterRequest, RequestError> ParseCounterRequest(
         "delta must be >= 0 in a g-counter (got ", d,
         "); start the node with --pn_counter to accept negative deltas"));
   }
+  MC_ASSERT(allow_negative || d >= 0, "a g-counter add is never negative");
   return CounterRequest{CounterOp::kAdd, d};
 }
 
@@ -70,9 +73,10 @@ absl::variant<InitRequest, RequestError> ParseInitRequest(const Json& body) {
     self_listed = self_listed || init.node_ids.back() == init.node_id;
   }
   if (!self_listed) {
-    return Malformed(absl::StrCat("node_ids does not contain node_id ",
-                                  init.node_id));
+    return Malformed(
+        absl::StrCat("node_ids does not contain node_id ", init.node_id));
   }
+  MC_ASSERT(!init.node_ids.empty(), "an accepted init lists its own node");
   return init;
 }
 
@@ -92,7 +96,23 @@ Json InitOkBody(int64_t in_reply_to) {
   return {{"type", "init_ok"}, {"in_reply_to", in_reply_to}};
 }
 
+namespace {
+CounterReply CheckCounterReplyUnchecked(CounterOp op, const Json& body);
+}  // namespace
+
 CounterReply CheckCounterReply(CounterOp op, const Json& body) {
+  CounterReply r = CheckCounterReplyUnchecked(op, body);
+  MC_ASSERT(r.kind != CounterReply::kMalformed || !r.text.empty(),
+            "a malformed reply is reported with the reason");
+  MC_ASSERT(
+      r.kind != CounterReply::kOk ||
+          BodyType(body) == (op == CounterOp::kAdd ? "add_ok" : "read_ok"),
+      "only the reply type the request expects is ok");
+  return r;
+}
+
+namespace {
+CounterReply CheckCounterReplyUnchecked(CounterOp op, const Json& body) {
   CounterReply r;
   absl::string_view type = BodyType(body);
   std::string extra;
@@ -105,7 +125,8 @@ CounterReply CheckCounterReply(CounterOp op, const Json& body) {
     r.kind = CounterReply::kError;
     r.code = code->get<int64_t>();
     auto text = body.find("text");
-    if (text != body.end() && text->is_string()) r.text = text->get<std::string>();
+    if (text != body.end() && text->is_string())
+      r.text = text->get<std::string>();
     return r;
   }
   if (op == CounterOp::kAdd) {
@@ -133,5 +154,7 @@ CounterReply CheckCounterReply(CounterOp op, const Json& body) {
   }
   return r;
 }
+
+}  // namespace
 
 }  // namespace kvclient

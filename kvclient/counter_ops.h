@@ -4,7 +4,8 @@
 // Maelstrom does: an extra key or a non-integer value makes a reply malformed.
 //
 // Example:
-//   ParseCounterRequest({"type":"add","delta":3,"msg_id":1}, /*allow_negative=*/false)
+//   ParseCounterRequest({"type":"add","delta":3,"msg_id":1},
+//   /*allow_negative=*/false)
 //     → CounterRequest{kAdd, delta=3}
 //   ParseCounterRequest({"type":"add","delta":-1,"msg_id":1}, false)
 //     → error 12 "delta must be >= 0 in a g-counter (got -1)"
@@ -60,9 +61,9 @@ Json InitOkBody(int64_t in_reply_to);
 // Client side: how a reply to an add or read turned out.
 struct CounterReply {
   enum Kind { kOk, kError, kMalformed } kind = kMalformed;
-  int64_t value = 0;      // read_ok's value
-  int64_t code = 0;       // error code
-  std::string text;       // error text, or why the reply is malformed
+  int64_t value = 0;  // read_ok's value
+  int64_t code = 0;   // error code
+  std::string text;   // error text, or why the reply is malformed
 };
 CounterReply CheckCounterReply(CounterOp op, const Json& body);
 

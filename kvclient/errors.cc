@@ -2,15 +2,22 @@
 
 #include <string>
 
+#include "kvclient/assert.h"
+
 namespace kvclient {
 
 bool IsDefinite(int64_t code) {
   switch (code) {
-    case 1: case 10: case 11: case 12: case 14: case 20: case 21: case 22:
-    case 30:
-      return true;
-    default:
-      return false;
+    case 1:
+    case 10:
+    case 11:
+    case 12:
+    case 14:
+    case 20:
+    case 21:
+    case 22:
+    case 30: return true;
+    default: return false;
   }
 }
 
@@ -33,6 +40,9 @@ absl::string_view ErrorName(int64_t code) {
 
 Json ErrorBody(ErrorCode code, absl::optional<int64_t> in_reply_to,
                absl::string_view text) {
+  MC_ASSERT(
+      ErrorName(static_cast<int64_t>(code)) != "unknown",
+      "we only send error codes Maelstrom defines: ", static_cast<int>(code));
   Json body = {{"type", "error"},
                {"code", static_cast<int>(code)},
                {"text", std::string(text)}};

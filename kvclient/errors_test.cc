@@ -20,9 +20,10 @@ TEST(ErrorName, NamesKnownCodes) {
 
 TEST(ErrorBody, BuildsAnErrorReply) {
   EXPECT_EQ(ErrorBody(ErrorCode::kMalformedRequest, 7, "bad"),
-            Json::parse(R"({"type":"error","in_reply_to":7,"code":12,"text":"bad"})"));
-  EXPECT_FALSE(ErrorBody(ErrorCode::kCrash, absl::nullopt, "x")
-                   .contains("in_reply_to"));
+            Json::parse(
+                R"({"type":"error","in_reply_to":7,"code":12,"text":"bad"})"));
+  EXPECT_FALSE(
+      ErrorBody(ErrorCode::kCrash, absl::nullopt, "x").contains("in_reply_to"));
 }
 
 }  // namespace

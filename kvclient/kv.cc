@@ -1,6 +1,7 @@
 #include "kvclient/kv.h"
 
 #include "absl/strings/str_cat.h"
+#include "kvclient/assert.h"
 #include "kvclient/errors.h"
 
 namespace kvclient {
@@ -14,13 +15,20 @@ const char* RequestType(const KvRequest& request) {
   switch (request.index()) {
     case 0: return "read";
     case 1: return "write";
-    default: return "cas";
+    case 2: return "cas";
   }
+  MC_ASSERT(false, "a KvRequest is a read, a write or a cas: index ",
+            request.index());
+  return "";
 }
 
 KvError BadReply(absl::string_view why, const Json& body) {
-  return KvError{static_cast<int64_t>(ErrorCode::kCrash),
-                 absl::StrCat("malformed KV reply (", why, "): ", Compact(body))};
+  KvError error{
+      static_cast<int64_t>(ErrorCode::kCrash),
+      absl::StrCat("malformed KV reply (", why, "): ", Compact(body))};
+  MC_ASSERT(!IsDefinite(error.code),
+            "a reply we cannot read must leave the outcome open");
+  return error;
 }
 
 }  // namespace
@@ -50,8 +58,8 @@ absl::StatusOr<KvRequest> ParseKvRequest(const Json& body) {
   };
   const Json* key = field("key");
   if (type != "read" && type != "write" && type != "cas") {
-    return absl::NotFoundError(absl::StrCat("unknown KV request type \"",
-                                            type, "\""));
+    return absl::NotFoundError(
+        absl::StrCat("unknown KV request type \"", type, "\""));
   }
   if (key == nullptr) return absl::InvalidArgumentError("missing key");
   if (type == "read") return KvRequest(KvRead{*key});
@@ -66,8 +74,8 @@ absl::StatusOr<KvRequest> ParseKvRequest(const Json& body) {
     return absl::InvalidArgumentError("cas needs from and to");
   }
   const Json* create = field("create_if_not_exists");
-  bool create_flag = create != nullptr && create->is_boolean() &&
-                     create->get<bool>();
+  bool create_flag =
+      create != nullptr && create->is_boolean() && create->get<bool>();
   return KvRequest(KvCas{*key, *from, *to, create_flag});
 }
 
@@ -79,10 +87,9 @@ KvReply ParseKvReply(const KvRequest& request, const Json& body) {
       return BadReply("error without integer code", body);
     }
     auto text = body.find("text");
-    return KvError{code->get<int64_t>(),
-                   text != body.end() && text->is_string()
-                       ? text->get<std::string>()
-                       : std::string()};
+    return KvError{code->get<int64_t>(), text != body.end() && text->is_string()
+                                             ? text->get<std::string>()
+                                             : std::string()};
   }
   if (type != absl::StrCat(RequestType(request), "_ok")) {
     return BadReply(absl::StrCat("expected ", RequestType(request), "_ok"),

@@ -30,29 +30,34 @@ TEST(Kv, ServiceIgnoresUnknownTypesAndRejectsMissingFields) {
   EXPECT_TRUE(absl::IsInvalidArgument(
       ParseKvRequest(Json::parse(R"({"type":"read","msg_id":1})")).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(
-      ParseKvRequest(Json::parse(R"({"type":"cas","key":"k","from":1})")).status()));
+      ParseKvRequest(Json::parse(R"({"type":"cas","key":"k","from":1})"))
+          .status()));
 }
 
 TEST(Kv, NodeParsesRepliesAndErrors) {
-  KvReply ok = ParseKvReply(KvRead{"k"},
-                            Json::parse(R"({"type":"read_ok","value":[1,2],"in_reply_to":1})"));
+  KvReply ok = ParseKvReply(
+      KvRead{"k"},
+      Json::parse(R"({"type":"read_ok","value":[1,2],"in_reply_to":1})"));
   ASSERT_TRUE(absl::holds_alternative<KvOk>(ok));
   EXPECT_EQ(absl::get<KvOk>(ok).value, Json::parse("[1,2]"));
 
   KvReply err = ParseKvReply(
       KvCas{"k", 1, 2},
-      Json::parse(R"({"type":"error","code":22,"text":"current value 3 is not 1"})"));
+      Json::parse(
+          R"({"type":"error","code":22,"text":"current value 3 is not 1"})"));
   ASSERT_TRUE(absl::holds_alternative<KvError>(err));
   EXPECT_EQ(absl::get<KvError>(err).code, 22);
 }
 
 TEST(Kv, NodeTreatsAWrongReplyAsIndefinite) {
-  KvReply r = ParseKvReply(KvCas{"k", 1, 2},
-                           Json::parse(R"({"type":"write_ok","in_reply_to":1})"));
+  KvReply r = ParseKvReply(
+      KvCas{"k", 1, 2}, Json::parse(R"({"type":"write_ok","in_reply_to":1})"));
   ASSERT_TRUE(absl::holds_alternative<KvError>(r));
   EXPECT_EQ(absl::get<KvError>(r).code, 13);
-  EXPECT_NE(absl::get<KvError>(r).text.find("expected cas_ok"), std::string::npos);
-  KvReply no_value = ParseKvReply(KvRead{"k"}, Json::parse(R"({"type":"read_ok"})"));
+  EXPECT_NE(absl::get<KvError>(r).text.find("expected cas_ok"),
+            std::string::npos);
+  KvReply no_value =
+      ParseKvReply(KvRead{"k"}, Json::parse(R"({"type":"read_ok"})"));
   EXPECT_EQ(absl::get<KvError>(no_value).code, 13);
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "kvclient/assert.h"
 
 namespace kvclient {
 namespace {
@@ -46,9 +47,9 @@ bool TooDeep(absl::string_view text) {
 absl::Status CheckOptionalInt(const Json& body, const char* field) {
   auto it = body.find(field);
   if (it != body.end() && !IsInt64(*it)) {
-    return Invalid(absl::StrCat("body.", field, " must be an integer, got ",
-                                it->dump(-1, ' ', false,
-                                         Json::error_handler_t::replace)));
+    return Invalid(
+        absl::StrCat("body.", field, " must be an integer, got ",
+                     it->dump(-1, ' ', false, Json::error_handler_t::replace)));
   }
   return absl::OkStatus();
 }
@@ -102,6 +103,8 @@ absl::StatusOr<Message> ParseMessage(absl::string_view line) {
   m.src = src->get<std::string>();
   m.dest = dest->get<std::string>();
   m.body = std::move(*body);
+  MC_ASSERT(m.body.is_object() && m.body.contains("type"),
+            "an accepted message has an object body with a type");
   return m;
 }
 
@@ -110,7 +113,11 @@ std::string EncodeMessage(const Message& message) {
   j["src"] = message.src;
   j["dest"] = message.dest;
   j["body"] = message.body;
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string line = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  // Maelstrom reads one message per line: compact dumps escape newlines.
+  MC_ASSERT(line.find('\n') == std::string::npos,
+            "an encoded message spans lines: ", line.substr(0, 200));
+  return line;
 }
 
 absl::string_view BodyType(const Json& body) {

@@ -5,7 +5,8 @@
 //   absl::StatusOr<Message> m = ParseMessage(
 //       R"({"src":"c1","dest":"n0","body":{"type":"read","msg_id":7}})");
 //   m->body["type"] == "read";  BodyType(m->body) == "read";
-//   EncodeMessage(*m) == R"({"body":{"msg_id":7,"type":"read"},"dest":"n0","src":"c1"})"
+//   EncodeMessage(*m) ==
+//   R"({"body":{"msg_id":7,"type":"read"},"dest":"n0","src":"c1"})"
 //
 // Pure: no I/O, no global state.
 #ifndef KVCLIENT_MESSAGE_H_

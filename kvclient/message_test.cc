@@ -14,8 +14,9 @@ TEST(ParseMessage, RoundTripsAnEnvelope) {
   EXPECT_EQ(BodyType(m->body), "add");
   EXPECT_EQ(MsgId(m->body), 7);
   EXPECT_EQ(InReplyTo(m->body), absl::nullopt);
-  EXPECT_EQ(EncodeMessage(*m),
-            R"({"body":{"delta":3,"msg_id":7,"type":"add"},"dest":"n0","src":"c1"})");
+  EXPECT_EQ(
+      EncodeMessage(*m),
+      R"({"body":{"delta":3,"msg_id":7,"type":"add"},"dest":"n0","src":"c1"})");
   absl::StatusOr<Message> again = ParseMessage(EncodeMessage(*m));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, *m);
@@ -26,27 +27,31 @@ TEST(ParseMessage, RejectsEachMalformedShapeWithAReason) {
     const char* line;
     const char* why;
   };
-  for (const Case& c : {
-           Case{"", "not valid JSON"},
-           Case{"{", "not valid JSON"},
-           Case{"[1,2]", "not a JSON object"},
-           Case{"7", "not a JSON object"},
-           Case{R"({"dest":"n0","body":{"type":"read"}})", "src"},
-           Case{R"({"src":1,"dest":"n0","body":{"type":"read"}})", "src"},
-           Case{R"({"src":"c1","body":{"type":"read"}})", "dest"},
-           Case{R"({"src":"c1","dest":"n0"})", "body"},
-           Case{R"({"src":"c1","dest":"n0","body":[]})", "body"},
-           Case{R"({"src":"c1","dest":"n0","body":{}})", "type"},
-           Case{R"({"src":"c1","dest":"n0","body":{"type":5}})", "type"},
-           Case{R"({"src":"c1","dest":"n0","body":{"type":"read","msg_id":"1"}})",
-                "msg_id"},
-           Case{R"({"src":"c1","dest":"n0","body":{"type":"read","msg_id":1.5}})",
-                "msg_id"},
-           Case{R"({"src":"c1","dest":"n0","body":{"type":"x","in_reply_to":true}})",
-                "in_reply_to"},
-           Case{R"({"src":"c1","dest":"n0","body":{"type":"read"},"extra":1})",
-                "extra"},
-       }) {
+  for (
+      const Case& c : {
+          Case{"", "not valid JSON"},
+          Case{"{", "not valid JSON"},
+          Case{"[1,2]", "not a JSON object"},
+          Case{"7", "not a JSON object"},
+          Case{R"({"dest":"n0","body":{"type":"read"}})", "src"},
+          Case{R"({"src":1,"dest":"n0","body":{"type":"read"}})", "src"},
+          Case{R"({"src":"c1","body":{"type":"read"}})", "dest"},
+          Case{R"({"src":"c1","dest":"n0"})", "body"},
+          Case{R"({"src":"c1","dest":"n0","body":[]})", "body"},
+          Case{R"({"src":"c1","dest":"n0","body":{}})", "type"},
+          Case{R"({"src":"c1","dest":"n0","body":{"type":5}})", "type"},
+          Case{
+              R"({"src":"c1","dest":"n0","body":{"type":"read","msg_id":"1"}})",
+              "msg_id"},
+          Case{
+              R"({"src":"c1","dest":"n0","body":{"type":"read","msg_id":1.5}})",
+              "msg_id"},
+          Case{
+              R"({"src":"c1","dest":"n0","body":{"type":"x","in_reply_to":true}})",
+              "in_reply_to"},
+          Case{R"({"src":"c1","dest":"n0","body":{"type":"read"},"extra":1})",
+               "extra"},
+      }) {
     absl::StatusOr<Message> m = ParseMessage(c.line);
     ASSERT_FALSE(m.ok()) << c.line;
     EXPECT_NE(m.status().message().find(c.why), std::string::npos)

@@ -28,6 +28,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "counter/core.h"
+#include "counter/testonly_variants.h"
 #include "sim/driver_config.h"
 
 namespace sim {

@@ -73,7 +73,8 @@ class World : public NodeHost {
   World(const SimConfig& config, std::ostream* trace, CoreFactory make_core)
       : config_(config),
         trace_(trace),
-        make_core_(make_core ? std::move(make_core) : CoreFactory(counter::MakeCore)),
+        make_core_(make_core ? std::move(make_core)
+                             : counter::VariantFactory(config.strategy, config.bug)),
         driver_(config, *this, DriverOutput{trace, trace}),
         incarnation_prng_(driver_.ForkPrng("incarnation")),
         nodes_(config.nodes.size()) {
@@ -128,9 +129,7 @@ class World : public NodeHost {
 void World::StartNode(int index) {
   NodeSlot& node = nodes_[index];
   counter::Options options;
-  options.strategy = config_.strategy;
   options.dissemination = config_.dissemination;
-  options.bug = config_.bug;
   options.allow_negative = config_.workload.pn_counter;
   options.incarnation = incarnation_prng_.Next();
   node.core = make_core_(options);

@@ -12,6 +12,8 @@ maelstrom=$(realpath "$2")
 counter=$(realpath "$3")
 py_counter=$(realpath "$4")
 py_incorrect=$(realpath "$5")
+# Our counter with --bug=... (test-only build; the shipped one has no --bug).
+bug_counter=$(realpath "$6")
 # The Python node's `#!/usr/bin/env python3` must find the system Python.
 export PATH=/usr/bin:/bin:${PATH:-}
 work=${TEST_TMPDIR:-$(mktemp -d)}
@@ -58,24 +60,24 @@ case "$case_name" in
       --time-limit 3 --seed 3 --strict -- --pn_counter
     ;;
   bug_stale_read)
-    run 1 "Analysis invalid" test "${g[@]}" --bin "$counter" "${fast[@]}" --time-limit 4 \
+    run 1 "Analysis invalid" test "${g[@]}" --bin "$bug_counter" "${fast[@]}" --time-limit 4 \
       --seed 4 -- --bug=stale-read
     ;;
   bug_ack_before_durable)
     # Acked adds still waiting for their cas die with the node: a long cas
     # round trip (2 x 250 ms) and 3 clients per node keep such adds around
     # at most kill instants, even on a loaded machine.
-    run 1 "Analysis invalid" test "${g[@]}" --bin "$counter" --node-count 3 --rate 150 \
+    run 1 "Analysis invalid" test "${g[@]}" --bin "$bug_counter" --node-count 3 --rate 150 \
       --concurrency 3n --recovery-time 2 --time-limit 6 --nemesis kill \
       --nemesis-interval 0.5 --latency 250 --seed 7 -- --bug=ack-before-durable
     ;;
   bug_forget_on_restart)
-    run 1 "Analysis invalid" test "${g[@]}" --bin "$counter" "${fast[@]}" --concurrency 2n \
+    run 1 "Analysis invalid" test "${g[@]}" --bin "$bug_counter" "${fast[@]}" --concurrency 2n \
       --time-limit 5 --nemesis kill --nemesis-interval 0.5 --seed 5 -- --bug=forget-on-restart
     ;;
   bug_double_count_retry)
     # A cut of replies only lets a cas land unanswered; the retry re-adds.
-    run 1 "Analysis invalid" test "${g[@]}" --bin "$counter" "${fast[@]}" --concurrency 2n \
+    run 1 "Analysis invalid" test "${g[@]}" --bin "$bug_counter" "${fast[@]}" --concurrency 2n \
       --time-limit 5 --nemesis kv-cut --nemesis-interval 0.5 --latency 50 --seed 6 \
       -- --bug=double-count-retry
     ;;
