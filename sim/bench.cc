@@ -11,8 +11,8 @@
 // background per op; add and read latency p50/p99; convergence (last
 // acknowledged add → every node reads the exact total; worst of the seeds);
 // sim speed. The ratio row divides ours by the baseline's.
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -88,7 +88,8 @@ KvCounts ClassifyKv(const std::string& trace, counter::Strategy strategy) {
   while (std::getline(lines, line)) {
     // The driver's journal: "<t>s send #<id> <src> -> seq-kv <body>".
     size_t arrow = line.find(" -> seq-kv ");
-    if (arrow == std::string::npos || line.find(" send #") == std::string::npos) continue;
+    if (arrow == std::string::npos || line.find(" send #") == std::string::npos)
+      continue;
     Json body = Json::parse(line.substr(arrow + 11), nullptr, false);
     if (body.is_discarded()) continue;
     std::string type = std::string(kvclient::BodyType(body));
@@ -127,7 +128,8 @@ Row Measure(sim::SimConfig config, counter::Strategy strategy, uint64_t first,
   for (int i = 0; i < seeds; ++i) {
     config.seed = first + i;
     config.strategy = strategy;
-    config.strict = true;  // a finding (liveness, busy loop) counts as an invalid run
+    config.strict =
+        true;  // a finding (liveness, busy loop) counts as an invalid run
     std::ostringstream trace;
     std::clock_t start = std::clock();
     sim::RunResult r = sim::RunWorld(config, &trace);
@@ -150,7 +152,8 @@ Row Measure(sim::SimConfig config, counter::Strategy strategy, uint64_t first,
     row.read_p50 += Ms(reads.Quantile(0.5)) / seeds;
     row.read_p99 += Ms(reads.Quantile(0.99)) / seeds;
     if (r.report.convergence.has_value()) {
-      row.convergence_ms = std::max(row.convergence_ms, Ms(*r.report.convergence));
+      row.convergence_ms =
+          std::max(row.convergence_ms, Ms(*r.report.convergence));
     }
   }
   row.speed = cpu_seconds > 0 ? sim_seconds / cpu_seconds : 0;
@@ -160,9 +163,8 @@ Row Measure(sim::SimConfig config, counter::Strategy strategy, uint64_t first,
 void PrintRow(const char* who, const Row& r) {
   // "n/a": the strategy has no read-without-KV value (the baseline asks
   // seq-kv on every read), so there is nothing to converge.
-  std::string converge = r.convergence_ms < 0
-                             ? "n/a"
-                             : absl::StrFormat("%.0f", r.convergence_ms);
+  std::string converge =
+      r.convergence_ms < 0 ? "n/a" : absl::StrFormat("%.0f", r.convergence_ms);
   std::printf(
       "  %-9s %7.3f %7.3f %7.2f %7.2f %7.2f %7.1f %7.1f %7.1f %7.1f %8s "
       "%8.0fx %s\n",
@@ -174,12 +176,13 @@ void PrintRow(const char* who, const Row& r) {
 double Ratio(double a, double b) { return b > 0 ? a / b : 0; }
 
 void PrintRatio(const Row& ours, const Row& base) {
-  std::printf(
-      "  %-9s %7.2f %7.2f %7.2f %7.2f %7s %7.2f %7.2f %7s %7s %8s\n", "ratio",
-      Ratio(ours.server_mpo, base.server_mpo), Ratio(ours.all_mpo, base.all_mpo),
-      Ratio(ours.kv_per_add, base.kv_per_add),
-      Ratio(ours.kv_per_read, base.kv_per_read), "", Ratio(ours.add_p50, base.add_p50),
-      Ratio(ours.add_p99, base.add_p99), "", "", "");
+  std::printf("  %-9s %7.2f %7.2f %7.2f %7.2f %7s %7.2f %7.2f %7s %7s %8s\n",
+              "ratio", Ratio(ours.server_mpo, base.server_mpo),
+              Ratio(ours.all_mpo, base.all_mpo),
+              Ratio(ours.kv_per_add, base.kv_per_add),
+              Ratio(ours.kv_per_read, base.kv_per_read), "",
+              Ratio(ours.add_p50, base.add_p50),
+              Ratio(ours.add_p99, base.add_p99), "", "", "");
 }
 
 }  // namespace
@@ -191,21 +194,24 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   int seeds = std::max(1, absl::GetFlag(FLAGS_seeds));
   uint64_t first = absl::GetFlag(FLAGS_first_seed);
-  std::printf("seeds %llu..%llu per scenario and strategy; latencies in ms "
-              "of simulated time; figures are means over seeds, convergence "
-              "the worst\n\n",
-              static_cast<unsigned long long>(first),
-              static_cast<unsigned long long>(first + seeds - 1));
+  std::printf(
+      "seeds %llu..%llu per scenario and strategy; latencies in ms "
+      "of simulated time; figures are means over seeds, convergence "
+      "the worst\n\n",
+      static_cast<unsigned long long>(first),
+      static_cast<unsigned long long>(first + seeds - 1));
   int invalid = 0;
   for (const Scenario& s : Scenarios()) {
     std::printf("%s\n", s.name.c_str());
     const std::string forced_name =
-        s.compare_with ? std::string(counter::DisseminationName(*s.compare_with))
-                       : "";
+        s.compare_with
+            ? std::string(counter::DisseminationName(*s.compare_with))
+            : "";
     if (s.compare_with.has_value()) {
-      std::printf("  (own-keys: auto dissemination; %s: own-keys with "
-                  "--dissemination=%s forced)\n",
-                  forced_name.c_str(), forced_name.c_str());
+      std::printf(
+          "  (own-keys: auto dissemination; %s: own-keys with "
+          "--dissemination=%s forced)\n",
+          forced_name.c_str(), forced_name.c_str());
     }
     std::printf("  %-9s %7s %7s %7s %7s %7s %7s %7s %7s %7s %8s %9s\n",
                 "strategy", "srv/op", "all/op", "kv/add", "kv/read", "kv/bg",

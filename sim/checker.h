@@ -49,7 +49,8 @@ using IntervalSet = std::vector<std::pair<int64_t, int64_t>>;
 // bounded by kMaxSubsetSumRange: nullopt beyond it (the analysis fails,
 // :unknown, rather than exhausting memory).
 inline constexpr int64_t kMaxSubsetSumRange = int64_t{1} << 28;
-absl::optional<IntervalSet> SubsetSums(int64_t base, const std::vector<int64_t>& deltas);
+absl::optional<IntervalSet> SubsetSums(int64_t base,
+                                       const std::vector<int64_t>& deltas);
 bool Contains(const IntervalSet& set, int64_t value);
 std::string FormatIntervals(const IntervalSet& set);
 
@@ -78,21 +79,21 @@ struct CounterVerdict {
   bool valid = false;                      // validity == kTrue
   // :workload (pn_counter.clj checker).
   Validity workload_validity = Validity::kUnknown;
-  std::vector<std::string> errors;         // final reads outside `acceptable`
-  int64_t acknowledged_sum = 0;            // D
+  std::vector<std::string> errors;  // final reads outside `acceptable`
+  int64_t acknowledged_sum = 0;     // D
   int64_t indeterminate_adds = 0;
   IntervalSet acceptable;
-  std::vector<int64_t> final_reads;        // the OK ones, in thread order
+  std::vector<int64_t> final_reads;  // the OK ones, in thread order
   // :stats (checker.clj stats): per :f that occurs, valid iff some :ok.
   Validity stats_validity = Validity::kTrue;
-  std::vector<std::string> stats_errors;   // "add: no :ok among 12"
-  std::map<std::string, OpStats> by_f;     // "add", "read"
-  int64_t completed_ops = 0;               // client completions, finals included
+  std::vector<std::string> stats_errors;  // "add: no :ok among 12"
+  std::map<std::string, OpStats> by_f;    // "add", "read"
+  int64_t completed_ops = 0;              // client completions, finals included
   int64_t ok_ops = 0;
-  int64_t invocations = 0;                 // client invokes (msgs-per-op, net/checker.clj)
+  int64_t invocations = 0;  // client invokes (msgs-per-op, net/checker.clj)
   // :availability (maelstrom checker.clj).
   Validity availability_validity = Validity::kTrue;
-  double ok_fraction = 1;                  // oks / invokes, nemesis included
+  double ok_fraction = 1;  // oks / invokes, nemesis included
   // Why the analysis itself failed (:unknown): an inconsistent history, or
   // a bound. Jepsen's check-safe turns such an exception into :unknown.
   std::vector<std::string> analysis_errors;
@@ -108,14 +109,14 @@ CounterVerdict CheckCounterHistory(const History& history,
 // reads' completions minus the last acknowledged add that changed the total
 // (delta != 0). An upper bound: nodes are only observed when a client reads.
 // Thread i talks to node i mod node_count. nullopt with `note` saying why.
-absl::optional<absl::Duration> ConvergenceFromReads(const History& history,
-                                                    int node_count,
-                                                    const CounterVerdict& verdict,
-                                                    std::string* note);
+absl::optional<absl::Duration> ConvergenceFromReads(
+    const History& history, int node_count, const CounterVerdict& verdict,
+    std::string* note);
 
 // Something beyond Maelstrom's checks that went wrong (an EXTENSION).
 struct Finding {
-  std::string kind;    // "invalid-line", "liveness", "busy-loop", "stdout-flood", ...
+  std::string
+      kind;  // "invalid-line", "liveness", "busy-loop", "stdout-flood", ...
   std::string detail;  // one line, names the node and time
 };
 
@@ -134,10 +135,11 @@ struct RunReport {
   // EXTENSIONS (beyond Maelstrom): empty/nullopt when not measured.
   absl::optional<absl::Duration> convergence;  // in-process probe (simulator)
   std::string convergence_note;
-  absl::optional<absl::Duration> convergence_from_reads;  // see ConvergenceFromReads
+  absl::optional<absl::Duration>
+      convergence_from_reads;  // see ConvergenceFromReads
   std::string convergence_from_reads_note;
-  std::vector<Finding> findings;   // fail the run only under `strict`
-  std::vector<std::string> notes;  // how this run differs from Maelstrom's
+  std::vector<Finding> findings;    // fail the run only under `strict`
+  std::vector<std::string> notes;   // how this run differs from Maelstrom's
   std::vector<std::string> faults;  // "1.0-3.2s partition ...", injected faults
   bool strict = false;              // --strict: findings fail the run (exit 1)
   std::string harness_error;        // non-empty: the test crashed, exit 255
@@ -151,7 +153,8 @@ int ExitCode(const CounterVerdict& verdict, const RunReport& report);
 // "Everything looks good! ヽ(‘ー`)ノ", "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻" or
 // "Errors occurred during analysis, but no anomalies found. ಠ~ಠ" (Jepsen
 // core.clj log-results), or why the test crashed.
-std::string FormatResults(const CounterVerdict& verdict, const RunReport& report);
+std::string FormatResults(const CounterVerdict& verdict,
+                          const RunReport& report);
 
 }  // namespace sim
 

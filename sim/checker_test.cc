@@ -44,15 +44,19 @@ TEST(SubsetSumsTest, ExactIntervals) {
   EXPECT_EQ(*SubsetSums(10, {4}), (IntervalSet{{10, 10}, {14, 14}}));
   EXPECT_EQ(*SubsetSums(0, {3, 4}), (IntervalSet{{0, 0}, {3, 4}, {7, 7}}));
   EXPECT_EQ(*SubsetSums(0, {0, 0}), (IntervalSet{{0, 0}}));
-  EXPECT_EQ(*SubsetSums(5, {-5, 2}), (IntervalSet{{0, 0}, {2, 2}, {5, 5}, {7, 7}}));
+  EXPECT_EQ(*SubsetSums(5, {-5, 2}),
+            (IntervalSet{{0, 0}, {2, 2}, {5, 5}, {7, 7}}));
   EXPECT_EQ(*SubsetSums(0, {1, 1, 1, 1}), (IntervalSet{{0, 4}}));
 }
 
 TEST(CheckerTest, ValidWhenFinalReadsAreDPlusSomeUnsureAdds) {
   HistoryBuilder b;
-  b.Add(3).Add(4, EventType::kInfo).Add(2, EventType::kFail)
+  b.Add(3)
+      .Add(4, EventType::kInfo)
+      .Add(2, EventType::kFail)
       .Op(1, CounterOp::kRead, 0, EventType::kOk, false, 3)
-      .Final(0, 3).Final(1, 7);
+      .Final(0, 3)
+      .Final(1, 7);
   CounterVerdict v = CheckCounterHistory(b.history());
   EXPECT_TRUE(v.valid);
   EXPECT_EQ(v.acknowledged_sum, 3);
@@ -104,7 +108,8 @@ TEST(CheckerTest, EveryFThatOccursNeedsAnOk) {
 // Pins pn_counter.clj checker: only OK final reads are checked.
 TEST(CheckerTest, FinalReadsThatAreNotOkAreNotChecked) {
   HistoryBuilder b;
-  b.Add(3).Op(1, CounterOp::kRead, 0, EventType::kOk, false, 3)
+  b.Add(3)
+      .Op(1, CounterOp::kRead, 0, EventType::kOk, false, 3)
       .Op(0, CounterOp::kRead, 0, EventType::kInfo, /*final_read=*/true, 99)
       .Final(1, 3);
   CounterVerdict v = CheckCounterHistory(b.history());
@@ -146,7 +151,8 @@ TEST(CheckerTest, UncompletedAddIsIndeterminate) {
 // Pins jepsen cli.clj single-test-cmd (exit 1 on :valid? false, 2 on
 // :unknown, 255 when the test throws) and core.clj log-results (the lines).
 TEST(CheckerTest, ResultsBlockAndExitCodes) {
-  CounterVerdict v = CheckCounterHistory(HistoryBuilder().Add(1).Final(0, 1).history());
+  CounterVerdict v =
+      CheckCounterHistory(HistoryBuilder().Add(1).Final(0, 1).history());
   RunReport r;
   r.messages = 10;
   r.server_messages = 4;
@@ -165,7 +171,8 @@ TEST(CheckerTest, ResultsBlockAndExitCodes) {
   r.strict = true;
   EXPECT_EQ(ExitCode(v, r), 1);
   text = FormatResults(v, r);
-  EXPECT_NE(text.find("--strict: this run fails on 1 EXTENSION finding(s), first: liveness: "
+  EXPECT_NE(text.find("--strict: this run fails on 1 EXTENSION finding(s), "
+                      "first: liveness: "
                       "n1 reads 3"),
             std::string::npos)
       << text;
@@ -173,7 +180,8 @@ TEST(CheckerTest, ResultsBlockAndExitCodes) {
 
   r.harness_error = "n0 did not answer init";
   EXPECT_EQ(ExitCode(v, r), 255);
-  EXPECT_NE(FormatResults(v, r).find("Jepsen broke. Here's why: n0 did not answer init"),
+  EXPECT_NE(FormatResults(v, r).find(
+                "Jepsen broke. Here's why: n0 did not answer init"),
             std::string::npos);
 }
 
@@ -193,7 +201,8 @@ TEST(CheckerTest, AnAnalysisErrorIsUnknownExitTwo) {
                 "Errors occurred during analysis, but no anomalies found. ಠ~ಠ"),
             std::string::npos);
   EXPECT_EQ(MergeValid(Validity::kUnknown, Validity::kFalse), Validity::kFalse);
-  EXPECT_EQ(MergeValid(Validity::kUnknown, Validity::kTrue), Validity::kUnknown);
+  EXPECT_EQ(MergeValid(Validity::kUnknown, Validity::kTrue),
+            Validity::kUnknown);
   EXPECT_EQ(MergeValid(Validity::kTrue, Validity::kTrue), Validity::kTrue);
 }
 
@@ -206,16 +215,17 @@ TEST(ConvergenceFromReadsTest, LatestNodeToSettleOnTheFinalTotal) {
   // Two nodes (threads 0, 1). The last add lands at 20 ms; node 0 reads 5
   // from 40 ms on, node 1 reads a stale 2 at 60 ms and 5 at the final read.
   HistoryBuilder b;
-  b.Op(0, CounterOp::kAdd, 2, EventType::kOk)                    // 0-10
-      .Op(1, CounterOp::kAdd, 3, EventType::kOk)                 // 10-20
-      .Op(0, CounterOp::kRead, 0, EventType::kOk, false, 5)      // 20-30
-      .Op(1, CounterOp::kRead, 0, EventType::kOk, false, 2)      // 30-40
-      .Op(0, CounterOp::kAdd, 0, EventType::kOk)                 // 40-50: changes nothing
-      .Final(0, 5)                                               // 50-60
-      .Final(1, 5);                                              // 60-70
+  b.Op(0, CounterOp::kAdd, 2, EventType::kOk)                // 0-10
+      .Op(1, CounterOp::kAdd, 3, EventType::kOk)             // 10-20
+      .Op(0, CounterOp::kRead, 0, EventType::kOk, false, 5)  // 20-30
+      .Op(1, CounterOp::kRead, 0, EventType::kOk, false, 2)  // 30-40
+      .Op(0, CounterOp::kAdd, 0, EventType::kOk)  // 40-50: changes nothing
+      .Final(0, 5)                                // 50-60
+      .Final(1, 5);                               // 60-70
   CounterVerdict v = CheckCounterHistory(b.history());
   std::string note;
-  absl::optional<absl::Duration> c = ConvergenceFromReads(b.history(), 2, v, &note);
+  absl::optional<absl::Duration> c =
+      ConvergenceFromReads(b.history(), 2, v, &note);
   ASSERT_TRUE(c.has_value()) << note;
   EXPECT_EQ(*c, absl::Milliseconds(70 - 20));
 }
@@ -231,7 +241,8 @@ TEST(ConvergenceFromReadsTest, NotMeasuredWhenTheFinalReadsDisagree) {
 
 TEST(CheckerTest, LatencyQuantiles) {
   OpStats s;
-  for (int i = 1; i <= 100; ++i) s.ok_latencies.push_back(absl::Milliseconds(i));
+  for (int i = 1; i <= 100; ++i)
+    s.ok_latencies.push_back(absl::Milliseconds(i));
   EXPECT_EQ(s.Quantile(0.5), absl::Milliseconds(50));
   EXPECT_EQ(s.Quantile(0.99), absl::Milliseconds(99));
   EXPECT_EQ(s.Quantile(1.0), absl::Milliseconds(100));

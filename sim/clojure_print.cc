@@ -75,12 +75,22 @@ void AppendMap(const Json& object, std::string* out) {
 void AppendPr(const Json& v, std::string* out) {
   switch (v.type()) {
     case Json::value_t::null: out->append("nil"); return;
-    case Json::value_t::boolean: out->append(v.get<bool>() ? "true" : "false"); return;
-    case Json::value_t::number_integer: absl::StrAppend(out, v.get<int64_t>()); return;
+    case Json::value_t::boolean:
+      out->append(v.get<bool>() ? "true" : "false");
+      return;
+    case Json::value_t::number_integer:
+      absl::StrAppend(out, v.get<int64_t>());
+      return;
     // Above int64 cheshire yields a java.math.BigInteger: plain digits.
-    case Json::value_t::number_unsigned: absl::StrAppend(out, v.get<uint64_t>()); return;
-    case Json::value_t::number_float: out->append(PrDouble(v.get<double>())); return;
-    case Json::value_t::string: AppendQuoted(v.get_ref<const std::string&>(), out); return;
+    case Json::value_t::number_unsigned:
+      absl::StrAppend(out, v.get<uint64_t>());
+      return;
+    case Json::value_t::number_float:
+      out->append(PrDouble(v.get<double>()));
+      return;
+    case Json::value_t::string:
+      AppendQuoted(v.get_ref<const std::string&>(), out);
+      return;
     case Json::value_t::array: {
       out->push_back('[');
       for (size_t i = 0; i < v.size(); ++i) {
@@ -92,8 +102,7 @@ void AppendPr(const Json& v, std::string* out) {
     }
     case Json::value_t::object: AppendMap(v, out); return;
     case Json::value_t::binary:
-    case Json::value_t::discarded:
-      break;
+    case Json::value_t::discarded: break;
   }
   // No parser produces these; print something recognisable, never crash.
   out->append("#<unprintable>");
@@ -197,7 +206,8 @@ std::string JavaDoubleToString(double d) {
   char buf[64];
   auto result = std::to_chars(buf, buf + sizeof(buf), std::fabs(d),
                               std::chars_format::scientific);
-  MC_ASSERT(result.ec == std::errc(), "64 bytes hold any double in scientific form");
+  MC_ASSERT(result.ec == std::errc(),
+            "64 bytes hold any double in scientific form");
   std::string sci(buf, result.ptr);
   if (sci.find('.') == std::string::npos) {
     // One significant digit: Java picks the closest decimal of one or two
@@ -223,7 +233,8 @@ std::string JavaDoubleToString(double d) {
       std::string frac = digits.size() > int_len ? digits.substr(int_len) : "0";
       absl::StrAppend(&out, int_part, ".", frac);
     } else {
-      absl::StrAppend(&out, "0.", std::string(static_cast<size_t>(-exponent - 1), '0'),
+      absl::StrAppend(&out, "0.",
+                      std::string(static_cast<size_t>(-exponent - 1), '0'),
                       digits);
     }
     return out;
@@ -249,10 +260,12 @@ int32_t ClojureStringHash(absl::string_view utf8) {
 }
 
 std::vector<std::string> ClojureMapKeyOrder(const Json& object) {
-  MC_ASSERT(object.is_object(), "only maps have key orders: ", object.type_name());
+  MC_ASSERT(object.is_object(),
+            "only maps have key orders: ", object.type_name());
   std::vector<std::string> keys;
   keys.reserve(object.size());
-  for (auto it = object.begin(); it != object.end(); ++it) keys.push_back(it.key());
+  for (auto it = object.begin(); it != object.end(); ++it)
+    keys.push_back(it.key());
   if (keys.size() <= kArrayMapMaxEntries) return keys;
   std::vector<std::pair<uint32_t, size_t>> ranked;
   ranked.reserve(keys.size());
@@ -264,7 +277,8 @@ std::vector<std::string> ClojureMapKeyOrder(const Json& object) {
   std::sort(ranked.begin(), ranked.end());
   std::vector<std::string> ordered;
   ordered.reserve(keys.size());
-  for (const auto& [rank, index] : ranked) ordered.push_back(std::move(keys[index]));
+  for (const auto& [rank, index] : ranked)
+    ordered.push_back(std::move(keys[index]));
   return ordered;
 }
 

@@ -51,7 +51,7 @@ std::string Nemeses(const SimConfig& c) {
 
 std::vector<std::string> ProfileNames() {
   return {"challenge", "chaos", "chaos-peer-keys", "single", "large",
-          "high-rate", "pn", "pn-chaos"};
+          "high-rate", "pn",    "pn-chaos"};
 }
 
 absl::optional<SimConfig> ProfileConfig(const std::string& name) {
@@ -87,13 +87,15 @@ absl::optional<SimConfig> ProfileConfig(const std::string& name) {
   return c;
 }
 
-std::vector<std::pair<std::string, std::string>> ConfigFlags(const SimConfig& c) {
+std::vector<std::pair<std::string, std::string>> ConfigFlags(
+    const SimConfig& c) {
   const NetworkOptions& n = c.network;
   const bool counted = c.nodes == NodeIdsFromCount(c.node_count());
   std::string availability = "nil";
   if (c.availability) {
-    availability = c.availability->total ? "total"
-                                         : absl::StrFormat("%g", c.availability->fraction);
+    availability = c.availability->total
+                       ? "total"
+                       : absl::StrFormat("%g", c.availability->fraction);
   }
   return {
       {"workload", c.workload.pn_counter ? "pn-counter" : "g-counter"},
@@ -113,18 +115,20 @@ std::vector<std::pair<std::string, std::string>> ConfigFlags(const SimConfig& c)
       {"reorder", Fraction(n.reorder_ppm)},
       {"client-timeout", Seconds(c.workload.client_timeout)},
       {"recovery-time", Seconds(c.workload.final_sleep)},
-      {"convergence-probe", c.probe_interval > absl::ZeroDuration() ? "true" : "false"},
+      {"convergence-probe",
+       c.probe_interval > absl::ZeroDuration() ? "true" : "false"},
       {"strict", c.strict ? "true" : "false"},
       {"liveness-bound", Seconds(c.liveness_bound)},
       {"strategy", std::string(counter::StrategyName(c.strategy))},
       {"bug", std::string(counter::BugName(c.bug))},
-      {"dissemination", std::string(counter::DisseminationName(c.dissemination))},
+      {"dissemination",
+       std::string(counter::DisseminationName(c.dissemination))},
   };
 }
 
 std::string ReplayCommand(const SimConfig& config) {
-  std::string out = absl::StrCat("bazel run //sim -- --profile=", config.profile,
-                                 " --seed=", config.seed);
+  std::string out = absl::StrCat(
+      "bazel run //sim -- --profile=", config.profile, " --seed=", config.seed);
   absl::optional<SimConfig> base = ProfileConfig(config.profile);
   auto mine = ConfigFlags(config);
   auto theirs = base ? ConfigFlags(*base) : decltype(mine){};

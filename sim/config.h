@@ -8,8 +8,8 @@
 //   c.seed = 17;
 //   sim::ReplayCommand(c)
 //     == "bazel run //sim -- --profile=chaos --seed=17"
-//   c.nodes = sim::NodeIdsFromCount(7);   // differs from the profile: spelled out
-//   sim::ReplayCommand(c)
+//   c.nodes = sim::NodeIdsFromCount(7);   // differs from the profile: spelled
+//   out sim::ReplayCommand(c)
 //     == "bazel run //sim -- --profile=chaos --seed=17 --node-count=7"
 //
 // Profiles: challenge (Fly.io's: 3 nodes, rate 100, 20 s, partitions; the
@@ -54,7 +54,8 @@ absl::optional<SimConfig> ProfileConfig(const std::string& name);
 
 // (flag name, value) for every setting, in a fixed order, spelled as the
 // command line takes them. Used to print the replay command and the header.
-std::vector<std::pair<std::string, std::string>> ConfigFlags(const SimConfig& c);
+std::vector<std::pair<std::string, std::string>> ConfigFlags(
+    const SimConfig& c);
 
 // "bazel run //sim -- --profile=P --seed=N" plus every flag whose value
 // differs from the profile's.

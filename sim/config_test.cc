@@ -23,7 +23,8 @@ TEST(ConfigTest, ChallengeIsTheFlyIoCommandLine) {
   EXPECT_EQ(c.workload.time_limit, absl::Seconds(20));
   EXPECT_TRUE(c.partition);
   EXPECT_FALSE(c.kill || c.pause || c.kv_cut);
-  EXPECT_EQ(c.network.loss_ppm + c.network.duplicate_ppm + c.network.reorder_ppm, 0u);
+  EXPECT_EQ(
+      c.network.loss_ppm + c.network.duplicate_ppm + c.network.reorder_ppm, 0u);
 }
 
 TEST(ConfigTest, ReplayCommandNamesOnlyWhatDiffersFromTheProfile) {
@@ -42,7 +43,8 @@ TEST(ConfigTest, ReplayCommandNamesOnlyWhatDiffersFromTheProfile) {
   c.kill = false;
   EXPECT_EQ(ReplayCommand(c),
             "bazel run //sim -- --profile=chaos --seed=17 --nodes=a,b "
-            "--concurrency=7 --nemesis=partition,pause,kv-cut --loss=0.2 --strict=true "
+            "--concurrency=7 --nemesis=partition,pause,kv-cut --loss=0.2 "
+            "--strict=true "
             "--bug=stale-read");
 }
 

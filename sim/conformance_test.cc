@@ -30,7 +30,8 @@ using kvclient::Json;
 using kvclient::Message;
 
 // |count - n p| within 5 binomial standard deviations.
-void ExpectBinomial(int64_t count, int64_t n, double p, const std::string& what) {
+void ExpectBinomial(int64_t count, int64_t n, double p,
+                    const std::string& what) {
   const double mean = static_cast<double>(n) * p;
   const double sd = std::sqrt(static_cast<double>(n) * p * (1 - p));
   EXPECT_NEAR(static_cast<double>(count), mean, 5 * sd)
@@ -41,7 +42,10 @@ Json Read(const Json& key, int64_t id) {
   return {{"type", "read"}, {"key", key}, {"msg_id", id}};
 }
 Json Write(const Json& key, Json value, int64_t id) {
-  return {{"type", "write"}, {"key", key}, {"value", std::move(value)}, {"msg_id", id}};
+  return {{"type", "write"},
+          {"key", key},
+          {"value", std::move(value)},
+          {"msg_id", id}};
 }
 
 // ---------------------------------------------------------------------------
@@ -52,7 +56,8 @@ Json Write(const Json& key, Json value, int64_t id) {
 SeqKv Prep(Prng& prng) {
   SeqKv kv(/*kept_versions=*/16);
   for (int i = 0; i < 8; ++i) {
-    EXPECT_EQ((*kv.Handle("c0", Write("x", i, i + 1), prng))["type"], "write_ok");
+    EXPECT_EQ((*kv.Handle("c0", Write("x", i, i + 1), prng))["type"],
+              "write_ok");
   }
   return kv;
 }
@@ -117,8 +122,9 @@ TEST(SeqKvConformance, PickIsUniformFromLastSeenToNewestInclusive) {
       ++by_version[r.contains("value") ? r["value"].get<size_t>() : 0];
     }
     for (int v = 0; v <= k; ++v) {
-      ExpectBinomial(by_version[static_cast<size_t>(v)], n, 1.0 / (k + 1),
-                     "k=" + std::to_string(k) + " version " + std::to_string(v));
+      ExpectBinomial(
+          by_version[static_cast<size_t>(v)], n, 1.0 / (k + 1),
+          "k=" + std::to_string(k) + " version " + std::to_string(v));
     }
   }
   // From the middle: a caller on index 2 of 6 picks 2..6, never below.
@@ -126,8 +132,10 @@ TEST(SeqKvConformance, PickIsUniformFromLastSeenToNewestInclusive) {
   Prng prng(399);
   for (int v = 1; v <= 2; ++v) kv.Handle("w", Write("x", v, v), prng);
   const std::string mid = "mid";
-  for (int i = 0; i < 1000 && kv.last_seen(mid) != 2; ++i) kv.Handle(mid, Read("x", 1), prng);
-  ASSERT_EQ(kv.last_seen(mid), 2) << "a reader never reaches the newest version";
+  for (int i = 0; i < 1000 && kv.last_seen(mid) != 2; ++i)
+    kv.Handle(mid, Read("x", 1), prng);
+  ASSERT_EQ(kv.last_seen(mid), 2)
+      << "a reader never reaches the newest version";
   for (int v = 3; v <= 6; ++v) kv.Handle("w", Write("x", v, v), prng);
   std::vector<int64_t> seen(7, 0);
   const int64_t n = 10000;
@@ -136,7 +144,8 @@ TEST(SeqKvConformance, PickIsUniformFromLastSeenToNewestInclusive) {
     ++seen[(*copy.Handle(mid, Read("x", 1), prng))["value"].get<size_t>()];
   }
   EXPECT_EQ(seen[0] + seen[1], 0);
-  for (int v = 2; v <= 6; ++v) ExpectBinomial(seen[static_cast<size_t>(v)], n, 0.2, "mid");
+  for (int v = 2; v <= 6; ++v)
+    ExpectBinomial(seen[static_cast<size_t>(v)], n, 0.2, "mid");
 }
 
 // Pins amalloy ring-buffer 1.3.1 src/amalloy/ring_buffer.clj, RingBuffer/nth
@@ -150,7 +159,8 @@ TEST(SeqKvConformance, RingBufferNthWrapsModuloItsLength) {
   for (int v = 1; v <= 40; ++v) kv.Handle("w", Write("x", v, v), prng);
   for (int64_t index = 0; index <= 40; ++index) {
     const int64_t expected = 40 - ((40 - index) % 32);
-    EXPECT_EQ(kv.VersionAt(index).values.at("\"x\""), expected) << "index " << index;
+    EXPECT_EQ(kv.VersionAt(index).values.at("\"x\""), expected)
+        << "index " << index;
   }
   EXPECT_EQ(kv.VersionAt(8).values.at("\"x\""), 40);  // 32 behind: newest
   EXPECT_EQ(kv.VersionAt(7).values.at("\"x\""), 39);  // 33 behind
@@ -220,7 +230,8 @@ TEST(SeqKvConformance, UnknownTypeIsSilentAndRepliesCarryInReplyTo) {
   SeqKv kv;
   Prng prng(402);
   kv.Handle("w", Write("x", 1, 1), prng);
-  EXPECT_FALSE(kv.Handle("a", {{"type", "delete"}, {"key", "x"}, {"msg_id", 2}}, prng));
+  EXPECT_FALSE(
+      kv.Handle("a", {{"type", "delete"}, {"key", "x"}, {"msg_id", 2}}, prng));
   EXPECT_FALSE(kv.Handle("a", {{"key", "x"}, {"msg_id", 3}}, prng));
   EXPECT_EQ(kv.newest_index(), 1);
   EXPECT_EQ(kv.callers(), 1u);
@@ -238,54 +249,56 @@ TEST(SeqKvConformance, UnknownTypeIsSilentAndRepliesCarryInReplyTo) {
 // service-thread's in_reply_to) and LWWKV/handle (one replica) on
 // cheshire-parsed, keywordize-keys-1'd requests, in order, on Clojure
 // 1.11.1 + cheshire 5.11. A null reply: Maelstrom sent none.
-constexpr const char* kKvGolden[] = {
-    R"~(["lin-kv", "{\"type\":\"read\",\"key\":\"k\",\"msg_id\":1}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":1}"])~",
-    R"~(["lin-kv", "{\"type\":\"read\",\"key\":\"k\"}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":null}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"k\",\"from\":0,\"to\":1,\"msg_id\":2}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":2}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c0\",\"from\":null,\"to\":0,\"create_if_not_exists\":true,\"msg_id\":10}", "{\"type\":\"cas_ok\",\"in_reply_to\":10}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c1\",\"from\":null,\"to\":1,\"create_if_not_exists\":0,\"msg_id\":11}", "{\"type\":\"cas_ok\",\"in_reply_to\":11}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c2\",\"from\":null,\"to\":2,\"create_if_not_exists\":\"\",\"msg_id\":12}", "{\"type\":\"cas_ok\",\"in_reply_to\":12}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c3\",\"from\":null,\"to\":3,\"create_if_not_exists\":[],\"msg_id\":13}", "{\"type\":\"cas_ok\",\"in_reply_to\":13}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c4\",\"from\":null,\"to\":4,\"create_if_not_exists\":{},\"msg_id\":14}", "{\"type\":\"cas_ok\",\"in_reply_to\":14}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c5\",\"from\":null,\"to\":5,\"create_if_not_exists\":\"false\",\"msg_id\":15}", "{\"type\":\"cas_ok\",\"in_reply_to\":15}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c6\",\"from\":null,\"to\":6,\"create_if_not_exists\":1.5,\"msg_id\":16}", "{\"type\":\"cas_ok\",\"in_reply_to\":16}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"d0\",\"from\":null,\"to\":0,\"create_if_not_exists\":null,\"msg_id\":20}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":20}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"d1\",\"from\":null,\"to\":1,\"create_if_not_exists\":false,\"msg_id\":21}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":21}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"d9\",\"to\":1,\"msg_id\":22}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":22}"])~",
-    R"~(["lin-kv", "{\"type\":\"write\",\"key\":\"m\",\"value\":{\"n\":2,\"tag\":\"a\\nb\",\"total\":1},\"msg_id\":30}", "{\"type\":\"write_ok\",\"in_reply_to\":30}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"m\",\"from\":{\"n\":2,\"tag\":\"a\\nb\",\"total\":1.0},\"to\":0,\"msg_id\":31}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value {\\\"n\\\" 2, \\\"tag\\\" \\\"a\\\\nb\\\", \\\"total\\\" 1} is not {\\\"n\\\" 2, \\\"tag\\\" \\\"a\\\\nb\\\", \\\"total\\\" 1.0}\",\"in_reply_to\":31}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"m\",\"to\":0,\"msg_id\":32}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value {\\\"n\\\" 2, \\\"tag\\\" \\\"a\\\\nb\\\", \\\"total\\\" 1} is not nil\",\"in_reply_to\":32}"])~",
-    R"~(["lin-kv", "{\"type\":\"write\",\"key\":\"s\",\"value\":\"x\\\"y\",\"msg_id\":33}", "{\"type\":\"write_ok\",\"in_reply_to\":33}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"s\",\"from\":\"xy\",\"to\":0,\"msg_id\":34}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value \\\"x\\\\\\\"y\\\" is not \\\"xy\\\"\",\"in_reply_to\":34}"])~",
-    R"~(["lin-kv", "{\"type\":\"write\",\"key\":1,\"value\":[1,1.0,null,true,18446744073709551615],\"msg_id\":35}", "{\"type\":\"write_ok\",\"in_reply_to\":35}"])~",
-    R"~(["lin-kv", "{\"type\":\"read\",\"key\":\"1\",\"msg_id\":36}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":36}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":1,\"from\":[1,1,null,true,18446744073709551615],\"to\":2,\"msg_id\":37}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value [1 1.0 nil true 18446744073709551615] is not [1 1 nil true 18446744073709551615]\",\"in_reply_to\":37}"])~",
-    R"~(["lin-kv", "{\"type\":\"write\",\"key\":\"big\",\"value\":{\"k0\":0,\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9,\"k10\":10,\"k11\":11},\"msg_id\":38}", "{\"type\":\"write_ok\",\"in_reply_to\":38}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"big\",\"from\":1.5e10,\"to\":2,\"msg_id\":39}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value {\\\"k8\\\" 8, \\\"k7\\\" 7, \\\"k9\\\" 9, \\\"k6\\\" 6, \\\"k5\\\" 5, \\\"k3\\\" 3, \\\"k10\\\" 10, \\\"k1\\\" 1, \\\"k4\\\" 4, \\\"k11\\\" 11, \\\"k2\\\" 2, \\\"k0\\\" 0} is not 1.5E10\",\"in_reply_to\":39}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"big\",\"from\":{\"k0\":0,\"k1\":1,\"k10\":10,\"k11\":11,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9},\"to\":2.5e-05,\"msg_id\":40}", "{\"type\":\"cas_ok\",\"in_reply_to\":40}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"big\",\"from\":2.5e-05,\"to\":null,\"msg_id\":41}", "{\"type\":\"cas_ok\",\"in_reply_to\":41}"])~",
-    R"~(["lin-kv", "{\"type\":\"read\",\"key\":\"big\",\"msg_id\":42}", "{\"type\":\"read_ok\",\"value\":null,\"in_reply_to\":42}"])~",
-    R"~(["lin-kv", "{\"type\":\"frobnicate\",\"key\":\"big\",\"msg_id\":43}", null])~",
-    R"~(["lin-kv", "{\"type\":\"write\",\"key\":null,\"value\":7,\"msg_id\":44}", "{\"type\":\"write_ok\",\"in_reply_to\":44}"])~",
-    R"~(["lin-kv", "{\"type\":\"read\",\"msg_id\":45}", "{\"type\":\"read_ok\",\"value\":7,\"in_reply_to\":45}"])~",
-    R"~(["lin-kv", "{\"type\":\"read\",\"key\":\"k\",\"msg_id\":\"abc\"}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":\"abc\"}"])~",
-    R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":0,\"to\":1,\"create_if_not_exists\":true,\"msg_id\":1}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":1}"])~",
-    R"~(["lww", "{\"type\":\"write\",\"key\":\"k\",\"value\":\"a\",\"msg_id\":2}", "{\"type\":\"write_ok\",\"in_reply_to\":2}"])~",
-    R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":\"b\",\"to\":\"c\",\"msg_id\":3}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value \\\"a\\\" is not b\",\"in_reply_to\":3}"])~",
-    R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"to\":\"c\",\"msg_id\":4}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value \\\"a\\\" is not \",\"in_reply_to\":4}"])~",
-    R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":{\"x\":[1,\"q\"]},\"to\":\"c\",\"msg_id\":5}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value \\\"a\\\" is not {\\\"x\\\" [1 \\\"q\\\"]}\",\"in_reply_to\":5}"])~",
-    R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":1.0,\"to\":\"c\",\"msg_id\":6}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value \\\"a\\\" is not 1.0\",\"in_reply_to\":6}"])~",
-    R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":\"a\",\"to\":{\"m\":\"n\"},\"msg_id\":7}", "{\"type\":\"cas_ok\",\"in_reply_to\":7}"])~",
-    R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":\"a\",\"to\":\"c\",\"msg_id\":8}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value {\\\"m\\\" \\\"n\\\"} is not a\",\"in_reply_to\":8}"])~",
-    R"~(["lww", "{\"type\":\"read\",\"key\":\"k\",\"msg_id\":9}", "{\"type\":\"read_ok\",\"value\":{\"m\":\"n\"},\"in_reply_to\":9}"])~",
-    R"~(["lww", "{\"type\":\"ts\",\"msg_id\":10}", null])~",
-    R"~(["lin-kv", "{\"type\":\"write\",\"key\":-0.0,\"value\":\"negzero\",\"msg_id\":50}", "{\"type\":\"write_ok\",\"in_reply_to\":50}"])~",
-    R"~(["lin-kv", "{\"type\":\"read\",\"key\":0.0,\"msg_id\":51}", "{\"type\":\"read_ok\",\"value\":\"negzero\",\"in_reply_to\":51}"])~",
-    R"~(["lin-kv", "{\"type\":\"write\",\"key\":{\"a\":[-0.0]},\"value\":\"nested\",\"msg_id\":52}", "{\"type\":\"write_ok\",\"in_reply_to\":52}"])~",
-    R"~(["lin-kv", "{\"type\":\"read\",\"key\":{\"a\":[0.0]},\"msg_id\":53}", "{\"type\":\"read_ok\",\"value\":\"nested\",\"in_reply_to\":53}"])~",
-    R"~(["lin-kv", "{\"type\":\"read\",\"key\":{\"a\":[0]},\"msg_id\":54}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":54}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":-0.0,\"from\":\"negzero\",\"to\":-0.0,\"msg_id\":55}", "{\"type\":\"cas_ok\",\"in_reply_to\":55}"])~",
-    R"~(["lin-kv", "{\"type\":\"cas\",\"key\":0.0,\"from\":0.0,\"to\":1,\"msg_id\":56}", "{\"type\":\"cas_ok\",\"in_reply_to\":56}"])~",
+constexpr const char*
+    kKvGolden[] =
+        {
+            R"~(["lin-kv", "{\"type\":\"read\",\"key\":\"k\",\"msg_id\":1}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":1}"])~",
+            R"~(["lin-kv", "{\"type\":\"read\",\"key\":\"k\"}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":null}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"k\",\"from\":0,\"to\":1,\"msg_id\":2}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":2}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c0\",\"from\":null,\"to\":0,\"create_if_not_exists\":true,\"msg_id\":10}", "{\"type\":\"cas_ok\",\"in_reply_to\":10}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c1\",\"from\":null,\"to\":1,\"create_if_not_exists\":0,\"msg_id\":11}", "{\"type\":\"cas_ok\",\"in_reply_to\":11}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c2\",\"from\":null,\"to\":2,\"create_if_not_exists\":\"\",\"msg_id\":12}", "{\"type\":\"cas_ok\",\"in_reply_to\":12}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c3\",\"from\":null,\"to\":3,\"create_if_not_exists\":[],\"msg_id\":13}", "{\"type\":\"cas_ok\",\"in_reply_to\":13}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c4\",\"from\":null,\"to\":4,\"create_if_not_exists\":{},\"msg_id\":14}", "{\"type\":\"cas_ok\",\"in_reply_to\":14}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c5\",\"from\":null,\"to\":5,\"create_if_not_exists\":\"false\",\"msg_id\":15}", "{\"type\":\"cas_ok\",\"in_reply_to\":15}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"c6\",\"from\":null,\"to\":6,\"create_if_not_exists\":1.5,\"msg_id\":16}", "{\"type\":\"cas_ok\",\"in_reply_to\":16}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"d0\",\"from\":null,\"to\":0,\"create_if_not_exists\":null,\"msg_id\":20}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":20}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"d1\",\"from\":null,\"to\":1,\"create_if_not_exists\":false,\"msg_id\":21}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":21}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"d9\",\"to\":1,\"msg_id\":22}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":22}"])~",
+            R"~(["lin-kv", "{\"type\":\"write\",\"key\":\"m\",\"value\":{\"n\":2,\"tag\":\"a\\nb\",\"total\":1},\"msg_id\":30}", "{\"type\":\"write_ok\",\"in_reply_to\":30}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"m\",\"from\":{\"n\":2,\"tag\":\"a\\nb\",\"total\":1.0},\"to\":0,\"msg_id\":31}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value {\\\"n\\\" 2, \\\"tag\\\" \\\"a\\\\nb\\\", \\\"total\\\" 1} is not {\\\"n\\\" 2, \\\"tag\\\" \\\"a\\\\nb\\\", \\\"total\\\" 1.0}\",\"in_reply_to\":31}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"m\",\"to\":0,\"msg_id\":32}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value {\\\"n\\\" 2, \\\"tag\\\" \\\"a\\\\nb\\\", \\\"total\\\" 1} is not nil\",\"in_reply_to\":32}"])~",
+            R"~(["lin-kv", "{\"type\":\"write\",\"key\":\"s\",\"value\":\"x\\\"y\",\"msg_id\":33}", "{\"type\":\"write_ok\",\"in_reply_to\":33}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"s\",\"from\":\"xy\",\"to\":0,\"msg_id\":34}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value \\\"x\\\\\\\"y\\\" is not \\\"xy\\\"\",\"in_reply_to\":34}"])~",
+            R"~(["lin-kv", "{\"type\":\"write\",\"key\":1,\"value\":[1,1.0,null,true,18446744073709551615],\"msg_id\":35}", "{\"type\":\"write_ok\",\"in_reply_to\":35}"])~",
+            R"~(["lin-kv", "{\"type\":\"read\",\"key\":\"1\",\"msg_id\":36}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":36}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":1,\"from\":[1,1,null,true,18446744073709551615],\"to\":2,\"msg_id\":37}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value [1 1.0 nil true 18446744073709551615] is not [1 1 nil true 18446744073709551615]\",\"in_reply_to\":37}"])~",
+            R"~(["lin-kv", "{\"type\":\"write\",\"key\":\"big\",\"value\":{\"k0\":0,\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9,\"k10\":10,\"k11\":11},\"msg_id\":38}", "{\"type\":\"write_ok\",\"in_reply_to\":38}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"big\",\"from\":1.5e10,\"to\":2,\"msg_id\":39}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value {\\\"k8\\\" 8, \\\"k7\\\" 7, \\\"k9\\\" 9, \\\"k6\\\" 6, \\\"k5\\\" 5, \\\"k3\\\" 3, \\\"k10\\\" 10, \\\"k1\\\" 1, \\\"k4\\\" 4, \\\"k11\\\" 11, \\\"k2\\\" 2, \\\"k0\\\" 0} is not 1.5E10\",\"in_reply_to\":39}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"big\",\"from\":{\"k0\":0,\"k1\":1,\"k10\":10,\"k11\":11,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9},\"to\":2.5e-05,\"msg_id\":40}", "{\"type\":\"cas_ok\",\"in_reply_to\":40}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":\"big\",\"from\":2.5e-05,\"to\":null,\"msg_id\":41}", "{\"type\":\"cas_ok\",\"in_reply_to\":41}"])~",
+            R"~(["lin-kv", "{\"type\":\"read\",\"key\":\"big\",\"msg_id\":42}", "{\"type\":\"read_ok\",\"value\":null,\"in_reply_to\":42}"])~",
+            R"~(["lin-kv", "{\"type\":\"frobnicate\",\"key\":\"big\",\"msg_id\":43}", null])~",
+            R"~(["lin-kv", "{\"type\":\"write\",\"key\":null,\"value\":7,\"msg_id\":44}", "{\"type\":\"write_ok\",\"in_reply_to\":44}"])~",
+            R"~(["lin-kv", "{\"type\":\"read\",\"msg_id\":45}", "{\"type\":\"read_ok\",\"value\":7,\"in_reply_to\":45}"])~",
+            R"~(["lin-kv", "{\"type\":\"read\",\"key\":\"k\",\"msg_id\":\"abc\"}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":\"abc\"}"])~",
+            R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":0,\"to\":1,\"create_if_not_exists\":true,\"msg_id\":1}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":1}"])~",
+            R"~(["lww", "{\"type\":\"write\",\"key\":\"k\",\"value\":\"a\",\"msg_id\":2}", "{\"type\":\"write_ok\",\"in_reply_to\":2}"])~",
+            R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":\"b\",\"to\":\"c\",\"msg_id\":3}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value \\\"a\\\" is not b\",\"in_reply_to\":3}"])~",
+            R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"to\":\"c\",\"msg_id\":4}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value \\\"a\\\" is not \",\"in_reply_to\":4}"])~",
+            R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":{\"x\":[1,\"q\"]},\"to\":\"c\",\"msg_id\":5}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value \\\"a\\\" is not {\\\"x\\\" [1 \\\"q\\\"]}\",\"in_reply_to\":5}"])~",
+            R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":1.0,\"to\":\"c\",\"msg_id\":6}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value \\\"a\\\" is not 1.0\",\"in_reply_to\":6}"])~",
+            R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":\"a\",\"to\":{\"m\":\"n\"},\"msg_id\":7}", "{\"type\":\"cas_ok\",\"in_reply_to\":7}"])~",
+            R"~(["lww", "{\"type\":\"cas\",\"key\":\"k\",\"from\":\"a\",\"to\":\"c\",\"msg_id\":8}", "{\"type\":\"error\",\"code\":22,\"text\":\"current value {\\\"m\\\" \\\"n\\\"} is not a\",\"in_reply_to\":8}"])~",
+            R"~(["lww", "{\"type\":\"read\",\"key\":\"k\",\"msg_id\":9}", "{\"type\":\"read_ok\",\"value\":{\"m\":\"n\"},\"in_reply_to\":9}"])~",
+            R"~(["lww", "{\"type\":\"ts\",\"msg_id\":10}", null])~",
+            R"~(["lin-kv", "{\"type\":\"write\",\"key\":-0.0,\"value\":\"negzero\",\"msg_id\":50}", "{\"type\":\"write_ok\",\"in_reply_to\":50}"])~",
+            R"~(["lin-kv", "{\"type\":\"read\",\"key\":0.0,\"msg_id\":51}", "{\"type\":\"read_ok\",\"value\":\"negzero\",\"in_reply_to\":51}"])~",
+            R"~(["lin-kv", "{\"type\":\"write\",\"key\":{\"a\":[-0.0]},\"value\":\"nested\",\"msg_id\":52}", "{\"type\":\"write_ok\",\"in_reply_to\":52}"])~",
+            R"~(["lin-kv", "{\"type\":\"read\",\"key\":{\"a\":[0.0]},\"msg_id\":53}", "{\"type\":\"read_ok\",\"value\":\"nested\",\"in_reply_to\":53}"])~",
+            R"~(["lin-kv", "{\"type\":\"read\",\"key\":{\"a\":[0]},\"msg_id\":54}", "{\"type\":\"error\",\"code\":20,\"text\":\"key does not exist\",\"in_reply_to\":54}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":-0.0,\"from\":\"negzero\",\"to\":-0.0,\"msg_id\":55}", "{\"type\":\"cas_ok\",\"in_reply_to\":55}"])~",
+            R"~(["lin-kv", "{\"type\":\"cas\",\"key\":0.0,\"from\":0.0,\"to\":1,\"msg_id\":56}", "{\"type\":\"cas_ok\",\"in_reply_to\":56}"])~",
 };
 
 // Pins maelstrom src/maelstrom/service.clj, PersistentKV/handle (read, write,
@@ -302,10 +315,12 @@ TEST(KvTextConformance, MatchesMaelstromOnGoldenRequests) {
   for (const char* line : kKvGolden) {
     const Json golden = Json::parse(line);
     const Json body = Json::parse(golden[1].get<std::string>());
-    const Json expected =
-        golden[2].is_null() ? Json(nullptr) : Json::parse(golden[2].get<std::string>());
+    const Json expected = golden[2].is_null()
+                              ? Json(nullptr)
+                              : Json::parse(golden[2].get<std::string>());
     if (golden[0] == "lin-kv") {
-      for (KvService* kv : {static_cast<KvService*>(&lin), static_cast<KvService*>(&seq)}) {
+      for (KvService* kv :
+           {static_cast<KvService*>(&lin), static_cast<KvService*>(&seq)}) {
         absl::optional<Json> reply = kv->Handle("n0", body, prng);
         if (expected.is_null()) {
           EXPECT_FALSE(reply.has_value()) << kv->name() << " " << line;
@@ -320,7 +335,8 @@ TEST(KvTextConformance, MatchesMaelstromOnGoldenRequests) {
         EXPECT_FALSE(reply.has_value()) << line;
       } else {
         ASSERT_TRUE(reply.has_value()) << line;
-        (*reply)["in_reply_to"] = body.contains("msg_id") ? body["msg_id"] : Json(nullptr);
+        (*reply)["in_reply_to"] =
+            body.contains("msg_id") ? body["msg_id"] : Json(nullptr);
         EXPECT_EQ(*reply, expected) << line;
       }
     }
@@ -332,20 +348,28 @@ TEST(KvTextConformance, MatchesMaelstromOnGoldenRequests) {
 // Pins maelstrom src/maelstrom/service.clj, PersistentKV/handle:
 // (if (:create_if_not_exists body) ...) is Clojure truthiness.
 TEST(KvTextConformance, CreateIfNotExistsIsAnyTruthyValue) {
-  for (const Json& flag : {Json(true), Json(0), Json(""), Json("false"), Json::array(),
-                           Json::object(), Json(0.0)}) {
+  for (const Json& flag : {Json(true), Json(0), Json(""), Json("false"),
+                           Json::array(), Json::object(), Json(0.0)}) {
     LinKv kv;
     Prng prng(501);
-    Json body = {{"type", "cas"}, {"key", "k"}, {"from", 1}, {"to", 2},
-                 {"create_if_not_exists", flag}, {"msg_id", 1}};
+    Json body = {{"type", "cas"},
+                 {"key", "k"},
+                 {"from", 1},
+                 {"to", 2},
+                 {"create_if_not_exists", flag},
+                 {"msg_id", 1}};
     EXPECT_EQ((*kv.Handle("n0", body, prng))["type"], "cas_ok") << flag.dump();
     EXPECT_EQ((*kv.Handle("n0", Read("k", 2), prng))["value"], 2);
   }
   for (const Json& flag : {Json(nullptr), Json(false)}) {
     LinKv kv;
     Prng prng(502);
-    Json body = {{"type", "cas"}, {"key", "k"}, {"from", 1}, {"to", 2},
-                 {"create_if_not_exists", flag}, {"msg_id", 1}};
+    Json body = {{"type", "cas"},
+                 {"key", "k"},
+                 {"from", 1},
+                 {"to", 2},
+                 {"create_if_not_exists", flag},
+                 {"msg_id", 1}};
     EXPECT_EQ((*kv.Handle("n0", body, prng))["code"], 20) << flag.dump();
   }
 }
@@ -376,7 +400,8 @@ TEST(LwwKvConformance, ReplicasNeverMerge) {
 // (rand-int n) per request (merge-source, merge-dest, target), drawn before
 // the request runs, so even an unknown type consumes them.
 TEST(LwwKvConformance, ThreeDrawsPerRequest) {
-  for (const Json& body : {Write("k", 1, 1), Read("k", 2), Json{{"type", "ts"}}}) {
+  for (const Json& body :
+       {Write("k", 1, 1), Read("k", 2), Json{{"type", "ts"}}}) {
     LwwKv kv;
     Prng used(504), expected(504);
     kv.Handle("n0", body, used);
@@ -405,7 +430,8 @@ TEST(ServicesConformance, DefaultServicesAreMaelstromsFour) {
     names.push_back(name);
     EXPECT_EQ(service->name(), name);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"lin-kv", "lin-tso", "lww-kv", "seq-kv"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"lin-kv", "lin-tso", "lww-kv",
+                                             "seq-kv"}));
 }
 
 // ---------------------------------------------------------------------------
@@ -425,7 +451,8 @@ std::set<std::string> IgnoredBy(const Grudge& grudge, const std::string& node) {
 
 // The nodes cut off from the rest by a complete grudge of two components:
 // the smaller side (each of its nodes ignores everyone else).
-std::set<std::string> SmallSide(const Grudge& grudge, const std::vector<std::string>& nodes) {
+std::set<std::string> SmallSide(const Grudge& grudge,
+                                const std::vector<std::string>& nodes) {
   size_t fewest = nodes.size() + 1;
   std::set<std::string> side;
   for (const std::string& node : nodes) {
@@ -461,7 +488,8 @@ TEST(PartitionConformance, OneIsolatesAUniformlyChosenNode) {
     }
     EXPECT_EQ(IgnoredBy(g, loner).size(), 4u);
   }
-  for (const std::string& node : nodes) ExpectBinomial(loners[node], n, 0.2, node);
+  for (const std::string& node : nodes)
+    ExpectBinomial(loners[node], n, 0.2, node);
 }
 
 // Pins jepsen nemesis.clj bisect ((split-at (Math/floor (/ (count coll) 2))
@@ -483,8 +511,10 @@ TEST(PartitionConformance, MajorityBisectsAShuffleSmallerHalfFirst) {
       }
       for (const std::string& node : mine) ASSERT_EQ(IgnoredBy(g, node), other);
       for (const std::string& node : other) ASSERT_EQ(IgnoredBy(g, node), mine);
-      const std::set<std::string>& small = mine.size() < other.size() ? mine : other;
-      ASSERT_EQ(std::min(mine.size(), other.size()), static_cast<size_t>(size / 2))
+      const std::set<std::string>& small =
+          mine.size() < other.size() ? mine : other;
+      ASSERT_EQ(std::min(mine.size(), other.size()),
+                static_cast<size_t>(size / 2))
           << DescribeGrudge(g);
       for (const std::string& node : small) ++in_small[node];
     }
@@ -504,8 +534,8 @@ TEST(PartitionConformance, MajorityBisectsAShuffleSmallerHalfFirst) {
 // nothing at all for n <= 3.
 TEST(PartitionConformance, MinorityThirdSplitsOffFloorOfNMinusOneOverThree) {
   Prng prng(602);
-  const std::map<int, size_t> expected = {{1, 0}, {2, 0}, {3, 0}, {4, 1}, {6, 1},
-                                          {7, 2}, {9, 2}, {10, 3}, {25, 8}};
+  const std::map<int, size_t> expected = {
+      {1, 0}, {2, 0}, {3, 0}, {4, 1}, {6, 1}, {7, 2}, {9, 2}, {10, 3}, {25, 8}};
   for (const auto& [size, third] : expected) {
     const std::vector<std::string> nodes = Nodes(size);
     Grudge g = MakeGrudge(PartitionSpec::kMinorityThird, nodes, prng);
@@ -532,7 +562,8 @@ TEST(PartitionConformance, MajoritiesRingPerfectUpToFiveNodes) {
     Grudge three = MakeGrudge(PartitionSpec::kMajoritiesRing, Nodes(3), prng);
     for (const std::string& node : Nodes(3)) {
       ASSERT_EQ(IgnoredBy(three, node).size(), 1u) << DescribeGrudge(three);
-      EXPECT_EQ(IgnoredBy(three, *IgnoredBy(three, node).begin()).count(node), 0u);
+      EXPECT_EQ(IgnoredBy(three, *IgnoredBy(three, node).begin()).count(node),
+                0u);
     }
     // 4 nodes (windows of 3): each drops the node opposite it in the ring:
     // two symmetric pairs.
@@ -540,7 +571,8 @@ TEST(PartitionConformance, MajoritiesRingPerfectUpToFiveNodes) {
     for (const std::string& node : Nodes(4)) {
       ASSERT_EQ(IgnoredBy(four, node).size(), 1u) << DescribeGrudge(four);
       const std::string opposite = *IgnoredBy(four, node).begin();
-      EXPECT_EQ(IgnoredBy(four, opposite), std::set<std::string>{node}) << DescribeGrudge(four);
+      EXPECT_EQ(IgnoredBy(four, opposite), std::set<std::string>{node})
+          << DescribeGrudge(four);
     }
     // 5 nodes (windows of 3): each hears itself and its two ring
     // neighbours and drops the two others; the "drops" relation is
@@ -549,7 +581,8 @@ TEST(PartitionConformance, MajoritiesRingPerfectUpToFiveNodes) {
     for (const std::string& node : Nodes(5)) {
       ASSERT_EQ(IgnoredBy(five, node).size(), 2u) << DescribeGrudge(five);
       for (const std::string& other : IgnoredBy(five, node)) {
-        EXPECT_EQ(IgnoredBy(five, other).count(node), 1u) << DescribeGrudge(five);
+        EXPECT_EQ(IgnoredBy(five, other).count(node), 1u)
+            << DescribeGrudge(five);
       }
     }
     std::set<std::string> reached = {"n0"};
@@ -565,8 +598,10 @@ TEST(PartitionConformance, MajoritiesRingPerfectUpToFiveNodes) {
     EXPECT_EQ(reached.size(), 5u) << DescribeGrudge(five);
   }
   // 1 and 2 nodes: every window is everyone; nothing is cut.
-  EXPECT_FALSE(CutsSomething(MakeGrudge(PartitionSpec::kMajoritiesRing, Nodes(1), prng)));
-  EXPECT_FALSE(CutsSomething(MakeGrudge(PartitionSpec::kMajoritiesRing, Nodes(2), prng)));
+  EXPECT_FALSE(CutsSomething(
+      MakeGrudge(PartitionSpec::kMajoritiesRing, Nodes(1), prng)));
+  EXPECT_FALSE(CutsSomething(
+      MakeGrudge(PartitionSpec::kMajoritiesRing, Nodes(2), prng)));
 }
 
 // Pins jepsen nemesis.clj majorities-ring-stochastic (above 5 nodes): the
@@ -603,8 +638,10 @@ TEST(PartitionConformance, MajoritiesRingStochasticMatchesJepsen) {
         const std::set<std::string> dropped = IgnoredBy(g, node);
         // Every node still hears a majority (itself included) and the
         // links are symmetric (invert-grudge of an undirected graph).
-        ASSERT_GE(nodes.size() - dropped.size(), static_cast<size_t>(size / 2 + 1));
-        for (const std::string& other : dropped) ASSERT_EQ(IgnoredBy(g, other).count(node), 1u);
+        ASSERT_GE(nodes.size() - dropped.size(),
+                  static_cast<size_t>(size / 2 + 1));
+        for (const std::string& other : dropped)
+          ASSERT_EQ(IgnoredBy(g, other).count(node), 1u);
         sequence.push_back(dropped.size());
       }
       std::sort(sequence.begin(), sequence.end());
@@ -615,7 +652,8 @@ TEST(PartitionConformance, MajoritiesRingStochasticMatchesJepsen) {
       if (r.n != size) continue;
       covered += seen[r.sequence];
       // Both estimates carry noise: the reference's (200000 runs) and ours.
-      const double sd = std::sqrt(r.p * (1 - r.p) * (1.0 / n + 1.0 / 200000)) * n;
+      const double sd =
+          std::sqrt(r.p * (1 - r.p) * (1.0 / n + 1.0 / 200000)) * n;
       EXPECT_NEAR(static_cast<double>(seen[r.sequence]), r.p * n, 5 * sd + 1)
           << size << " nodes, sequence starting " << r.sequence[0];
     }
@@ -641,7 +679,8 @@ TEST(PartitionConformance, PackageDrawsSpecsUniformlyAndFlipFlops) {
   const int64_t starts = 8000;
   for (int64_t i = 0; i < 2 * starts; ++i) {
     FaultAction a = nemesis.Fire(now, prng);
-    ASSERT_EQ(a.kind, i % 2 == 0 ? FaultAction::kPartition : FaultAction::kHeal);
+    ASSERT_EQ(a.kind,
+              i % 2 == 0 ? FaultAction::kPartition : FaultAction::kHeal);
     if (a.kind == FaultAction::kPartition) ++shapes[a.shape];
     const absl::Duration wait = nemesis.next_at() - now;
     ASSERT_GE(wait, absl::ZeroDuration());
@@ -651,7 +690,8 @@ TEST(PartitionConformance, PackageDrawsSpecsUniformlyAndFlipFlops) {
   }
   EXPECT_GT(longest, absl::Seconds(19));
   EXPECT_EQ(shapes.size(), 4u);
-  for (const char* shape : {"one", "minority-third", "majority", "majorities-ring"}) {
+  for (const char* shape :
+       {"one", "minority-third", "majority", "majorities-ring"}) {
     ExpectBinomial(shapes[shape], starts, 0.25, shape);
   }
 }
@@ -666,7 +706,8 @@ TEST(PartitionConformance, DescribeSaysAGrudgeCutsNothing) {
   a.shape = "minority-third";
   a.universe = 3;
   a.grudge = MakeGrudge(PartitionSpec::kMinorityThird, Nodes(3), prng);
-  EXPECT_EQ(a.Describe(), "partition that cuts nothing (minority-third of 3 nodes)");
+  EXPECT_EQ(a.Describe(),
+            "partition that cuts nothing (minority-third of 3 nodes)");
   a.shape = "majority";
   a.grudge = MakeGrudge(PartitionSpec::kMajority, Nodes(3), prng);
   EXPECT_EQ(a.Describe().rfind("partition majority: ", 0), 0u) << a.Describe();
@@ -690,8 +731,9 @@ class ClientDriver {
     for (const Message& init : inits) {
       std::string note;
       Json body = {{"type", "init_ok"}, {"in_reply_to", 1}};
-      EXPECT_EQ(w.OnClientMessage(Message{init.dest, init.src, body}, now, &note),
-                Workload::Delivery::kAccepted);
+      EXPECT_EQ(
+          w.OnClientMessage(Message{init.dest, init.src, body}, now, &note),
+          Workload::Delivery::kAccepted);
     }
     return inits;
   }
@@ -721,8 +763,9 @@ class ClientDriver {
       requests.emplace_back(now, m);
       absl::optional<absl::Duration> delay = reply_after(m);
       if (!delay.has_value()) continue;
-      Json body = m.body["type"] == "add" ? Json{{"type", "add_ok"}}
-                                          : Json{{"type", "read_ok"}, {"value", 0}};
+      Json body = m.body["type"] == "add"
+                      ? Json{{"type", "add_ok"}}
+                      : Json{{"type", "read_ok"}, {"value", 0}};
       body["in_reply_to"] = m.body["msg_id"];
       replies.emplace(now + *delay, Message{m.dest, m.src, body});
     }
@@ -733,7 +776,8 @@ class ClientDriver {
   std::vector<std::pair<absl::Time, Message>> MainRequests() const {
     std::vector<std::pair<absl::Time, Message>> main;
     for (const auto& r : requests) {
-      if (r.first <= w.heal_time().value_or(absl::InfiniteFuture())) main.push_back(r);
+      if (r.first <= w.heal_time().value_or(absl::InfiniteFuture()))
+        main.push_back(r);
     }
     return main;
   }
@@ -742,7 +786,9 @@ class ClientDriver {
   Prng prng;
   absl::Time now;
   std::function<absl::optional<absl::Duration>(const Message&)> reply_after =
-      [](const Message&) { return absl::optional<absl::Duration>(absl::ZeroDuration()); };
+      [](const Message&) {
+        return absl::optional<absl::Duration>(absl::ZeroDuration());
+      };
   std::multimap<absl::Time, Message> replies;
   std::vector<std::pair<absl::Time, Message>> requests;
   std::vector<std::pair<std::string, Workload::Delivery>> deliveries;
@@ -771,7 +817,8 @@ TEST(ClientConformance, IdsGoInitThenSetupThenLazyWorkers) {
     EXPECT_FALSE(d.w.KnowsClient(inits[i].src));  // closed once answered
   }
   d.RunUntil(absl::UnixEpoch());
-  for (const char* setup : {"c3", "c4", "c5"}) EXPECT_TRUE(d.w.KnowsClient(setup)) << setup;
+  for (const char* setup : {"c3", "c4", "c5"})
+    EXPECT_TRUE(d.w.KnowsClient(setup)) << setup;
   ASSERT_EQ(d.requests.size(), 1u);  // the first op, at once; one client so far
   EXPECT_EQ(d.requests[0].second.src, "c6");
   EXPECT_FALSE(d.w.KnowsClient("c7"));
@@ -812,18 +859,24 @@ TEST(ClientConformance, TimedOutClientStaysOpenUntilItsThreadsNextOp) {
     // Timed out, still open: a late reply is ignored, no invalid line.
     EXPECT_TRUE(d.w.KnowsClient("c2"));
     std::string note;
-    Message late{"n0", "c2", {{"type", "add_ok"}, {"in_reply_to", first.body["msg_id"]}}};
-    EXPECT_EQ(d.w.OnClientMessage(late, d.now, &note), Workload::Delivery::kIgnored) << note;
+    Message late{"n0",
+                 "c2",
+                 {{"type", "add_ok"}, {"in_reply_to", first.body["msg_id"]}}};
+    EXPECT_EQ(d.w.OnClientMessage(late, d.now, &note),
+              Workload::Delivery::kIgnored)
+        << note;
     // The thread's next op closes c2 and opens c3, whose msg_ids restart.
     d.RunUntil(absl::UnixEpoch() + absl::Seconds(40));
     ASSERT_GE(d.requests.size(), 2u);
     EXPECT_EQ(d.requests[1].second.src, "c3");
     EXPECT_EQ(d.requests[1].second.body["msg_id"], 1);
     EXPECT_FALSE(d.w.KnowsClient("c2"));
-    EXPECT_EQ(d.w.OnClientMessage(late, d.now, &note), Workload::Delivery::kDepartedClient);
+    EXPECT_EQ(d.w.OnClientMessage(late, d.now, &note),
+              Workload::Delivery::kDepartedClient);
     EXPECT_EQ(note, "departed client c2");
     Message stray{"n0", "c99", {{"type", "add_ok"}, {"in_reply_to", 1}}};
-    EXPECT_EQ(d.w.OnClientMessage(stray, d.now, &note), Workload::Delivery::kDepartedClient);
+    EXPECT_EQ(d.w.OnClientMessage(stray, d.now, &note),
+              Workload::Delivery::kDepartedClient);
     EXPECT_EQ(note, "unknown client c99");
     return;
   }
@@ -843,8 +896,10 @@ TEST(ClientConformance, SetupClientsAreOpenAndNeverRead) {
   for (const char* setup : {"c2", "c3"}) {
     EXPECT_TRUE(d.w.KnowsClient(setup));
     std::string note;
-    Message m{"n0", setup, {{"type", "read_ok"}, {"value", 1}, {"in_reply_to", 1}}};
-    EXPECT_EQ(d.w.OnClientMessage(m, d.now, &note), Workload::Delivery::kIgnored);
+    Message m{
+        "n0", setup, {{"type", "read_ok"}, {"value", 1}, {"in_reply_to", 1}}};
+    EXPECT_EQ(d.w.OnClientMessage(m, d.now, &note),
+              Workload::Delivery::kIgnored);
   }
 }
 
@@ -894,10 +949,12 @@ TEST(GeneratorConformance, StaggerFirstOpAtOnceThenUniformGaps) {
     const absl::Duration gap = main[i].first - main[i - 1].first;
     ASSERT_GE(gap, absl::ZeroDuration());
     ASSERT_LT(gap, absl::Milliseconds(20));
-    for (int q = 0; q < 4; ++q) below[q] += gap < absl::Milliseconds(5) * (q + 1);
+    for (int q = 0; q < 4; ++q)
+      below[q] += gap < absl::Milliseconds(5) * (q + 1);
   }
   for (int q = 0; q < 3; ++q) {
-    ExpectBinomial(below[q], gaps, 0.25 * (q + 1), "gaps below " + std::to_string(5 * (q + 1)) + " ms");
+    ExpectBinomial(below[q], gaps, 0.25 * (q + 1),
+                   "gaps below " + std::to_string(5 * (q + 1)) + " ms");
   }
   EXPECT_EQ(below[3], gaps);
 }
@@ -914,8 +971,10 @@ TEST(GeneratorConformance, StaggerDoesNotCatchUpAfterAStall) {
   const absl::Time stall_end = absl::UnixEpoch() + absl::Seconds(1);
   for (uint64_t seed = 705; seed < 725; ++seed) {
     ClientDriver d(o, 2, seed);
-    // Both early requests are answered at exactly stall_end, later ones at once.
-    d.reply_after = [&d, stall_end](const Message&) -> absl::optional<absl::Duration> {
+    // Both early requests are answered at exactly stall_end, later ones at
+    // once.
+    d.reply_after =
+        [&d, stall_end](const Message&) -> absl::optional<absl::Duration> {
       return d.now < stall_end ? stall_end - d.now : absl::ZeroDuration();
     };
     d.Init();
@@ -961,8 +1020,10 @@ TEST(GeneratorConformance, RoundRobinOverThreadsAndTheNemesisSlot) {
   main = busy.MainRequests();
   ASSERT_GT(main.size(), 20u);
   // 0 1 2 0 | 0 [1 busy->2] 2 0 | 0 2 2 0 | ...
-  const char* with_busy[] = {"n0", "n1", "n2", "n0", "n0", "n2", "n2", "n0", "n0", "n2", "n2", "n0"};
-  for (size_t i = 0; i < 12; ++i) EXPECT_EQ(main[i].second.dest, with_busy[i]) << "op " << i;
+  const char* with_busy[] = {"n0", "n1", "n2", "n0", "n0", "n2",
+                             "n2", "n0", "n0", "n2", "n2", "n0"};
+  for (size_t i = 0; i < 12; ++i)
+    EXPECT_EQ(main[i].second.dest, with_busy[i]) << "op " << i;
 }
 
 // Pins jepsen generator/context.clj busy-thread as run by interpreter.clj
@@ -982,7 +1043,8 @@ TEST(GeneratorConformance, NemesisOpsTakeARoundRobinTurn) {
   EXPECT_EQ(d.w.next_thread_index(), 2);
   d.RunUntil(absl::UnixEpoch() + absl::Seconds(1));
   ASSERT_GE(d.requests.size(), 2u);
-  EXPECT_EQ(d.requests[1].second.dest, "n2");  // thread 1's turn went to the nemesis
+  EXPECT_EQ(d.requests[1].second.dest,
+            "n2");  // thread 1's turn went to the nemesis
 }
 
 // Pins maelstrom src/maelstrom/workload/pn_counter.clj workload
@@ -1010,7 +1072,8 @@ TEST(GeneratorConformance, OpMix) {
     EXPECT_EQ(deltas.begin()->first, pn ? -5 : 0);
     EXPECT_EQ(deltas.rbegin()->first, 4);
     for (const auto& [delta, count] : deltas) {
-      ExpectBinomial(count, n, pn ? 1.0 / 20 : 1.0 / 15, "delta " + std::to_string(delta));
+      ExpectBinomial(count, n, pn ? 1.0 / 20 : 1.0 / 15,
+                     "delta " + std::to_string(delta));
     }
   }
 }

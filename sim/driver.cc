@@ -39,8 +39,8 @@ bool IsProbeClientId(absl::string_view id, int64_t next_probe_client) {
 
 WorkloadOptions CheckedWorkload(const DriverConfig& config) {
   MC_ASSERT(config.node_count() > 0, "a test needs nodes");
-  MC_ASSERT(config.workload.concurrency > 0, "a test needs client threads: ",
-            config.workload.concurrency);
+  MC_ASSERT(config.workload.concurrency > 0,
+            "a test needs client threads: ", config.workload.concurrency);
   return config.workload;
 }
 
@@ -86,12 +86,13 @@ std::string Driver::Stamp(absl::Time now) const {
   return absl::StrFormat("%10.6fs", absl::ToDoubleSeconds(now - t0_));
 }
 
-void Driver::Journal(absl::Time now, absl::string_view event, const Message& m, int64_t id) {
+void Driver::Journal(absl::Time now, absl::string_view event, const Message& m,
+                     int64_t id) {
   const bool echo = (event == "send" && output_.echo_send) ||
                     (event == "recv" && output_.echo_recv);
   if (echo && output_.notes != nullptr) {
-    *output_.notes << absl::StrFormat("[%s] %s %s -> %s %s\n", Stamp(now), event, m.src,
-                                      m.dest, Dump(m.body));
+    *output_.notes << absl::StrFormat("[%s] %s %s -> %s %s\n", Stamp(now),
+                                      event, m.src, m.dest, Dump(m.body));
   }
   if (output_.journal == nullptr || event == "recv") return;
   if (journal_lines_ >= config_.journal_max_lines) return;
@@ -100,8 +101,8 @@ void Driver::Journal(absl::Time now, absl::string_view event, const Message& m, 
                      << " lines: later messages are counted but not written]\n";
     return;
   }
-  *output_.journal << Stamp(now) << " " << event << " #" << id << " " << m.src << " -> "
-                   << m.dest << " " << Dump(m.body) << "\n";
+  *output_.journal << Stamp(now) << " " << event << " #" << id << " " << m.src
+                   << " -> " << m.dest << " " << Dump(m.body) << "\n";
 }
 
 void Driver::Note(absl::Time now, const std::string& line) {
@@ -121,14 +122,15 @@ void Driver::AddFinding(const std::string& kind, const std::string& detail) {
 void Driver::Fail(const std::string& why) {
   if (!harness_error_.empty()) return;
   harness_error_ = why;
-  if (output_.notes != nullptr) *output_.notes << "maelstrom: ERROR " << why << "\n";
+  if (output_.notes != nullptr)
+    *output_.notes << "maelstrom: ERROR " << why << "\n";
 }
 
 // ----------------------------------------------------------------- routing
 
 bool Driver::Registered(const std::string& id) const {
-  return node_index_.count(id) > 0 || IsServiceName(id) || workload_.KnowsClient(id) ||
-         IsProbeClientId(id, probe_.next_client);
+  return node_index_.count(id) > 0 || IsServiceName(id) ||
+         workload_.KnowsClient(id) || IsProbeClientId(id, probe_.next_client);
 }
 
 void Driver::Start(absl::Time now) {
@@ -141,11 +143,13 @@ void Driver::Start(absl::Time now) {
 
 void Driver::Send(const Message& m, absl::Time now, bool counted) {
   MC_ASSERT(started_, "messages flow only after Start");
-  MC_ASSERT(m.body.is_object(), "every message body is a map (keywordize-keys-1)");
+  MC_ASSERT(m.body.is_object(),
+            "every message body is a map (keywordize-keys-1)");
   const int64_t id = next_message_id_++;
   if (counted) {
     ++messages_;
-    if (!IsClientEndpoint(m.src) && !IsClientEndpoint(m.dest)) ++server_messages_;
+    if (!IsClientEndpoint(m.src) && !IsClientEndpoint(m.dest))
+      ++server_messages_;
   }
   Journal(now, "send", m, id);
   std::vector<absl::Duration> copies = network_.OnSend(m, network_prng_);
@@ -155,9 +159,10 @@ void Driver::Send(const Message& m, absl::Time now, bool counted) {
   }
   for (absl::Duration delay : copies) {
     if (in_flight() >= config_.max_in_flight) {
-      Fail(absl::StrCat("over ", config_.max_in_flight,
-                        " messages in flight at once (the driver's bound; Maelstrom's JVM "
-                        "would run out of memory): is a node flooding the network?"));
+      Fail(absl::StrCat(
+          "over ", config_.max_in_flight,
+          " messages in flight at once (the driver's bound; Maelstrom's JVM "
+          "would run out of memory): is a node flooding the network?"));
       return;
     }
     in_flight_.Schedule(now + delay, InFlight{m, id});
@@ -168,9 +173,11 @@ void Driver::MakeDeaf(int node, const std::string& why, absl::Time now) {
   NodeState& n = nodes_.at(node);
   MC_ASSERT(!n.deaf, "a deaf node's lines are never judged again: ", n.id);
   n.deaf = true;
-  const std::string detail =
-      absl::StrCat(n.id, " at ", Stamp(now), ": ", why, "; Maelstrom logs the error and never "
-                   "reads ", n.id, "'s stdout again (its later messages and replies are lost)");
+  const std::string detail = absl::StrCat(
+      n.id, " at ", Stamp(now), ": ", why,
+      "; Maelstrom logs the error and never "
+      "reads ",
+      n.id, "'s stdout again (its later messages and replies are lost)");
   AddFinding("invalid-line", detail);
   if (output_.notes != nullptr) {
     *output_.notes << "maelstrom: INVALID " << detail << "\n";
@@ -186,16 +193,19 @@ void Driver::OnNodeLine(int node, absl::string_view line, absl::Time now) {
   ++n.lines;
   absl::StatusOr<Message> m = ParseNodeLine(line);
   if (!m.ok()) {
-    MakeDeaf(node, absl::StrCat("wrote a line that is not a valid message (process.clj "
-                                "parse-msg): ", m.status().message(), "; line: ",
-                                Truncated(line)),
-             now);
+    MakeDeaf(
+        node,
+        absl::StrCat("wrote a line that is not a valid message (process.clj "
+                     "parse-msg): ",
+                     m.status().message(), "; line: ", Truncated(line)),
+        now);
     return;
   }
   OnNodeMessage(node, *m, now);
 }
 
-void Driver::OnNodeUnreadable(int node, const std::string& why, absl::Time now) {
+void Driver::OnNodeUnreadable(int node, const std::string& why,
+                              absl::Time now) {
   if (nodes_.at(node).deaf) return;
   MakeDeaf(node, why, now);
 }
@@ -210,14 +220,16 @@ void Driver::OnNodeMessage(int node, const Message& m, absl::Time now) {
   // net.clj validate-msg: both ends must be in the network's queues.
   auto check = [&](const char* end, const std::string& id) {
     if (Registered(id)) return true;
-    MakeDeaf(node,
-             absl::StrCat("Invalid ", end, " for message (net.clj validate-msg): \"", id,
-                          "\" is not a node, a service or an open client",
-                          kvclient::IsClientId(id)
-                              ? " (a client that gave up and was closed, or never existed)"
-                              : "",
-                          "; message: ", Truncated(kvclient::EncodeMessage(m))),
-             now);
+    MakeDeaf(
+        node,
+        absl::StrCat(
+            "Invalid ", end, " for message (net.clj validate-msg): \"", id,
+            "\" is not a node, a service or an open client",
+            kvclient::IsClientId(id)
+                ? " (a client that gave up and was closed, or never existed)"
+                : "",
+            "; message: ", Truncated(kvclient::EncodeMessage(m))),
+        now);
     return false;
   };
   if (!check("source", m.src) || !check("dest", m.dest)) return;
@@ -226,7 +238,8 @@ void Driver::OnNodeMessage(int node, const Message& m, absl::Time now) {
 
 void Driver::Route(const InFlight& item, absl::Time now) {
   const Message& m = item.message;
-  MC_ASSERT(item.id < next_message_id_, "only sent messages are delivered: #", item.id);
+  MC_ASSERT(item.id < next_message_id_, "only sent messages are delivered: #",
+            item.id);
   if (network_.DropAtDelivery(m)) {
     ++dropped_;
     Journal(now, "drop", m, item.id);
@@ -280,8 +293,9 @@ void Driver::PollWorkload(absl::Time now) {
     std::string why = workload_.harness_error();
     for (const NodeState& n : nodes_) {
       if (absl::StartsWith(why, n.id + " ")) {
-        absl::StrAppend(&why, " (db.clj setup!: Maelstrom waits 10 s). ", n.id, " wrote ",
-                        n.lines, " stdout lines; an init_ok needs \"in_reply_to\":1 and "
+        absl::StrAppend(&why, " (db.clj setup!: Maelstrom waits 10 s). ", n.id,
+                        " wrote ", n.lines,
+                        " stdout lines; an init_ok needs \"in_reply_to\":1 and "
                         "\"dest\" = the init's src.",
                         host_.Diagnose(NodeIndex(n.id)));
       }
@@ -289,7 +303,8 @@ void Driver::PollWorkload(absl::Time now) {
     Fail(why);
     return;
   }
-  if (before == Workload::Phase::kInit && workload_.phase() != Workload::Phase::kInit) {
+  if (before == Workload::Phase::kInit &&
+      workload_.phase() != Workload::Phase::kInit) {
     StartNemeses(workload_.start_time());
   }
   if (out.heal) Heal(now);
@@ -299,8 +314,8 @@ void Driver::PollWorkload(absl::Time now) {
 
 void Driver::Advance(absl::Time now) {
   MC_ASSERT(started_, "Start comes first");
-  MC_ASSERT(now >= last_now_, "time never goes back: ", absl::FormatTime(now), " < ",
-            absl::FormatTime(last_now_));
+  MC_ASSERT(now >= last_now_, "time never goes back: ", absl::FormatTime(now),
+            " < ", absl::FormatTime(last_now_));
   last_now_ = now;
   int64_t steps = 0;
   while (harness_error_.empty() && NextWakeAt() <= now) {
@@ -320,24 +335,29 @@ void Driver::Advance(absl::Time now) {
     FireNemeses(now);
     RunProbe(now);
     if (++steps > kMaxStepsPerInstant) {
-      Fail(absl::StrCat("livelock: the driver kept finding work at ", Stamp(now)));
+      Fail(absl::StrCat("livelock: the driver kept finding work at ",
+                        Stamp(now)));
       return;
     }
   }
 }
 
 absl::Time Driver::NextWakeAt() const {
-  if (!harness_error_.empty() || workload_.done()) return absl::InfiniteFuture();
+  if (!harness_error_.empty() || workload_.done())
+    return absl::InfiniteFuture();
   absl::Time next = workload_dirty_ ? absl::InfinitePast() : workload_wake_;
   if (auto t = in_flight_.NextTime()) next = std::min(next, *t);
   for (const Fault& f : faults_) {
-    if (MayFire(f, f.nemesis.next_at())) next = std::min(next, f.nemesis.next_at());
+    if (MayFire(f, f.nemesis.next_at()))
+      next = std::min(next, f.nemesis.next_at());
   }
   next = std::min(next, probe_.next_round);
   return next;
 }
 
-bool Driver::done() const { return !harness_error_.empty() || workload_.done(); }
+bool Driver::done() const {
+  return !harness_error_.empty() || workload_.done();
+}
 
 // ------------------------------------------------------------------ faults
 
@@ -346,28 +366,32 @@ void Driver::StartNemeses(absl::Time start) {
   nemeses_started_ = true;
   const std::vector<std::string>& ids = config_.nodes;
   if (config_.partition) {
-    faults_.push_back(Fault{Nemesis::Partition(ids, config_.nemesis_interval, start),
-                            root_.Fork("nemesis/partition"), true});
+    faults_.push_back(
+        Fault{Nemesis::Partition(ids, config_.nemesis_interval, start),
+              root_.Fork("nemesis/partition"), true});
   }
   const absl::Duration every = config_.FaultInterval();
   const absl::Time later = start + every;
   if (config_.kill) {
-    faults_.push_back(Fault{Nemesis::Kill(ids, every, later), root_.Fork("nemesis/kill"), false});
+    faults_.push_back(Fault{Nemesis::Kill(ids, every, later),
+                            root_.Fork("nemesis/kill"), false});
   }
   if (config_.pause) {
-    faults_.push_back(Fault{Nemesis::Pause(ids, every, kMinPause, kMaxPause, later),
-                            root_.Fork("nemesis/pause"), false});
+    faults_.push_back(
+        Fault{Nemesis::Pause(ids, every, kMinPause, kMaxPause, later),
+              root_.Fork("nemesis/pause"), false});
   }
   if (config_.kv_cut) {
-    faults_.push_back(
-        Fault{Nemesis::KvCut(ids, every, later), root_.Fork("nemesis/kv-cut"), false});
+    faults_.push_back(Fault{Nemesis::KvCut(ids, every, later),
+                            root_.Fork("nemesis/kv-cut"), false});
   }
 }
 
 // Whether `fault` may take a step at time `at`.
 bool Driver::MayFire(const Fault& fault, absl::Time at) const {
   if (!nemeses_started_ || healed_) return false;
-  const bool in_time = workload_.phase() == Workload::Phase::kMain && at < workload_.cutoff();
+  const bool in_time =
+      workload_.phase() == Workload::Phase::kMain && at < workload_.cutoff();
   if (fault.partition) return in_time;
   return in_time || fault.nemesis.active();  // an extension fault may still end
 }
@@ -390,9 +414,11 @@ void Driver::FireNemeses(absl::Time now) {
 void Driver::OpenSpan(const std::string& key, const std::string& kind,
                       const std::string& description, absl::Time now) {
   CloseSpan(key, now);
-  if (static_cast<int64_t>(fault_spans_.size()) >= config_.max_fault_spans) return;
+  if (static_cast<int64_t>(fault_spans_.size()) >= config_.max_fault_spans)
+    return;
   open_spans_[key] = fault_spans_.size();
-  fault_spans_.push_back(FaultSpan{now, absl::InfiniteFuture(), kind, description});
+  fault_spans_.push_back(
+      FaultSpan{now, absl::InfiniteFuture(), kind, description});
 }
 
 void Driver::CloseSpan(const std::string& key, absl::Time now) {
@@ -406,7 +432,8 @@ void Driver::Apply(const FaultAction& a, absl::Time now) {
   const std::string what = a.Describe();  // says so when a grudge cuts nothing
   Note(now, absl::StrCat("nemesis: ", what));
   const int node = a.node.empty() ? -1 : NodeIndex(a.node);
-  MC_ASSERT(a.node.empty() || node >= 0, "nemeses act on the test's nodes: ", a.node);
+  MC_ASSERT(a.node.empty() || node >= 0,
+            "nemeses act on the test's nodes: ", a.node);
   switch (a.kind) {
     case FaultAction::kPartition:
       network_.SetGrudge(a.grudge);
@@ -488,9 +515,10 @@ void Driver::Heal(absl::Time now) {
   network_.StopRandomFaults();
   healed_ = true;
   heal_time_ = now;
-  Note(now, absl::StrCat("healed every fault; waiting ",
-                         absl::FormatDuration(config_.workload.final_sleep),
-                         " for recovery, then one final read per client thread"));
+  Note(now,
+       absl::StrCat("healed every fault; waiting ",
+                    absl::FormatDuration(config_.workload.final_sleep),
+                    " for recovery, then one final read per client thread"));
   if (config_.probe_interval > absl::ZeroDuration()) probe_.next_round = now;
 }
 
@@ -517,7 +545,8 @@ void Driver::RunProbe(absl::Time now) {
 }
 
 void Driver::OnProbeReply(const Message& m, absl::Time now) {
-  kvclient::CounterReply r = kvclient::CheckCounterReply(kvclient::CounterOp::kRead, m.body);
+  kvclient::CounterReply r =
+      kvclient::CheckCounterReply(kvclient::CounterOp::kRead, m.body);
   auto it = probe_.round_client_node.find(m.dest);
   // Only this round's answers count; late ones from older rounds are stale.
   if (r.kind != kvclient::CounterReply::kOk || probe_.done ||
@@ -539,14 +568,17 @@ void Driver::OnProbeReply(const Message& m, absl::Time now) {
 
 std::vector<std::string> Driver::ActiveFaults() const {
   std::vector<std::string> out;
-  for (const auto& [key, index] : open_spans_) out.push_back(fault_spans_[index].description);
+  for (const auto& [key, index] : open_spans_)
+    out.push_back(fault_spans_[index].description);
   return out;
 }
 
 DriverResult Driver::Finish(absl::Time now) {
-  MC_ASSERT(server_messages_ <= messages_, "server messages are a subset of all messages");
+  MC_ASSERT(server_messages_ <= messages_,
+            "server messages are a subset of all messages");
   MC_ASSERT(in_flight() <= config_.max_in_flight, "the in-flight bound holds");
-  MC_ASSERT(journal_lines_ <= config_.journal_max_lines, "the journal bound holds");
+  MC_ASSERT(journal_lines_ <= config_.journal_max_lines,
+            "the journal bound holds");
   DriverResult r;
   r.history = workload_.history();
   CheckOptions options;
@@ -560,22 +592,25 @@ DriverResult Driver::Finish(absl::Time now) {
   report.harness_error = harness_error_;
   report.findings = findings_;
   if (findings_dropped_ > 0) {
-    report.findings.push_back(
-        Finding{"more", absl::StrCat(findings_dropped_, " further findings not kept")});
+    report.findings.push_back(Finding{
+        "more", absl::StrCat(findings_dropped_, " further findings not kept")});
   }
   for (const FaultSpan& f : fault_spans_) {
     const absl::Time end = f.end == absl::InfiniteFuture() ? now : f.end;
-    report.faults.push_back(absl::StrFormat("%.3f-%.3fs %s", absl::ToDoubleSeconds(f.start - t0_),
-                                            absl::ToDoubleSeconds(end - t0_), f.description));
+    report.faults.push_back(
+        absl::StrFormat("%.3f-%.3fs %s", absl::ToDoubleSeconds(f.start - t0_),
+                        absl::ToDoubleSeconds(end - t0_), f.description));
   }
   if (lost_ + dropped_ > 0) {
-    report.notes.push_back(absl::StrCat(lost_, " messages lost at random, ", dropped_,
-                                        " dropped (partitions, kv cuts, killed nodes)"));
+    report.notes.push_back(
+        absl::StrCat(lost_, " messages lost at random, ", dropped_,
+                     " dropped (partitions, kv cuts, killed nodes)"));
   }
   for (const NodeState& n : nodes_) {
     if (n.discarded > 0) {
-      report.notes.push_back(absl::StrCat(n.discarded, " messages from ", n.id,
-                                          " discarded after it went deaf or down"));
+      report.notes.push_back(
+          absl::StrCat(n.discarded, " messages from ", n.id,
+                       " discarded after it went deaf or down"));
     }
   }
   if (harness_error_.empty()) {
@@ -587,16 +622,19 @@ DriverResult Driver::Finish(absl::Time now) {
   if (config_.probe_interval > absl::ZeroDuration()) {
     report.notes.push_back(absl::StrCat(
         "EXTENSION --convergence-probe sent ", probe_.reads_sent,
-        " extra reads between the heal and the final reads: this run's traffic is not "
+        " extra reads between the heal and the final reads: this run's traffic "
+        "is not "
         "Maelstrom's, and a node that refreshes on reads is helped by them"));
     absl::optional<absl::Time> last_add;
     for (const HistoryEvent& e : r.history) {
-      if (e.type == EventType::kOk && e.f == kvclient::CounterOp::kAdd) last_add = e.time;
+      if (e.type == EventType::kOk && e.f == kvclient::CounterOp::kAdd)
+        last_add = e.time;
     }
     if (probe_.converged_at && last_add) {
-      report.convergence = std::max(absl::ZeroDuration(), *probe_.converged_at - *last_add);
-      report.convergence_note = absl::StrCat("probe reads: every node read ",
-                                             probe_.converged_value);
+      report.convergence =
+          std::max(absl::ZeroDuration(), *probe_.converged_at - *last_add);
+      report.convergence_note =
+          absl::StrCat("probe reads: every node read ", probe_.converged_value);
     } else {
       report.convergence_note = "probe reads: the nodes never agreed";
     }

@@ -45,8 +45,9 @@
 // config.journal_max_lines journal lines (beyond: one truncation line, then
 // the messages are still counted but not written); at most
 // config.max_fault_spans fault windows recorded (beyond: still applied, not
-// recorded); at most kMaxFindings findings kept (the rest counted); at most kMaxStepsPerInstant deliveries in one Advance
-// (beyond: a livelock, the run fails).
+// recorded); at most kMaxFindings findings kept (the rest counted); at most
+// kMaxStepsPerInstant deliveries in one Advance (beyond: a livelock, the run
+// fails).
 #ifndef SIM_DRIVER_H_
 #define SIM_DRIVER_H_
 
@@ -119,7 +120,8 @@ class Driver {
   // endpoints (a node, a service, an open client); a node may write another
   // registered node's id as src. Anything else makes the node deaf: its
   // later output is discarded, as Maelstrom's io-thread stops reading.
-  void OnNodeMessage(int node, const kvclient::Message& message, absl::Time now);
+  void OnNodeMessage(int node, const kvclient::Message& message,
+                     absl::Time now);
   // The host could not even read a line (e.g. longer than its bound): the
   // node goes deaf as for an invalid line.
   void OnNodeUnreadable(int node, const std::string& why, absl::Time now);
@@ -148,16 +150,17 @@ class Driver {
   const std::string& harness_error() const { return harness_error_; }
   const std::vector<Finding>& findings() const { return findings_; }
   const std::vector<FaultSpan>& fault_spans() const { return fault_spans_; }
-  std::vector<std::string> ActiveFaults() const;  // descriptions, for progress lines
+  std::vector<std::string> ActiveFaults()
+      const;  // descriptions, for progress lines
   absl::Time t0() const { return t0_; }
 
  private:
   struct NodeState {
     std::string id;
-    bool up = true;      // false while killed (EXTENSION)
-    bool paused = false; // EXTENSION
-    bool deaf = false;   // Maelstrom stopped reading its stdout
-    int64_t lines = 0;   // lines read from it
+    bool up = true;         // false while killed (EXTENSION)
+    bool paused = false;    // EXTENSION
+    bool deaf = false;      // Maelstrom stopped reading its stdout
+    int64_t lines = 0;      // lines read from it
     int64_t discarded = 0;  // written after it went deaf
   };
   struct InFlight {
@@ -171,9 +174,11 @@ class Driver {
   };
 
   bool Registered(const std::string& id) const;
-  void Send(const kvclient::Message& message, absl::Time now, bool counted = true);
+  void Send(const kvclient::Message& message, absl::Time now,
+            bool counted = true);
   void Route(const InFlight& item, absl::Time now);
-  void DeliverToClient(const kvclient::Message& message, int64_t id, absl::Time now);
+  void DeliverToClient(const kvclient::Message& message, int64_t id,
+                       absl::Time now);
   void MakeDeaf(int node, const std::string& why, absl::Time now);
 
   void PollWorkload(absl::Time now);
@@ -189,8 +194,8 @@ class Driver {
   void RunProbe(absl::Time now);
   void OnProbeReply(const kvclient::Message& message, absl::Time now);
 
-  void Journal(absl::Time now, absl::string_view event, const kvclient::Message& m,
-               int64_t id);
+  void Journal(absl::Time now, absl::string_view event,
+               const kvclient::Message& m, int64_t id);
   void Note(absl::Time now, const std::string& line);
   std::string Stamp(absl::Time now) const;
 

@@ -10,7 +10,9 @@ std::vector<std::string> NodeIdsFromCount(int count) {
   return ids;
 }
 
-std::vector<std::string> JepsenDefaultNodes() { return {"n1", "n2", "n3", "n4", "n5"}; }
+std::vector<std::string> JepsenDefaultNodes() {
+  return {"n1", "n2", "n3", "n4", "n5"};
+}
 
 DriverConfig::DriverConfig() : nodes(JepsenDefaultNodes()) {
   workload.concurrency = node_count();  // --concurrency 1n

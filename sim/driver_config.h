@@ -33,7 +33,8 @@ struct DriverConfig {
   DriverConfig();
 
   uint64_t seed = 1;
-  std::vector<std::string> nodes;  // in order: client thread i talks to nodes[i % N]
+  std::vector<std::string>
+      nodes;  // in order: client thread i talks to nodes[i % N]
   int node_count() const { return static_cast<int>(nodes.size()); }
   // concurrency, rate, time_limit, pn_counter, client_timeout, final_sleep.
   WorkloadOptions workload;
@@ -49,7 +50,9 @@ struct DriverConfig {
   bool pause = false;
   bool kv_cut = false;
   absl::optional<absl::Duration> fault_interval;  // default: nemesis_interval
-  absl::Duration FaultInterval() const { return fault_interval.value_or(nemesis_interval); }
+  absl::Duration FaultInterval() const {
+    return fault_interval.value_or(nemesis_interval);
+  }
   // Maelstrom's --availability (nullopt: not checked).
   absl::optional<Availability> availability;
   // EXTENSION --strict: every finding fails the run (exit 1).
@@ -60,7 +63,7 @@ struct DriverConfig {
   absl::Duration probe_interval = absl::ZeroDuration();
 
   // Bounds (see sim/driver.h for what happens at each).
-  int64_t max_in_flight = int64_t{1} << 20;      // messages
+  int64_t max_in_flight = int64_t{1} << 20;  // messages
   int64_t journal_max_lines = 1000000;
   int64_t max_fault_spans = 100000;
 };

@@ -10,9 +10,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace sim {
@@ -41,25 +41,32 @@ class ScriptedHost : public NodeHost {
       reply["type"] = "read_ok";
       reply["value"] = total;
     } else {
-      if (!kvclient::IsClientId(m.src)) service_replies.push_back(m.src + " " + m.body.dump());
+      if (!kvclient::IsClientId(m.src))
+        service_replies.push_back(m.src + " " + m.body.dump());
       return;
     }
     const std::string src = driver_->node_id(node);
-    std::string line = Json{{"src", src}, {"dest", m.src}, {"body", reply}}.dump();
+    std::string line =
+        Json{{"src", src}, {"dest", m.src}, {"body", reply}}.dump();
     if (rewrite) line = rewrite(node, type, line);
     if (!line.empty()) driver_->OnNodeLine(node, line, now);
   }
-  void Kill(int node, absl::Time) override { events.push_back(absl::StrCat("kill ", node)); }
+  void Kill(int node, absl::Time) override {
+    events.push_back(absl::StrCat("kill ", node));
+  }
   bool Restart(int node, absl::Time) override {
     events.push_back(absl::StrCat("restart ", node));
     return true;
   }
-  void Pause(int node, absl::Time) override { events.push_back(absl::StrCat("pause ", node)); }
+  void Pause(int node, absl::Time) override {
+    events.push_back(absl::StrCat("pause ", node));
+  }
   void Resume(int node, absl::Time) override {
     events.push_back(absl::StrCat("resume ", node));
   }
 
-  std::function<std::string(int node, const std::string& type, const std::string& line)>
+  std::function<std::string(int node, const std::string& type,
+                            const std::string& line)>
       rewrite;
   int64_t total = 0;
   int64_t delivered = 0;
@@ -90,8 +97,9 @@ struct Ran {
   absl::Time end;
 };
 
-Ran RunDriver(const DriverConfig& config, ScriptedHost& host,
-              const std::function<void(Driver&, absl::Time)>& each_step = nullptr) {
+Ran RunDriver(
+    const DriverConfig& config, ScriptedHost& host,
+    const std::function<void(Driver&, absl::Time)>& each_step = nullptr) {
   std::ostringstream journal, notes;
   Driver driver(config, host, {&journal, &notes});
   host.Attach(&driver);
@@ -116,13 +124,15 @@ Ran RunDriver(const DriverConfig& config, ScriptedHost& host,
 TEST(DriverTest, ACorrectNodeSetPasses) {
   ScriptedHost host;
   Ran run = RunDriver(Small(), host);
-  EXPECT_EQ(run.exit_code, 0) << FormatResults(run.result.verdict, run.result.report);
+  EXPECT_EQ(run.exit_code, 0)
+      << FormatResults(run.result.verdict, run.result.report);
   EXPECT_GT(run.result.verdict.by_f["add"].ok, 10);
   EXPECT_EQ(run.result.verdict.final_reads.size(), 3u);
   EXPECT_TRUE(run.result.report.findings.empty());
   EXPECT_TRUE(run.result.report.convergence_from_reads.has_value())
       << run.result.report.convergence_from_reads_note;
-  EXPECT_TRUE(absl::StrContains(run.journal, "send #0 c0 -> n0")) << run.journal.substr(0, 300);
+  EXPECT_TRUE(absl::StrContains(run.journal, "send #0 c0 -> n0"))
+      << run.journal.substr(0, 300);
 }
 
 // Pins maelstrom core.clj maelstrom-test: (gen/phases ... (gen/sleep 10)
@@ -132,7 +142,8 @@ TEST(DriverTest, NothingReachesTheNodesBetweenTheHealAndTheFinalReads) {
   ScriptedHost host;
   DriverConfig c = Small();
   absl::optional<absl::Time> heal;
-  Ran run = RunDriver(c, host, [&](Driver& d, absl::Time) { heal = d.heal_time(); });
+  Ran run =
+      RunDriver(c, host, [&](Driver& d, absl::Time) { heal = d.heal_time(); });
   ASSERT_TRUE(heal.has_value());
   int64_t during_sleep = 0;
   for (absl::Time t : host.delivered_to_nodes_at) {
@@ -147,8 +158,9 @@ TEST(DriverTest, NothingReachesTheNodesBetweenTheHealAndTheFinalReads) {
   Ran with_probe = RunDriver(c, probed);
   EXPECT_GT(probed.delivered, host.delivered);
   ASSERT_FALSE(with_probe.result.report.notes.empty());
-  EXPECT_TRUE(absl::StrContains(absl::StrJoin(with_probe.result.report.notes, "\n"),
-                                "this run's traffic is not Maelstrom's"));
+  EXPECT_TRUE(
+      absl::StrContains(absl::StrJoin(with_probe.result.report.notes, "\n"),
+                        "this run's traffic is not Maelstrom's"));
 }
 
 // Pins maelstrom net.clj validate-msg: (assert (get queues (:src m))
@@ -157,7 +169,8 @@ TEST(DriverTest, NothingReachesTheNodesBetweenTheHealAndTheFinalReads) {
 TEST(DriverTest, AnUnregisteredSourceMakesTheNodeDeaf) {
   ScriptedHost host;
   bool forged = false;
-  host.rewrite = [&](int node, const std::string& type, const std::string& line) {
+  host.rewrite = [&](int node, const std::string& type,
+                     const std::string& line) {
     if (node != 1 || type != "read" || forged) return line;
     forged = true;
     std::string bad = line;
@@ -168,15 +181,17 @@ TEST(DriverTest, AnUnregisteredSourceMakesTheNodeDeaf) {
   ASSERT_TRUE(forged);
   ASSERT_EQ(run.result.report.findings.size(), 1u) << run.notes;
   EXPECT_EQ(run.result.report.findings[0].kind, "invalid-line");
-  EXPECT_TRUE(absl::StrContains(run.result.report.findings[0].detail,
-                                "Invalid source for message (net.clj validate-msg): \"n9\""))
+  EXPECT_TRUE(absl::StrContains(
+      run.result.report.findings[0].detail,
+      "Invalid source for message (net.clj validate-msg): \"n9\""))
       << run.result.report.findings[0].detail;
   // n1 is deaf: its later replies never arrive, so its clients' operations
   // are :info, and its final read is not checked. The verdict is the
   // checker's (Maelstrom's), unchanged by the finding...
   EXPECT_GT(run.result.verdict.by_f["read"].info, 0);
   EXPECT_EQ(run.result.verdict.final_reads.size(), 2u);
-  EXPECT_EQ(run.exit_code, 0) << FormatResults(run.result.verdict, run.result.report);
+  EXPECT_EQ(run.exit_code, 0)
+      << FormatResults(run.result.verdict, run.result.report);
   // ... unless --strict.
   run.result.report.strict = true;
   EXPECT_EQ(ExitCode(run.result.verdict, run.result.report), 1);
@@ -186,7 +201,8 @@ TEST(DriverTest, AnUnregisteredSourceMakesTheNodeDeaf) {
 // writer's own id (another node's) is accepted.
 TEST(DriverTest, ARegisteredForeignSourceIsAccepted) {
   ScriptedHost host;
-  host.rewrite = [&](int node, const std::string& type, const std::string& line) {
+  host.rewrite = [&](int node, const std::string& type,
+                     const std::string& line) {
     if (node != 1 || type != "read") return line;
     std::string other = line;
     other.replace(other.find("\"src\":\"n1\""), 10, "\"src\":\"n2\"");
@@ -204,16 +220,20 @@ TEST(DriverTest, AnUnregisteredDestMakesTheNodeDeaf) {
   for (const char* dest : {"n99", "c123456", "kv"}) {
     ScriptedHost host;
     bool sent = false;
-    host.rewrite = [&](int node, const std::string& type, const std::string& line) {
+    host.rewrite = [&](int node, const std::string& type,
+                       const std::string& line) {
       if (node != 0 || type != "add" || sent) return line;
       sent = true;
-      return std::string(R"({"src":"n0","dest":")") + dest + R"(","body":{"type":"gossip"}})";
+      return std::string(R"({"src":"n0","dest":")") + dest +
+             R"(","body":{"type":"gossip"}})";
     };
     Ran run = RunDriver(Small(), host);
     ASSERT_EQ(run.result.report.findings.size(), 1u) << dest;
-    EXPECT_TRUE(absl::StrContains(run.result.report.findings[0].detail,
-                                  absl::StrCat("Invalid dest for message (net.clj "
-                                               "validate-msg): \"", dest, "\"")))
+    EXPECT_TRUE(
+        absl::StrContains(run.result.report.findings[0].detail,
+                          absl::StrCat("Invalid dest for message (net.clj "
+                                       "validate-msg): \"",
+                                       dest, "\"")))
         << run.result.report.findings[0].detail;
   }
 }
@@ -222,7 +242,8 @@ TEST(DriverTest, AnUnregisteredDestMakesTheNodeDeaf) {
 // not a message makes the node deaf; an odd but valid one does not.
 TEST(DriverTest, LinesAreJudgedByMaelstromsSchema) {
   ScriptedHost host;
-  host.rewrite = [&](int node, const std::string& type, const std::string& line) {
+  host.rewrite = [&](int node, const std::string& type,
+                     const std::string& line) {
     if (type == "init") return line;
     if (node == 0) return line + " this trailing text is never read";
     if (node == 2 && type == "add") return std::string("add_ok!");
@@ -231,7 +252,8 @@ TEST(DriverTest, LinesAreJudgedByMaelstromsSchema) {
   Ran run = RunDriver(Small(), host);
   ASSERT_EQ(run.result.report.findings.size(), 1u);
   EXPECT_TRUE(absl::StrContains(run.result.report.findings[0].detail, "n2 at"));
-  EXPECT_TRUE(absl::StrContains(run.result.report.findings[0].detail, "not well-formed JSON"));
+  EXPECT_TRUE(absl::StrContains(run.result.report.findings[0].detail,
+                                "not well-formed JSON"));
   EXPECT_EQ(run.exit_code, 0);
 }
 
@@ -269,7 +291,8 @@ TEST(DriverTest, NemesisGatingAndIndependentSchedules) {
     for (absl::string_view line : absl::StrSplit(notes, '\n')) {
       double t = 0;
       if (!absl::StartsWith(line, "[") ||
-          !absl::SimpleAtod(line.substr(1, line.find('s') - 1), &t) || t >= 3.0) {
+          !absl::SimpleAtod(line.substr(1, line.find('s') - 1), &t) ||
+          t >= 3.0) {
         continue;
       }
       if (absl::StrContains(line, "nemesis: partition") ||
@@ -288,7 +311,8 @@ TEST(DriverTest, NemesisGatingAndIndependentSchedules) {
   for (absl::string_view line : absl::StrSplit(both.notes, '\n')) {
     if (!absl::StrContains(line, "nemesis: ")) continue;
     double t = 0;
-    ASSERT_TRUE(absl::SimpleAtod(line.substr(1, line.find('s') - 1), &t)) << line;
+    ASSERT_TRUE(absl::SimpleAtod(line.substr(1, line.find('s') - 1), &t))
+        << line;
     if (absl::StrContains(line, "kill") || absl::StrContains(line, "pause n")) {
       EXPECT_GE(t, 0.7) << line;
     }
@@ -296,27 +320,34 @@ TEST(DriverTest, NemesisGatingAndIndependentSchedules) {
       EXPECT_LT(t, 3.0) << line;
     }
   }
-  EXPECT_EQ(both.exit_code, 0) << FormatResults(both.result.verdict, both.result.report);
+  EXPECT_EQ(both.exit_code, 0)
+      << FormatResults(both.result.verdict, both.result.report);
 }
 
 // Pins maelstrom src/maelstrom/service.clj default-services (all four are
 // started for every test) with the models of PersistentTSO and LWWKV.
 TEST(DriverTest, DriverServesAllFourServices) {
   ScriptedHost host;
-  host.rewrite = [](int node, const std::string& type, const std::string& line) {
+  host.rewrite = [](int node, const std::string& type,
+                    const std::string& line) {
     if (type != "init" || node != 0) return line;
     // The init_ok, then one request to each service (msg_ids 1..4).
     std::string out = line;
     int id = 0;
     for (const char* service : {"seq-kv", "lin-kv", "lww-kv"}) {
       absl::StrAppend(&out, "\n",
-                      Json{{"src", "n0"}, {"dest", service},
-                           {"body", {{"type", "write"}, {"key", "k"}, {"value", 1},
-                                     {"msg_id", ++id}}}}
+                      Json{{"src", "n0"},
+                           {"dest", service},
+                           {"body",
+                            {{"type", "write"},
+                             {"key", "k"},
+                             {"value", 1},
+                             {"msg_id", ++id}}}}
                           .dump());
     }
     absl::StrAppend(&out, "\n",
-                    Json{{"src", "n0"}, {"dest", "lin-tso"},
+                    Json{{"src", "n0"},
+                         {"dest", "lin-tso"},
                          {"body", {{"type", "ts"}, {"msg_id", ++id}}}}
                         .dump());
     return out;
@@ -327,8 +358,10 @@ TEST(DriverTest, DriverServesAllFourServices) {
   host.Attach(&driver);
   // Lines are handed over one at a time, as the harness reads them.
   auto inner = host.rewrite;
-  host.rewrite = [&](int node, const std::string& type, const std::string& line) {
-    std::vector<std::string> lines = absl::StrSplit(inner(node, type, line), '\n');
+  host.rewrite = [&](int node, const std::string& type,
+                     const std::string& line) {
+    std::vector<std::string> lines =
+        absl::StrSplit(inner(node, type, line), '\n');
     for (size_t i = 1; i < lines.size(); ++i) {
       driver.OnNodeLine(node, lines[i], absl::UnixEpoch());
     }
@@ -352,7 +385,8 @@ TEST(DriverTest, PartitionOpsTakeRoundRobinTurns) {
   auto threads = [](const Ran& run) {
     std::vector<int> out;
     for (const HistoryEvent& e : run.result.history) {
-      if (e.type == EventType::kInvoke && !e.final_read) out.push_back(e.thread);
+      if (e.type == EventType::kInvoke && !e.final_read)
+        out.push_back(e.thread);
     }
     return out;
   };
@@ -400,7 +434,8 @@ TEST(DriverTest, InFlightMessagesAreBounded) {
   // Every read makes the node gossip 30 messages to its peers.
   host.rewrite = [&](int node, const std::string& type, const std::string&) {
     if (type == "init") {
-      return Json{{"src", absl::StrCat("n", node)}, {"dest", "c" + std::to_string(node)},
+      return Json{{"src", absl::StrCat("n", node)},
+                  {"dest", "c" + std::to_string(node)},
                   {"body", {{"type", "init_ok"}, {"in_reply_to", 1}}}}
           .dump();
     }
@@ -413,10 +448,12 @@ TEST(DriverTest, InFlightMessagesAreBounded) {
   driver.Start(now);
   driver.Advance(now);
   for (int i = 0; i < 30 && driver.harness_error().empty(); ++i) {
-    driver.OnNodeLine(0, R"({"src":"n0","dest":"n1","body":{"type":"gossip"}})", now);
+    driver.OnNodeLine(0, R"({"src":"n0","dest":"n1","body":{"type":"gossip"}})",
+                      now);
   }
   EXPECT_EQ(driver.in_flight(), 20);
-  EXPECT_TRUE(absl::StrContains(driver.harness_error(), "over 20 messages in flight"));
+  EXPECT_TRUE(
+      absl::StrContains(driver.harness_error(), "over 20 messages in flight"));
   DriverResult r = driver.Finish(now);
   EXPECT_EQ(ExitCode(r.verdict, r.report), 255);
 }
@@ -426,7 +463,8 @@ TEST(DriverTest, FindingsAreBounded) {
   ScriptedHost host;
   Driver driver(Small(), host, {});
   host.Attach(&driver);
-  for (size_t i = 0; i < Driver::kMaxFindings + 5; ++i) driver.AddFinding("x", "y");
+  for (size_t i = 0; i < Driver::kMaxFindings + 5; ++i)
+    driver.AddFinding("x", "y");
   DriverResult r = driver.Finish(absl::UnixEpoch());
   ASSERT_EQ(r.report.findings.size(), Driver::kMaxFindings + 1);
   EXPECT_EQ(r.report.findings.back().detail, "5 further findings not kept");
@@ -453,10 +491,13 @@ TEST(DriverTest, FaultSpansAreBounded) {
 // setup! throws after its 10 s wait.
 TEST(DriverTest, NoInitOkIsACrash) {
   ScriptedHost host;
-  host.rewrite = [](int, const std::string&, const std::string&) { return std::string(); };
+  host.rewrite = [](int, const std::string&, const std::string&) {
+    return std::string();
+  };
   Ran run = RunDriver(Small(), host);
   EXPECT_EQ(run.exit_code, 255);
-  EXPECT_TRUE(absl::StrContains(run.result.report.harness_error, "did not answer init"));
+  EXPECT_TRUE(absl::StrContains(run.result.report.harness_error,
+                                "did not answer init"));
   EXPECT_EQ(run.end, absl::UnixEpoch() + absl::Seconds(10));
 }
 

@@ -16,7 +16,8 @@
 //   sim::FlagTable table;
 //   sim::AddSharedFlags(table, shared);
 //   sim::CommandLine cl = sim::ParseCommandLine(table, {"--node-count", "3",
-//                                                       "--concurrency", "2n"});
+//                                                       "--concurrency",
+//                                                       "2n"});
 //   std::string error = sim::ApplyFlags(cl);            // "" when fine
 //   error = sim::FinishSharedFlags(shared, "/home/me");  // nodes, concurrency
 //   config.nodes == {"n0", "n1", "n2"};  config.workload.concurrency == 6
@@ -68,12 +69,13 @@ class FlagTable {
 struct CommandLine {
   std::vector<std::pair<const FlagSpec*, std::string>> given;  // in order
   std::vector<std::string> positional;
-  bool help = false;   // -h / --help (Jepsen prints the usage, exit 0)
-  std::string error;   // the first error; non-empty means exit 254
+  bool help = false;  // -h / --help (Jepsen prints the usage, exit 0)
+  std::string error;  // the first error; non-empty means exit 254
   bool Given(absl::string_view name) const;
 };
 
-CommandLine ParseCommandLine(const FlagTable& table, const std::vector<std::string>& args);
+CommandLine ParseCommandLine(const FlagTable& table,
+                             const std::vector<std::string>& args);
 // Runs the setters in command-line order; "" or the first error, naming the
 // flag and value ("--rate fast: must be a number").
 std::string ApplyFlags(const CommandLine& command_line);

@@ -18,7 +18,8 @@ struct Parsed {
   std::string error;  // parse, apply or finish
 };
 
-Parsed Parse(const std::vector<std::string>& args, const std::string& cwd = "/") {
+Parsed Parse(const std::vector<std::string>& args,
+             const std::string& cwd = "/") {
   Parsed p;
   SharedFlags shared(&p.config);
   FlagTable table;
@@ -36,7 +37,8 @@ Parsed Parse(const std::vector<std::string>& args, const std::string& cwd = "/")
 TEST(FlagsTest, DefaultsAreMaelstromsAndJepsens) {
   Parsed p = Parse({});
   ASSERT_EQ(p.error, "");
-  EXPECT_EQ(p.config.nodes, (std::vector<std::string>{"n1", "n2", "n3", "n4", "n5"}));
+  EXPECT_EQ(p.config.nodes,
+            (std::vector<std::string>{"n1", "n2", "n3", "n4", "n5"}));
   EXPECT_EQ(p.config.workload.concurrency, 5);  // "1n"
   EXPECT_EQ(p.config.workload.rate, 5);
   EXPECT_EQ(p.config.workload.time_limit, absl::Seconds(60));
@@ -56,7 +58,8 @@ TEST(FlagsTest, NodeListsMergeAsJepsenMergesThem) {
   EXPECT_EQ(Parse({"-n", "x", "--node", "y"}).config.nodes,
             (std::vector<std::string>{"x", "y"}));
   // --node-count overrides --nodes; explicit --node values are appended.
-  EXPECT_EQ(Parse({"--nodes", "a,b", "--node-count", "2", "--node", "z"}).config.nodes,
+  EXPECT_EQ(Parse({"--nodes", "a,b", "--node-count", "2", "--node", "z"})
+                .config.nodes,
             (std::vector<std::string>{"n0", "n1", "z"}));
   const std::string file = ::testing::TempDir() + "/nodes.txt";
   std::ofstream(file) << "  f1\nf2  \n\n";
@@ -67,25 +70,34 @@ TEST(FlagsTest, NodeListsMergeAsJepsenMergesThem) {
 }
 
 TEST(FlagsTest, NodeIdsThatWouldCollideAreRefused) {
-  EXPECT_NE(Parse({"--nodes", "a,a"}).error.find("listed twice"), std::string::npos);
-  EXPECT_NE(Parse({"--node", "seq-kv"}).error.find("service"), std::string::npos);
+  EXPECT_NE(Parse({"--nodes", "a,a"}).error.find("listed twice"),
+            std::string::npos);
+  EXPECT_NE(Parse({"--node", "seq-kv"}).error.find("service"),
+            std::string::npos);
   EXPECT_NE(Parse({"--node", "c4"}).error.find("client id"), std::string::npos);
 }
 
 // Pins jepsen cli.clj parse-concurrency and the test-opt-spec validation.
 TEST(FlagsTest, ConcurrencyIsAnIntegerOrKTimesTheNodes) {
-  EXPECT_EQ(Parse({"--node-count", "3", "--concurrency", "2n"}).config.workload.concurrency, 6);
-  EXPECT_EQ(Parse({"--node-count", "3", "--concurrency", "4"}).config.workload.concurrency, 4);
+  EXPECT_EQ(Parse({"--node-count", "3", "--concurrency", "2n"})
+                .config.workload.concurrency,
+            6);
+  EXPECT_EQ(Parse({"--node-count", "3", "--concurrency", "4"})
+                .config.workload.concurrency,
+            4);
   EXPECT_EQ(Parse({"--node-count", "3"}).config.workload.concurrency, 3);
-  EXPECT_NE(Parse({"--concurrency", "n"}).error.find("Must be an integer"), std::string::npos);
-  EXPECT_NE(Parse({"--concurrency", "2x"}).error.find("Must be an integer"), std::string::npos);
+  EXPECT_NE(Parse({"--concurrency", "n"}).error.find("Must be an integer"),
+            std::string::npos);
+  EXPECT_NE(Parse({"--concurrency", "2x"}).error.find("Must be an integer"),
+            std::string::npos);
 }
 
 // Pins maelstrom core.clj opt-spec / jepsen test-opt-spec value rules.
 TEST(FlagsTest, ValuesFollowMaelstromsParsers) {
-  Parsed p = Parse({"-w", "pn-counter", "--rate", "100", "--time-limit", "20", "--latency",
-                    "10", "--latency-dist", "exponential", "--nemesis", "partition",
-                    "--nemesis-interval", "1/2", "--availability", "0.9"});
+  Parsed p = Parse({"-w", "pn-counter", "--rate", "100", "--time-limit", "20",
+                    "--latency", "10", "--latency-dist", "exponential",
+                    "--nemesis", "partition", "--nemesis-interval", "1/2",
+                    "--availability", "0.9"});
   ASSERT_EQ(p.error, "");
   EXPECT_TRUE(p.config.workload.pn_counter);
   EXPECT_EQ(p.config.workload.rate, 100);
@@ -99,23 +111,32 @@ TEST(FlagsTest, ValuesFollowMaelstromsParsers) {
   EXPECT_TRUE(Parse({"--availability", "total"}).config.availability->total);
 
   // --time-limit is Long/parseLong: an integer.
-  EXPECT_NE(Parse({"--time-limit", "2.5"}).error.find("--time-limit 2.5"), std::string::npos);
-  EXPECT_NE(Parse({"--time-limit", "0"}).error.find("Must be positive"), std::string::npos);
-  EXPECT_NE(Parse({"--rate", "-1"}).error.find("Can't be negative"), std::string::npos);
-  EXPECT_NE(Parse({"--rate", "fast"}).error.find("--rate fast"), std::string::npos);
-  EXPECT_NE(Parse({"--latency", "-5"}).error.find("non-negative"), std::string::npos);
+  EXPECT_NE(Parse({"--time-limit", "2.5"}).error.find("--time-limit 2.5"),
+            std::string::npos);
+  EXPECT_NE(Parse({"--time-limit", "0"}).error.find("Must be positive"),
+            std::string::npos);
+  EXPECT_NE(Parse({"--rate", "-1"}).error.find("Can't be negative"),
+            std::string::npos);
+  EXPECT_NE(Parse({"--rate", "fast"}).error.find("--rate fast"),
+            std::string::npos);
+  EXPECT_NE(Parse({"--latency", "-5"}).error.find("non-negative"),
+            std::string::npos);
   EXPECT_NE(Parse({"--latency-dist", "normal"}).error.find("Must be constant"),
             std::string::npos);
   EXPECT_NE(Parse({"--nemesis", "partition,chaos"}).error.find("unknown fault"),
             std::string::npos);
-  EXPECT_NE(Parse({"--node-count", "0"}).error.find("Must be positive"), std::string::npos);
-  EXPECT_NE(Parse({"--availability", "2"}).error.find("between 0 and 1"), std::string::npos);
-  EXPECT_NE(Parse({"-w", "lin-kv"}).error.find("g-counter and pn-counter"), std::string::npos);
+  EXPECT_NE(Parse({"--node-count", "0"}).error.find("Must be positive"),
+            std::string::npos);
+  EXPECT_NE(Parse({"--availability", "2"}).error.find("between 0 and 1"),
+            std::string::npos);
+  EXPECT_NE(Parse({"-w", "lin-kv"}).error.find("g-counter and pn-counter"),
+            std::string::npos);
 }
 
 // Pins clojure.tools.cli parse-opts as jepsen cli.clj run! uses it.
 TEST(FlagsTest, ToolsCliTokenizing) {
-  Parsed p = Parse({"--rate=7", "-wpn-counter", "node-arg", "--", "--rate", "9"});
+  Parsed p =
+      Parse({"--rate=7", "-wpn-counter", "node-arg", "--", "--rate", "9"});
   ASSERT_EQ(p.error, "");
   EXPECT_EQ(p.config.workload.rate, 7);
   EXPECT_TRUE(p.config.workload.pn_counter);
@@ -123,11 +144,13 @@ TEST(FlagsTest, ToolsCliTokenizing) {
             (std::vector<std::string>{"node-arg", "--rate", "9"}));
   // Unknown flags are errors wherever they are.
   EXPECT_EQ(Parse({"--bogus"}).error, "Unknown option: \"--bogus\"");
-  EXPECT_EQ(Parse({"--rate", "1", "--pn_counter"}).error, "Unknown option: \"--pn_counter\"");
+  EXPECT_EQ(Parse({"--rate", "1", "--pn_counter"}).error,
+            "Unknown option: \"--pn_counter\"");
   // A flag that takes a value takes the next argument, whatever it is.
   EXPECT_NE(Parse({"--rate", "--time-limit"}).error.find("--rate --time-limit"),
             std::string::npos);
-  EXPECT_NE(Parse({"--rate"}).error.find("Missing required argument"), std::string::npos);
+  EXPECT_NE(Parse({"--rate"}).error.find("Missing required argument"),
+            std::string::npos);
   EXPECT_TRUE(Parse({"--help"}).command_line.help);
   EXPECT_TRUE(Parse({"-h", "--bogus"}).command_line.help);
 }
@@ -139,23 +162,28 @@ TEST(FlagsTest, IgnoredFlagsAreAcceptedWithTheirValueRules) {
   FlagTable table;
   AddSharedFlags(table, shared);
   AddIgnoredFlags(table, &notes);
-  CommandLine cl = ParseCommandLine(
-      table, {"--topology", "tree4", "--no-ssh", "--username", "me", "--key-count", "3"});
+  CommandLine cl =
+      ParseCommandLine(table, {"--topology", "tree4", "--no-ssh", "--username",
+                               "me", "--key-count", "3"});
   ASSERT_EQ(cl.error, "");
   EXPECT_EQ(ApplyFlags(cl), "");
   EXPECT_EQ(notes.size(), 4u);
-  EXPECT_NE(ApplyFlags(ParseCommandLine(table, {"--topology", "star"})).find("Must be one of"),
+  EXPECT_NE(ApplyFlags(ParseCommandLine(table, {"--topology", "star"}))
+                .find("Must be one of"),
             std::string::npos);
-  EXPECT_NE(ApplyFlags(ParseCommandLine(table, {"--key-count", "0"})).find("positive"),
+  EXPECT_NE(ApplyFlags(ParseCommandLine(table, {"--key-count", "0"}))
+                .find("positive"),
             std::string::npos);
 }
 
 TEST(FlagsTest, ExtensionsAndTheirDefaults) {
-  Parsed p = Parse({"--nemesis", "partition,kill,pause,kv-cut", "--loss", "0.01", "--dup",
-                    "0.5", "--reorder", "1", "--seed", "42", "--strict", "--client-timeout",
-                    "1.5", "--recovery-time", "0", "--convergence-probe"});
+  Parsed p = Parse({"--nemesis", "partition,kill,pause,kv-cut", "--loss",
+                    "0.01", "--dup", "0.5", "--reorder", "1", "--seed", "42",
+                    "--strict", "--client-timeout", "1.5", "--recovery-time",
+                    "0", "--convergence-probe"});
   ASSERT_EQ(p.error, "");
-  EXPECT_TRUE(p.config.partition && p.config.kill && p.config.pause && p.config.kv_cut);
+  EXPECT_TRUE(p.config.partition && p.config.kill && p.config.pause &&
+              p.config.kv_cut);
   EXPECT_EQ(p.config.network.loss_ppm, 10000u);
   EXPECT_EQ(p.config.network.duplicate_ppm, 500000u);
   EXPECT_EQ(p.config.network.reorder_ppm, 1000000u);
@@ -164,10 +192,13 @@ TEST(FlagsTest, ExtensionsAndTheirDefaults) {
   EXPECT_EQ(p.config.workload.client_timeout, absl::Milliseconds(1500));
   EXPECT_EQ(p.config.workload.final_sleep, absl::ZeroDuration());
   EXPECT_EQ(p.config.probe_interval, absl::Milliseconds(100));
-  EXPECT_EQ(p.config.FaultInterval(), absl::Seconds(10)) << "defaults to --nemesis-interval";
-  EXPECT_EQ(Parse({"--fault-interval", "2"}).config.FaultInterval(), absl::Seconds(2));
+  EXPECT_EQ(p.config.FaultInterval(), absl::Seconds(10))
+      << "defaults to --nemesis-interval";
+  EXPECT_EQ(Parse({"--fault-interval", "2"}).config.FaultInterval(),
+            absl::Seconds(2));
   EXPECT_FALSE(Parse({"--strict=false"}).config.strict);
-  EXPECT_NE(Parse({"--strict=yes"}).error.find("takes no value"), std::string::npos);
+  EXPECT_NE(Parse({"--strict=yes"}).error.find("takes no value"),
+            std::string::npos);
   EXPECT_FALSE(Parse({"--nemesis", "none"}).config.partition);
 }
 
@@ -178,7 +209,8 @@ TEST(FlagsTest, HelpMarksEveryOrigin) {
   AddSharedFlags(table, shared);
   AddIgnoredFlags(table, nullptr);
   const std::string help = table.Help();
-  const size_t maelstrom = help.find("Maelstrom 0.2.4 and Jepsen 0.3.7 options");
+  const size_t maelstrom =
+      help.find("Maelstrom 0.2.4 and Jepsen 0.3.7 options");
   const size_t extensions = help.find("EXTENSIONS");
   const size_t ignored = help.find("without effect here");
   ASSERT_NE(maelstrom, std::string::npos);

@@ -50,9 +50,9 @@ inline const char* EventTypeName(EventType type) {
 // One line; `start` is the run's t=0.
 inline std::string FormatEvent(const HistoryEvent& e, absl::Time start) {
   std::string line = absl::StrFormat(
-      "%.6fs thread=%d client=%s %s %s%s", absl::ToDoubleSeconds(e.time - start),
-      e.thread, e.client, EventTypeName(e.type),
-      e.f == kvclient::CounterOp::kAdd ? "add" : "read",
+      "%.6fs thread=%d client=%s %s %s%s",
+      absl::ToDoubleSeconds(e.time - start), e.thread, e.client,
+      EventTypeName(e.type), e.f == kvclient::CounterOp::kAdd ? "add" : "read",
       e.final_read ? " (final)" : "");
   if (e.f == kvclient::CounterOp::kAdd || e.type == EventType::kOk) {
     absl::StrAppend(&line, " ", e.value);

@@ -11,7 +11,8 @@ namespace sim {
 namespace {
 
 bool HasNegativeZero(const Json& j) {
-  if (j.is_number_float()) return j.get<double>() == 0 && std::signbit(j.get<double>());
+  if (j.is_number_float())
+    return j.get<double>() == 0 && std::signbit(j.get<double>());
   if (j.is_array() || j.is_object()) {
     for (const Json& element : j) {
       if (HasNegativeZero(element)) return true;
@@ -24,7 +25,8 @@ Json WithoutNegativeZero(const Json& j) {
   if (j.is_number_float() && j.get<double>() == 0) return Json(0.0);
   if (!j.is_array() && !j.is_object()) return j;
   Json copy = j;
-  for (auto it = copy.begin(); it != copy.end(); ++it) *it = WithoutNegativeZero(*it);
+  for (auto it = copy.begin(); it != copy.end(); ++it)
+    *it = WithoutNegativeZero(*it);
   return copy;
 }
 
@@ -34,7 +36,8 @@ Json WithoutNegativeZero(const Json& j) {
 // 0.0's hash; Numbers.equiv calls them equal).
 std::string KeyText(const Json& key) {
   if (HasNegativeZero(key)) {
-    return WithoutNegativeZero(key).dump(-1, ' ', false, Json::error_handler_t::replace);
+    return WithoutNegativeZero(key).dump(-1, ' ', false,
+                                         Json::error_handler_t::replace);
   }
   return key.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
@@ -59,7 +62,8 @@ Json PreconditionFailed(std::string text) {
   return {{"type", "error"}, {"code", 22}, {"text", std::move(text)}};
 }
 
-// service-thread: (assoc (handle! service message) :in_reply_to (:msg_id body)).
+// service-thread: (assoc (handle! service message) :in_reply_to (:msg_id
+// body)).
 Json WithInReplyTo(Json reply, const Json& request) {
   reply["in_reply_to"] = FieldOrNull(request, "msg_id");
   return reply;
@@ -150,12 +154,14 @@ absl::optional<Json> ApplyKvOperation(KvStore& store, const Json& body) {
     const Json& from = FieldOrNull(body, "from");
     auto current = store.values.find(key);
     if (current == store.values.end()) {
-      if (!ClojureTruthy(FieldOrNull(body, "create_if_not_exists"))) return KeyMissing();
+      if (!ClojureTruthy(FieldOrNull(body, "create_if_not_exists")))
+        return KeyMissing();
       store.values[key] = FieldOrNull(body, "to");
       return Json{{"type", "cas_ok"}};
     }
     if (!StrictJsonEqual(from, current->second)) {
-      return PreconditionFailed(absl::StrCat("current value ", ClojurePrStr(current->second),
+      return PreconditionFailed(absl::StrCat("current value ",
+                                             ClojurePrStr(current->second),
                                              " is not ", ClojurePrStr(from)));
     }
     current->second = FieldOrNull(body, "to");
@@ -203,8 +209,8 @@ absl::optional<Json> LinKv::Handle(const std::string&, const Json& body,
 
 SeqKv::SeqKv(int64_t kept_versions, size_t max_callers)
     : kept_versions_(kept_versions), max_callers_(max_callers) {
-  MC_ASSERT(kept_versions_ >= 1, "the ring holds at least the newest version: ",
-            kept_versions_);
+  MC_ASSERT(kept_versions_ >= 1,
+            "the ring holds at least the newest version: ", kept_versions_);
   MC_ASSERT(max_callers_ >= 1, "a caller table that admits no one is useless");
   versions_.emplace_back();  // index 0: the empty store
 }
@@ -216,8 +222,8 @@ int64_t SeqKv::last_seen(const std::string& src) const {
 
 const KvStore& SeqKv::VersionAt(int64_t index) const {
   MC_ASSERT(index >= 0 && index <= newest_index_,
-            "Sequential picks between the caller's index and the newest: ", index,
-            " of ", newest_index_);
+            "Sequential picks between the caller's index and the newest: ",
+            index, " of ", newest_index_);
   const int64_t len = static_cast<int64_t>(versions_.size());
   // (nth buffer (dec (- index last-index))): RingBuffer/nth with a negative
   // offset is (nth buf (mod (+ start i) len)), so being k versions behind
@@ -229,11 +235,13 @@ const KvStore& SeqKv::VersionAt(int64_t index) const {
 void SeqKv::Append(KvStore next) {
   versions_.push_back(std::move(next));
   ++newest_index_;
-  if (static_cast<int64_t>(versions_.size()) > kept_versions_) versions_.pop_front();
-  MC_ASSERT(static_cast<int64_t>(versions_.size()) ==
-                std::min(newest_index_ + 1, kept_versions_),
-            "the ring holds every version up to its capacity: ", versions_.size(),
-            " versions, newest index ", newest_index_, ", capacity ", kept_versions_);
+  if (static_cast<int64_t>(versions_.size()) > kept_versions_)
+    versions_.pop_front();
+  MC_ASSERT(
+      static_cast<int64_t>(versions_.size()) ==
+          std::min(newest_index_ + 1, kept_versions_),
+      "the ring holds every version up to its capacity: ", versions_.size(),
+      " versions, newest index ", newest_index_, ", capacity ", kept_versions_);
 }
 
 absl::optional<Json> SeqKv::Handle(const std::string& src, const Json& body,
@@ -245,11 +253,12 @@ absl::optional<Json> SeqKv::Handle(const std::string& src, const Json& body,
   }
   const int64_t client = caller == last_seen_.end() ? 0 : caller->second;
   MC_ASSERT(client >= 0 && client <= newest_index_,
-            "a caller's last-seen index is one that existed: ", src, " at ", client,
-            ", newest ", newest_index_);
+            "a caller's last-seen index is one that existed: ", src, " at ",
+            client, ", newest ", newest_index_);
   // (+ client-index (rand-int (inc (- last-index client-index)))).
   const int64_t index =
-      client + static_cast<int64_t>(prng.Uniform(static_cast<uint64_t>(newest_index_ - client + 1)));
+      client + static_cast<int64_t>(prng.Uniform(
+                   static_cast<uint64_t>(newest_index_ - client + 1)));
   const KvStore& picked = VersionAt(index);
   const absl::string_view type = kvclient::BodyType(body);
   if (type != "read" && type != "write" && type != "cas") {
@@ -277,8 +286,8 @@ absl::optional<Json> SeqKv::Handle(const std::string& src, const Json& body,
   MC_ASSERT(reply.has_value(), "a known request type always has a reply");
   Append(std::move(next));
   last_seen_[src] = newest_index_;
-  MC_ASSERT(last_seen_.size() <= max_callers_, "the caller table is bounded: ",
-            last_seen_.size());
+  MC_ASSERT(last_seen_.size() <= max_callers_,
+            "the caller table is bounded: ", last_seen_.size());
   return WithInReplyTo(std::move(*reply), body);
 }
 
@@ -293,7 +302,8 @@ absl::optional<Json> ApplyLwwOperation(LwwReplica& replica, const Json& body) {
     return Json{{"type", "read_ok"}, {"value", current->second.value}};
   }
   if (type == "write") {
-    replica.m[key] = LwwReplica::Stamped{replica.clock, FieldOrNull(body, "value")};
+    replica.m[key] =
+        LwwReplica::Stamped{replica.clock, FieldOrNull(body, "value")};
     ++replica.clock;
     return Json{{"type", "write_ok"}};
   }
@@ -302,11 +312,12 @@ absl::optional<Json> ApplyLwwOperation(LwwReplica& replica, const Json& body) {
     const Json& from = FieldOrNull(body, "from");
     if (!StrictJsonEqual(from, current->second.value)) {
       // (str "current value " (pr-str (:value (m k))) " is not " (:from body))
-      return PreconditionFailed(absl::StrCat("current value ",
-                                             ClojurePrStr(current->second.value),
-                                             " is not ", ClojureStr(from)));
+      return PreconditionFailed(
+          absl::StrCat("current value ", ClojurePrStr(current->second.value),
+                       " is not ", ClojureStr(from)));
     }
-    current->second = LwwReplica::Stamped{replica.clock, FieldOrNull(body, "to")};
+    current->second =
+        LwwReplica::Stamped{replica.clock, FieldOrNull(body, "to")};
     ++replica.clock;
     return Json{{"type", "cas_ok"}};
   }

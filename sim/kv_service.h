@@ -11,7 +11,8 @@
 //   services["seq-kv"]->Handle("n0",
 //       {{"type","write"},{"key","k"},{"value",1},{"msg_id",1}}, prng)
 //     == {"type":"write_ok","in_reply_to":1}
-//   services["seq-kv"]->Handle("n1", {{"type","read"},{"key","k"},{"msg_id",1}}, prng)
+//   services["seq-kv"]->Handle("n1",
+//   {{"type","read"},{"key","k"},{"msg_id",1}}, prng)
 //     == read_ok 1, or error 20 (n1 may still be on version 0)
 //
 // Every reply carries "in_reply_to": the request's msg_id as sent (JSON

@@ -18,7 +18,10 @@ Json Write(const char* key, Json value, int64_t id) {
   return {{"type", "write"}, {"key", key}, {"value", value}, {"msg_id", id}};
 }
 Json Cas(const char* key, Json from, Json to, int64_t id, bool create = false) {
-  Json body = {{"type", "cas"}, {"key", key}, {"from", from}, {"to", to},
+  Json body = {{"type", "cas"},
+               {"key", key},
+               {"from", from},
+               {"to", to},
                {"msg_id", id}};
   if (create) body["create_if_not_exists"] = true;
   return body;
@@ -29,7 +32,8 @@ Json Cas(const char* key, Json from, Json to, int64_t id, bool create = false) {
 void BringTo(SeqKv& kv, const std::string& src, int64_t index, Prng& prng) {
   ASSERT_LE(kv.last_seen(src), index);
   ASSERT_EQ(kv.newest_index(), index) << "only the newest can be aimed at";
-  for (int i = 0; i < 1000 && kv.last_seen(src) < index; ++i) kv.Handle(src, Read("x", 0), prng);
+  for (int i = 0; i < 1000 && kv.last_seen(src) < index; ++i)
+    kv.Handle(src, Read("x", 0), prng);
   ASSERT_EQ(kv.last_seen(src), index);
 }
 
@@ -46,8 +50,8 @@ TEST(StrictJsonEqualTest, IntegerIsNotFloat) {
 TEST(ClojureTruthyTest, OnlyNullAndFalseAreFalsey) {
   EXPECT_FALSE(ClojureTruthy(Json(nullptr)));
   EXPECT_FALSE(ClojureTruthy(Json(false)));
-  for (const Json& v : {Json(true), Json(0), Json(""), Json::array(), Json::object(),
-                        Json("false"), Json(0.0)}) {
+  for (const Json& v : {Json(true), Json(0), Json(""), Json::array(),
+                        Json::object(), Json("false"), Json(0.0)}) {
     EXPECT_TRUE(ClojureTruthy(v)) << v.dump();
   }
 }
@@ -56,7 +60,9 @@ TEST(LinKvTest, OperationsOnLatestState) {
   LinKv kv;
   Prng prng(1);
   EXPECT_EQ(*kv.Handle("n0", Read("k", 1), prng),
-            (Json{{"type", "error"}, {"code", 20}, {"text", "key does not exist"},
+            (Json{{"type", "error"},
+                  {"code", 20},
+                  {"text", "key does not exist"},
                   {"in_reply_to", 1}}));
   EXPECT_EQ(*kv.Handle("n0", Write("k", 1, 2), prng),
             (Json{{"type", "write_ok"}, {"in_reply_to", 2}}));
@@ -64,7 +70,8 @@ TEST(LinKvTest, OperationsOnLatestState) {
   EXPECT_EQ((*kv.Handle("n1", Cas("k", 1.0, 2, 4), prng))["code"], 22);
   EXPECT_EQ((*kv.Handle("n1", Cas("k", 1, 2, 5), prng))["type"], "cas_ok");
   EXPECT_EQ((*kv.Handle("n1", Cas("j", 0, 7, 6), prng))["code"], 20);
-  EXPECT_EQ((*kv.Handle("n1", Cas("j", 0, 7, 7, true), prng))["type"], "cas_ok");
+  EXPECT_EQ((*kv.Handle("n1", Cas("j", 0, 7, 7, true), prng))["type"],
+            "cas_ok");
   EXPECT_EQ((*kv.Handle("n0", Read("j", 8), prng))["value"], 7);
   EXPECT_EQ(kv.changes(), 3);  // write, cas, create
   EXPECT_FALSE(kv.Handle("n0", {{"type", "frobnicate"}, {"msg_id", 9}}, prng));
@@ -92,7 +99,8 @@ TEST(SeqKvTest, ViewsAreMonotonicAndReadingCatchesUp) {
     for (int v = 1; v <= 20; ++v) {
       kv.Handle("n0", Write("k", v, v), prng);
       Json reply = *kv.Handle("n1", Read("k", v), prng);
-      int64_t now_seen = reply["type"] == "read_ok" ? reply["value"].get<int64_t>() : 0;
+      int64_t now_seen =
+          reply["type"] == "read_ok" ? reply["value"].get<int64_t>() : 0;
       ASSERT_GE(now_seen, seen) << "seed " << seed;
       ASSERT_LE(now_seen, v);
       stale_reads += now_seen < v;
@@ -198,7 +206,8 @@ TEST(SeqKvTest, ChangingOpPullsCallerToNewest) {
   SeqKv kv;
   Prng prng(6);
   kv.Handle("n0", Write("a", 1, 1), prng);
-  kv.Handle("n1", Write("b", 1, 1), prng);  // changes any version: re-run on newest
+  kv.Handle("n1", Write("b", 1, 1),
+            prng);  // changes any version: re-run on newest
   EXPECT_EQ(kv.last_seen("n1"), 2);
   EXPECT_EQ((*kv.Handle("n1", Read("a", 2), prng))["value"], 1);
 }
@@ -264,7 +273,8 @@ TEST(LinTsoTest, CountsFromZeroAndIgnoresOtherTypes) {
 }
 
 TEST(KvServiceFactoryTest, MakesMaelstromsFourDefaultServices) {
-  std::map<std::string, std::unique_ptr<KvService>> services = MakeDefaultKvServices();
+  std::map<std::string, std::unique_ptr<KvService>> services =
+      MakeDefaultKvServices();
   ASSERT_EQ(services.size(), 4u);
   for (const auto& [name, service] : services) EXPECT_EQ(service->name(), name);
   EXPECT_EQ(MakeKvService("seq-kv")->name(), "seq-kv");

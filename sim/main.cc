@@ -18,13 +18,19 @@
 namespace {
 
 constexpr char kUsage[] =
-    "Deterministic simulation of Maelstrom's g-counter test against the counter core.\n"
+    "Deterministic simulation of Maelstrom's g-counter test against the "
+    "counter core.\n"
     "  bazel run //sim -- --seed=7 --profile=chaos\n"
-    "  bazel run //sim -- --seed=7 --node-count 5 --latency 20 --nemesis partition,kill\n"
-    "Same seed and flags give byte-identical output. Settings not given come from\n"
-    "--profile (challenge: 3 nodes, rate 100, 20 s, partitions). The verdict is\n"
-    "Maelstrom's; EXTENSION findings (liveness, busy loops, invalid lines) fail the\n"
-    "run only with --strict. Exit: 0 valid, 1 invalid, 2 unknown, 254 bad arguments,\n"
+    "  bazel run //sim -- --seed=7 --node-count 5 --latency 20 --nemesis "
+    "partition,kill\n"
+    "Same seed and flags give byte-identical output. Settings not given come "
+    "from\n"
+    "--profile (challenge: 3 nodes, rate 100, 20 s, partitions). The verdict "
+    "is\n"
+    "Maelstrom's; EXTENSION findings (liveness, busy loops, invalid lines) "
+    "fail the\n"
+    "run only with --strict. Exit: 0 valid, 1 invalid, 2 unknown, 254 bad "
+    "arguments,\n"
     "255 the test broke.\n\n";
 
 int BadArgs(const std::string& why) {
@@ -33,8 +39,9 @@ int BadArgs(const std::string& why) {
 }
 
 std::string ProfileHelp() {
-  return absl::StrCat("base settings: ", absl::StrJoin(sim::ProfileNames(), ", "),
-                      " (default challenge)");
+  return absl::StrCat(
+      "base settings: ", absl::StrJoin(sim::ProfileNames(), ", "),
+      " (default challenge)");
 }
 
 }  // namespace
@@ -47,7 +54,8 @@ int main(int argc, char** argv) {
   sim::AddSharedFlags(table, shared);
   std::string profile = "challenge";
   bool trace = false;
-  table.Add({"--profile", "", "NAME", ProfileHelp(), sim::FlagOrigin::kExtension,
+  table.Add({"--profile", "", "NAME", ProfileHelp(),
+             sim::FlagOrigin::kExtension,
              [&profile](const std::string& v) -> std::string {
                if (!sim::ProfileConfig(v)) {
                  return absl::StrCat("unknown profile; one of ",
@@ -57,38 +65,49 @@ int main(int argc, char** argv) {
                return "";
              }});
   table.Add({"--trace", "", "", "print every message, fault and node log line",
-             sim::FlagOrigin::kExtension, [&trace](const std::string& v) -> std::string {
+             sim::FlagOrigin::kExtension,
+             [&trace](const std::string& v) -> std::string {
                trace = v == "true";
                return "";
              }});
   table.Add({"--liveness-bound", "", "SECONDS",
-             "after the heal every node's ReadValue() must be exact within this (default 10; "
+             "after the heal every node's ReadValue() must be exact within "
+             "this (default 10; "
              "0: off)",
-             sim::FlagOrigin::kExtension, [&config](const std::string& v) -> std::string {
+             sim::FlagOrigin::kExtension,
+             [&config](const std::string& v) -> std::string {
                absl::optional<double> s = sim::ParseClojureNumber(v);
-               if (!s || *s < 0) return "must be a non-negative number of seconds";
-               config.liveness_bound = absl::Milliseconds(static_cast<int64_t>(*s * 1000));
+               if (!s || *s < 0)
+                 return "must be a non-negative number of seconds";
+               config.liveness_bound =
+                   absl::Milliseconds(static_cast<int64_t>(*s * 1000));
                return "";
              }});
-  table.Add({"--strategy", "", "NAME", "the counter's strategy: own-keys or baseline",
-             sim::FlagOrigin::kExtension, [&config](const std::string& v) -> std::string {
+  table.Add({"--strategy", "", "NAME",
+             "the counter's strategy: own-keys or baseline",
+             sim::FlagOrigin::kExtension,
+             [&config](const std::string& v) -> std::string {
                auto s = counter::ParseStrategy(v);
                if (!s) return "must be own-keys or baseline";
                config.strategy = *s;
                return "";
              }});
-  table.Add({"--bug", "", "NAME",
-             "a deliberately broken variant: none, stale-read, ack-before-durable, "
-             "double-count-retry, forget-on-restart, merge-by-total",
-             sim::FlagOrigin::kExtension, [&config](const std::string& v) -> std::string {
-               auto b = counter::ParseBug(v);
-               if (!b) return "unknown variant";
-               config.bug = *b;
-               return "";
-             }});
+  table.Add(
+      {"--bug", "", "NAME",
+       "a deliberately broken variant: none, stale-read, ack-before-durable, "
+       "double-count-retry, forget-on-restart, merge-by-total",
+       sim::FlagOrigin::kExtension,
+       [&config](const std::string& v) -> std::string {
+         auto b = counter::ParseBug(v);
+         if (!b) return "unknown variant";
+         config.bug = *b;
+         return "";
+       }});
   table.Add({"--dissemination", "", "NAME",
-             "how our counter's nodes learn the others' totals: auto, peer-keys or summary",
-             sim::FlagOrigin::kExtension, [&config](const std::string& v) -> std::string {
+             "how our counter's nodes learn the others' totals: auto, "
+             "peer-keys or summary",
+             sim::FlagOrigin::kExtension,
+             [&config](const std::string& v) -> std::string {
                auto d = counter::ParseDissemination(v);
                if (!d) return "must be auto, peer-keys or summary";
                config.dissemination = *d;
@@ -124,7 +143,8 @@ int main(int argc, char** argv) {
   for (const auto& [flag, value] : sim::ConfigFlags(config)) {
     settings.push_back(absl::StrCat("--", flag, "=", value));
   }
-  std::cout << "profile " << config.profile << ": " << absl::StrJoin(settings, " ") << "\n\n";
+  std::cout << "profile " << config.profile << ": "
+            << absl::StrJoin(settings, " ") << "\n\n";
   sim::RunResult r = sim::RunWorld(config, trace ? &std::cout : nullptr);
   if (trace) std::cout << "\n";
   std::cout << r.results;

@@ -39,7 +39,8 @@ Grudge WithoutEmpty(Grudge grudge) {
 }
 
 // jepsen nemesis.clj majorities-ring-perfect.
-Grudge MajoritiesRingPerfect(const std::vector<std::string>& nodes, Prng& prng) {
+Grudge MajoritiesRingPerfect(const std::vector<std::string>& nodes,
+                             Prng& prng) {
   const std::vector<std::string> ring = Shuffled(nodes, prng);
   const size_t n = ring.size();
   const size_t m = Majority(n);
@@ -58,7 +59,8 @@ Grudge MajoritiesRingPerfect(const std::vector<std::string>& nodes, Prng& prng) 
 }
 
 // jepsen nemesis.clj majorities-ring-stochastic.
-Grudge MajoritiesRingStochastic(const std::vector<std::string>& nodes, Prng& prng) {
+Grudge MajoritiesRingStochastic(const std::vector<std::string>& nodes,
+                                Prng& prng) {
   const size_t m = Majority(nodes.size());
   // conns: each node starts connected to itself.
   std::map<std::string, std::set<std::string>> conns;
@@ -70,7 +72,8 @@ Grudge MajoritiesRingStochastic(const std::vector<std::string>& nodes, Prng& prn
     // dns: [degree node] pairs, degrees ascending, each degree shuffled.
     std::vector<std::pair<size_t, std::string>> dns;
     for (const auto& [degree, members] : by_degree) {
-      for (std::string& node : Shuffled({members.begin(), members.end()}, prng)) {
+      for (std::string& node :
+           Shuffled({members.begin(), members.end()}, prng)) {
         dns.emplace_back(degree, std::move(node));
       }
     }
@@ -83,7 +86,8 @@ Grudge MajoritiesRingStochastic(const std::vector<std::string>& nodes, Prng& prn
     auto b_it = std::find_if(dns.begin(), dns.end(), [&](const auto& dn) {
       return conns[a].count(dn.second) == 0;
     });
-    MC_ASSERT(b_it != dns.end(), "a node below a majority has someone to link to");
+    MC_ASSERT(b_it != dns.end(),
+              "a node below a majority has someone to link to");
     const size_t b_degree = b_it->first;
     const std::string b = b_it->second;
     conns[a].insert(b);
@@ -110,10 +114,11 @@ std::string FaultAction::Describe() const {
     case kPartition:
       if (!CutsSomething(grudge)) {
         if (shape.empty()) return "partition that cuts nothing";
-        return absl::StrCat("partition that cuts nothing (", shape, " of ", universe,
-                            universe == 1 ? " node)" : " nodes)");
+        return absl::StrCat("partition that cuts nothing (", shape, " of ",
+                            universe, universe == 1 ? " node)" : " nodes)");
       }
-      if (shape.empty()) return absl::StrCat("partition ", DescribeGrudge(grudge));
+      if (shape.empty())
+        return absl::StrCat("partition ", DescribeGrudge(grudge));
       return absl::StrCat("partition ", shape, ": ", DescribeGrudge(grudge));
     case kHeal: return "heal partition";
     case kKill: return absl::StrCat("kill ", node);
@@ -121,7 +126,8 @@ std::string FaultAction::Describe() const {
     case kPause: return absl::StrCat("pause ", node);
     case kResume: return absl::StrCat("resume ", node);
     case kCutKv:
-      return absl::StrCat("cut ", node, " from kv (", KvCutModeName(cut_mode), ")");
+      return absl::StrCat("cut ", node, " from kv (", KvCutModeName(cut_mode),
+                          ")");
     case kRestoreKv: return absl::StrCat("restore ", node, " to kv");
   }
   return "?";
@@ -174,14 +180,17 @@ Grudge MakeGrudge(PartitionSpec spec, const std::vector<std::string>& nodes,
     case PartitionSpec::kMajority: {
       const std::vector<std::string> order = Shuffled(nodes, prng);
       // bisect: (split-at (Math/floor (/ (count coll) 2)) coll).
-      const size_t k = spec == PartitionSpec::kMajority ? order.size() / 2
-                                                        : MinorityThird(order.size());
-      return CompleteGrudge({order.begin(), order.begin() + static_cast<ptrdiff_t>(k)},
-                            {order.begin() + static_cast<ptrdiff_t>(k), order.end()});
+      const size_t k = spec == PartitionSpec::kMajority
+                           ? order.size() / 2
+                           : MinorityThird(order.size());
+      return CompleteGrudge(
+          {order.begin(), order.begin() + static_cast<ptrdiff_t>(k)},
+          {order.begin() + static_cast<ptrdiff_t>(k), order.end()});
     }
     case PartitionSpec::kMajoritiesRing:
-      return WithoutEmpty(nodes.size() <= 5 ? MajoritiesRingPerfect(nodes, prng)
-                                            : MajoritiesRingStochastic(nodes, prng));
+      return WithoutEmpty(nodes.size() <= 5
+                              ? MajoritiesRingPerfect(nodes, prng)
+                              : MajoritiesRingStochastic(nodes, prng));
   }
   return {};
 }
@@ -249,8 +258,8 @@ Nemesis Nemesis::KvCut(std::vector<std::string> nodes, absl::Duration interval,
   Nemesis n("kv-cut", std::move(nodes), interval, start);
   const std::vector<std::string> all = n.nodes_;
   n.start_ = [all](Prng& prng) {
-    static constexpr KvCutMode kModes[] = {KvCutMode::kRequests,
-                                           KvCutMode::kReplies, KvCutMode::kBoth};
+    static constexpr KvCutMode kModes[] = {
+        KvCutMode::kRequests, KvCutMode::kReplies, KvCutMode::kBoth};
     FaultAction a;
     a.kind = FaultAction::kCutKv;
     a.node = Pick(all, prng);

@@ -36,17 +36,24 @@ namespace sim {
 
 struct FaultAction {
   enum Kind {
-    kPartition, kHeal, kKill, kRestart, kPause, kResume, kCutKv, kRestoreKv
+    kPartition,
+    kHeal,
+    kKill,
+    kRestart,
+    kPause,
+    kResume,
+    kCutKv,
+    kRestoreKv
   };
   Kind kind = kHeal;
-  Grudge grudge;             // kPartition
-  std::string shape;         // kPartition: the spec it was drawn from, if any
-  int universe = 0;          // kPartition: how many nodes it was drawn over
-  std::string node;          // kKill .. kRestoreKv
+  Grudge grudge;      // kPartition
+  std::string shape;  // kPartition: the spec it was drawn from, if any
+  int universe = 0;   // kPartition: how many nodes it was drawn over
+  std::string node;   // kKill .. kRestoreKv
   KvCutMode cut_mode = KvCutMode::kBoth;  // kCutKv
   // One line for traces and the fault log, e.g.
-  //   "partition majority: n0 ignores [n2], n1 ignores [n2], n2 ignores [n0 n1]"
-  //   "partition that cuts nothing (minority-third of 3 nodes)"
+  //   "partition majority: n0 ignores [n2], n1 ignores [n2], n2 ignores [n0
+  //   n1]" "partition that cuts nothing (minority-third of 3 nodes)"
   std::string Describe() const;
 };
 

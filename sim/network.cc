@@ -22,7 +22,9 @@ absl::optional<LatencyDist> ParseLatencyDist(absl::string_view name) {
   return absl::nullopt;
 }
 
-bool IsClientEndpoint(absl::string_view id) { return !id.empty() && id[0] == 'c'; }
+bool IsClientEndpoint(absl::string_view id) {
+  return !id.empty() && id[0] == 'c';
+}
 
 const std::vector<std::string>& ServiceNames() {
   static const auto* names =
@@ -50,8 +52,8 @@ std::string DescribeGrudge(const Grudge& grudge) {
   if (grudge.empty()) return "{}";
   std::vector<std::string> parts;
   for (const auto& [receiver, senders] : grudge) {
-    parts.push_back(absl::StrCat(receiver, " ignores [",
-                                 absl::StrJoin(senders, " "), "]"));
+    parts.push_back(
+        absl::StrCat(receiver, " ignores [", absl::StrJoin(senders, " "), "]"));
   }
   return absl::StrJoin(parts, ", ");
 }
@@ -68,7 +70,8 @@ absl::string_view KvCutModeName(KvCutMode mode) {
 absl::Duration Network::Latency(Prng& prng) const {
   switch (options_.latency_dist) {
     case LatencyDist::kConstant: return options_.latency;
-    case LatencyDist::kUniform: return prng.UniformDuration(2 * options_.latency);
+    case LatencyDist::kUniform:
+      return prng.UniformDuration(2 * options_.latency);
     case LatencyDist::kExponential: return prng.Exponential(options_.latency);
   }
   return options_.latency;
@@ -95,7 +98,8 @@ std::vector<absl::Duration> Network::OnSend(const kvclient::Message& message,
 
 bool Network::DropAtDelivery(const kvclient::Message& message) const {
   auto grudge = grudge_.find(message.dest);
-  if (grudge != grudge_.end() && grudge->second.count(message.src) > 0) return true;
+  if (grudge != grudge_.end() && grudge->second.count(message.src) > 0)
+    return true;
   // EXTENSION seq-kv cuts: a node's requests to a service, or a service's
   // replies to that node.
   if (IsServiceName(message.dest) && !IsServiceName(message.src)) {

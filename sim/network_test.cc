@@ -104,7 +104,8 @@ std::vector<std::string> Nodes(int n) {
 }
 
 // How many senders each node ignores, sorted.
-std::vector<size_t> IgnoreCounts(const Grudge& grudge, const std::vector<std::string>& nodes) {
+std::vector<size_t> IgnoreCounts(const Grudge& grudge,
+                                 const std::vector<std::string>& nodes) {
   std::vector<size_t> counts;
   for (const std::string& node : nodes) {
     auto it = grudge.find(node);
@@ -118,7 +119,8 @@ bool Symmetric(const Grudge& grudge) {
   for (const auto& [receiver, senders] : grudge) {
     for (const std::string& sender : senders) {
       auto back = grudge.find(sender);
-      if (back == grudge.end() || back->second.count(receiver) == 0) return false;
+      if (back == grudge.end() || back->second.count(receiver) == 0)
+        return false;
     }
   }
   return true;
@@ -138,29 +140,39 @@ TEST(NemesisTest, GrudgeShapes) {
       if (n == 1) expect_one = {0};
       EXPECT_EQ(IgnoreCounts(one, nodes), expect_one) << n;
       // bisect: floor(n/2) against the rest.
-      const size_t small = static_cast<size_t>(n / 2), big = static_cast<size_t>(n) - small;
+      const size_t small = static_cast<size_t>(n / 2),
+                   big = static_cast<size_t>(n) - small;
       V expect_majority;
       for (size_t i = 0; i < big; ++i) expect_majority.push_back(small);
       for (size_t i = 0; i < small; ++i) expect_majority.push_back(big);
       std::sort(expect_majority.begin(), expect_majority.end());
-      EXPECT_EQ(IgnoreCounts(MakeGrudge(PartitionSpec::kMajority, nodes, prng), nodes),
-                expect_majority) << n;
+      EXPECT_EQ(IgnoreCounts(MakeGrudge(PartitionSpec::kMajority, nodes, prng),
+                             nodes),
+                expect_majority)
+          << n;
       // minority-third: floor((n-1)/3) against the rest.
-      const size_t third = static_cast<size_t>((n - 1) / 3), rest = static_cast<size_t>(n) - third;
+      const size_t third = static_cast<size_t>((n - 1) / 3),
+                   rest = static_cast<size_t>(n) - third;
       V expect_third;
       for (size_t i = 0; i < rest; ++i) expect_third.push_back(third);
       for (size_t i = 0; i < third; ++i) expect_third.push_back(rest);
       std::sort(expect_third.begin(), expect_third.end());
-      EXPECT_EQ(IgnoreCounts(MakeGrudge(PartitionSpec::kMinorityThird, nodes, prng), nodes),
-                expect_third) << n;
+      EXPECT_EQ(
+          IgnoreCounts(MakeGrudge(PartitionSpec::kMinorityThird, nodes, prng),
+                       nodes),
+          expect_third)
+          << n;
       Grudge ring = MakeGrudge(PartitionSpec::kMajoritiesRing, nodes, prng);
       for (const auto& [r, s] : ring) {
-        EXPECT_GE(static_cast<size_t>(n) - s.size(), static_cast<size_t>(n / 2 + 1)) << r;
+        EXPECT_GE(static_cast<size_t>(n) - s.size(),
+                  static_cast<size_t>(n / 2 + 1))
+            << r;
         EXPECT_EQ(s.count(r), 0u);
       }
     }
   }
-  EXPECT_TRUE(MakeGrudge(PartitionSpec::kMinorityThird, Nodes(3), prng).empty());
+  EXPECT_TRUE(
+      MakeGrudge(PartitionSpec::kMinorityThird, Nodes(3), prng).empty());
 }
 
 TEST(NemesisTest, PerfectRingsForThreeToFiveNodes) {
@@ -181,7 +193,8 @@ TEST(NemesisTest, PerfectRingsForThreeToFiveNodes) {
     // 5 nodes: windows of 3 centred on each node: it drops the two nodes
     // not adjacent to it in the ring, symmetric.
     Grudge five = MakeGrudge(PartitionSpec::kMajoritiesRing, Nodes(5), prng);
-    EXPECT_EQ(IgnoreCounts(five, Nodes(5)), (std::vector<size_t>{2, 2, 2, 2, 2}));
+    EXPECT_EQ(IgnoreCounts(five, Nodes(5)),
+              (std::vector<size_t>{2, 2, 2, 2, 2}));
     EXPECT_TRUE(Symmetric(five)) << DescribeGrudge(five);
   }
 }
@@ -197,10 +210,12 @@ TEST(NemesisTest, DescribeSaysWhenAPartitionCutsNothing) {
     if (a.kind != FaultAction::kPartition) continue;
     if (a.shape == "minority-third") {
       ++nothing;
-      EXPECT_EQ(a.Describe(), "partition that cuts nothing (minority-third of 3 nodes)");
+      EXPECT_EQ(a.Describe(),
+                "partition that cuts nothing (minority-third of 3 nodes)");
     } else {
       ++shaped;
-      EXPECT_EQ(a.Describe().rfind("partition " + a.shape + ": ", 0), 0u) << a.Describe();
+      EXPECT_EQ(a.Describe().rfind("partition " + a.shape + ": ", 0), 0u)
+          << a.Describe();
     }
   }
   EXPECT_GT(nothing, 0);
@@ -218,7 +233,8 @@ TEST(NemesisTest, PartitionAlternatesStartingAtT0) {
   absl::Time now = t0;
   for (int i = 0; i < 20; ++i) {
     FaultAction a = n.Fire(now, prng);
-    EXPECT_EQ(a.kind, i % 2 == 0 ? FaultAction::kPartition : FaultAction::kHeal);
+    EXPECT_EQ(a.kind,
+              i % 2 == 0 ? FaultAction::kPartition : FaultAction::kHeal);
     ASSERT_GE(n.next_at(), now);
     ASSERT_LT(n.next_at(), now + absl::Seconds(20));
     now = n.next_at();
@@ -228,8 +244,8 @@ TEST(NemesisTest, PartitionAlternatesStartingAtT0) {
 }
 
 TEST(NemesisTest, KillIsUndoneByRestartOfTheSameNode) {
-  Nemesis n = Nemesis::Kill({"n0", "n1", "n2"}, absl::Seconds(1),
-                            absl::UnixEpoch());
+  Nemesis n =
+      Nemesis::Kill({"n0", "n1", "n2"}, absl::Seconds(1), absl::UnixEpoch());
   Prng prng(6);
   FaultAction kill = n.Fire(absl::UnixEpoch(), prng);
   ASSERT_EQ(kill.kind, FaultAction::kKill);

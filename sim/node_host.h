@@ -5,9 +5,11 @@
 // the driver decides WHAT happens to a node and WHEN; the host only does it.
 //
 //   class Cores : public sim::NodeHost {
-//     void Deliver(int node, const kvclient::Message& m, int64_t id, absl::Time now) override {
+//     void Deliver(int node, const kvclient::Message& m, int64_t id, absl::Time
+//     now) override {
 //       cores_[node]->Step(m, now);  // ... then hand the output back:
-//       for (const auto& out : cores_[node]->TakeReady().messages) driver_->OnNodeMessage(node, out, now);
+//       for (const auto& out : cores_[node]->TakeReady().messages)
+//       driver_->OnNodeMessage(node, out, now);
 //     }
 //     ...
 //   };

@@ -15,7 +15,9 @@ namespace {
 
 using kvclient::Json;
 
-absl::Status Invalid(absl::string_view why) { return absl::InvalidArgumentError(why); }
+absl::Status Invalid(absl::string_view why) {
+  return absl::InvalidArgumentError(why);
+}
 
 // A JSON value as a short Clojure-ish rendering for error messages.
 std::string Show(const Json& value) {
@@ -64,11 +66,14 @@ class DomBuilder {
   bool number_float(Json::number_float_t v, const std::string& lexeme) {
     // Only the top-level id can need this: at most two levels down
     // (an object's "id", or a [k v] pair of a top-level array).
-    if (IsIntegerLexeme(lexeme) && stack_.size() <= 2) big_integers_.insert(NextPath());
+    if (IsIntegerLexeme(lexeme) && stack_.size() <= 2)
+      big_integers_.insert(NextPath());
     return Put(Json(v));
   }
   bool string(std::string& s) { return Put(Json(std::move(s))); }
-  bool binary(Json::binary_t&) { return Put(Json()); }  // never produced by JSON text
+  bool binary(Json::binary_t&) {
+    return Put(Json());
+  }  // never produced by JSON text
   bool start_object(std::size_t) { return Open(Json::object()); }
   bool key(std::string& k) {
     key_ = k;
@@ -79,7 +84,8 @@ class DomBuilder {
   bool end_array() { return Close(); }
   bool parse_error(std::size_t position, const std::string& /*last_token*/,
                    const nlohmann::detail::exception& e) {
-    error_ = absl::StrCat("not well-formed JSON at byte ", position, ": ", e.what());
+    error_ =
+        absl::StrCat("not well-formed JSON at byte ", position, ": ", e.what());
     return false;
   }
 
@@ -110,7 +116,8 @@ class DomBuilder {
     }
     Json& c = *stack_.back().container;
     if (c.is_object()) {
-      Json& slot = c[key_];  // a repeated key: the last one wins, as in cheshire
+      Json& slot =
+          c[key_];  // a repeated key: the last one wins, as in cheshire
       slot = std::move(value);
       return &slot;
     }
@@ -125,7 +132,8 @@ class DomBuilder {
 
   bool Open(Json container) {
     if (static_cast<int>(stack_.size()) >= kMaxNestingDepth) {
-      error_ = absl::StrCat("JSON nested deeper than ", kMaxNestingDepth, " levels");
+      error_ =
+          absl::StrCat("JSON nested deeper than ", kMaxNestingDepth, " levels");
       return false;
     }
     std::string path = NextPath();
@@ -188,24 +196,28 @@ absl::optional<std::string> NthCodePoint(const std::string& s, size_t i) {
   return absl::nullopt;
 }
 
-// process.clj keywordize-keys-1: (reduce (fn [m [k v]] (assoc! m (keyword k) v)) {} x).
-absl::StatusOr<KeywordMap> KeywordizeKeys1(const Json& x, const std::string& path) {
+// process.clj keywordize-keys-1: (reduce (fn [m [k v]] (assoc! m (keyword k)
+// v)) {} x).
+absl::StatusOr<KeywordMap> KeywordizeKeys1(const Json& x,
+                                           const std::string& path) {
   KeywordMap map;
   if (x.is_null()) return map;  // (reduce f init nil) is init
   if (x.is_object()) {
     for (auto it = x.begin(); it != x.end(); ++it) {
-      Assoc(map, Entry{it.key(), it.value(), absl::StrCat(path, "/", Segment(it.key()))});
+      Assoc(map, Entry{it.key(), it.value(),
+                       absl::StrCat(path, "/", Segment(it.key()))});
     }
     return map;
   }
   if (x.is_string()) {
     // A String is a seq of Characters, and [k v] cannot destructure one.
     if (x.get_ref<const std::string&>().empty()) return map;
-    return Invalid("keywordize-keys-1: nth not supported on this type: Character");
+    return Invalid(
+        "keywordize-keys-1: nth not supported on this type: Character");
   }
   if (!x.is_array()) {
-    return Invalid(absl::StrCat("keywordize-keys-1: Don't know how to create ISeq from ",
-                                Show(x)));
+    return Invalid(absl::StrCat(
+        "keywordize-keys-1: Don't know how to create ISeq from ", Show(x)));
   }
   for (size_t i = 0; i < x.size(); ++i) {
     const Json& pair = x[i];
@@ -214,14 +226,17 @@ absl::StatusOr<KeywordMap> KeywordizeKeys1(const Json& x, const std::string& pat
     if (pair.is_null()) {  // (nth nil i nil) is nil
       e.value = nullptr;
     } else if (pair.is_array()) {
-      if (!pair.empty() && pair[0].is_string()) e.key = pair[0].get<std::string>();
+      if (!pair.empty() && pair[0].is_string())
+        e.key = pair[0].get<std::string>();
       e.value = pair.size() > 1 ? pair[1] : Json(nullptr);
       e.path = absl::StrCat(at, "/1");
     } else if (pair.is_string()) {  // k is a Character: (keyword \a) is nil
-      absl::optional<std::string> second = NthCodePoint(pair.get<std::string>(), 1);
+      absl::optional<std::string> second =
+          NthCodePoint(pair.get<std::string>(), 1);
       e.value = second ? Json(*second) : Json(nullptr);
     } else {
-      return Invalid(absl::StrCat("keywordize-keys-1: nth not supported on ", Show(pair)));
+      return Invalid(
+          absl::StrCat("keywordize-keys-1: nth not supported on ", Show(pair)));
     }
     Assoc(map, std::move(e));
   }
@@ -289,10 +304,12 @@ std::string SanitizeUtf8(absl::string_view bytes) {
 absl::StatusOr<kvclient::Message> ParseNodeLine(absl::string_view line) {
   const std::string text = SanitizeUtf8(line);
   DomBuilder dom;
-  const bool parsed = Json::sax_parse(text.begin(), text.end(), &dom,
-                                      Json::input_format_t::json, /*strict=*/false);
+  const bool parsed =
+      Json::sax_parse(text.begin(), text.end(), &dom,
+                      Json::input_format_t::json, /*strict=*/false);
   if (!parsed) {
-    return Invalid(dom.error().empty() ? std::string("not well-formed JSON") : dom.error());
+    return Invalid(dom.error().empty() ? std::string("not well-formed JSON")
+                                       : dom.error());
   }
   absl::StatusOr<KeywordMap> top = KeywordizeKeys1(dom.root(), "");
   if (!top.ok()) return top.status();
@@ -305,7 +322,8 @@ absl::StatusOr<kvclient::Message> ParseNodeLine(absl::string_view line) {
   absl::StatusOr<KeywordMap> body = KeywordizeKeys1(body_value, body_path);
   if (!body.ok()) return body.status();
 
-  // net.clj Message: {:src String, :dest String, :body Any, (optional :id) Int}.
+  // net.clj Message: {:src String, :dest String, :body Any, (optional :id)
+  // Int}.
   std::vector<std::string> errors;
   const Json* src = nullptr;
   const Json* dest = nullptr;
@@ -316,9 +334,12 @@ absl::StatusOr<kvclient::Message> ParseNodeLine(absl::string_view line) {
     } else if (e.key == std::string("dest")) {
       dest = &e.value;
     } else if (e.key == std::string("id")) {
-      const bool integer = e.value.is_number_integer() ||
-                           (e.value.is_number_float() && dom.big_integers().count(e.path));
-      if (!integer) errors.push_back(absl::StrCat(":id (not (integer? ", Show(e.value), "))"));
+      const bool integer =
+          e.value.is_number_integer() ||
+          (e.value.is_number_float() && dom.big_integers().count(e.path));
+      if (!integer)
+        errors.push_back(
+            absl::StrCat(":id (not (integer? ", Show(e.value), "))"));
     } else if (e.key != std::string("body")) {
       errors.push_back(absl::StrCat(e.key ? ":" : "", name, " disallowed-key"));
     }
@@ -326,12 +347,14 @@ absl::StatusOr<kvclient::Message> ParseNodeLine(absl::string_view line) {
   if (src == nullptr) {
     errors.push_back(":src missing-required-key");
   } else if (!src->is_string()) {
-    errors.push_back(absl::StrCat(":src (not (instance? java.lang.String ", Show(*src), "))"));
+    errors.push_back(absl::StrCat(":src (not (instance? java.lang.String ",
+                                  Show(*src), "))"));
   }
   if (dest == nullptr) {
     errors.push_back(":dest missing-required-key");
   } else if (!dest->is_string()) {
-    errors.push_back(absl::StrCat(":dest (not (instance? java.lang.String ", Show(*dest), "))"));
+    errors.push_back(absl::StrCat(":dest (not (instance? java.lang.String ",
+                                  Show(*dest), "))"));
   }
   if (!errors.empty()) {
     return Invalid(absl::StrCat("malformed message (net.clj Message): {",
@@ -343,7 +366,8 @@ absl::StatusOr<kvclient::Message> ParseNodeLine(absl::string_view line) {
   m.body = Json::object();
   // A nil key has no JSON spelling; it is kept under "" (only an array body
   // of odd pairs can produce one).
-  for (Entry& e : *body) m.body[e.key ? *e.key : std::string()] = std::move(e.value);
+  for (Entry& e : *body)
+    m.body[e.key ? *e.key : std::string()] = std::move(e.value);
   return m;
 }
 

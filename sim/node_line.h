@@ -20,10 +20,11 @@
 //
 //   ParseNodeLine(R"({"src":"n1","dest":"c3","body":{"type":"read_ok","value":4,"in_reply_to":1}})")
 //     -> Message{n1, c3, {...}}
-//   ParseNodeLine(R"({"src":"n1","dest":"c3","body":{}} trailing text)")   -> accepted
-//   ParseNodeLine(R"({"src":"n1","dest":"c3"})")      -> accepted, body {}
-//   ParseNodeLine(R"({"src":"n1","dest":"c3","body":{},"extra":1})")
-//     -> InvalidArgument "malformed message (net.clj Message): {:extra disallowed-key}"
+//   ParseNodeLine(R"({"src":"n1","dest":"c3","body":{}} trailing text)")   ->
+//   accepted ParseNodeLine(R"({"src":"n1","dest":"c3"})")      -> accepted,
+//   body {} ParseNodeLine(R"({"src":"n1","dest":"c3","body":{},"extra":1})")
+//     -> InvalidArgument "malformed message (net.clj Message): {:extra
+//     disallowed-key}"
 //   ParseNodeLine("")  -> InvalidArgument (an empty line is not a message)
 //
 // Bounds (EXTENSIONS, documented in docs/maelstrom-fidelity.md): JSON

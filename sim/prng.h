@@ -103,7 +103,8 @@ class Prng {
   // -mean * ln(u) with u uniform in (0, 1] from 53 random bits.
   absl::Duration Exponential(absl::Duration mean) {
     double u = static_cast<double>((Next() >> 11) + 1) * 0x1.0p-53;
-    double ns = -static_cast<double>(absl::ToInt64Nanoseconds(mean)) * std::log(u);
+    double ns =
+        -static_cast<double>(absl::ToInt64Nanoseconds(mean)) * std::log(u);
     return absl::Nanoseconds(static_cast<int64_t>(std::llround(ns)));
   }
 

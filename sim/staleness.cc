@@ -81,8 +81,9 @@ StalenessReport MeasureStaleness(const History& history,
   }
   if (!report.defined) return report;
 
-  std::stable_sort(ok_adds.begin(), ok_adds.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(
+      ok_adds.begin(), ok_adds.end(),
+      [](const auto& a, const auto& b) { return a.first < b.first; });
   AcknowledgedSum sum;
   int64_t running = 0;
   for (const auto& [time, delta] : ok_adds) {
@@ -99,7 +100,8 @@ StalenessReport MeasureStaleness(const History& history,
     const absl::Duration staleness =
         above < r.invoked ? r.invoked - above : absl::ZeroDuration();
     all.push_back(staleness);
-    (InAnyWindow(r.invoked, partitions) ? during : outside).push_back(staleness);
+    (InAnyWindow(r.invoked, partitions) ? during : outside)
+        .push_back(staleness);
   }
   report.all = Summarize(std::move(all));
   report.during_partitions = Summarize(std::move(during));
@@ -108,10 +110,10 @@ StalenessReport MeasureStaleness(const History& history,
 }
 
 std::string FormatStaleness(const StalenessStats& s) {
-  return absl::StrFormat("p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d reads (%d stale)",
-                         absl::ToDoubleMilliseconds(s.p50),
-                         absl::ToDoubleMilliseconds(s.p99),
-                         absl::ToDoubleMilliseconds(s.max), s.count, s.stale);
+  return absl::StrFormat(
+      "p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d reads (%d stale)",
+      absl::ToDoubleMilliseconds(s.p50), absl::ToDoubleMilliseconds(s.p99),
+      absl::ToDoubleMilliseconds(s.max), s.count, s.stale);
 }
 
 }  // namespace sim

@@ -4,10 +4,10 @@
 // what a dissemination strategy buys between the final reads, which are all
 // Maelstrom checks.
 //
-//   acknowledged sum over time:  0 ──(add 3 ok at 1.0s)── 3 ──(add 2 ok at 1.5s)── 5
-//   read invoked at 2.0s returns 3  →  the sum first exceeded 3 at 1.5s: 0.5 s stale
-//   read invoked at 2.0s returns 5  →  current: 0
-//   read invoked at 1.2s returns 4  →  above the acknowledged sum (an add still
+//   acknowledged sum over time:  0 ──(add 3 ok at 1.0s)── 3 ──(add 2 ok
+//   at 1.5s)── 5 read invoked at 2.0s returns 3  →  the sum first exceeded 3
+//   at 1.5s: 0.5 s stale read invoked at 2.0s returns 5  →  current: 0 read
+//   invoked at 1.2s returns 4  →  above the acknowledged sum (an add still
 //                                      in flight was counted): 0
 //
 //   sim::StalenessReport s = sim::MeasureStaleness(history, partitions);
@@ -30,8 +30,8 @@
 namespace sim {
 
 struct StalenessStats {
-  int64_t count = 0;    // ok reads measured
-  int64_t stale = 0;    // of which staleness > 0
+  int64_t count = 0;  // ok reads measured
+  int64_t stale = 0;  // of which staleness > 0
   absl::Duration p50 = absl::ZeroDuration();
   absl::Duration p99 = absl::ZeroDuration();
   absl::Duration max = absl::ZeroDuration();
@@ -40,7 +40,7 @@ struct StalenessStats {
 struct StalenessReport {
   bool defined = true;  // false when some add has a negative delta
   StalenessStats all;
-  StalenessStats during_partitions;   // read invoked while a partition held
+  StalenessStats during_partitions;  // read invoked while a partition held
   StalenessStats outside_partitions;
 };
 

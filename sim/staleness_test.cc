@@ -8,23 +8,27 @@ namespace {
 using kvclient::CounterOp;
 
 absl::Time At(double seconds) {
-  return absl::UnixEpoch() + absl::Milliseconds(static_cast<int64_t>(seconds * 1000));
+  return absl::UnixEpoch() +
+         absl::Milliseconds(static_cast<int64_t>(seconds * 1000));
 }
 
 // Builds histories one operation at a time: invoke at `start`, complete at
 // `end`, on its own thread so operations may overlap.
 class Ops {
  public:
-  Ops& Add(double start, double end, int64_t delta, EventType outcome = EventType::kOk) {
+  Ops& Add(double start, double end, int64_t delta,
+           EventType outcome = EventType::kOk) {
     return Op(start, end, CounterOp::kAdd, delta, outcome);
   }
-  Ops& Read(double start, double end, int64_t value, EventType outcome = EventType::kOk) {
+  Ops& Read(double start, double end, int64_t value,
+            EventType outcome = EventType::kOk) {
     return Op(start, end, CounterOp::kRead, value, outcome);
   }
   const History& history() const { return h_; }
 
  private:
-  Ops& Op(double start, double end, CounterOp f, int64_t value, EventType outcome) {
+  Ops& Op(double start, double end, CounterOp f, int64_t value,
+          EventType outcome) {
     HistoryEvent invoke;
     invoke.time = At(start);
     invoke.thread = next_thread_++;
@@ -58,7 +62,7 @@ TEST(StalenessTest, MeasuresFromTheFirstAcknowledgedSumAboveTheValueRead) {
 
 TEST(StalenessTest, AValueAboveTheAcknowledgedSumIsCurrent) {
   Ops ops;
-  ops.Add(1.0, 3.0, 4);   // in flight when the read ran: counted by the node
+  ops.Add(1.0, 3.0, 4);  // in flight when the read ran: counted by the node
   ops.Read(2.0, 2.0, 4);
   StalenessReport r = MeasureStaleness(ops.history(), {});
   EXPECT_EQ(r.all.count, 1);

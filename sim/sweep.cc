@@ -31,7 +31,8 @@ namespace {
 
 std::string WhyFailed(const RunResult& r) {
   std::vector<std::string> why = r.verdict.errors;
-  why.insert(why.end(), r.verdict.stats_errors.begin(), r.verdict.stats_errors.end());
+  why.insert(why.end(), r.verdict.stats_errors.begin(),
+             r.verdict.stats_errors.end());
   for (const std::string& e : r.verdict.analysis_errors) {
     why.push_back(absl::StrCat("analysis: ", e));
   }
@@ -49,8 +50,9 @@ std::string WhyFailed(const RunResult& r) {
 SweepResult Sweep(const SimConfig& config, SeedRange seeds,
                   bool stop_at_first_failure) {
   SweepResult result;
-  result.label = absl::StrCat(config.profile, config.bug == counter::Bug::kNone ? "" : " bug=",
-                              config.bug == counter::Bug::kNone ? "" : counter::BugName(config.bug));
+  result.label = absl::StrCat(
+      config.profile, config.bug == counter::Bug::kNone ? "" : " bug=",
+      config.bug == counter::Bug::kNone ? "" : counter::BugName(config.bug));
   result.seeds = seeds;
   const std::clock_t cpu_start = std::clock();
   for (uint64_t i = 0; i < seeds.count; ++i) {
@@ -65,21 +67,25 @@ SweepResult Sweep(const SimConfig& config, SeedRange seeds,
       ++result.passed;
       continue;
     }
-    result.failed.push_back(SweepFailure{c.seed, r.exit_code, WhyFailed(r), ReplayCommand(c)});
+    result.failed.push_back(
+        SweepFailure{c.seed, r.exit_code, WhyFailed(r), ReplayCommand(c)});
     if (stop_at_first_failure) break;
   }
-  result.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  result.cpu_seconds =
+      static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   return result;
 }
 
 std::string SweepResult::Summary() const {
   std::string out = absl::StrFormat(
-      "%s seeds %d..%d: %d passed, %d failed; %.0f simulated s in %.2f CPU s (%.0fx)",
+      "%s seeds %d..%d: %d passed, %d failed; %.0f simulated s in %.2f CPU s "
+      "(%.0fx)",
       label, seeds.start, seeds.start + seeds.count - 1, passed, failed.size(),
-      simulated_seconds, cpu_seconds, cpu_seconds > 0 ? simulated_seconds / cpu_seconds : 0);
+      simulated_seconds, cpu_seconds,
+      cpu_seconds > 0 ? simulated_seconds / cpu_seconds : 0);
   for (const SweepFailure& f : failed) {
-    absl::StrAppend(&out, "\n  seed ", f.seed, " (exit ", f.exit_code, "): ", f.why,
-                    "\n    rerun with: ", f.replay);
+    absl::StrAppend(&out, "\n  seed ", f.seed, " (exit ", f.exit_code,
+                    "): ", f.why, "\n    rerun with: ", f.replay);
   }
   return out;
 }

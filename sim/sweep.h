@@ -3,7 +3,8 @@
 //
 //   sim::SeedRange seeds = sim::SeedsFromEnv({1, 100});   // SIM_SEEDS=500:50
 //   sim::SweepResult r = sim::Sweep(*sim::ProfileConfig("chaos"), seeds);
-//   r.failed.empty();  r.Summary() == "chaos seeds 1..100: 100 passed, 0 failed ..."
+//   r.failed.empty();  r.Summary() == "chaos seeds 1..100: 100 passed, 0 failed
+//   ..."
 #ifndef SIM_SWEEP_H_
 #define SIM_SWEEP_H_
 

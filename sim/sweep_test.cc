@@ -1,13 +1,14 @@
 // Seed sweeps per profile: `bazel test //sim:sweep_<profile>_test`.
 // SIM_SEEDS=start:count (bazel test --test_env=SIM_SEEDS=1000:200) runs
 // another range. A failing seed prints the exact command that replays it.
+#include "sim/sweep.h"
+
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
-#include "sim/sweep.h"
 
 namespace {
 

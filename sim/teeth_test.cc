@@ -36,7 +36,8 @@ void ExpectCaught(const Case& c) {
               /*stop_at_first_failure=*/true);
   }
   ASSERT_FALSE(r.failed.empty())
-      << counter::BugName(c.bug) << " survived " << first_ten.Summary() << "\n" << r.Summary();
+      << counter::BugName(c.bug) << " survived " << first_ten.Summary() << "\n"
+      << r.Summary();
   const SweepFailure& first = r.failed.front();
   // Caught by the checker or the liveness bound, not by a broken harness.
   EXPECT_EQ(first.exit_code, 1) << r.Summary();

@@ -26,24 +26,27 @@ DrawnOp DrawCounterOp(bool pn_counter, Prng& prng) {
 Workload::Workload(WorkloadOptions options, std::vector<std::string> nodes)
     : options_(options), nodes_(std::move(nodes)) {
   MC_ASSERT(!nodes_.empty(), "a test has nodes");
-  MC_ASSERT(options_.concurrency >= 1, "a test has client threads: ", options_.concurrency);
+  MC_ASSERT(options_.concurrency >= 1,
+            "a test has client threads: ", options_.concurrency);
   for (int i = 0; i < options_.concurrency; ++i) {
     Thread t;
-    // interpreter.clj ClientNemesisWorker/open: (nth nodes (mod id (count nodes))).
+    // interpreter.clj ClientNemesisWorker/open: (nth nodes (mod id (count
+    // nodes))).
     t.node = nodes_[static_cast<size_t>(i) % nodes_.size()];
     threads_.push_back(std::move(t));
   }
 }
 
 std::string Workload::OpenNewClient(OpenClient client) {
-  // client.clj open!: (str "c" (:next-client-id (swap! net update :next-client-id inc)))
-  // from -1, so the first client is c0.
+  // client.clj open!: (str "c" (:next-client-id (swap! net update
+  // :next-client-id inc))) from -1, so the first client is c0.
   std::string id = absl::StrCat("c", next_client_++);
   open_clients_[id] = std::move(client);
-  MC_ASSERT(open_clients_.size() <= 2 * nodes_.size() + threads_.size(),
-            "open clients are bounded by one init and one setup client per node "
-            "and one client per thread: ",
-            open_clients_.size());
+  MC_ASSERT(
+      open_clients_.size() <= 2 * nodes_.size() + threads_.size(),
+      "open clients are bounded by one init and one setup client per node "
+      "and one client per thread: ",
+      open_clients_.size());
   return id;
 }
 
@@ -65,16 +68,15 @@ Message Workload::InitFor(const std::string& node, absl::Time now) {
   init.node = node;
   init.deadline = now + options_.init_timeout;
   std::string client = OpenNewClient(std::move(init));
-  kvclient::Json body = {{"type", "init"},
-                         {"msg_id", 1},
-                         {"node_id", node},
-                         {"node_ids", nodes_}};
+  kvclient::Json body = {
+      {"type", "init"}, {"msg_id", 1}, {"node_id", node}, {"node_ids", nodes_}};
   return Message{client, node, std::move(body)};
 }
 
 void Workload::CancelInits(const std::string& node) {
   for (auto it = open_clients_.begin(); it != open_clients_.end();) {
-    const bool init_of_node = it->second.role == Role::kInit && it->second.node == node;
+    const bool init_of_node =
+        it->second.role == Role::kInit && it->second.node == node;
     it = init_of_node ? open_clients_.erase(it) : std::next(it);
   }
 }
@@ -90,11 +92,12 @@ void Workload::StartMain(absl::Time now) {
     setup.node = node;
     OpenNewClient(std::move(setup));
   }
-  next_op_at_.reset();  // Stagger's next-time starts at nil: the first op is due now
+  next_op_at_
+      .reset();  // Stagger's next-time starts at nil: the first op is due now
 }
 
-Message Workload::Invoke(int thread, CounterOp f, int64_t delta, bool final_read,
-                         absl::Time now) {
+Message Workload::Invoke(int thread, CounterOp f, int64_t delta,
+                         bool final_read, absl::Time now) {
   Thread& t = threads_[static_cast<size_t>(thread)];
   MC_ASSERT(!t.outstanding.has_value(),
             "a Jepsen worker runs one operation at a time: thread ", thread);
@@ -125,16 +128,18 @@ Message Workload::Invoke(int thread, CounterOp f, int64_t delta, bool final_read
   e.value = delta;
   e.final_read = final_read;
   history_.push_back(e);
-  kvclient::Json body = f == CounterOp::kAdd ? kvclient::AddRequestBody(delta, r.msg_id)
-                                             : kvclient::ReadRequestBody(r.msg_id);
+  kvclient::Json body = f == CounterOp::kAdd
+                            ? kvclient::AddRequestBody(delta, r.msg_id)
+                            : kvclient::ReadRequestBody(r.msg_id);
   return Message{t.client, t.node, std::move(body)};
 }
 
-void Workload::Complete(int thread, EventType type, int64_t value, std::string error,
-                        absl::Time now) {
+void Workload::Complete(int thread, EventType type, int64_t value,
+                        std::string error, absl::Time now) {
   Thread& t = threads_[static_cast<size_t>(thread)];
   MC_ASSERT(t.outstanding.has_value(),
-            "every completion pairs with its thread's invocation: thread ", thread);
+            "every completion pairs with its thread's invocation: thread ",
+            thread);
   MC_ASSERT(type != EventType::kInvoke, "a completion is ok, fail or info");
   const Request r = *t.outstanding;
   t.outstanding.reset();
@@ -161,9 +166,11 @@ void Workload::ExpireTimeouts(absl::Time now) {
     }
   }
   for (const auto& [client, open] : open_clients_) {
-    if (open.role == Role::kInit && open.deadline <= now && harness_error_.empty()) {
-      harness_error_ = absl::StrCat(open.node, " did not answer init (from ", client,
-                                    ") within ", absl::FormatDuration(options_.init_timeout));
+    if (open.role == Role::kInit && open.deadline <= now &&
+        harness_error_.empty()) {
+      harness_error_ = absl::StrCat(
+          open.node, " did not answer init (from ", client, ") within ",
+          absl::FormatDuration(options_.init_timeout));
     }
   }
 }
@@ -188,8 +195,9 @@ bool Workload::AnyFree() const {
 }
 
 int Workload::FreeThreadFromNextIndex() const {
-  // context.clj some-free-process: (.nextSetBit free-threads next-thread-index),
-  // else from 0. The nemesis' index (concurrency) is never a free client.
+  // context.clj some-free-process: (.nextSetBit free-threads
+  // next-thread-index), else from 0. The nemesis' index (concurrency) is never
+  // a free client.
   const int n = static_cast<int>(threads_.size());
   for (int k = 0; k < n + 1; ++k) {
     const int i = (next_thread_index_ + k) % (n + 1);
@@ -206,10 +214,12 @@ void Workload::AdvanceRoundRobin() {
 }
 
 void Workload::OnNemesisOp(absl::Time now, absl::Time next_at) {
-  MC_ASSERT(phase_ == Phase::kMain,
-            "the nemesis acts only in the main phase (then the time limit ends it)");
-  MC_ASSERT(now < cutoff(), "no op at or past the time limit's cutoff: ",
-            absl::FormatTime(now), " vs ", absl::FormatTime(cutoff()));
+  MC_ASSERT(
+      phase_ == Phase::kMain,
+      "the nemesis acts only in the main phase (then the time limit ends it)");
+  MC_ASSERT(now < cutoff(),
+            "no op at or past the time limit's cutoff: ", absl::FormatTime(now),
+            " vs ", absl::FormatTime(cutoff()));
   AdvanceRoundRobin();
   nemesis_next_at_ = next_at;
 }
@@ -226,7 +236,8 @@ bool Workload::MainPhaseOver(absl::Time now) const {
   // as soon as a thread frees up before the cutoff.
   if (AnyOutstanding()) return false;
   absl::Time soonest = std::max(next_op_at_.value_or(now), now);
-  if (nemesis_next_at_.has_value()) soonest = std::min(soonest, std::max(*nemesis_next_at_, now));
+  if (nemesis_next_at_.has_value())
+    soonest = std::min(soonest, std::max(*nemesis_next_at_, now));
   return soonest >= cutoff();
 }
 
@@ -247,14 +258,16 @@ void Workload::IssueDue(absl::Time now, Prng& prng, Output& out) {
       return;
     }
     if (history_.size() + 2 > options_.max_history_events) {
-      harness_error_ = absl::StrCat("history bound of ", options_.max_history_events,
-                                    " events reached; the run is too long");
+      harness_error_ =
+          absl::StrCat("history bound of ", options_.max_history_events,
+                       " events reached; the run is too long");
       phase_ = Phase::kDrain;
       return;
     }
     const int thread = FreeThreadFromNextIndex();
     const DrawnOp op = DrawCounterOp(options_.pn_counter, prng);
-    out.messages.push_back(Invoke(thread, op.f, op.delta, /*final_read=*/false, now));
+    out.messages.push_back(
+        Invoke(thread, op.f, op.delta, /*final_read=*/false, now));
     AdvanceRoundRobin();
     // Stagger: the next op is due dt-random after this one actually went out.
     next_op_at_ = now + prng.UniformDuration(StaggerDt());
@@ -266,7 +279,8 @@ Workload::Output Workload::Poll(absl::Time now, Prng& prng) {
   ExpireTimeouts(now);
   if (phase_ == Phase::kInit) {
     bool inits_pending = false;
-    for (const auto& [id, client] : open_clients_) inits_pending |= client.role == Role::kInit;
+    for (const auto& [id, client] : open_clients_)
+      inits_pending |= client.role == Role::kInit;
     if (!inits_pending && next_client_ > 0) StartMain(now);
   }
   if (phase_ == Phase::kMain) IssueDue(now, prng, out);
@@ -280,9 +294,12 @@ Workload::Output Workload::Poll(absl::Time now, Prng& prng) {
     // (gen/each-thread {:f :read, :final? true}): every thread at once, the
     // order of equal-time ops decided by soonest-op-map's coin: uniform.
     std::vector<int> order;
-    for (int i = 0; i < static_cast<int>(threads_.size()); ++i) order.push_back(i);
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[prng.Uniform(i)]);
-    for (int i : order) out.messages.push_back(Invoke(i, CounterOp::kRead, 0, true, now));
+    for (int i = 0; i < static_cast<int>(threads_.size()); ++i)
+      order.push_back(i);
+    for (size_t i = order.size(); i > 1; --i)
+      std::swap(order[i - 1], order[prng.Uniform(i)]);
+    for (int i : order)
+      out.messages.push_back(Invoke(i, CounterOp::kRead, 0, true, now));
   }
   if (phase_ == Phase::kFinal && !AnyOutstanding()) phase_ = Phase::kDone;
   return out;
@@ -307,7 +324,8 @@ absl::Time Workload::NextWakeAt() const {
       if (MainPhaseOver(absl::InfinitePast())) return absl::InfinitePast();
       if (options_.rate <= 0) {
         next = std::min(next, cutoff());
-      } else if (AnyFree() && next_op_at_.value_or(absl::InfinitePast()) < cutoff()) {
+      } else if (AnyFree() &&
+                 next_op_at_.value_or(absl::InfinitePast()) < cutoff()) {
         // With every thread busy the next op waits for a reply (handed over
         // with OnClientMessage, then polled) or a timeout; past the cutoff
         // only the busy threads' replies or timeouts end the phase.
@@ -322,19 +340,21 @@ absl::Time Workload::NextWakeAt() const {
       // Nothing left in flight: the next phase starts at once.
       if (!AnyOutstanding()) return absl::InfinitePast();
       break;
-    case Phase::kDone:
-      break;
+    case Phase::kDone: break;
   }
   return next;
 }
 
-Workload::Delivery Workload::OnInitReply(const std::string& client, const Message& message,
+Workload::Delivery Workload::OnInitReply(const std::string& client,
+                                         const Message& message,
                                          std::string* note) {
   // db.clj setup!: client/rpc! waits for in_reply_to 1, skipping anything
   // else (client.clj recv!); any reply to it but init_ok aborts the test.
   if (kvclient::InReplyTo(message.body) != absl::optional<int64_t>(1)) {
-    *note = absl::StrCat("init client ", client, " waits for in_reply_to 1: ",
-                         message.body.dump(-1, ' ', false, kvclient::Json::error_handler_t::replace));
+    *note = absl::StrCat(
+        "init client ", client, " waits for in_reply_to 1: ",
+        message.body.dump(-1, ' ', false,
+                          kvclient::Json::error_handler_t::replace));
     return Delivery::kIgnored;
   }
   const std::string node = open_clients_[client].node;
@@ -342,59 +362,69 @@ Workload::Delivery Workload::OnInitReply(const std::string& client, const Messag
   if (kvclient::BodyType(message.body) != "init_ok" && harness_error_.empty()) {
     harness_error_ = absl::StrCat(
         "Expected an init_ok message, but node ", node, " responded with ",
-        message.body.dump(-1, ' ', false, kvclient::Json::error_handler_t::replace));
+        message.body.dump(-1, ' ', false,
+                          kvclient::Json::error_handler_t::replace));
   }
   return Delivery::kAccepted;
 }
 
-Workload::Delivery Workload::OnClientMessage(const Message& message, absl::Time now,
+Workload::Delivery Workload::OnClientMessage(const Message& message,
+                                             absl::Time now,
                                              std::string* note) {
   auto open = open_clients_.find(message.dest);
   if (open == open_clients_.end()) {
     int64_t k = -1;
-    const bool ours = kvclient::IsClientId(message.dest) &&
-                      absl::SimpleAtoi(absl::string_view(message.dest).substr(1), &k) &&
-                      k >= 0 && k < next_client_;
-    *note = absl::StrCat(ours ? "departed" : "unknown", " client ", message.dest);
+    const bool ours =
+        kvclient::IsClientId(message.dest) &&
+        absl::SimpleAtoi(absl::string_view(message.dest).substr(1), &k) &&
+        k >= 0 && k < next_client_;
+    *note =
+        absl::StrCat(ours ? "departed" : "unknown", " client ", message.dest);
     return Delivery::kDepartedClient;
   }
   switch (open->second.role) {
-    case Role::kInit:
-      return OnInitReply(message.dest, message, note);
+    case Role::kInit: return OnInitReply(message.dest, message, note);
     case Role::kSetup:
-      *note = absl::StrCat(message.dest, " is a setup client, which never reads");
+      *note =
+          absl::StrCat(message.dest, " is a setup client, which never reads");
       return Delivery::kIgnored;
-    case Role::kWorker:
-      break;
+    case Role::kWorker: break;
   }
   const int thread = open->second.thread;
   const Thread& t = threads_[static_cast<size_t>(thread)];
-  MC_ASSERT(t.client == message.dest, "an open worker client is its thread's current one: ",
-            message.dest, " vs ", t.client);
+  MC_ASSERT(t.client == message.dest,
+            "an open worker client is its thread's current one: ", message.dest,
+            " vs ", t.client);
   if (t.stale) {
-    *note = absl::StrCat(message.dest,
-                         " gave up on its request (info) and waits for nothing until its "
-                         "thread's next operation closes it: ",
-                         message.body.dump(-1, ' ', false, kvclient::Json::error_handler_t::replace));
+    *note = absl::StrCat(
+        message.dest,
+        " gave up on its request (info) and waits for nothing until its "
+        "thread's next operation closes it: ",
+        message.body.dump(-1, ' ', false,
+                          kvclient::Json::error_handler_t::replace));
     return Delivery::kIgnored;
   }
-  if (!t.outstanding ||
-      kvclient::InReplyTo(message.body) != absl::optional<int64_t>(t.outstanding->msg_id)) {
-    *note = absl::StrCat("reply to no outstanding request: ",
-                         message.body.dump(-1, ' ', false, kvclient::Json::error_handler_t::replace));
+  if (!t.outstanding || kvclient::InReplyTo(message.body) !=
+                            absl::optional<int64_t>(t.outstanding->msg_id)) {
+    *note = absl::StrCat(
+        "reply to no outstanding request: ",
+        message.body.dump(-1, ' ', false,
+                          kvclient::Json::error_handler_t::replace));
     return Delivery::kIgnored;
   }
-  kvclient::CounterReply reply = kvclient::CheckCounterReply(t.outstanding->f, message.body);
+  kvclient::CounterReply reply =
+      kvclient::CheckCounterReply(t.outstanding->f, message.body);
   switch (reply.kind) {
     case kvclient::CounterReply::kOk:
       Complete(thread, EventType::kOk, reply.value, "", now);
       break;
     case kvclient::CounterReply::kError:
-      Complete(thread, EventType::kInfo, 0, absl::StrCat("error ", reply.code, ": ", reply.text),
-               now);
+      Complete(thread, EventType::kInfo, 0,
+               absl::StrCat("error ", reply.code, ": ", reply.text), now);
       break;
     case kvclient::CounterReply::kMalformed:
-      Complete(thread, EventType::kInfo, 0, absl::StrCat("malformed reply: ", reply.text), now);
+      Complete(thread, EventType::kInfo, 0,
+               absl::StrCat("malformed reply: ", reply.text), now);
       break;
   }
   return Delivery::kAccepted;

@@ -183,16 +183,16 @@ class Workload {
   };
   struct Thread {
     std::string node;
-    std::string client;      // "" until the first op
-    bool stale = false;      // the process changed: reopen at the next op
+    std::string client;  // "" until the first op
+    bool stale = false;  // the process changed: reopen at the next op
     int64_t next_msg_id = 1;
     absl::optional<Request> outstanding;
   };
   enum class Role { kInit, kSetup, kWorker };
   struct OpenClient {
     Role role = Role::kWorker;
-    std::string node;    // kInit, kSetup
-    int thread = -1;     // kWorker
+    std::string node;                              // kInit, kSetup
+    int thread = -1;                               // kWorker
     absl::Time deadline = absl::InfiniteFuture();  // kInit
   };
 
@@ -210,8 +210,8 @@ class Workload {
   bool AnyFree() const;
   absl::Duration StaggerDt() const;
   bool MainPhaseOver(absl::Time now) const;
-  Delivery OnInitReply(const std::string& client, const kvclient::Message& message,
-                       std::string* note);
+  Delivery OnInitReply(const std::string& client,
+                       const kvclient::Message& message, std::string* note);
 
   WorkloadOptions options_;
   std::vector<std::string> nodes_;

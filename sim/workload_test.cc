@@ -66,7 +66,8 @@ TEST(WorkloadTest, FullRunWithAnInstantCorrectCounter) {
       EXPECT_EQ(it->second, m.dest);
       std::string note;
       ASSERT_EQ(w.OnClientMessage(Reply(m, body), now, &note),
-                Workload::Delivery::kAccepted) << note;
+                Workload::Delivery::kAccepted)
+          << note;
     }
   }
   EXPECT_EQ(heals, 1);
@@ -83,7 +84,8 @@ TEST(WorkloadTest, FullRunWithAnInstantCorrectCounter) {
     }
   }
   EXPECT_EQ(finals, 5);
-  EXPECT_EQ(w.client_operations() * 2, static_cast<int64_t>(w.history().size()));
+  EXPECT_EQ(w.client_operations() * 2,
+            static_cast<int64_t>(w.history().size()));
   // Instant replies never need a second client: 3 init + 3 setup + 5 workers.
   EXPECT_EQ(w.clients_opened(), 11);
 }
@@ -113,9 +115,10 @@ TEST(WorkloadTest, MalformedAndErrorRepliesAreIndeterminate) {
   Prng prng(3);
   Workload w = Started(o, absl::UnixEpoch());
   absl::Time now = absl::UnixEpoch();
-  for (Json bad : {Json{{"type", "read_ok"}, {"value", 3.0}},
-                   Json{{"type", "error"}, {"code", 11}, {"text", "busy"}},
-                   Json{{"type", "error"}, {"code", 20}, {"text", "definite"}}}) {
+  for (Json bad :
+       {Json{{"type", "read_ok"}, {"value", 3.0}},
+        Json{{"type", "error"}, {"code", 11}, {"text", "busy"}},
+        Json{{"type", "error"}, {"code", 20}, {"text", "definite"}}}) {
     Workload::Output out = w.Poll(now, prng);
     while (out.messages.empty()) {
       now = std::max(now, w.NextWakeAt());
@@ -126,7 +129,8 @@ TEST(WorkloadTest, MalformedAndErrorRepliesAreIndeterminate) {
       bad = Json{{"type", "add_ok"}, {"extra", 1}};
     }
     std::string note;
-    EXPECT_EQ(w.OnClientMessage(Reply(m, bad), now, &note), Workload::Delivery::kAccepted);
+    EXPECT_EQ(w.OnClientMessage(Reply(m, bad), now, &note),
+              Workload::Delivery::kAccepted);
     EXPECT_EQ(w.history().back().type, EventType::kInfo) << bad.dump();
   }
 }
@@ -138,20 +142,23 @@ TEST(WorkloadTest, MissingInitIsAHarnessError) {
   w.StartInits(absl::UnixEpoch());
   EXPECT_EQ(w.NextWakeAt(), absl::UnixEpoch() + absl::Seconds(10));
   w.Poll(absl::UnixEpoch() + absl::Seconds(10), prng);
-  EXPECT_NE(w.harness_error().find("n0 did not answer init"), std::string::npos);
+  EXPECT_NE(w.harness_error().find("n0 did not answer init"),
+            std::string::npos);
 }
 
 TEST(WorkloadTest, AnInitAnswerOtherThanInitOkIsAHarnessError) {
   // Pins maelstrom src/maelstrom/db.clj, db/setup!: rpc! throws on an error
   // body, and anything but init_ok throws :init-failed: the test aborts.
-  for (const Json& answer : {Json{{"type", "error"}, {"code", 10}, {"text", "no"}},
-                             Json{{"type", "echo_ok"}}}) {
+  for (const Json& answer :
+       {Json{{"type", "error"}, {"code", 10}, {"text", "no"}},
+        Json{{"type", "echo_ok"}}}) {
     Workload w(WorkloadOptions{}, {"n0"});
     const Message init = w.StartInits(absl::UnixEpoch())[0];
     std::string note;
     EXPECT_EQ(w.OnClientMessage(Reply(init, answer), absl::UnixEpoch(), &note),
               Workload::Delivery::kAccepted);
-    EXPECT_NE(w.harness_error().find("Expected an init_ok message"), std::string::npos)
+    EXPECT_NE(w.harness_error().find("Expected an init_ok message"),
+              std::string::npos)
         << answer.dump();
   }
   // A message to the init client that is not a reply to msg_id 1 is
@@ -159,9 +166,11 @@ TEST(WorkloadTest, AnInitAnswerOtherThanInitOkIsAHarnessError) {
   Workload w(WorkloadOptions{}, {"n0"});
   const Message init = w.StartInits(absl::UnixEpoch())[0];
   std::string note;
-  EXPECT_EQ(w.OnClientMessage(Message{"n0", init.src, {{"type", "init_ok"}, {"in_reply_to", 2}}},
-                              absl::UnixEpoch(), &note),
-            Workload::Delivery::kIgnored);
+  EXPECT_EQ(
+      w.OnClientMessage(
+          Message{"n0", init.src, {{"type", "init_ok"}, {"in_reply_to", 2}}},
+          absl::UnixEpoch(), &note),
+      Workload::Delivery::kIgnored);
   EXPECT_TRUE(w.harness_error().empty());
   EXPECT_TRUE(w.KnowsClient(init.src));
 }
@@ -182,7 +191,8 @@ TEST(WorkloadTest, ClientTablesStayBoundedThroughManyTimeouts) {
     w.Poll(now, prng);
     ASSERT_LE(w.open_clients(), 3u + 4u);
   }
-  EXPECT_GT(w.clients_opened(), 3 + 3 + 4 * 12);  // 12 timeouts per thread in 60 s
+  EXPECT_GT(w.clients_opened(),
+            3 + 3 + 4 * 12);  // 12 timeouts per thread in 60 s
 }
 
 TEST(WorkloadTest, HistoryBoundEndsTheMainPhaseWithAHarnessError) {
@@ -194,12 +204,14 @@ TEST(WorkloadTest, HistoryBoundEndsTheMainPhaseWithAHarnessError) {
   const absl::Time t0 = absl::UnixEpoch();
   Workload w = Started(o, t0);
   absl::Time now = t0;
-  while (w.phase() == Workload::Phase::kInit || w.phase() == Workload::Phase::kMain) {
+  while (w.phase() == Workload::Phase::kInit ||
+         w.phase() == Workload::Phase::kMain) {
     now = std::max(now, w.NextWakeAt());
     for (const Message& m : w.Poll(now, prng).messages) {
       std::string note;
-      w.OnClientMessage(Reply(m, m.body["type"] == "add" ? Json{{"type", "add_ok"}}
-                                                         : Json{{"type", "read_ok"}, {"value", 0}}),
+      w.OnClientMessage(Reply(m, m.body["type"] == "add"
+                                     ? Json{{"type", "add_ok"}}
+                                     : Json{{"type", "read_ok"}, {"value", 0}}),
                         now, &note);
     }
   }

@@ -59,10 +59,10 @@ struct Wake {
 struct NodeSlot {
   std::unique_ptr<counter::Core> core;  // null while killed
   bool paused = false;
-  std::deque<Message> inbox;  // arrived while paused
-  uint64_t wake_token = 0;    // only the newest Wake counts
+  std::deque<Message> inbox;           // arrived while paused
+  uint64_t wake_token = 0;             // only the newest Wake counts
   absl::optional<absl::Time> wake_at;  // when the live Wake fires, if any
-  bool exact = false;         // ReadValue() == exact total
+  bool exact = false;                  // ReadValue() == exact total
   absl::Time idle_wake_at = absl::InfinitePast();
   int idle_wakes = 0;
   int64_t sent_before = 0;
@@ -73,8 +73,9 @@ class World : public NodeHost {
   World(const SimConfig& config, std::ostream* trace, CoreFactory make_core)
       : config_(config),
         trace_(trace),
-        make_core_(make_core ? std::move(make_core)
-                             : counter::VariantFactory(config.strategy, config.bug)),
+        make_core_(make_core
+                       ? std::move(make_core)
+                       : counter::VariantFactory(config.strategy, config.bug)),
         driver_(config, *this, DriverOutput{trace, trace}),
         incarnation_prng_(driver_.ForkPrng("incarnation")),
         nodes_(config.nodes.size()) {
@@ -94,7 +95,8 @@ class World : public NodeHost {
 
  private:
   std::string Stamp(absl::Time now) const {
-    return absl::StrFormat("%10.6fs", absl::ToDoubleSeconds(now - absl::UnixEpoch()));
+    return absl::StrFormat("%10.6fs",
+                           absl::ToDoubleSeconds(now - absl::UnixEpoch()));
   }
   void StartNode(int index);
   void Drain(int index, absl::Time now);
@@ -146,7 +148,8 @@ void World::Drain(int index, absl::Time now) {
   counter::Ready ready = node.core->TakeReady();
   if (trace_ != nullptr) {
     for (const std::string& line : ready.log) {
-      *trace_ << Stamp(now) << " " << driver_.node_id(index) << " log: " << line << "\n";
+      *trace_ << Stamp(now) << " " << driver_.node_id(index) << " log: " << line
+              << "\n";
     }
   }
   for (const Message& m : ready.messages) {
@@ -156,8 +159,9 @@ void World::Drain(int index, absl::Time now) {
   // One live wake-up per node: keep the scheduled one if the time is the
   // same, else schedule anew (the old entry goes stale by its token).
   const absl::optional<absl::Time> at =
-      ready.wake_at.has_value() ? absl::make_optional(std::max(*ready.wake_at, now))
-                                : absl::nullopt;
+      ready.wake_at.has_value()
+          ? absl::make_optional(std::max(*ready.wake_at, now))
+          : absl::nullopt;
   if (at != node.wake_at) {
     ++node.wake_token;
     node.wake_at = at;
@@ -173,13 +177,16 @@ void World::Drain(int index, absl::Time now) {
   UpdateExact(index, now);
 }
 
-void World::Deliver(int index, const Message& m, int64_t /*id*/, absl::Time now) {
+void World::Deliver(int index, const Message& m, int64_t /*id*/,
+                    absl::Time now) {
   NodeSlot& node = nodes_[index];
-  MC_ASSERT(node.core != nullptr, "the driver delivers only to a node that is up");
+  MC_ASSERT(node.core != nullptr,
+            "the driver delivers only to a node that is up");
   if (node.paused) {
     if (node.inbox.size() >= config_.max_inbox) {
-      driver_.Fail(absl::StrCat(driver_.node_id(index), "'s pause inbox is over ",
-                                config_.max_inbox, " messages (the simulator's bound)"));
+      driver_.Fail(absl::StrCat(driver_.node_id(index),
+                                "'s pause inbox is over ", config_.max_inbox,
+                                " messages (the simulator's bound)"));
       return;
     }
     node.inbox.push_back(m);
@@ -210,7 +217,9 @@ bool World::Restart(int index, absl::Time /*now*/) {
   return true;
 }
 
-void World::Pause(int index, absl::Time /*now*/) { nodes_[index].paused = true; }
+void World::Pause(int index, absl::Time /*now*/) {
+  nodes_[index].paused = true;
+}
 
 void World::Resume(int index, absl::Time now) {
   NodeSlot& node = nodes_[index];
@@ -267,11 +276,13 @@ bool World::DetectBusyLoop(int index, absl::Time now) {
   }
   if (++node.idle_wakes < kMaxIdleWakes) return false;
   const std::string finding = absl::StrCat(
-      driver_.node_id(index), " busy-loops at ", Stamp(now), ": ", kMaxIdleWakes,
+      driver_.node_id(index), " busy-loops at ", Stamp(now), ": ",
+      kMaxIdleWakes,
       " Ticks in a row sent nothing and asked to be woken again at the same "
       "instant (wake_at <= now); a real process would spin its CPU");
   if (busy_loops_++ == 0) busy_loop_first_ = finding;
-  if (trace_ != nullptr) *trace_ << Stamp(now) << " BUSY LOOP: " << finding << "\n";
+  if (trace_ != nullptr)
+    *trace_ << Stamp(now) << " BUSY LOOP: " << finding << "\n";
   if (config_.strict) return true;  // the run fails anyway: stop here
   // Let virtual time move on, as a spinning process's would.
   node.idle_wakes = 0;
@@ -282,21 +293,24 @@ bool World::DetectBusyLoop(int index, absl::Time now) {
 }
 
 void World::CheckLiveness(absl::Time now) {
-  if (exact_nodes_ == static_cast<int>(nodes_.size()) || !probe_supported_) return;
+  if (exact_nodes_ == static_cast<int>(nodes_.size()) || !probe_supported_)
+    return;
   std::vector<std::string> behind;
   for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
     const NodeSlot& node = nodes_[i];
     if (node.exact) continue;
-    absl::optional<int64_t> v = node.core ? node.core->ReadValue() : absl::nullopt;
-    behind.push_back(
-        absl::StrCat(driver_.node_id(i), " reads ", v ? absl::StrCat(*v) : "nothing"));
+    absl::optional<int64_t> v =
+        node.core ? node.core->ReadValue() : absl::nullopt;
+    behind.push_back(absl::StrCat(driver_.node_id(i), " reads ",
+                                  v ? absl::StrCat(*v) : "nothing"));
   }
   const std::string finding = absl::StrCat(
       "not converged ", absl::FormatDuration(config_.liveness_bound),
-      " after the heal (at ", Stamp(now), "): the exact total is ", exact_total_, " but ",
-      absl::StrJoin(behind, ", "));
+      " after the heal (at ", Stamp(now), "): the exact total is ",
+      exact_total_, " but ", absl::StrJoin(behind, ", "));
   driver_.AddFinding("liveness", finding);
-  if (trace_ != nullptr) *trace_ << Stamp(now) << " LIVENESS: " << finding << "\n";
+  if (trace_ != nullptr)
+    *trace_ << Stamp(now) << " LIVENESS: " << finding << "\n";
 }
 
 RunResult World::Run() {
@@ -304,28 +318,34 @@ RunResult World::Run() {
   absl::Time now = absl::UnixEpoch();
   driver_.Start(now);
   const absl::Time hard_stop = now + config_.workload.time_limit +
-                               config_.workload.final_sleep + absl::Seconds(120);
+                               config_.workload.final_sleep +
+                               absl::Seconds(120);
   absl::Time instant = now;
   int64_t events_at_instant = 0;
   while (!driver_.done() && !stop_) {
     const absl::Time next_driver = driver_.NextWakeAt();
-    const absl::Time next_wake = wakes_.NextTime().value_or(absl::InfiniteFuture());
-    const absl::Time next_liveness = liveness_at_.value_or(absl::InfiniteFuture());
-    const absl::Time next = std::max(now, std::min({next_driver, next_wake, next_liveness}));
+    const absl::Time next_wake =
+        wakes_.NextTime().value_or(absl::InfiniteFuture());
+    const absl::Time next_liveness =
+        liveness_at_.value_or(absl::InfiniteFuture());
+    const absl::Time next =
+        std::max(now, std::min({next_driver, next_wake, next_liveness}));
     if (next == absl::InfiniteFuture()) {
-      driver_.Fail("the simulation ran out of events before the workload finished");
+      driver_.Fail(
+          "the simulation ran out of events before the workload finished");
       break;
     }
     if (next > hard_stop) {
-      driver_.Fail("the run exceeded its time budget (the workload never finished)");
+      driver_.Fail(
+          "the run exceeded its time budget (the workload never finished)");
       break;
     }
     if (next != instant) {
       instant = next;
       events_at_instant = 0;
     } else if (++events_at_instant > kMaxEventsPerInstant) {
-      driver_.Fail(absl::StrCat("livelock: over ", kMaxEventsPerInstant, " events at ",
-                                Stamp(next)));
+      driver_.Fail(absl::StrCat("livelock: over ", kMaxEventsPerInstant,
+                                " events at ", Stamp(next)));
       break;
     }
     now = next;
@@ -336,7 +356,8 @@ RunResult World::Run() {
       Wake w = wakes_.Pop()->event;
       NodeSlot& node = nodes_[w.node];
       if (w.token == node.wake_token) {
-        node.wake_at.reset();  // the live one fired (a paused node ticks on resume)
+        node.wake_at
+            .reset();  // the live one fired (a paused node ticks on resume)
         if (node.core && !node.paused) {
           node.sent_before = 0;
           Tick(w.node, now);
@@ -354,8 +375,9 @@ RunResult World::Run() {
     }
   }
   if (busy_loops_ > 0) {
-    driver_.AddFinding("busy-loop", absl::StrCat(busy_loops_, " time(s); first: ",
-                                                 busy_loop_first_));
+    driver_.AddFinding(
+        "busy-loop",
+        absl::StrCat(busy_loops_, " time(s); first: ", busy_loop_first_));
   }
 
   DriverResult d = driver_.Finish(now);
@@ -366,16 +388,19 @@ RunResult World::Run() {
   RunReport& report = result.report;
   absl::optional<absl::Time> last_ok_add;
   for (const HistoryEvent& e : result.history) {
-    if (e.type == EventType::kOk && e.f == kvclient::CounterOp::kAdd) last_ok_add = e.time;
+    if (e.type == EventType::kOk && e.f == kvclient::CounterOp::kAdd)
+      last_ok_add = e.time;
   }
   if (!probe_supported_) {
-    report.convergence_note = "not measured: the strategy exposes no ReadValue() probe";
+    report.convergence_note =
+        "not measured: the strategy exposes no ReadValue() probe";
   } else if (!all_exact_since_.has_value()) {
     report.convergence_note = "the nodes never all read the exact total";
   } else if (last_ok_add.has_value()) {
-    report.convergence = std::max(absl::ZeroDuration(), *all_exact_since_ - *last_ok_add);
-    report.convergence_note =
-        absl::StrCat("in-process ReadValue(): every node at the exact total ", exact_total_);
+    report.convergence =
+        std::max(absl::ZeroDuration(), *all_exact_since_ - *last_ok_add);
+    report.convergence_note = absl::StrCat(
+        "in-process ReadValue(): every node at the exact total ", exact_total_);
   }
   result.results = FormatResults(result.verdict, report);
   result.exit_code = ExitCode(result.verdict, report);
@@ -385,7 +410,8 @@ RunResult World::Run() {
 
 }  // namespace
 
-RunResult RunWorld(const SimConfig& config, std::ostream* trace, CoreFactory make_core) {
+RunResult RunWorld(const SimConfig& config, std::ostream* trace,
+                   CoreFactory make_core) {
   World world(config, trace, std::move(make_core));
   return world.Run();
 }

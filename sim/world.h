@@ -43,9 +43,10 @@ struct RunResult {
   double simulated_seconds = 0;
 };
 
-// Builds the node under test; the default is counter::VariantFactory(config.strategy,
-// config.bug) (the shipped core unless a variant is asked for). Tests pass
-// deliberately misbehaving cores to check the emulation's judgement.
+// Builds the node under test; the default is
+// counter::VariantFactory(config.strategy, config.bug) (the shipped core unless
+// a variant is asked for). Tests pass deliberately misbehaving cores to check
+// the emulation's judgement.
 using CoreFactory =
     std::function<std::unique_ptr<counter::Core>(const counter::Options&)>;
 

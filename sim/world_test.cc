@@ -97,8 +97,11 @@ TEST(WorldTest, RestartedNodesGetFreshInits) {
 // (read_ok with `read_value`, add_ok), optionally never answering init.
 class ScriptedCore : public counter::Core {
  public:
-  ScriptedCore(absl::Duration delay, kvclient::Json read_value, bool answer_init)
-      : delay_(delay), read_value_(std::move(read_value)), answer_init_(answer_init) {}
+  ScriptedCore(absl::Duration delay, kvclient::Json read_value,
+               bool answer_init)
+      : delay_(delay),
+        read_value_(std::move(read_value)),
+        answer_init_(answer_init) {}
   void Step(const kvclient::Message& m, absl::Time now) override {
     kvclient::Json reply;
     if (m.body["type"] == "init") {
@@ -191,14 +194,16 @@ TEST(WorldJudgementTest, ANonIntegerReadValueIsMalformed) {
   RunResult r = RunWorld(c, nullptr, Scripted(absl::ZeroDuration(), 3.0));
   EXPECT_EQ(r.exit_code, 1) << r.results;
   EXPECT_EQ(r.verdict.by_f["read"].ok, 0);
-  EXPECT_NE(r.results.find("read: no :ok among"), std::string::npos) << r.results;
+  EXPECT_NE(r.results.find("read: no :ok among"), std::string::npos)
+      << r.results;
 }
 
 TEST(WorldJudgementTest, ANodeThatNeverAnswersInitBreaksTheHarness) {
   SimConfig c = Short("challenge", 1);
   RunResult r = RunWorld(c, nullptr, Scripted(absl::ZeroDuration(), 0, false));
   EXPECT_EQ(r.exit_code, 255) << r.results;
-  EXPECT_NE(r.report.harness_error.find("did not answer init"), std::string::npos);
+  EXPECT_NE(r.report.harness_error.find("did not answer init"),
+            std::string::npos);
 }
 
 TEST(WorldJudgementTest, AnOverCountingNodeIsInvalid) {
@@ -214,7 +219,8 @@ TEST(WorldJudgementTest, AnOverCountingNodeIsInvalid) {
 // that same instant for 1 ms of virtual time (a CPU spin).
 class SharedTotalCore : public counter::Core {
  public:
-  SharedTotalCore(std::shared_ptr<int64_t> total, absl::optional<absl::Time> spin_at)
+  SharedTotalCore(std::shared_ptr<int64_t> total,
+                  absl::optional<absl::Time> spin_at)
       : total_(std::move(total)), spin_at_(spin_at) {}
   void Step(const kvclient::Message& m, absl::Time now) override {
     now_ = now;
@@ -236,7 +242,8 @@ class SharedTotalCore : public counter::Core {
   counter::Ready TakeReady() override {
     counter::Ready ready;
     ready.messages.swap(out_);
-    if (spin_at_ && now_ >= *spin_at_ && now_ < *spin_at_ + absl::Milliseconds(1)) {
+    if (spin_at_ && now_ >= *spin_at_ &&
+        now_ < *spin_at_ + absl::Milliseconds(1)) {
       ready.wake_at = now_;  // "wake me now", doing nothing: a spin
     } else if (spin_at_ && now_ < *spin_at_) {
       ready.wake_at = *spin_at_;
@@ -272,14 +279,16 @@ TEST(WorldFindingsTest, ABusyLoopIsAFindingThatOnlyStrictFails) {
   EXPECT_EQ(r.exit_code, 0) << r.results;
   ASSERT_EQ(r.report.findings.size(), 1u) << r.results;
   EXPECT_EQ(r.report.findings[0].kind, "busy-loop");
-  EXPECT_NE(r.results.find("EXTENSION findings: 1"), std::string::npos) << r.results;
+  EXPECT_NE(r.results.find("EXTENSION findings: 1"), std::string::npos)
+      << r.results;
 
   c.strict = true;
   RunResult strict = RunWorld(c, nullptr, SharedTotal(spin));
   EXPECT_EQ(strict.exit_code, 1) << strict.results;
-  EXPECT_NE(strict.results.find("--strict: this run fails on 1 EXTENSION finding(s), "
-                                "first: busy-loop"),
-            std::string::npos)
+  EXPECT_NE(
+      strict.results.find("--strict: this run fails on 1 EXTENSION finding(s), "
+                          "first: busy-loop"),
+      std::string::npos)
       << strict.results;
 }
 
@@ -292,8 +301,9 @@ TEST(WorldFindingsTest, AMissedLivenessBoundIsAFindingThatOnlyStrictFails) {
   EXPECT_EQ(r.exit_code, 0) << r.results;
   ASSERT_EQ(r.report.findings.size(), 1u) << r.results;
   EXPECT_EQ(r.report.findings[0].kind, "liveness");
-  EXPECT_NE(r.report.findings[0].detail.find("not converged 1ms after the heal"),
-            std::string::npos)
+  EXPECT_NE(
+      r.report.findings[0].detail.find("not converged 1ms after the heal"),
+      std::string::npos)
       << r.report.findings[0].detail;
   c.strict = true;
   EXPECT_EQ(RunWorld(c, nullptr).exit_code, 1);
@@ -309,7 +319,8 @@ TEST(WorldFindingsTest, PauseInboxesAreBounded) {
   c.max_inbox = 1;
   RunResult r = RunWorld(c, nullptr);
   EXPECT_EQ(r.exit_code, 255) << r.results;
-  EXPECT_NE(r.report.harness_error.find("pause inbox is over 1 messages"), std::string::npos)
+  EXPECT_NE(r.report.harness_error.find("pause inbox is over 1 messages"),
+            std::string::npos)
       << r.report.harness_error;
   c.max_inbox = size_t{1} << 20;
   EXPECT_EQ(RunWorld(c, nullptr).exit_code, 0);

@@ -19,31 +19,39 @@ ParsedArgs Error(std::string message) {
 }
 
 // The whole `test` flag table: shared, harness-only, ignored.
-void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared, HarnessOptions& o) {
+void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared,
+                     HarnessOptions& o) {
   sim::AddSharedFlags(table, shared);
-  table.Add({"--bin", "", "FILE", "the node binary (relative: your cwd); required",
-             sim::FlagOrigin::kMaelstrom, [&o](const std::string& v) -> std::string {
-               o.bin = v;
-               return "";
-             }});
-  table.Add({"--log-stderr", "", "", "echo the nodes' stderr, prefixed with the node id",
-             sim::FlagOrigin::kMaelstrom, [&o](const std::string& v) -> std::string {
+  table.Add(
+      {"--bin", "", "FILE", "the node binary (relative: your cwd); required",
+       sim::FlagOrigin::kMaelstrom, [&o](const std::string& v) -> std::string {
+         o.bin = v;
+         return "";
+       }});
+  table.Add({"--log-stderr", "", "",
+             "echo the nodes' stderr, prefixed with the node id",
+             sim::FlagOrigin::kMaelstrom,
+             [&o](const std::string& v) -> std::string {
                o.log_stderr = v == "true";
                return "";
              }});
   table.Add({"--log-net-send", "", "", "print every message as it is sent",
-             sim::FlagOrigin::kMaelstrom, [&o](const std::string& v) -> std::string {
+             sim::FlagOrigin::kMaelstrom,
+             [&o](const std::string& v) -> std::string {
                o.log_net_send = v == "true";
                return "";
              }});
   table.Add({"--log-net-recv", "", "", "print every message as it is delivered",
-             sim::FlagOrigin::kMaelstrom, [&o](const std::string& v) -> std::string {
+             sim::FlagOrigin::kMaelstrom,
+             [&o](const std::string& v) -> std::string {
                o.log_net_recv = v == "true";
                return "";
              }});
   table.Add({"--test-count", "", "NUMBER",
-             "run the test this many times; stop at the first that is not valid (default 1)",
-             sim::FlagOrigin::kJepsen, [&o](const std::string& v) -> std::string {
+             "run the test this many times; stop at the first that is not "
+             "valid (default 1)",
+             sim::FlagOrigin::kJepsen,
+             [&o](const std::string& v) -> std::string {
                absl::optional<int64_t> n = sim::ParseJavaLong(v);
                if (!n || *n <= 0) return "Must be positive";
                if (*n > 10000) return "at most 10000 here";
@@ -51,7 +59,8 @@ void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared, HarnessOpt
                return "";
              }});
   table.Add({"--store", "", "DIR", "where results go (default ./store)",
-             sim::FlagOrigin::kExtension, [&o](const std::string& v) -> std::string {
+             sim::FlagOrigin::kExtension,
+             [&o](const std::string& v) -> std::string {
                o.store_root = v;
                return "";
              }});
@@ -60,7 +69,8 @@ void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared, HarnessOpt
 
 }  // namespace
 
-ParsedArgs ParseArgs(const std::vector<std::string>& args, const std::string& user_cwd) {
+ParsedArgs ParseArgs(const std::vector<std::string>& args,
+                     const std::string& user_cwd) {
   ParsedArgs p;
   HarnessOptions& o = p.options;
   if (args.empty()) return Error("expected a command: test (see --help)");
@@ -83,26 +93,32 @@ ParsedArgs ParseArgs(const std::vector<std::string>& args, const std::string& us
     return p;
   }
   if (!cl.error.empty()) {
-    return Error(absl::StrCat(cl.error,
-                              " (as in Maelstrom, arguments for the node binary go after "
-                              "-- or are plain arguments)"));
+    return Error(absl::StrCat(
+        cl.error,
+        " (as in Maelstrom, arguments for the node binary go after "
+        "-- or are plain arguments)"));
   }
   if (std::string why = sim::ApplyFlags(cl); !why.empty()) return Error(why);
-  if (std::string why = sim::FinishSharedFlags(shared, user_cwd); !why.empty()) {
+  if (std::string why = sim::FinishSharedFlags(shared, user_cwd);
+      !why.empty()) {
     return Error(why);
   }
   // Maelstrom core.clj test-opt-spec: --bin is :missing "Expected a --bin
   // PATH_TO_BINARY to test"; -w defaults to lin-kv, which is not here.
   if (o.bin.empty()) return Error("Expected a --bin PATH_TO_BINARY to test");
   if (!shared.workload_given) {
-    return Error("-w/--workload is required here: Maelstrom's default workload is lin-kv, "
-                 "which this harness does not emulate (use -w g-counter or -w pn-counter)");
+    return Error(
+        "-w/--workload is required here: Maelstrom's default workload is "
+        "lin-kv, "
+        "which this harness does not emulate (use -w g-counter or -w "
+        "pn-counter)");
   }
   o.workload = o.driver.workload.pn_counter ? "pn-counter" : "g-counter";
   o.seed_given = shared.seed_given;
   o.bin_args = cl.positional;
   o.bin = Absolute(o.bin, user_cwd);
-  o.store_root = Absolute(o.store_root.empty() ? "store" : o.store_root, user_cwd);
+  o.store_root =
+      Absolute(o.store_root.empty() ? "store" : o.store_root, user_cwd);
   p.kind = ParsedArgs::kRun;
   return p;
 }
@@ -113,17 +129,23 @@ std::string UsageText() {
   sim::FlagTable table;
   AddHarnessFlags(table, shared, o);
   return absl::StrCat(
-      "maelstrom: Maelstrom 0.2.4's g-counter and pn-counter tests for real node binaries,\n"
-      "without a JVM. Same flags, traffic, verdict line and exit codes as Maelstrom;\n"
+      "maelstrom: Maelstrom 0.2.4's g-counter and pn-counter tests for real "
+      "node binaries,\n"
+      "without a JVM. Same flags, traffic, verdict line and exit codes as "
+      "Maelstrom;\n"
       "anything beyond it is an EXTENSION, labelled as such.\n\n"
       "Usage:\n"
-      "  maelstrom test -w g-counter --bin PATH [options] [node args...] [-- node args...]\n"
+      "  maelstrom test -w g-counter --bin PATH [options] [node args...] [-- "
+      "node args...]\n"
       "  bazel run //testing:maelstrom -- test -w g-counter --bin PATH ...\n\n",
       table.Help(),
-      "Arguments that are not options, and everything after a bare --, are passed to\n"
+      "Arguments that are not options, and everything after a bare --, are "
+      "passed to\n"
       "the node binary (an unknown --flag is an error, as in Maelstrom).\n\n"
-      "Exit status (Jepsen): 0 valid, 1 invalid (or, with --strict, an EXTENSION\n"
-      "finding), 2 analysis errors (:unknown), 254 bad arguments, 255 the test broke\n"
+      "Exit status (Jepsen): 0 valid, 1 invalid (or, with --strict, an "
+      "EXTENSION\n"
+      "finding), 2 analysis errors (:unknown), 254 bad arguments, 255 the test "
+      "broke\n"
       "(a node crashed or never answered init).\n");
 }
 

@@ -9,7 +9,8 @@
 //                             "--node-count", "3", "--nemesis", "partition"},
 //                            "/home/me");
 //   p.kind == ParsedArgs::kRun;  p.options.bin == "/home/me/node"
-//   ParseArgs({"test", "--rate", "x"}, "/") → kError, "--rate x: ..." (exit 254)
+//   ParseArgs({"test", "--rate", "x"}, "/") → kError, "--rate x: ..." (exit
+//   254)
 //
 // As in Maelstrom, arguments for the node binary are the non-option
 // arguments and everything after `--`; an unknown flag anywhere is an error
@@ -28,17 +29,18 @@
 namespace harness {
 
 struct HarnessOptions {
-  sim::DriverConfig driver;             // the shared flags (sim/flags.h)
-  bool seed_given = false;              // --seed; else drawn and printed
-  std::string workload = "g-counter";   // or "pn-counter"
-  std::string bin;                      // absolute path
+  sim::DriverConfig driver;            // the shared flags (sim/flags.h)
+  bool seed_given = false;             // --seed; else drawn and printed
+  std::string workload = "g-counter";  // or "pn-counter"
+  std::string bin;                     // absolute path
   std::vector<std::string> bin_args;
   bool log_stderr = false;
-  bool log_net_send = false;            // print every message as it is sent
-  bool log_net_recv = false;            // ... and as it is delivered
-  int test_count = 1;                   // Jepsen's --test-count
-  std::string store_root;               // EXTENSION --store; absolute, default <cwd>/store
-  std::vector<std::string> ignored;     // flags accepted without effect, for the log
+  bool log_net_send = false;  // print every message as it is sent
+  bool log_net_recv = false;  // ... and as it is delivered
+  int test_count = 1;         // Jepsen's --test-count
+  std::string store_root;  // EXTENSION --store; absolute, default <cwd>/store
+  std::vector<std::string>
+      ignored;  // flags accepted without effect, for the log
 };
 
 struct ParsedArgs {
@@ -49,7 +51,8 @@ struct ParsedArgs {
 
 // `args` excludes argv[0]. Relative paths (--bin, --store, --nodes-file)
 // resolve against `user_cwd` (BUILD_WORKING_DIRECTORY under `bazel run`).
-ParsedArgs ParseArgs(const std::vector<std::string>& args, const std::string& user_cwd);
+ParsedArgs ParseArgs(const std::vector<std::string>& args,
+                     const std::string& user_cwd);
 
 std::string UsageText();
 

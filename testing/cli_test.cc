@@ -9,14 +9,18 @@
 namespace harness {
 namespace {
 
-ParsedArgs Parse(std::vector<std::string> args) { return ParseArgs(args, "/home/me"); }
+ParsedArgs Parse(std::vector<std::string> args) {
+  return ParseArgs(args, "/home/me");
+}
 
 TEST(CliTest, ChallengeCommand) {
-  ParsedArgs p = Parse({"test", "-w", "g-counter", "--bin", "bin/node", "--node-count", "3",
-                        "--rate", "100", "--time-limit", "20", "--nemesis", "partition"});
+  ParsedArgs p = Parse({"test", "-w", "g-counter", "--bin", "bin/node",
+                        "--node-count", "3", "--rate", "100", "--time-limit",
+                        "20", "--nemesis", "partition"});
   ASSERT_EQ(p.kind, ParsedArgs::kRun) << p.error;
   EXPECT_EQ(p.options.bin, "/home/me/bin/node");
-  EXPECT_EQ(p.options.driver.nodes, (std::vector<std::string>{"n0", "n1", "n2"}));
+  EXPECT_EQ(p.options.driver.nodes,
+            (std::vector<std::string>{"n0", "n1", "n2"}));
   EXPECT_EQ(p.options.driver.workload.concurrency, 3);
   EXPECT_EQ(p.options.driver.workload.rate, 100);
   EXPECT_EQ(p.options.driver.workload.time_limit, absl::Seconds(20));
@@ -50,8 +54,8 @@ TEST(CliTest, MaelstromDefaults) {
 // Pins maelstrom core.clj add-args (non-option arguments go to the binary)
 // and tools.cli's "--" (everything after it is an argument).
 TEST(CliTest, NodeArgsArePositionalOrAfterDoubleDash) {
-  ParsedArgs p = Parse({"test", "-w", "pn-counter", "--bin", "n", "pos", "--rate=7", "--",
-                        "--pn_counter", "--rate", "9"});
+  ParsedArgs p = Parse({"test", "-w", "pn-counter", "--bin", "n", "pos",
+                        "--rate=7", "--", "--pn_counter", "--rate", "9"});
   ASSERT_EQ(p.kind, ParsedArgs::kRun) << p.error;
   EXPECT_EQ(p.options.driver.workload.rate, 7);
   EXPECT_EQ(p.options.bin_args,
@@ -61,19 +65,44 @@ TEST(CliTest, NodeArgsArePositionalOrAfterDoubleDash) {
 // Pins jepsen cli.clj run!: an unknown option is an error (exit 254), also
 // after --bin; the README's old `--bin … --pn_counter` fails on Maelstrom.
 TEST(CliTest, UnknownFlagsAfterTheBinaryAreErrors) {
-  ParsedArgs p = Parse({"test", "-w", "pn-counter", "--bin", "n", "--pn_counter"});
+  ParsedArgs p =
+      Parse({"test", "-w", "pn-counter", "--bin", "n", "--pn_counter"});
   ASSERT_EQ(p.kind, ParsedArgs::kError);
-  EXPECT_NE(p.error.find("Unknown option: \"--pn_counter\""), std::string::npos) << p.error;
+  EXPECT_NE(p.error.find("Unknown option: \"--pn_counter\""), std::string::npos)
+      << p.error;
   EXPECT_NE(p.error.find("after --"), std::string::npos) << p.error;
 }
 
 TEST(CliTest, HarnessFlagsAndExtensions) {
-  ParsedArgs p = Parse({"test", "-w", "g-counter", "--bin", "n", "--nemesis",
-                        "partition,kill, pause,kv-cut", "--seed", "42", "--latency", "5",
-                        "--latency-dist", "exponential", "--concurrency", "2n",
-                        "--node-count", "2", "--recovery-time", "1.5", "--log-stderr",
-                        "--log-net-send", "--log-net-recv", "--client-timeout", "2",
-                        "--test-count", "3", "--strict", "--store", "out"});
+  ParsedArgs p = Parse({"test",
+                        "-w",
+                        "g-counter",
+                        "--bin",
+                        "n",
+                        "--nemesis",
+                        "partition,kill, pause,kv-cut",
+                        "--seed",
+                        "42",
+                        "--latency",
+                        "5",
+                        "--latency-dist",
+                        "exponential",
+                        "--concurrency",
+                        "2n",
+                        "--node-count",
+                        "2",
+                        "--recovery-time",
+                        "1.5",
+                        "--log-stderr",
+                        "--log-net-send",
+                        "--log-net-recv",
+                        "--client-timeout",
+                        "2",
+                        "--test-count",
+                        "3",
+                        "--strict",
+                        "--store",
+                        "out"});
   ASSERT_EQ(p.kind, ParsedArgs::kRun) << p.error;
   const sim::DriverConfig& d = p.options.driver;
   EXPECT_TRUE(d.partition && d.kill && d.pause && d.kv_cut);
@@ -95,21 +124,65 @@ TEST(CliTest, HarnessFlagsAndExtensions) {
 // Every flag Maelstrom 0.2.4 and Jepsen's test-opt-spec accept is accepted
 // (the meaningless ones with a note).
 TEST(CliTest, EveryMaelstromAndJepsenFlagIsAccepted) {
-  ParsedArgs p = Parse(
-      {"test", "-w", "g-counter", "--bin", "n", "--availability", "0.5",
-       "--consistency-models", "strict-serializable", "--key-count", "3", "--latency", "0",
-       "--latency-dist", "constant", "--log-net-send", "--log-net-recv", "--log-stderr",
-       "--max-txn-length", "4", "--max-writes-per-key", "16", "--nemesis", "partition",
-       "--nemesis-interval", "10", "--rate", "5", "--topology", "grid", "--node", "a",
-       "-n", "b", "--nodes", "c,d", "--username", "root", "--password", "root",
-       "--strict-host-key-checking", "--no-ssh", "--ssh-private-key", "k",
-       "--concurrency", "1n", "--leave-db-running", "--logging-json", "--test-count", "1",
-       "--time-limit", "60"});
+  ParsedArgs p = Parse({"test",
+                        "-w",
+                        "g-counter",
+                        "--bin",
+                        "n",
+                        "--availability",
+                        "0.5",
+                        "--consistency-models",
+                        "strict-serializable",
+                        "--key-count",
+                        "3",
+                        "--latency",
+                        "0",
+                        "--latency-dist",
+                        "constant",
+                        "--log-net-send",
+                        "--log-net-recv",
+                        "--log-stderr",
+                        "--max-txn-length",
+                        "4",
+                        "--max-writes-per-key",
+                        "16",
+                        "--nemesis",
+                        "partition",
+                        "--nemesis-interval",
+                        "10",
+                        "--rate",
+                        "5",
+                        "--topology",
+                        "grid",
+                        "--node",
+                        "a",
+                        "-n",
+                        "b",
+                        "--nodes",
+                        "c,d",
+                        "--username",
+                        "root",
+                        "--password",
+                        "root",
+                        "--strict-host-key-checking",
+                        "--no-ssh",
+                        "--ssh-private-key",
+                        "k",
+                        "--concurrency",
+                        "1n",
+                        "--leave-db-running",
+                        "--logging-json",
+                        "--test-count",
+                        "1",
+                        "--time-limit",
+                        "60"});
   ASSERT_EQ(p.kind, ParsedArgs::kRun) << p.error;
-  EXPECT_EQ(p.options.driver.nodes, (std::vector<std::string>{"c", "d", "a", "b"}));
+  EXPECT_EQ(p.options.driver.nodes,
+            (std::vector<std::string>{"c", "d", "a", "b"}));
   EXPECT_EQ(p.options.ignored.size(), 12u);
-  EXPECT_EQ(Parse({"test", "-w", "g-counter", "--bin", "n", "--node-count", "2", "--nodes",
-                   "x"}).options.driver.nodes,
+  EXPECT_EQ(Parse({"test", "-w", "g-counter", "--bin", "n", "--node-count", "2",
+                   "--nodes", "x"})
+                .options.driver.nodes,
             (std::vector<std::string>{"n0", "n1"}));
 }
 
@@ -118,15 +191,18 @@ TEST(CliTest, BadArgumentsAreErrors) {
            {},
            {"run", "--bin", "x"},
            {"test", "-w", "g-counter"},
-           {"test", "--bin", "x"},  // -w: Maelstrom's default lin-kv is not here
+           {"test", "--bin",
+            "x"},  // -w: Maelstrom's default lin-kv is not here
            {"test", "-w", "g-counter", "--bin"},
            {"test", "-w", "g-counter", "--bogus", "--bin", "x"},
            {"test", "-w", "g-counter", "--bin", "x", "--rate", "fast"},
            {"test", "-w", "g-counter", "--bin", "x", "--rate", "-1"},
            {"test", "-w", "g-counter", "--bin", "x", "--node-count", "0"},
            {"test", "-w", "broadcast", "--bin", "x"},
-           {"test", "-w", "g-counter", "--bin", "x", "--nemesis", "partition,earthquake"},
-           {"test", "-w", "g-counter", "--bin", "x", "--latency-dist", "normal"},
+           {"test", "-w", "g-counter", "--bin", "x", "--nemesis",
+            "partition,earthquake"},
+           {"test", "-w", "g-counter", "--bin", "x", "--latency-dist",
+            "normal"},
            {"test", "-w", "g-counter", "--bin", "x", "--time-limit", "0"},
            {"test", "-w", "g-counter", "--bin", "x", "--time-limit", "2.5"},
            {"test", "-w", "g-counter", "--bin", "x", "--test-count", "0"},
@@ -135,8 +211,10 @@ TEST(CliTest, BadArgumentsAreErrors) {
     EXPECT_EQ(p.kind, ParsedArgs::kError) << testing::PrintToString(args);
     EXPECT_FALSE(p.error.empty());
   }
-  EXPECT_NE(Parse({"test", "--bin", "x"}).error.find("lin-kv"), std::string::npos);
-  EXPECT_EQ(Parse({"test", "-w", "g-counter"}).error, "Expected a --bin PATH_TO_BINARY to test");
+  EXPECT_NE(Parse({"test", "--bin", "x"}).error.find("lin-kv"),
+            std::string::npos);
+  EXPECT_EQ(Parse({"test", "-w", "g-counter"}).error,
+            "Expected a --bin PATH_TO_BINARY to test");
 }
 
 TEST(CliTest, Help) {

@@ -25,7 +25,8 @@ using kvclient::Message;
 class RecordingHost : public sim::NodeHost {
  public:
   void Attach(sim::Driver* d) { driver_ = d; }
-  void Deliver(int node, const Message& m, int64_t id, absl::Time now) override {
+  void Deliver(int node, const Message& m, int64_t id,
+               absl::Time now) override {
     ids.push_back(id);
     const std::string type = m.body.value("type", "");
     Json body = {{"in_reply_to", m.body.value("msg_id", 0)}};
@@ -100,7 +101,8 @@ TEST(ConformanceRouting, ClientMessagesHaveNoLatency_NetLatencyFor) {
   sim::Network net(o);
   sim::Prng prng(1);
   EXPECT_EQ(net.OnSend({"c7", "n1", {}}, prng)[0], absl::ZeroDuration());
-  EXPECT_EQ(net.OnSend({"n1", "cat", {}}, prng)[0], absl::ZeroDuration());  // 'c' is enough
+  EXPECT_EQ(net.OnSend({"n1", "cat", {}}, prng)[0],
+            absl::ZeroDuration());  // 'c' is enough
   EXPECT_EQ(net.OnSend({"n1", "seq-kv", {}}, prng)[0], absl::Milliseconds(50));
   EXPECT_EQ(net.OnSend({"a", "b", {}}, prng)[0], absl::Milliseconds(50));
 }
@@ -124,7 +126,8 @@ TEST(ConformanceRouting, MessageIdsStartAtZero_NetSend) {
   ASSERT_GE(host.ids.size(), 2u);
   EXPECT_EQ(host.ids[0], 0);  // the first init
   EXPECT_EQ(host.ids[1], 1);
-  for (size_t i = 1; i < host.ids.size(); ++i) EXPECT_GT(host.ids[i], host.ids[i - 1]);
+  for (size_t i = 1; i < host.ids.size(); ++i)
+    EXPECT_GT(host.ids[i], host.ids[i - 1]);
 }
 
 // Pins maelstrom net.clj validate-msg: src AND dest must be registered;
@@ -132,19 +135,23 @@ TEST(ConformanceRouting, MessageIdsStartAtZero_NetSend) {
 TEST(ConformanceRouting, SourceAndDestMustBeRegistered_NetValidateMsg) {
   for (const auto& [src, dest, deaf] :
        std::vector<std::tuple<std::string, std::string, bool>>{
-           {"n1", "n0", false},     // foreign but registered src
-           {"n0", "seq-kv", false}, {"n0", "lww-kv", false}, {"n0", "lin-tso", false},
-           {"nX", "n1", true},      // unregistered src
-           {"n0", "n9", true},      // unregistered dest
-           {"n0", "c999", true},    // a client that is not open
+           {"n1", "n0", false},  // foreign but registered src
+           {"n0", "seq-kv", false},
+           {"n0", "lww-kv", false},
+           {"n0", "lin-tso", false},
+           {"nX", "n1", true},    // unregistered src
+           {"n0", "n9", true},    // unregistered dest
+           {"n0", "c999", true},  // a client that is not open
        }) {
     RecordingHost host;
     bool sent = false;
     sim::Driver* d = nullptr;
-    host.extra = [&, src = src, dest = dest](int node, const Message& m, absl::Time now) {
+    host.extra = [&, src = src, dest = dest](int node, const Message& m,
+                                             absl::Time now) {
       if (node != 0 || sent || m.body.value("type", "") != "read") return;
       sent = true;
-      d->OnNodeLine(0, kvclient::EncodeMessage({src, dest, {{"type", "gossip"}}}), now);
+      d->OnNodeLine(
+          0, kvclient::EncodeMessage({src, dest, {{"type", "gossip"}}}), now);
     };
     std::ostringstream journal;
     sim::Driver driver(Config(), host, {&journal, nullptr});
@@ -171,7 +178,8 @@ TEST(ConformanceRouting, RepliesToOtherRequestsAreSkipped_ClientRecv) {
     if (sent || m.body.value("type", "") != "read") return;
     sent = true;
     Json stray = {{"type", "read_ok"}, {"value", 1}, {"in_reply_to", 99999}};
-    d->OnNodeLine(node, kvclient::EncodeMessage({d->node_id(node), m.src, stray}), now);
+    d->OnNodeLine(
+        node, kvclient::EncodeMessage({d->node_id(node), m.src, stray}), now);
   };
   std::ostringstream journal;
   sim::Driver driver(Config(), host, {&journal, nullptr});
@@ -212,10 +220,13 @@ TEST(ConformanceRouting, MessageStatistics_NetChecker) {
 // deaf and the test goes on (process.clj io-thread).
 TEST(ConformanceSchema, ParseMsgAndTheMessageSchema_ProcessParseMsg) {
   EXPECT_TRUE(sim::ParseNodeLine(R"({"src":"n0","dest":"c1"})").ok());
-  EXPECT_TRUE(sim::ParseNodeLine(R"({"src":"n0","dest":"c1","body":{}} junk)").ok());
-  EXPECT_TRUE(sim::ParseNodeLine(R"({"id":12345678901234567890123,"src":"n0","dest":"c1"})")
+  EXPECT_TRUE(
+      sim::ParseNodeLine(R"({"src":"n0","dest":"c1","body":{}} junk)").ok());
+  EXPECT_TRUE(sim::ParseNodeLine(
+                  R"({"id":12345678901234567890123,"src":"n0","dest":"c1"})")
                   .ok());
-  EXPECT_FALSE(sim::ParseNodeLine(R"({"src":"n0","dest":"c1","body":{},"x":1})").ok());
+  EXPECT_FALSE(
+      sim::ParseNodeLine(R"({"src":"n0","dest":"c1","body":{},"x":1})").ok());
   EXPECT_FALSE(sim::ParseNodeLine(R"({"src":"n0","dest":"c1","id":1.5})").ok());
   EXPECT_FALSE(sim::ParseNodeLine("").ok());
 }
@@ -224,7 +235,8 @@ TEST(ConformanceSchema, ParseMsgAndTheMessageSchema_ProcessParseMsg) {
 
 sim::History TwoOps(sim::EventType add_outcome, int64_t final_value) {
   sim::History h;
-  auto op = [&h](int thread, kvclient::CounterOp f, int64_t v, sim::EventType t, bool final) {
+  auto op = [&h](int thread, kvclient::CounterOp f, int64_t v, sim::EventType t,
+                 bool final) {
     sim::HistoryEvent e;
     e.thread = thread;
     e.f = f;
@@ -244,18 +256,23 @@ sim::History TwoOps(sim::EventType add_outcome, int64_t final_value) {
 // run! (255 when the test throws) and core.clj log-results (the lines).
 TEST(ConformanceVerdict, ExitCodesAndVerdictLines_CliSingleTestCmd) {
   sim::RunReport r;
-  sim::CounterVerdict ok = sim::CheckCounterHistory(TwoOps(sim::EventType::kOk, 2));
+  sim::CounterVerdict ok =
+      sim::CheckCounterHistory(TwoOps(sim::EventType::kOk, 2));
   EXPECT_EQ(sim::ExitCode(ok, r), 0);
-  EXPECT_TRUE(absl::EndsWith(sim::FormatResults(ok, r), "Everything looks good! ヽ(‘ー`)ノ\n"));
-  sim::CounterVerdict bad = sim::CheckCounterHistory(TwoOps(sim::EventType::kOk, 5));
+  EXPECT_TRUE(absl::EndsWith(sim::FormatResults(ok, r),
+                             "Everything looks good! ヽ(‘ー`)ノ\n"));
+  sim::CounterVerdict bad =
+      sim::CheckCounterHistory(TwoOps(sim::EventType::kOk, 5));
   EXPECT_EQ(sim::ExitCode(bad, r), 1);
-  EXPECT_TRUE(absl::EndsWith(sim::FormatResults(bad, r), "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻\n"));
+  EXPECT_TRUE(absl::EndsWith(sim::FormatResults(bad, r),
+                             "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻\n"));
   sim::History broken = TwoOps(sim::EventType::kOk, 2);
   broken.erase(broken.begin());  // a completion without its invoke
   sim::CounterVerdict unknown = sim::CheckCounterHistory(broken);
   EXPECT_EQ(sim::ExitCode(unknown, r), 2);
-  EXPECT_TRUE(absl::EndsWith(sim::FormatResults(unknown, r),
-                             "Errors occurred during analysis, but no anomalies found. ಠ~ಠ\n"));
+  EXPECT_TRUE(absl::EndsWith(
+      sim::FormatResults(unknown, r),
+      "Errors occurred during analysis, but no anomalies found. ಠ~ಠ\n"));
   r.harness_error = "n0 crashed";
   EXPECT_EQ(sim::ExitCode(ok, r), 255);
 }
@@ -263,15 +280,18 @@ TEST(ConformanceVerdict, ExitCodesAndVerdictLines_CliSingleTestCmd) {
 // Pins jepsen checker.clj stats (every :f that occurs needs an :ok) and
 // maelstrom workload/pn_counter.clj checker (OK final reads in the set).
 TEST(ConformanceVerdict, StatsAndWorkloadCheckers_CheckerStats) {
-  sim::CounterVerdict info_adds = sim::CheckCounterHistory(TwoOps(sim::EventType::kInfo, 2));
-  EXPECT_EQ(info_adds.workload_validity, sim::Validity::kTrue);  // 2 is possible
-  EXPECT_EQ(info_adds.stats_validity, sim::Validity::kFalse);    // no :ok add
+  sim::CounterVerdict info_adds =
+      sim::CheckCounterHistory(TwoOps(sim::EventType::kInfo, 2));
+  EXPECT_EQ(info_adds.workload_validity,
+            sim::Validity::kTrue);                             // 2 is possible
+  EXPECT_EQ(info_adds.stats_validity, sim::Validity::kFalse);  // no :ok add
   EXPECT_FALSE(info_adds.valid);
 }
 
 // Findings beyond Maelstrom change nothing by default; --strict fails.
 TEST(ConformanceVerdict, FindingsAreExtensions) {
-  sim::CounterVerdict ok = sim::CheckCounterHistory(TwoOps(sim::EventType::kOk, 2));
+  sim::CounterVerdict ok =
+      sim::CheckCounterHistory(TwoOps(sim::EventType::kOk, 2));
   sim::RunReport r;
   r.findings.push_back({"invalid-line", "n1 wrote garbage"});
   EXPECT_EQ(sim::ExitCode(ok, r), 0);
@@ -284,18 +304,22 @@ TEST(ConformanceVerdict, FindingsAreExtensions) {
 // Pins maelstrom core.clj test-opt-spec / opt-spec / add-args and jepsen
 // cli.clj test-opt-spec / parse-nodes / parse-concurrency / run!.
 TEST(ConformanceCli, MaelstromsCommandLine_CoreOptSpec) {
-  ParsedArgs p = ParseArgs({"test", "-w", "g-counter", "--bin", "/n", "--concurrency", "3n",
-                            "arg1", "--", "--flag"},
+  ParsedArgs p = ParseArgs({"test", "-w", "g-counter", "--bin", "/n",
+                            "--concurrency", "3n", "arg1", "--", "--flag"},
                            "/");
   ASSERT_EQ(p.kind, ParsedArgs::kRun) << p.error;
-  EXPECT_EQ(p.options.driver.nodes, (std::vector<std::string>{"n1", "n2", "n3", "n4", "n5"}));
+  EXPECT_EQ(p.options.driver.nodes,
+            (std::vector<std::string>{"n1", "n2", "n3", "n4", "n5"}));
   EXPECT_EQ(p.options.driver.workload.concurrency, 15);
   EXPECT_EQ(p.options.bin_args, (std::vector<std::string>{"arg1", "--flag"}));
-  EXPECT_EQ(ParseArgs({"test", "-w", "g-counter", "--bin", "/n", "--flag"}, "/").kind,
-            ParsedArgs::kError);
-  EXPECT_EQ(ParseArgs({"test", "-w", "g-counter", "--bin", "/n", "--node-count", "3"}, "/")
-                .options.driver.nodes,
-            (std::vector<std::string>{"n0", "n1", "n2"}));
+  EXPECT_EQ(
+      ParseArgs({"test", "-w", "g-counter", "--bin", "/n", "--flag"}, "/").kind,
+      ParsedArgs::kError);
+  EXPECT_EQ(
+      ParseArgs({"test", "-w", "g-counter", "--bin", "/n", "--node-count", "3"},
+                "/")
+          .options.driver.nodes,
+      (std::vector<std::string>{"n0", "n1", "n2"}));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "testing/harness.h"
 
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -9,7 +10,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <ftw.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -48,8 +48,12 @@ sim::DriverConfig DriverConfigFor(const HarnessOptions& o, uint64_t seed) {
 
 }  // namespace
 
-Harness::Harness(HarnessOptions options, uint64_t seed, Store store, std::ostream& out)
-    : options_(std::move(options)), seed_(seed), store_(std::move(store)), out_(out) {
+Harness::Harness(HarnessOptions options, uint64_t seed, Store store,
+                 std::ostream& out)
+    : options_(std::move(options)),
+      seed_(seed),
+      store_(std::move(store)),
+      out_(out) {
   for (const std::string& id : options_.driver.nodes) {
     Node n;
     n.id = id;
@@ -57,7 +61,8 @@ Harness::Harness(HarnessOptions options, uint64_t seed, Store store, std::ostrea
   }
   journal_.open(store_.Path("messages.txt"));
   if (journal_) {
-    journal_ << "# every message: seconds since the start, send|lost|drop|skip|gone, "
+    journal_ << "# every message: seconds since the start, "
+                "send|lost|drop|skip|gone, "
                 "#Maelstrom's message id, src -> dest, body\n";
   }
   sim::DriverOutput output;
@@ -65,12 +70,14 @@ Harness::Harness(HarnessOptions options, uint64_t seed, Store store, std::ostrea
   output.notes = &out_;
   output.echo_send = options_.log_net_send;
   output.echo_recv = options_.log_net_recv;
-  driver_ = std::make_unique<sim::Driver>(DriverConfigFor(options_, seed_), *this, output);
+  driver_ = std::make_unique<sim::Driver>(DriverConfigFor(options_, seed_),
+                                          *this, output);
 }
 
 Harness::~Harness() {
   StopAll();
-  if (!tmp_dir_.empty()) nftw(tmp_dir_.c_str(), RemoveEntry, 16, FTW_DEPTH | FTW_PHYS);
+  if (!tmp_dir_.empty())
+    nftw(tmp_dir_.c_str(), RemoveEntry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 // ---------------------------------------------------------------- processes
@@ -78,13 +85,16 @@ Harness::~Harness() {
 bool Harness::SpawnNode(int index) {
   Node& node = nodes_[index];
   if (!node.log) {
-    node.log = std::fopen(store_.Path(absl::StrCat("node-logs/", node.id, ".log")).c_str(), "a");
+    node.log = std::fopen(
+        store_.Path(absl::StrCat("node-logs/", node.id, ".log")).c_str(), "a");
   }
   std::string cwd = absl::StrCat(tmp_dir_, "/", index);
   MakeDirs(cwd).IgnoreError();
-  auto proc = NodeProcess::Spawn({options_.bin, options_.bin_args, cwd}, node.id);
+  auto proc =
+      NodeProcess::Spawn({options_.bin, options_.bin_args, cwd}, node.id);
   if (!proc.ok()) {
-    driver_->Fail(absl::StrCat("could not start ", node.id, ": ", proc.status().message()));
+    driver_->Fail(absl::StrCat("could not start ", node.id, ": ",
+                               proc.status().message()));
     return false;
   }
   node.proc = *std::move(proc);
@@ -120,7 +130,8 @@ void Harness::DrainStderr(Node& node) {
 
 std::string Harness::StderrTail(const Node& node) const {
   absl::string_view tail = node.stderr_tail;
-  if (tail.size() > kStderrTailBytes) tail = tail.substr(tail.size() - kStderrTailBytes);
+  if (tail.size() > kStderrTailBytes)
+    tail = tail.substr(tail.size() - kStderrTailBytes);
   if (tail.empty()) return "  (its stderr was empty)";
   std::string out;
   for (absl::string_view line : absl::StrSplit(tail, '\n', absl::SkipEmpty())) {
@@ -139,7 +150,8 @@ void Harness::StopAll() {
     if (node.proc) {
       node.proc->KillAndWait();
       // What the node wrote before dying still belongs in its log.
-      for (int i = 0; i < 64 && node.proc->stderr_fd() >= 0; ++i) DrainStderr(node);
+      for (int i = 0; i < 64 && node.proc->stderr_fd() >= 0; ++i)
+        DrainStderr(node);
       node.proc.reset();
     }
     if (node.log) std::fclose(node.log);
@@ -154,13 +166,15 @@ void Harness::CheckExits(absl::Time now) {
     if (!node.proc || !driver_->node_up(i)) continue;
     absl::optional<int> status = node.proc->Reap();
     if (!status.has_value()) continue;
-    for (int k = 0; k < 64 && node.proc->stderr_fd() >= 0; ++k) DrainStderr(node);
+    for (int k = 0; k < 64 && node.proc->stderr_fd() >= 0; ++k)
+      DrainStderr(node);
     // Maelstrom's db teardown (process.clj stop-node!) throws for a node
     // that is no longer alive: the test crashes, exit 255.
     driver_->Fail(absl::StrCat(
         node.id, " crashed: it ", DescribeWaitStatus(*status), " at ",
         absl::StrFormat("t=%.2fs", absl::ToDoubleSeconds(now - t0_)),
-        " (a node process exiting during the test is a crash to Maelstrom). Last lines of "
+        " (a node process exiting during the test is a crash to Maelstrom). "
+        "Last lines of "
         "its stderr:\n",
         StderrTail(node)));
     return;
@@ -171,16 +185,20 @@ void Harness::CheckExits(absl::Time now) {
 
 void Harness::Deliver(int index, const Message& m, int64_t id, absl::Time now) {
   Node& node = nodes_[index];
-  MC_ASSERT(node.proc != nullptr, "the driver delivers only to a node that is up");
+  MC_ASSERT(node.proc != nullptr,
+            "the driver delivers only to a node that is up");
   // net.clj Message record: id, src, dest, body.
   Json wire = {{"id", id}, {"src", m.src}, {"dest", m.dest}, {"body", m.body}};
-  if (!node.proc->Send(wire.dump(-1, ' ', false, Json::error_handler_t::replace)) &&
+  if (!node.proc->Send(
+          wire.dump(-1, ' ', false, Json::error_handler_t::replace)) &&
       !node.stdin_reported && node.proc->pending_stdin() > 0) {
     node.stdin_reported = true;
     const std::string detail = absl::StrFormat(
-        "%s is not reading its stdin (%d MiB queued, the harness's bound) at t=%.2fs; "
+        "%s is not reading its stdin (%d MiB queued, the harness's bound) at "
+        "t=%.2fs; "
         "later messages to it are dropped",
-        node.id, node.proc->pending_stdin() >> 20, absl::ToDoubleSeconds(now - t0_));
+        node.id, node.proc->pending_stdin() >> 20,
+        absl::ToDoubleSeconds(now - t0_));
     driver_->AddFinding("stdin-backlog", detail);
     out_ << "maelstrom: EXTENSION finding: " << detail << "\n";
   }
@@ -215,7 +233,8 @@ int Harness::PollTimeoutMs(absl::Time now) const {
   const absl::Time next =
       std::min({driver_->NextWakeAt(), next_progress_, next_exit_check_});
   if (next <= now) return 0;
-  int64_t ms = absl::ToInt64Milliseconds(absl::Ceil(next - now, absl::Milliseconds(1)));
+  int64_t ms =
+      absl::ToInt64Milliseconds(absl::Ceil(next - now, absl::Milliseconds(1)));
   return static_cast<int>(std::min<int64_t>(ms, 100));
 }
 
@@ -231,7 +250,8 @@ void Harness::PollFds(int timeout_ms) {
     if (!node.proc) continue;
     // Maelstrom stops reading a deaf node's stdout for good: its writes
     // then block once the pipe is full.
-    if (node.stdout_open && !driver_->node_deaf(i) && node.proc->stdout_fd() >= 0) {
+    if (node.stdout_open && !driver_->node_deaf(i) &&
+        node.proc->stdout_fd() >= 0) {
       fds.push_back({node.proc->stdout_fd(), POLLIN, 0});
       slots.push_back({i, 0});
     }
@@ -267,7 +287,8 @@ void Harness::PollFds(int timeout_ms) {
         driver_->OnNodeUnreadable(
             index,
             absl::StrCat("wrote over ", NodeProcess::kMaxLineBytes >> 20,
-                         " MiB without a line end (the harness's bound; Maelstrom has none)"),
+                         " MiB without a line end (the harness's bound; "
+                         "Maelstrom has none)"),
             now);
       } else if (state == StdoutState::kEof) {
         node.stdout_open = false;  // closed stdout: it is probably exiting
@@ -282,16 +303,17 @@ void Harness::Progress(absl::Time now) {
   for (Node& node : nodes_) {
     if (node.window_lines > kFloodLinesPerSecond && !node.flood_reported) {
       node.flood_reported = true;
-      const std::string detail =
-          absl::StrFormat("%s flooded stdout: %d lines in one second (t=%.2fs)", node.id,
-                          node.window_lines, absl::ToDoubleSeconds(now - t0_));
+      const std::string detail = absl::StrFormat(
+          "%s flooded stdout: %d lines in one second (t=%.2fs)", node.id,
+          node.window_lines, absl::ToDoubleSeconds(now - t0_));
       driver_->AddFinding("stdout-flood", detail);
       out_ << "maelstrom: EXTENSION finding: " << detail << "\n";
     }
     node.window_lines = 0;
   }
   const sim::Workload& w = driver_->workload();
-  static const char* kPhase[] = {"init", "main", "drain", "recovery", "final", "done"};
+  static const char* kPhase[] = {"init",     "main",  "drain",
+                                 "recovery", "final", "done"};
   int64_t ok = 0, info = 0, fail = 0;
   for (const sim::HistoryEvent& e : w.history()) {
     ok += e.type == sim::EventType::kOk;
@@ -302,16 +324,19 @@ void Harness::Progress(absl::Time now) {
   if (w.phase() == sim::Workload::Phase::kInit) {
     clock = absl::StrFormat("%5.1fs", absl::ToDoubleSeconds(now - t0_));
   } else if (w.phase() == sim::Workload::Phase::kMain) {
-    clock = absl::StrFormat("%5.1f/%gs", absl::ToDoubleSeconds(now - w.start_time()),
-                            absl::ToDoubleSeconds(options_.driver.workload.time_limit));
+    clock = absl::StrFormat(
+        "%5.1f/%gs", absl::ToDoubleSeconds(now - w.start_time()),
+        absl::ToDoubleSeconds(options_.driver.workload.time_limit));
   } else {
-    clock = absl::StrFormat("%5.1fs", absl::ToDoubleSeconds(now - w.start_time()));
+    clock =
+        absl::StrFormat("%5.1fs", absl::ToDoubleSeconds(now - w.start_time()));
   }
   const std::vector<std::string> faults = driver_->ActiveFaults();
-  out_ << absl::StrFormat("[%s] %-8s ops %d (ok %d, info %d, fail %d)  msgs %d  %s\n", clock,
-                          kPhase[static_cast<int>(w.phase())], ok + info + fail, ok, info,
-                          fail, driver_->messages(),
-                          faults.empty() ? "no faults" : absl::StrJoin(faults, "; "));
+  out_ << absl::StrFormat(
+      "[%s] %-8s ops %d (ok %d, info %d, fail %d)  msgs %d  %s\n", clock,
+      kPhase[static_cast<int>(w.phase())], ok + info + fail, ok, info, fail,
+      driver_->messages(),
+      faults.empty() ? "no faults" : absl::StrJoin(faults, "; "));
   out_.flush();
 }
 
@@ -329,15 +354,20 @@ Outcome Harness::Run() {
   if (c.pause) nemeses.push_back("pause (EXTENSION)");
   if (c.kv_cut) nemeses.push_back("kv-cut (EXTENSION)");
   out_ << absl::StrFormat(
-      "Running %s: nodes %s (%s%s), %d client threads, rate %g/s, time limit %gs, "
+      "Running %s: nodes %s (%s%s), %d client threads, rate %g/s, time limit "
+      "%gs, "
       "latency %dms %s, nemesis %s (interval %gs), seed %d\nStore: %s\n",
       options_.workload, absl::StrJoin(c.nodes, " "), options_.bin,
-      options_.bin_args.empty() ? "" : " " + absl::StrJoin(options_.bin_args, " "),
-      c.workload.concurrency, c.workload.rate, absl::ToDoubleSeconds(c.workload.time_limit),
-      absl::ToInt64Milliseconds(c.network.latency), sim::LatencyDistName(c.network.latency_dist),
+      options_.bin_args.empty() ? ""
+                                : " " + absl::StrJoin(options_.bin_args, " "),
+      c.workload.concurrency, c.workload.rate,
+      absl::ToDoubleSeconds(c.workload.time_limit),
+      absl::ToInt64Milliseconds(c.network.latency),
+      sim::LatencyDistName(c.network.latency_dist),
       nemeses.empty() ? "none" : absl::StrJoin(nemeses, ","),
       absl::ToDoubleSeconds(c.nemesis_interval), seed_, store_.dir());
-  for (const std::string& note : options_.ignored) out_ << "note: " << note << "\n";
+  for (const std::string& note : options_.ignored)
+    out_ << "note: " << note << "\n";
   if (c.strict) out_ << "--strict: any EXTENSION finding fails this run\n";
   for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
     if (!SpawnNode(i)) return Finish();
@@ -371,26 +401,33 @@ Outcome Harness::Finish() {
 
 void Harness::WriteStore(const Outcome& o, const sim::History& history) {
   const sim::Workload& w = driver_->workload();
-  const absl::Time start = w.phase() == sim::Workload::Phase::kInit ? t0_ : w.start_time();
+  const absl::Time start =
+      w.phase() == sim::Workload::Phase::kInit ? t0_ : w.start_time();
   std::string text;
   for (const sim::HistoryEvent& e : history) {
     absl::StrAppend(&text, sim::FormatEvent(e, start), "\n");
   }
   store_.WriteFile("history.txt", text).IgnoreError();
-  PlotFiles plots = MakePlots(history, start, absl::Now(), driver_->fault_spans());
+  PlotFiles plots =
+      MakePlots(history, start, absl::Now(), driver_->fault_spans());
   store_.WriteFile("latency-raw.dat", plots.latency_data).IgnoreError();
   store_.WriteFile("rate.dat", plots.rate_data).IgnoreError();
   store_.WriteFile("plots.gnuplot", plots.script).IgnoreError();
   // gnuplot refuses to plot nothing at all; say so instead.
-  absl::Status plotted = o.verdict.completed_ops == 0
-                             ? absl::FailedPreconditionError("no operation completed")
-                             : store_.RunGnuplot("plots.gnuplot");
-  if (!plotted.ok()) out_ << "maelstrom: plots skipped: " << plotted.message() << "\n";
-  store_.WriteFile("results.json",
-                   ResultsJson(o, seed_).dump(2, ' ', false, Json::error_handler_t::replace) +
-                       "\n")
+  absl::Status plotted =
+      o.verdict.completed_ops == 0
+          ? absl::FailedPreconditionError("no operation completed")
+          : store_.RunGnuplot("plots.gnuplot");
+  if (!plotted.ok())
+    out_ << "maelstrom: plots skipped: " << plotted.message() << "\n";
+  store_
+      .WriteFile("results.json",
+                 ResultsJson(o, seed_).dump(2, ' ', false,
+                                            Json::error_handler_t::replace) +
+                     "\n")
       .IgnoreError();
-  store_.WriteFile("results.edn", sim::FormatResults(o.verdict, o.report)).IgnoreError();
+  store_.WriteFile("results.edn", sim::FormatResults(o.verdict, o.report))
+      .IgnoreError();
 }
 
 }  // namespace harness

@@ -45,7 +45,8 @@ class Harness : public sim::NodeHost {
   // Lines a node may write per second before it is reported as flooding.
   static constexpr int64_t kFloodLinesPerSecond = 10000;
 
-  Harness(HarnessOptions options, uint64_t seed, Store store, std::ostream& out);
+  Harness(HarnessOptions options, uint64_t seed, Store store,
+          std::ostream& out);
   ~Harness() override;
   Outcome Run();
 
@@ -66,8 +67,8 @@ class Harness : public sim::NodeHost {
     std::string stderr_partial;  // for --log-stderr echo
     std::string stderr_tail;     // the last few KiB, for diagnoses
     size_t log_bytes = 0;
-    bool stdout_open = true;     // false at EOF or once the node is deaf
-    int64_t window_lines = 0;    // flood detection, per second
+    bool stdout_open = true;   // false at EOF or once the node is deaf
+    int64_t window_lines = 0;  // flood detection, per second
     bool flood_reported = false;
     bool stdin_reported = false;
   };

@@ -45,7 +45,8 @@ int RunOnce(const harness::HarnessOptions& options, uint64_t seed) {
   absl::StatusOr<harness::Store> store =
       harness::Store::Create(options.store_root, options.workload, absl::Now());
   if (!store.ok()) {
-    std::cerr << "maelstrom: cannot create the store: " << store.status().message() << "\n";
+    std::cerr << "maelstrom: cannot create the store: "
+              << store.status().message() << "\n";
     return 255;
   }
   harness::Harness h(options, seed, *store, std::cout);
@@ -70,7 +71,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (parsed.kind == harness::ParsedArgs::kError) {
-    std::cerr << "maelstrom: " << parsed.error << "\n(see maelstrom test --help)\n";
+    std::cerr << "maelstrom: " << parsed.error
+              << "\n(see maelstrom test --help)\n";
     return 254;
   }
   const harness::HarnessOptions& options = parsed.options;
@@ -79,7 +81,8 @@ int main(int argc, char** argv) {
   // invalid one, 2 at the first unknown one.
   for (int i = 0; i < options.test_count; ++i) {
     if (options.test_count > 1) {
-      std::cout << absl::StrFormat("=== test %d of %d ===\n", i + 1, options.test_count);
+      std::cout << absl::StrFormat("=== test %d of %d ===\n", i + 1,
+                                   options.test_count);
     }
     const int code = RunOnce(options, seed + static_cast<uint64_t>(i));
     if (code != 0) return code;

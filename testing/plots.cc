@@ -48,8 +48,9 @@ std::vector<std::vector<std::pair<double, double>>> LatencyPoints(
     }
     auto it = open.find(e.thread);
     if (it == open.end()) continue;
-    points[SeriesOf(e)].emplace_back(absl::ToDoubleSeconds(it->second - start),
-                                     absl::ToDoubleMilliseconds(e.time - it->second));
+    points[SeriesOf(e)].emplace_back(
+        absl::ToDoubleSeconds(it->second - start),
+        absl::ToDoubleMilliseconds(e.time - it->second));
     open.erase(it);
   }
   return points;
@@ -58,7 +59,9 @@ std::vector<std::vector<std::pair<double, double>>> LatencyPoints(
 std::string Shading(const std::vector<FaultSpan>& faults, absl::Time start,
                     absl::Time end) {
   static const std::map<std::string, const char*> kColors = {
-      {"partition", "#FF9999"}, {"kill", "#999999"}, {"pause", "#9999FF"},
+      {"partition", "#FF9999"},
+      {"kill", "#999999"},
+      {"pause", "#9999FF"},
       {"kv-cut", "#FFCC66"}};
   std::string out;
   int id = 1;
@@ -66,11 +69,11 @@ std::string Shading(const std::vector<FaultSpan>& faults, absl::Time start,
     auto color = kColors.find(f.kind);
     double a = absl::ToDoubleSeconds(f.start - start);
     double b = absl::ToDoubleSeconds(std::min(f.end, end) - start);
-    absl::StrAppendFormat(&out,
-                          "set object %d rect from %.3f, graph 0 to %.3f, graph 1 "
-                          "behind fc rgb \"%s\" fs solid 0.25 noborder\n",
-                          id++, a, b,
-                          color == kColors.end() ? "#DDDDDD" : color->second);
+    absl::StrAppendFormat(
+        &out,
+        "set object %d rect from %.3f, graph 0 to %.3f, graph 1 "
+        "behind fc rgb \"%s\" fs solid 0.25 noborder\n",
+        id++, a, b, color == kColors.end() ? "#DDDDDD" : color->second);
   }
   return out;
 }
@@ -92,15 +95,18 @@ PlotFiles MakePlots(const sim::History& history, absl::Time start,
     absl::StrAppend(&files.latency_data, "\n\n");
   }
   // Completions per whole second, per series.
-  const int seconds = std::max<int>(1, static_cast<int>(absl::ToDoubleSeconds(end - start)) + 1);
-  std::vector<std::vector<int>> rate(seconds, std::vector<int>(kSeriesCount, 0));
+  const int seconds = std::max<int>(
+      1, static_cast<int>(absl::ToDoubleSeconds(end - start)) + 1);
+  std::vector<std::vector<int>> rate(seconds,
+                                     std::vector<int>(kSeriesCount, 0));
   for (const sim::HistoryEvent& e : history) {
     if (e.type == EventType::kInvoke) continue;
     int s = static_cast<int>(absl::ToDoubleSeconds(e.time - start));
     if (s >= 0 && s < seconds) ++rate[s][SeriesOf(e)];
   }
   absl::StrAppend(&files.rate_data, "# second");
-  for (const Series& s : kSeries) absl::StrAppend(&files.rate_data, " \"", s.title, "\"");
+  for (const Series& s : kSeries)
+    absl::StrAppend(&files.rate_data, " \"", s.title, "\"");
   absl::StrAppend(&files.rate_data, "\n");
   for (int s = 0; s < seconds; ++s) {
     absl::StrAppend(&files.rate_data, s);
@@ -118,10 +124,11 @@ PlotFiles MakePlots(const sim::History& history, absl::Time start,
                   "set title \"latency-raw (shaded: faults)\"\n",
                   "set ylabel \"Latency (ms)\"\nset logscale y\n", "plot ");
   for (int i = 0; i < kSeriesCount; ++i) {
-    absl::StrAppendFormat(&g,
-                          "%s\"latency-raw.dat\" index %d using 1:2 with points "
-                          "pt 7 ps 0.4 lc rgb \"%s\" title \"%s\"",
-                          i ? ", " : "", i, kSeries[i].color, kSeries[i].title);
+    absl::StrAppendFormat(
+        &g,
+        "%s\"latency-raw.dat\" index %d using 1:2 with points "
+        "pt 7 ps 0.4 lc rgb \"%s\" title \"%s\"",
+        i ? ", " : "", i, kSeries[i].color, kSeries[i].title);
   }
   absl::StrAppend(&g, "\nunset logscale y\n", "set output \"rate.png\"\n",
                   "set title \"rate (shaded: faults)\"\n",
@@ -130,7 +137,8 @@ PlotFiles MakePlots(const sim::History& history, absl::Time start,
     absl::StrAppendFormat(&g,
                           "%s\"rate.dat\" using ($1+0.5):%d with lines lw 2 "
                           "lc rgb \"%s\" title \"%s\"",
-                          i ? ", " : "", i + 2, kSeries[i].color, kSeries[i].title);
+                          i ? ", " : "", i + 2, kSeries[i].color,
+                          kSeries[i].title);
   }
   absl::StrAppend(&g, "\n");
   return files;

@@ -6,7 +6,8 @@
 //
 //   PlotFiles f = MakePlots(history, start, faults);
 //   store.WriteFile("latency-raw.dat", f.latency_data); ...
-//   store.WriteFile("plots.gnuplot", f.script);  store.RunGnuplot("plots.gnuplot");
+//   store.WriteFile("plots.gnuplot", f.script);
+//   store.RunGnuplot("plots.gnuplot");
 #ifndef TESTING_PLOTS_H_
 #define TESTING_PLOTS_H_
 

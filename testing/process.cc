@@ -43,16 +43,16 @@ void SetNonBlocking(int fd) {
 absl::Status CheckExecutable(const std::string& bin) {
   struct stat st;
   if (stat(bin.c_str(), &st) != 0) {
-    return absl::NotFoundError(
-        absl::StrCat("node binary ", bin, " not found: ", std::strerror(errno)));
+    return absl::NotFoundError(absl::StrCat(
+        "node binary ", bin, " not found: ", std::strerror(errno)));
   }
   if (!S_ISREG(st.st_mode)) {
     return absl::FailedPreconditionError(
         absl::StrCat("node binary ", bin, " is not a regular file"));
   }
   if (access(bin.c_str(), X_OK) != 0) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "node binary ", bin, " is not executable (chmod +x it?)"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("node binary ", bin, " is not executable (chmod +x it?)"));
   }
   return absl::OkStatus();
 }
@@ -117,13 +117,14 @@ absl::StatusOr<std::unique_ptr<NodeProcess>> NodeProcess::Spawn(
     n = read(status[0], &child_errno, sizeof child_errno);
   } while (n < 0 && errno == EINTR);
   close(status[0]);
-  std::unique_ptr<NodeProcess> p(new NodeProcess(name, pid, in[1], out[0], err[0]));
+  std::unique_ptr<NodeProcess> p(
+      new NodeProcess(name, pid, in[1], out[0], err[0]));
   if (n == sizeof child_errno) {
     p->KillAndWait();
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot execute node binary ", spec.bin, ": ",
-                     std::strerror(child_errno),
-                     child_errno == ENOEXEC ? " (a script needs a #! line)" : ""));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot execute node binary ", spec.bin, ": ",
+        std::strerror(child_errno),
+        child_errno == ENOEXEC ? " (a script needs a #! line)" : ""));
   }
   return p;
 }
@@ -297,7 +298,8 @@ void KillAllChildren() {
 namespace {
 void OnFatalSignal(int sig) {
   KillAllChildren();
-  static const char kMsg[] = "\nmaelstrom: stopped by a signal; killed every node\n";
+  static const char kMsg[] =
+      "\nmaelstrom: stopped by a signal; killed every node\n";
   ssize_t unused = write(2, kMsg, sizeof kMsg - 1);
   (void)unused;
   signal(sig, SIG_DFL);
@@ -308,7 +310,8 @@ void OnFatalSignal(int sig) {
 void InstallChildCleanupHandlers() {
   signal(SIGPIPE, SIG_IGN);
   // Crashes too: PR_SET_PDEATHSIG only reaches each group's leader.
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGFPE}) {
+  for (int sig :
+       {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGFPE}) {
     struct sigaction sa;
     std::memset(&sa, 0, sizeof sa);
     sa.sa_handler = OnFatalSignal;

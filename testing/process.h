@@ -103,7 +103,8 @@ class NodeProcess {
   int stderr_fd_;
   std::string pending_stdin_;
   std::string partial_stdout_;
-  bool skip_lf_ = false;  // the last byte read was '\r': a '\n' next ends nothing
+  bool skip_lf_ =
+      false;  // the last byte read was '\r': a '\n' next ends nothing
   absl::optional<int> exit_status_;
 };
 

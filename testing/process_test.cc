@@ -53,10 +53,13 @@ TEST(NodeProcessTest, EchoesLinesThroughPipes) {
 // each end a line; a last line without one still counts.
 TEST(NodeProcessTest, SplitsLinesAsJavasReadLine) {
   std::string script = WriteFile(
-      "crlf.sh", "#!/bin/sh\nprintf 'a\\r\\nb\\rc\\n\\nd\\r'; sleep 0.2; printf '\\ne'\n", 0755);
+      "crlf.sh",
+      "#!/bin/sh\nprintf 'a\\r\\nb\\rc\\n\\nd\\r'; sleep 0.2; printf '\\ne'\n",
+      0755);
   auto p = NodeProcess::Spawn({script, {}, TempDir()}, "crlf");
   ASSERT_TRUE(p.ok()) << p.status();
-  EXPECT_EQ(ReadLines(**p, 10), (std::vector<std::string>{"a", "b", "c", "", "d", "e"}));
+  EXPECT_EQ(ReadLines(**p, 10),
+            (std::vector<std::string>{"a", "b", "c", "", "d", "e"}));
 }
 
 // Bound: a node that does not read its stdin gets at most kMaxPendingStdin
@@ -70,13 +73,14 @@ TEST(NodeProcessTest, StdinBacklogIsBounded) {
   while ((*p)->Send(line) && sent < 10000) ++sent;
   EXPECT_LT(sent, 10000);
   EXPECT_LE((*p)->pending_stdin(), NodeProcess::kMaxPendingStdin);
-  EXPECT_GT((*p)->pending_stdin(), NodeProcess::kMaxPendingStdin - 2 * line.size());
+  EXPECT_GT((*p)->pending_stdin(),
+            NodeProcess::kMaxPendingStdin - 2 * line.size());
   (*p)->KillAndWait();
 }
 
 TEST(NodeProcessTest, PassesArgsAndCwd) {
-  std::string script = WriteFile(
-      "args.sh", "#!/bin/sh\necho \"$1 $2\"\npwd\n", 0755);
+  std::string script =
+      WriteFile("args.sh", "#!/bin/sh\necho \"$1 $2\"\npwd\n", 0755);
   auto p = NodeProcess::Spawn({script, {"a b", "c"}, "/"}, "n0");
   ASSERT_TRUE(p.ok()) << p.status();
   EXPECT_EQ(ReadLines(**p, 2), (std::vector<std::string>{"a b c", "/"}));
@@ -96,7 +100,10 @@ TEST(NodeProcessTest, NotExecutableIsDiagnosed) {
 }
 
 TEST(NodeProcessTest, ScriptWithoutShebangIsDiagnosed) {
-  std::string path = WriteFile("noshebang", "\x7f" "ELFgarbage", 0755);
+  std::string path = WriteFile("noshebang",
+                               "\x7f"
+                               "ELFgarbage",
+                               0755);
   auto p = NodeProcess::Spawn({path, {}, "/"}, "n0");
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.status().message().find("Exec format error"), std::string::npos)

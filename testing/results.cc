@@ -44,12 +44,9 @@ Json ResultsJson(const Outcome& o, uint64_t seed) {
   Json by_f = Json::object();
   for (const auto& [f, s] : v.by_f) {
     if (s.count() == 0) continue;
-    by_f[f] = {{"valid?", s.ok > 0},
-               {"count", s.count()},
-               {"ok-count", s.ok},
-               {"fail-count", s.fail},
-               {"info-count", s.info},
-               {"latency-ms", LatencyJson(s)}};
+    by_f[f] = {{"valid?", s.ok > 0},   {"count", s.count()},
+               {"ok-count", s.ok},     {"fail-count", s.fail},
+               {"info-count", s.info}, {"latency-ms", LatencyJson(s)}};
   }
   j["stats"] = {{"valid?", Validity(v.stats_validity)},
                 {"count", v.completed_ops},
@@ -58,11 +55,15 @@ Json ResultsJson(const Outcome& o, uint64_t seed) {
   j["availability"] = {{"valid?", Validity(v.availability_validity)},
                        {"ok-fraction", v.ok_fraction}};
   auto per_op = [&](int64_t n) {
-    return v.invocations ? Json(static_cast<double>(n) / v.invocations) : Json(nullptr);
+    return v.invocations ? Json(static_cast<double>(n) / v.invocations)
+                         : Json(nullptr);
   };
-  j["net"] = {{"all", {{"send-count", o.report.messages}, {"msgs-per-op", per_op(o.report.messages)}}},
-              {"servers", {{"send-count", o.report.server_messages},
-                           {"msgs-per-op", per_op(o.report.server_messages)}}},
+  j["net"] = {{"all",
+               {{"send-count", o.report.messages},
+                {"msgs-per-op", per_op(o.report.messages)}}},
+              {"servers",
+               {{"send-count", o.report.server_messages},
+                {"msgs-per-op", per_op(o.report.server_messages)}}},
               {"valid?", true}};
   if (!v.analysis_errors.empty()) j["analysis-errors"] = v.analysis_errors;
   Json findings = Json::array();

@@ -5,7 +5,8 @@
 //
 //   Outcome o = harness.Run();
 //   ResultsJson(o, /*seed=*/42)["net"]["all"]["msgs-per-op"] == 3.1
-//   ResultsJson(o, 42)["extensions"]["convergence-from-reads-ms"] == 150.8 (or null)
+//   ResultsJson(o, 42)["extensions"]["convergence-from-reads-ms"] == 150.8 (or
+//   null)
 #ifndef TESTING_RESULTS_H_
 #define TESTING_RESULTS_H_
 
@@ -21,8 +22,8 @@ namespace harness {
 struct Outcome {
   sim::CounterVerdict verdict;
   sim::RunReport report;
-  int exit_code = 255;               // sim::ExitCode: 0, 1, 2 or 255
-  double harness_cpu_seconds = 0;    // user + system of the harness process
+  int exit_code = 255;             // sim::ExitCode: 0, 1, 2 or 255
+  double harness_cpu_seconds = 0;  // user + system of the harness process
 };
 
 kvclient::Json ResultsJson(const Outcome& outcome, uint64_t seed);

@@ -33,7 +33,8 @@ TEST(ResultsJsonTest, MaelstromKeysAndExtensions) {
   EXPECT_DOUBLE_EQ(j["availability"]["ok-fraction"].get<double>(), 0.75);
   EXPECT_DOUBLE_EQ(j["net"]["all"]["msgs-per-op"].get<double>(), 2.5);
   EXPECT_DOUBLE_EQ(j["net"]["servers"]["msgs-per-op"].get<double>(), 1.5);
-  EXPECT_DOUBLE_EQ(j["extensions"]["convergence-from-reads-ms"].get<double>(), 150);
+  EXPECT_DOUBLE_EQ(j["extensions"]["convergence-from-reads-ms"].get<double>(),
+                   150);
   EXPECT_EQ(j["extensions"]["findings"][0]["kind"], "stdout-flood");
 }
 

@@ -37,7 +37,8 @@ absl::StatusOr<Store> Store::Create(const std::string& root,
                                     absl::Time now) {
   // Maelstrom's (Jepsen's) timestamp format, local time; milliseconds keep
   // two runs in the same second apart.
-  std::string stamp = absl::FormatTime("%Y%m%dT%H%M%E3S", now, absl::LocalTimeZone());
+  std::string stamp =
+      absl::FormatTime("%Y%m%dT%H%M%E3S", now, absl::LocalTimeZone());
   stamp.erase(std::remove(stamp.begin(), stamp.end(), '.'), stamp.end());
   std::string dir = absl::StrCat(root, "/", workload, "/", stamp);
   if (absl::Status s = MakeDirs(dir + "/node-logs"); !s.ok()) return s;
@@ -73,13 +74,15 @@ absl::Status Store::RunGnuplot(absl::string_view script_relative) const {
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  std::string chdir_script = absl::StrCat("cd '", dir_, "' && exec gnuplot '", script, "'");
+  std::string chdir_script =
+      absl::StrCat("cd '", dir_, "' && exec gnuplot '", script, "'");
   const char* argv[] = {"/bin/sh", "-c", chdir_script.c_str(), nullptr};
   pid_t pid;
   int rc = posix_spawn(&pid, "/bin/sh", &actions, nullptr,
                        const_cast<char**>(argv), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return absl::InternalError(absl::StrCat("spawn: ", std::strerror(rc)));
+  if (rc != 0)
+    return absl::InternalError(absl::StrCat("spawn: ", std::strerror(rc)));
   // Plots take well under a second; a hung gnuplot must not hang the harness.
   absl::Time give_up = absl::Now() + absl::Seconds(20);
   int status = 0;

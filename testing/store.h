@@ -6,7 +6,8 @@
 //   absl::StatusOr<Store> s = Store::Create("/home/me/store", "g-counter",
 //                                           absl::Now());
 //   s->WriteFile("results.json", json.dump(2));
-//   s->Path("node-logs/n0.log");   // "/home/me/store/g-counter/2026.../node-logs/n0.log"
+//   s->Path("node-logs/n0.log");   //
+//   "/home/me/store/g-counter/2026.../node-logs/n0.log"
 #ifndef TESTING_STORE_H_
 #define TESTING_STORE_H_
 
@@ -26,7 +27,8 @@ class Store {
                                       absl::Time now);
   const std::string& dir() const { return dir_; }
   std::string Path(absl::string_view relative) const;
-  absl::Status WriteFile(absl::string_view relative, absl::string_view text) const;
+  absl::Status WriteFile(absl::string_view relative,
+                         absl::string_view text) const;
   // Runs `gnuplot script` in the store dir; returns why it did not work.
   absl::Status RunGnuplot(absl::string_view script_relative) const;
 

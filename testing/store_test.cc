@@ -35,7 +35,8 @@ TEST(StoreTest, LayoutAndLatestSymlink) {
   text << in.rdbuf();
   EXPECT_EQ(text.str(), "{}\n");
   char target[4096] = {};
-  ASSERT_GT(readlink((Root() + "/latest").c_str(), target, sizeof target - 1), 0);
+  ASSERT_GT(readlink((Root() + "/latest").c_str(), target, sizeof target - 1),
+            0);
   EXPECT_EQ(target[0] == '/', false) << "latest should be relative: " << target;
 }
 

@@ -27,16 +27,19 @@ std::vector<OpPair> PairOperations(const sim::History& history) {
   return ops;
 }
 
-bool InIntervals(const std::vector<std::pair<int64_t, int64_t>>& intervals, int64_t value) {
+bool InIntervals(const std::vector<std::pair<int64_t, int64_t>>& intervals,
+                 int64_t value) {
   for (const auto& [lo, hi] : intervals) {
     if (lo <= value && value <= hi) return true;
   }
   return false;
 }
 
-std::string FormatIntervals(const std::vector<std::pair<int64_t, int64_t>>& intervals) {
+std::string FormatIntervals(
+    const std::vector<std::pair<int64_t, int64_t>>& intervals) {
   std::vector<std::string> parts;
-  for (const auto& [lo, hi] : intervals) parts.push_back(absl::StrCat("[", lo, " ", hi, "]"));
+  for (const auto& [lo, hi] : intervals)
+    parts.push_back(absl::StrCat("[", lo, " ", hi, "]"));
   return absl::StrCat("[", absl::StrJoin(parts, " "), "]");
 }
 
@@ -44,15 +47,17 @@ std::vector<size_t> FinalReads(const sim::History& history) {
   std::vector<size_t> reads;
   for (size_t i = 0; i < history.size(); ++i) {
     const sim::HistoryEvent& e = history[i];
-    if (e.final_read && e.type == sim::EventType::kOk && e.f == kvclient::CounterOp::kRead) {
+    if (e.final_read && e.type == sim::EventType::kOk &&
+        e.f == kvclient::CounterOp::kRead) {
       reads.push_back(i);
     }
   }
   return reads;
 }
 
-std::vector<size_t> FinalReadsOutside(const sim::History& history,
-                                      const std::vector<std::pair<int64_t, int64_t>>& acceptable) {
+std::vector<size_t> FinalReadsOutside(
+    const sim::History& history,
+    const std::vector<std::pair<int64_t, int64_t>>& acceptable) {
   std::vector<size_t> bad;
   for (size_t i : FinalReads(history)) {
     if (!InIntervals(acceptable, history[i].value)) bad.push_back(i);
@@ -63,17 +68,20 @@ std::vector<size_t> FinalReadsOutside(const sim::History& history,
 absl::optional<Failure> FirstFailure(const RunRecord& run) {
   absl::optional<Failure> first;
   auto consider = [&](absl::Time t, std::string what, std::string client) {
-    if (!first || t < first->time) first = Failure{t, std::move(what), std::move(client)};
+    if (!first || t < first->time)
+      first = Failure{t, std::move(what), std::move(client)};
   };
   for (const InvalidLine& line : run.invalid_lines) {
-    consider(line.time, absl::StrCat("invalid line from ", line.node, ": ", line.why), "");
+    consider(line.time,
+             absl::StrCat("invalid line from ", line.node, ": ", line.why), "");
   }
   for (size_t i : FinalReadsOutside(run.history, run.results.acceptable)) {
     const sim::HistoryEvent& e = run.history[i];
-    consider(e.time,
-             absl::StrCat("final read ", e.value, " on thread ", e.thread, " is not in ",
-                          FormatIntervals(run.results.acceptable)),
-             e.client);
+    consider(
+        e.time,
+        absl::StrCat("final read ", e.value, " on thread ", e.thread,
+                     " is not in ", FormatIntervals(run.results.acceptable)),
+        e.client);
   }
   return first;
 }
@@ -81,8 +89,9 @@ absl::optional<Failure> FirstFailure(const RunRecord& run) {
 std::vector<size_t> SendOrder(const std::vector<MessageRecord>& messages) {
   std::vector<size_t> order(messages.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return messages[a].sent < messages[b].sent; });
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return messages[a].sent < messages[b].sent;
+  });
   return order;
 }
 
@@ -93,7 +102,8 @@ ReplyPairs PairReplies(const std::vector<MessageRecord>& messages,
   pairs.request_of.assign(order.size(), -1);
   // (requester, responder, msg_id) → positions of unanswered requests. Each
   // entry is removed when answered, so the table never outgrows the journal.
-  std::map<std::tuple<std::string, std::string, int64_t>, std::vector<int64_t>> waiting;
+  std::map<std::tuple<std::string, std::string, int64_t>, std::vector<int64_t>>
+      waiting;
   for (size_t pos = 0; pos < order.size(); ++pos) {
     const MessageRecord& m = messages[order[pos]];
     if (absl::optional<int64_t> to = kvclient::InReplyTo(m.body)) {

@@ -31,15 +31,18 @@ struct OpPair {
 };
 std::vector<OpPair> PairOperations(const sim::History& history);
 
-bool InIntervals(const std::vector<std::pair<int64_t, int64_t>>& intervals, int64_t value);
-std::string FormatIntervals(const std::vector<std::pair<int64_t, int64_t>>& intervals);
+bool InIntervals(const std::vector<std::pair<int64_t, int64_t>>& intervals,
+                 int64_t value);
+std::string FormatIntervals(
+    const std::vector<std::pair<int64_t, int64_t>>& intervals);
 
 // History indices of the :ok final reads, in history order, as Maelstrom's
 // pn_counter.clj checker collects them (filter :final?, filter ok?).
 std::vector<size_t> FinalReads(const sim::History& history);
 // Those of them whose value is outside `acceptable` (the checker's :errors).
-std::vector<size_t> FinalReadsOutside(const sim::History& history,
-                                      const std::vector<std::pair<int64_t, int64_t>>& acceptable);
+std::vector<size_t> FinalReadsOutside(
+    const sim::History& history,
+    const std::vector<std::pair<int64_t, int64_t>>& acceptable);
 
 // The earliest failed check: an invalid line, or an :ok final read outside
 // the acceptable set (at its completion). None when neither happened.

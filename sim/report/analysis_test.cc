@@ -15,8 +15,9 @@ TEST(PairOperations, PairsEachInvokeWithTheNextCompletionOnItsThread) {
       Invoke(1, 1, kRead),
       Event(2, 1, EventType::kOk, kRead, 9),
       Event(3, 0, EventType::kInfo, kAdd, 3, false, "timeout"),
-      Invoke(4, 1, kRead),                    // never completes
-      Event(5, 2, EventType::kOk, kRead, 1),  // a completion without invoke: no op
+      Invoke(4, 1, kRead),  // never completes
+      Event(5, 2, EventType::kOk, kRead,
+            1),  // a completion without invoke: no op
   };
   const std::vector<OpPair> ops = PairOperations(h);
   ASSERT_EQ(ops.size(), 3u);
@@ -56,7 +57,8 @@ TEST(FinalReads, OnlyOkFinalReadsInHistoryOrderAndTheOnesOutside) {
   };
   EXPECT_EQ(FinalReads(h), (std::vector<size_t>{3, 4}));
   EXPECT_EQ(FinalReadsOutside(h, {{10, 12}}), (std::vector<size_t>{4}));
-  EXPECT_EQ(FinalReadsOutside(h, {{12, 12}, {15, 16}}), (std::vector<size_t>{}));
+  EXPECT_EQ(FinalReadsOutside(h, {{12, 12}, {15, 16}}),
+            (std::vector<size_t>{}));
   EXPECT_EQ(FormatIntervals({{12, 12}, {15, 16}}), "[[12 12] [15 16]]");
 }
 
@@ -64,13 +66,15 @@ TEST(FirstFailure, TheEarliestOfInvalidLinesAndBadFinalReads) {
   RunRecord run = EmptyRun();
   EXPECT_FALSE(FirstFailure(run).has_value());
   run.results.acceptable = {{5, 5}};
-  run.history = {Invoke(100, 0, kRead, 0, true), Event(101, 0, EventType::kOk, kRead, 6, true)};
+  run.history = {Invoke(100, 0, kRead, 0, true),
+                 Event(101, 0, EventType::kOk, kRead, 6, true)};
   absl::optional<Failure> f = FirstFailure(run);
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->time, Ms(101));
   EXPECT_EQ(f->what, "final read 6 on thread 0 is not in [[5 5]]");
   EXPECT_EQ(f->client, "c10");
-  run.invalid_lines.push_back({Ms(50), "n1", "message to departed client c3", "{}"});
+  run.invalid_lines.push_back(
+      {Ms(50), "n1", "message to departed client c3", "{}"});
   f = FirstFailure(run);
   EXPECT_EQ(f->time, Ms(50));
   EXPECT_EQ(f->what, "invalid line from n1: message to departed client c3");
@@ -78,21 +82,30 @@ TEST(FirstFailure, TheEarliestOfInvalidLinesAndBadFinalReads) {
 }
 
 TEST(SendOrder, SortsBySendTimeKeepingJournalOrderForTies) {
-  std::vector<MessageRecord> m = {Msg(5, 6, "a", "b", {}), Msg(1, 2, "a", "b", {}),
-                                  Msg(5, 5, "b", "a", {}), Msg(0, 1, "a", "b", {})};
+  std::vector<MessageRecord> m = {
+      Msg(5, 6, "a", "b", {}), Msg(1, 2, "a", "b", {}), Msg(5, 5, "b", "a", {}),
+      Msg(0, 1, "a", "b", {})};
   EXPECT_EQ(SendOrder(m), (std::vector<size_t>{3, 1, 0, 2}));
 }
 
 TEST(PairReplies, MatchesSwappedEndpointsAndMsgIdToTheLatestUnansweredRequest) {
   std::vector<MessageRecord> m = {
-      Msg(0, 1, "c1", "n0", {{"type", "read"}, {"msg_id", 1}}),      // 0
-      Msg(0, 1, "c2", "n0", {{"type", "read"}, {"msg_id", 1}}),      // 1: same id, other client
-      Msg(1, 2, "n0", "seq-kv", {{"type", "read"}, {"msg_id", 1}}),  // 2: same id, other pair
-      Msg(2, 3, "seq-kv", "n0", {{"type", "read_ok"}, {"in_reply_to", 1}}),          // 3 → 2
-      Msg(3, 3, "n0", "c2", {{"type", "read_ok"}, {"in_reply_to", 1}}),              // 4 → 1
-      Msg(4, 4, "n0", "c1", {{"type", "error"}, {"code", 11}, {"in_reply_to", 1}}),  // 5 → 0
-      Msg(5, 5, "n0", "c1", {{"type", "read_ok"}, {"in_reply_to", 1}}),  // 6: a second reply: none
-      Msg(6, 6, "n0", "c9", {{"type", "read_ok"}, {"in_reply_to", 1}}),  // 7: nobody asked
+      Msg(0, 1, "c1", "n0", {{"type", "read"}, {"msg_id", 1}}),  // 0
+      Msg(0, 1, "c2", "n0",
+          {{"type", "read"}, {"msg_id", 1}}),  // 1: same id, other client
+      Msg(1, 2, "n0", "seq-kv",
+          {{"type", "read"}, {"msg_id", 1}}),  // 2: same id, other pair
+      Msg(2, 3, "seq-kv", "n0",
+          {{"type", "read_ok"}, {"in_reply_to", 1}}),  // 3 → 2
+      Msg(3, 3, "n0", "c2",
+          {{"type", "read_ok"}, {"in_reply_to", 1}}),  // 4 → 1
+      Msg(4, 4, "n0", "c1",
+          {{"type", "error"}, {"code", 11}, {"in_reply_to", 1}}),  // 5 → 0
+      Msg(5, 5, "n0", "c1",
+          {{"type", "read_ok"},
+           {"in_reply_to", 1}}),  // 6: a second reply: none
+      Msg(6, 6, "n0", "c9",
+          {{"type", "read_ok"}, {"in_reply_to", 1}}),  // 7: nobody asked
   };
   const std::vector<size_t> order = SendOrder(m);
   const ReplyPairs p = PairReplies(m, order);

@@ -12,9 +12,10 @@ namespace report {
 namespace {
 
 bool IsKeywordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*' ||
-         c == '+' || c == '!' || c == '-' || c == '_' || c == '?' || c == '<' || c == '>' ||
-         c == '=' || c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '*' || c == '+' || c == '!' ||
+         c == '-' || c == '_' || c == '?' || c == '<' || c == '>' || c == '=' ||
+         c == '.';
 }
 
 // The shortest %g form that reads back as `d` (as a float when `single`).
@@ -25,7 +26,8 @@ std::string FormatDouble(double d, bool single) {
   for (int precision = 1; precision <= 17; ++precision) {
     s = absl::StrFormat("%.*g", precision, d);
     const double back = std::strtod(s.c_str(), nullptr);
-    if (single ? static_cast<float>(back) == static_cast<float>(d) : back == d) break;
+    if (single ? static_cast<float>(back) == static_cast<float>(d) : back == d)
+      break;
   }
   if (s.find_first_of(".e") == std::string::npos) s += ".0";
   return s;
@@ -41,29 +43,14 @@ std::string EdnEscape(absl::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     switch (c) {
-      case '"':
-        out += "\\\"";
-        continue;
-      case '\\':
-        out += "\\\\";
-        continue;
-      case '\n':
-        out += "\\n";
-        continue;
-      case '\t':
-        out += "\\t";
-        continue;
-      case '\r':
-        out += "\\r";
-        continue;
-      case '\b':
-        out += "\\b";
-        continue;
-      case '\f':
-        out += "\\f";
-        continue;
-      default:
-        break;
+      case '"': out += "\\\""; continue;
+      case '\\': out += "\\\\"; continue;
+      case '\n': out += "\\n"; continue;
+      case '\t': out += "\\t"; continue;
+      case '\r': out += "\\r"; continue;
+      case '\b': out += "\\b"; continue;
+      case '\f': out += "\\f"; continue;
+      default: break;
     }
     if (c < 0x20 || c == 0x7F) {
       absl::StrAppendFormat(&out, "\\u%04x", c);
@@ -138,13 +125,15 @@ Edn Edn::Map() { return Edn(Kind::kMap); }
 
 Edn& Edn::Add(Edn item) {
   MC_ASSERT(kind_ == Kind::kVector || kind_ == Kind::kList,
-            "Add is for vectors and lists; this is kind ", static_cast<int>(kind_));
+            "Add is for vectors and lists; this is kind ",
+            static_cast<int>(kind_));
   items_.push_back(std::move(item));
   return *this;
 }
 
 Edn& Edn::Put(absl::string_view keyword, Edn value) {
-  MC_ASSERT(kind_ == Kind::kMap, "Put is for maps; this is kind ", static_cast<int>(kind_));
+  MC_ASSERT(kind_ == Kind::kMap, "Put is for maps; this is kind ",
+            static_cast<int>(kind_));
   entries_.emplace_back(Keyword(keyword).text_, std::move(value));
   return *this;
 }
@@ -157,27 +146,15 @@ std::string Edn::Print() const {
 
 void Edn::PrintTo(std::string* out) const {
   switch (kind_) {
-    case Kind::kNil:
-      *out += "nil";
-      return;
-    case Kind::kBool:
-      *out += bool_ ? "true" : "false";
-      return;
-    case Kind::kInt:
-      absl::StrAppend(out, int_);
-      return;
-    case Kind::kDouble:
-      *out += FormatDouble(double_, /*single=*/false);
-      return;
-    case Kind::kFloat:
-      *out += FormatDouble(double_, /*single=*/true);
-      return;
+    case Kind::kNil: *out += "nil"; return;
+    case Kind::kBool: *out += bool_ ? "true" : "false"; return;
+    case Kind::kInt: absl::StrAppend(out, int_); return;
+    case Kind::kDouble: *out += FormatDouble(double_, /*single=*/false); return;
+    case Kind::kFloat: *out += FormatDouble(double_, /*single=*/true); return;
     case Kind::kString:
       absl::StrAppend(out, "\"", EdnEscape(text_), "\"");
       return;
-    case Kind::kKeyword:
-      absl::StrAppend(out, ":", text_);
-      return;
+    case Kind::kKeyword: absl::StrAppend(out, ":", text_); return;
     case Kind::kVector:
     case Kind::kList: {
       *out += kind_ == Kind::kVector ? "[" : "(";

@@ -29,7 +29,18 @@ namespace report {
 
 class Edn {
  public:
-  enum class Kind { kNil, kBool, kInt, kDouble, kFloat, kString, kKeyword, kVector, kList, kMap };
+  enum class Kind {
+    kNil,
+    kBool,
+    kInt,
+    kDouble,
+    kFloat,
+    kString,
+    kKeyword,
+    kVector,
+    kList,
+    kMap
+  };
 
   static Edn Nil() { return Edn(Kind::kNil); }
   static Edn Bool(bool b);

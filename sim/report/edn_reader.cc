@@ -51,7 +51,8 @@ class Reader {
       return v;
     }
     const std::string t = Token();
-    if (t.empty()) return Error(absl::StrCat("unexpected '", std::string(1, c), "'"));
+    if (t.empty())
+      return Error(absl::StrCat("unexpected '", std::string(1, c), "'"));
     EdnValue v;
     if (t == "nil") return v;
     if (t == "true" || t == "false") {
@@ -66,7 +67,8 @@ class Reader {
     }
     char* end = nullptr;
     v.number = std::strtod(t.c_str(), &end);
-    if (end != t.c_str() + t.size() || (t.find_first_of(".eE") == std::string::npos)) {
+    if (end != t.c_str() + t.size() ||
+        (t.find_first_of(".eE") == std::string::npos)) {
       return Error(absl::StrCat("not a value: ", t));
     }
     v.kind = EdnValue::Kind::kFloat;
@@ -89,10 +91,13 @@ class Reader {
   }
 
  private:
-  char Peek(size_t ahead) const { return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0'; }
+  char Peek(size_t ahead) const {
+    return pos_ + ahead < text_.size() ? text_[pos_ + ahead] : '\0';
+  }
 
   absl::Status Error(absl::string_view what) const {
-    return absl::InvalidArgumentError(absl::StrCat("EDN at offset ", pos_, ": ", what));
+    return absl::InvalidArgumentError(
+        absl::StrCat("EDN at offset ", pos_, ": ", what));
   }
 
   void SkipSpace() {
@@ -112,8 +117,9 @@ class Reader {
     const size_t start = pos_;
     while (pos_ < text_.size()) {
       const char c = text_[pos_];
-      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == ',' || c == '(' || c == ')' ||
-          c == '[' || c == ']' || c == '{' || c == '}' || c == '"' || c == ';') {
+      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == ',' ||
+          c == '(' || c == ')' || c == '[' || c == ']' || c == '{' ||
+          c == '}' || c == '"' || c == ';') {
         break;
       }
       ++pos_;
@@ -121,7 +127,8 @@ class Reader {
     return std::string(text_.substr(start, pos_ - start));
   }
 
-  absl::StatusOr<EdnValue> Collection(EdnValue::Kind kind, char close, int depth) {
+  absl::StatusOr<EdnValue> Collection(EdnValue::Kind kind, char close,
+                                      int depth) {
     ++pos_;  // the opening bracket
     EdnValue v;
     v.kind = kind;
@@ -138,7 +145,8 @@ class Reader {
       items.push_back(*std::move(item));
     }
     if (kind == EdnValue::Kind::kMap) {
-      if (items.size() % 2 != 0) return Error("a map needs an even number of forms");
+      if (items.size() % 2 != 0)
+        return Error("a map needs an even number of forms");
       for (size_t i = 0; i < items.size(); i += 2) {
         v.entries.emplace_back(std::move(items[i]), std::move(items[i + 1]));
       }
@@ -154,7 +162,8 @@ class Reader {
     v.kind = EdnValue::Kind::kString;
     while (pos_ < text_.size() && text_[pos_] != '"') {
       char c = text_[pos_++];
-      if (static_cast<unsigned char>(c) < 0x20) return Error("raw control character in a string");
+      if (static_cast<unsigned char>(c) < 0x20)
+        return Error("raw control character in a string");
       if (c != '\\') {
         v.text.push_back(c);
         continue;
@@ -162,36 +171,23 @@ class Reader {
       if (pos_ >= text_.size()) break;
       c = text_[pos_++];
       switch (c) {
-        case '"':
-          v.text += '"';
-          break;
-        case '\\':
-          v.text += '\\';
-          break;
-        case 'n':
-          v.text += '\n';
-          break;
-        case 't':
-          v.text += '\t';
-          break;
-        case 'r':
-          v.text += '\r';
-          break;
-        case 'b':
-          v.text += '\b';
-          break;
-        case 'f':
-          v.text += '\f';
-          break;
+        case '"': v.text += '"'; break;
+        case '\\': v.text += '\\'; break;
+        case 'n': v.text += '\n'; break;
+        case 't': v.text += '\t'; break;
+        case 'r': v.text += '\r'; break;
+        case 'b': v.text += '\b'; break;
+        case 'f': v.text += '\f'; break;
         case 'u': {
           uint32_t cp = 0;
           if (pos_ + 4 > text_.size()) return Error("short \\u escape");
           for (int k = 0; k < 4; ++k) {
             const char h = text_[pos_++];
-            cp = cp * 16 + static_cast<uint32_t>(h >= '0' && h <= '9'   ? h - '0'
-                                                 : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                                                 : h >= 'A' && h <= 'F' ? h - 'A' + 10
-                                                                        : 99);
+            cp = cp * 16 +
+                 static_cast<uint32_t>(h >= '0' && h <= '9'   ? h - '0'
+                                       : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                       : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                                              : 99);
           }
           if (cp > 0xFFFF) return Error("bad \\u escape");
           if (cp < 0x80) {
@@ -247,7 +243,8 @@ std::vector<std::string> EdnValue::Keys() const {
 absl::StatusOr<EdnValue> ReadEdn(absl::string_view text) {
   Reader r(text);
   absl::StatusOr<EdnValue> v = r.Value();
-  if (v.ok() && !r.AtEnd()) return absl::InvalidArgumentError("EDN: more than one value");
+  if (v.ok() && !r.AtEnd())
+    return absl::InvalidArgumentError("EDN: more than one value");
   return v;
 }
 

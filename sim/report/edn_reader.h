@@ -20,7 +20,18 @@
 namespace report {
 
 struct EdnValue {
-  enum class Kind { kNil, kBool, kInt, kFloat, kString, kKeyword, kVector, kList, kMap, kSet };
+  enum class Kind {
+    kNil,
+    kBool,
+    kInt,
+    kFloat,
+    kString,
+    kKeyword,
+    kVector,
+    kList,
+    kMap,
+    kSet
+  };
   Kind kind = Kind::kNil;
   bool boolean = false;
   int64_t integer = 0;

@@ -18,7 +18,8 @@ TEST(Edn, PrintsLikeClojurePrn) {
       .Put("seq", Edn::List({Edn::Int(1), Edn::Int(-2)}))
       .Put("vec", Edn::Vector({Edn::Int(3), Edn::String("x")}));
   EXPECT_EQ(op.Print(),
-            "{:index 0, :type :invoke, :value nil, :final? true, :seq (1 -2), :vec [3 \"x\"]}");
+            "{:index 0, :type :invoke, :value nil, :final? true, :seq (1 -2), "
+            ":vec [3 \"x\"]}");
   EXPECT_EQ(Edn::Map().Print(), "{}");
   EXPECT_EQ(Edn::List().Print(), "()");
 }
@@ -41,10 +42,13 @@ TEST(Edn, DoublesReadBackExactlyAndLookLikeClojure) {
 
 TEST(Edn, StringsEscapeEverythingAReaderNeeds) {
   EXPECT_EQ(Edn::String("a\"b\\c\nd\te\rf").Print(), R"("a\"b\\c\nd\te\rf")");
-  EXPECT_EQ(Edn::String(std::string("\x01\x7f\0", 3)).Print(), R"("\u0001\u007f\u0000")");
+  EXPECT_EQ(Edn::String(std::string("\x01\x7f\0", 3)).Print(),
+            R"("\u0001\u007f\u0000")");
   EXPECT_EQ(Edn::String("\b\f").Print(), R"("\b\f")");
-  EXPECT_EQ(Edn::String("bad \xff utf8 \xc3").Print(), "\"bad \uFFFD utf8 \uFFFD\"");
-  EXPECT_EQ(Edn::String("ok é 日本 ヽ(‘ー`)ノ").Print(), "\"ok é 日本 ヽ(‘ー`)ノ\"");
+  EXPECT_EQ(Edn::String("bad \xff utf8 \xc3").Print(),
+            "\"bad \uFFFD utf8 \uFFFD\"");
+  EXPECT_EQ(Edn::String("ok é 日本 ヽ(‘ー`)ノ").Print(),
+            "\"ok é 日本 ヽ(‘ー`)ノ\"");
 }
 
 TEST(Edn, HostileStringsRoundTripThroughAReader) {

@@ -97,23 +97,12 @@ std::string EscapeXml(absl::string_view text) {
   out.reserve(clean.size() + clean.size() / 8);
   for (char c : clean) {
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
     }
   }
   return out;
@@ -122,8 +111,9 @@ std::string EscapeXml(absl::string_view text) {
 std::string UrlPath(absl::string_view path) {
   std::string out;
   for (char c : path) {
-    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                       c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                       (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+                       c == '_' || c == '~' || c == '/';
     if (plain) {
       out.push_back(c);
     } else {
@@ -139,7 +129,8 @@ std::string Truncate(absl::string_view text, size_t max_chars) {
   size_t chars = 0;
   size_t cut = clean.size();  // byte offset of code point max_chars - 1
   for (size_t i = 0; i < clean.size(); ++i) {
-    if ((static_cast<uint8_t>(clean[i]) & 0xC0) == 0x80) continue;  // continuation
+    if ((static_cast<uint8_t>(clean[i]) & 0xC0) == 0x80)
+      continue;  // continuation
     if (chars + 1 == max_chars) cut = i;
     if (++chars > max_chars) return absl::StrCat(clean.substr(0, cut), "…");
   }

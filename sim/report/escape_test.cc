@@ -17,13 +17,14 @@ TEST(SanitizeUtf8, InvalidBytesBecomeReplacementCharacters) {
                          "b"),
             "a\uFFFD"
             "b");
-  EXPECT_EQ(SanitizeUtf8("\xc3"), "\uFFFD");                                // truncated
-  EXPECT_EQ(SanitizeUtf8("\xe6\x97"), "\uFFFD\uFFFD");                      // truncated
-  EXPECT_EQ(SanitizeUtf8("\xc0\xaf"), "\uFFFD\uFFFD");                      // overlong '/'
-  EXPECT_EQ(SanitizeUtf8("\xe0\x80\xaf"), "\uFFFD\uFFFD\uFFFD");            // overlong
-  EXPECT_EQ(SanitizeUtf8("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");            // surrogate
-  EXPECT_EQ(SanitizeUtf8("\xf4\x90\x80\x80"), "\uFFFD\uFFFD\uFFFD\uFFFD");  // > U+10FFFF
-  EXPECT_EQ(SanitizeUtf8("\x80x"), "\uFFFDx");                              // lone continuation
+  EXPECT_EQ(SanitizeUtf8("\xc3"), "\uFFFD");            // truncated
+  EXPECT_EQ(SanitizeUtf8("\xe6\x97"), "\uFFFD\uFFFD");  // truncated
+  EXPECT_EQ(SanitizeUtf8("\xc0\xaf"), "\uFFFD\uFFFD");  // overlong '/'
+  EXPECT_EQ(SanitizeUtf8("\xe0\x80\xaf"), "\uFFFD\uFFFD\uFFFD");  // overlong
+  EXPECT_EQ(SanitizeUtf8("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");  // surrogate
+  EXPECT_EQ(SanitizeUtf8("\xf4\x90\x80\x80"),
+            "\uFFFD\uFFFD\uFFFD\uFFFD");        // > U+10FFFF
+  EXPECT_EQ(SanitizeUtf8("\x80x"), "\uFFFDx");  // lone continuation
 }
 
 TEST(SanitizeUtf8, ControlCharactersBecomeVisibleAndXmlLegal) {
@@ -43,8 +44,9 @@ TEST(Utf8SequenceLength, CountsOnlyValidSequences) {
 }
 
 TEST(EscapeXml, EscapesMarkupAndQuotes) {
-  EXPECT_EQ(EscapeXml("<a href=\"x\" title='y'>&amp;</a>"),
-            "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+  EXPECT_EQ(
+      EscapeXml("<a href=\"x\" title='y'>&amp;</a>"),
+      "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
   EXPECT_EQ(EscapeXml("</title><script>alert(1)</script>"),
             "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
   EXPECT_EQ(EscapeXml("]]>\x01\xfe"), "]]&gt;\u2401\uFFFD");

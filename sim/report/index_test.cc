@@ -12,7 +12,9 @@ using namespace testing;  // NOLINT: the builders
 
 size_t Count(const std::string& text, const std::string& needle) {
   size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1))
+    ++n;
   return n;
 }
 
@@ -28,16 +30,21 @@ TEST(RunIndex, LinksEveryFileShowsPlotsVerdictAndWindow) {
        {"timeline.html", "timeline"},
        {"rate.png", "plot"},
        {"node-logs/n0.log", "node log"}},
-      "messages 1-800 of 6000 (t=0.000-2.000s), the start of the run", "../../index.html");
-  EXPECT_NE(html.find("<span class=\"verdict invalid\">Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻</span>"),
+      "messages 1-800 of 6000 (t=0.000-2.000s), the start of the run",
+      "../../index.html");
+  EXPECT_NE(html.find("<span class=\"verdict invalid\">Analysis invalid! "
+                      "(ﾉಥ益ಥ）ﾉ ┻━┻</span>"),
             std::string::npos);
   EXPECT_EQ(Count(html, "<a href=\"messages.svg\">"), 1u);
   EXPECT_EQ(Count(html, "<a href=\"node-logs/n0.log\">"), 1u);
-  EXPECT_EQ(Count(html, "<img src=\"rate.png\""), 1u);  // plots inline, the diagram only linked
+  EXPECT_EQ(Count(html, "<img src=\"rate.png\""),
+            1u);  // plots inline, the diagram only linked
   EXPECT_EQ(Count(html, "<img "), 1u);
-  EXPECT_NE(html.find("messages.svg draws messages 1-800 of 6000"), std::string::npos);
+  EXPECT_NE(html.find("messages.svg draws messages 1-800 of 6000"),
+            std::string::npos);
   EXPECT_NE(html.find("<pre>{:valid? false}</pre>"), std::string::npos);
-  EXPECT_NE(html.find("<a href=\"../../index.html\">all runs</a>"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"../../index.html\">all runs</a>"),
+            std::string::npos);
 }
 
 TEST(RunIndex, NoStoreIndexNoLinkToIt) {
@@ -52,11 +59,15 @@ TEST(RunIndex, HostileNamesAreEscapedInTextAndLinks) {
   run.meta.results_text = hostile + "\x01\xff";
   run.meta.command = hostile;
   const std::string html = RenderRunIndex(
-      run, {{"node-logs/" + hostile + ".log", hostile}, {"javascript:alert(1)", ""}}, hostile);
+      run,
+      {{"node-logs/" + hostile + ".log", hostile}, {"javascript:alert(1)", ""}},
+      hostile);
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_EQ(html.find('\x01'), std::string::npos);
-  EXPECT_NE(html.find("href=\"node-logs/%22%3E%3Cscript%3Ealert%281%29%3C/script%3E.log\""),
-            std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "href=\"node-logs/%22%3E%3Cscript%3Ealert%281%29%3C/script%3E.log\""),
+      std::string::npos);
   EXPECT_NE(html.find("href=\"javascript%3Aalert%281%29\""),
             std::string::npos);  // a relative path, not a URL
 }
@@ -68,7 +79,8 @@ TEST(RunJson, RoundTripsThroughTheStoreIndexParser) {
   run.meta.exit_code = 1;
   run.meta.verdict_line = "Analysis invalid!";
   const std::string json = RunJson(run, "messages 1-2 of 2");
-  absl::StatusOr<RunSummary> s = ParseRunJson(json, "g-counter/20260101T120000000");
+  absl::StatusOr<RunSummary> s =
+      ParseRunJson(json, "g-counter/20260101T120000000");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->workload, "g-counter");
   EXPECT_EQ(s->driver, "harness");
@@ -81,8 +93,9 @@ TEST(RunJson, RoundTripsThroughTheStoreIndexParser) {
 }
 
 TEST(ParseResultsJson, ListsOlderRunsFromTheHarnessResults) {
-  absl::StatusOr<RunSummary> s = ParseResultsJson(R"({"valid?": true, "exit-code": 0, "seed": 9})",
-                                                  "pn-counter/20250101T000000000");
+  absl::StatusOr<RunSummary> s =
+      ParseResultsJson(R"({"valid?": true, "exit-code": 0, "seed": 9})",
+                       "pn-counter/20250101T000000000");
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->workload, "pn-counter");
   EXPECT_EQ(s->started, "20250101T000000000");
@@ -106,17 +119,22 @@ TEST(StoreIndex, NewestFirstWithVerdicts) {
   c.exit_code = -1;
   c.verdict = "<bad run.json>";
   const std::string html = RenderStoreIndex({a, b, c});
-  const size_t pa = html.find(a.dir), pb = html.find(b.dir), pc = html.find(c.dir);
+  const size_t pa = html.find(a.dir), pb = html.find(b.dir),
+               pc = html.find(c.dir);
   ASSERT_NE(pa, std::string::npos);
   EXPECT_LT(pb, pa);
   EXPECT_LT(pa, pc);
-  EXPECT_NE(html.find("<a href=\"g-counter/20260101T120000000/index.html\">"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"g-counter/20260101T120000000/index.html\">"),
+            std::string::npos);
   EXPECT_NE(html.find("<a href=\"pn-counter/20260102T120000000/\">"),
             std::string::npos);  // no index.html
-  EXPECT_NE(html.find("<span class=\"verdict valid\" title=\"\">valid</span>"), std::string::npos);
-  EXPECT_NE(html.find("<span class=\"verdict invalid\" title=\"\">invalid</span>"),
+  EXPECT_NE(html.find("<span class=\"verdict valid\" title=\"\">valid</span>"),
             std::string::npos);
-  EXPECT_NE(html.find("title=\"&lt;bad run.json&gt;\">unknown</span>"), std::string::npos);
+  EXPECT_NE(
+      html.find("<span class=\"verdict invalid\" title=\"\">invalid</span>"),
+      std::string::npos);
+  EXPECT_NE(html.find("title=\"&lt;bad run.json&gt;\">unknown</span>"),
+            std::string::npos);
   EXPECT_NE(html.find("3 runs, newest first"), std::string::npos);
 }
 

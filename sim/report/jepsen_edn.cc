@@ -14,19 +14,17 @@ using sim::HistoryEvent;
 
 const char* TypeKeyword(EventType type) {
   switch (type) {
-    case EventType::kInvoke:
-      return "invoke";
-    case EventType::kOk:
-      return "ok";
-    case EventType::kFail:
-      return "fail";
-    case EventType::kInfo:
-      return "info";
+    case EventType::kInvoke: return "invoke";
+    case EventType::kOk: return "ok";
+    case EventType::kFail: return "fail";
+    case EventType::kInfo: return "info";
   }
   return "info";
 }
 
-int64_t Nanos(const RunRecord& run, absl::Time t) { return absl::ToInt64Nanoseconds(t - run.t0); }
+int64_t Nanos(const RunRecord& run, absl::Time t) {
+  return absl::ToInt64Nanoseconds(t - run.t0);
+}
 
 // One line of history.edn, in Jepsen's order: the Op record's fields
 // (index time type process f value), then the extra keys in the order they
@@ -50,7 +48,8 @@ Edn ClientOp(const RunRecord& run, const ClientOpFacts& facts, size_t i) {
       .Put("f", Edn::Keyword(add ? "add" : "read"))
       .Put("value", std::move(value));
   if (facts.final_read[i]) op.Put("final?", Edn::Bool(true));
-  if (e.type != EventType::kInvoke && e.type != EventType::kOk && !e.error.empty()) {
+  if (e.type != EventType::kInvoke && e.type != EventType::kOk &&
+      !e.error.empty()) {
     op.Put("error", Edn::String(e.error));
   }
   return op;
@@ -68,14 +67,16 @@ Edn NemesisEdn(const RunRecord& run, const NemesisOp& n, int64_t index) {
   const FaultWindow& f = run.faults[n.fault];
   Edn value = Edn::Nil();
   if (n.completion) {
-    value = Edn::String(n.start ? f.description : absl::StrCat(f.kind, " ended"));
+    value =
+        Edn::String(n.start ? f.description : absl::StrCat(f.kind, " ended"));
   }
   Edn op = Edn::Map();
   op.Put("index", Edn::Int(index))
       .Put("time", Edn::Int(Nanos(run, n.time)))
       .Put("type", Edn::Keyword("info"))
       .Put("process", Edn::Keyword("nemesis"))
-      .Put("f", Edn::Keyword(absl::StrCat(n.start ? "start-" : "stop-", f.kind)))
+      .Put("f",
+           Edn::Keyword(absl::StrCat(n.start ? "start-" : "stop-", f.kind)))
       .Put("value", std::move(value));
   return op;
 }
@@ -84,36 +85,42 @@ std::vector<NemesisOp> NemesisOps(const RunRecord& run) {
   std::vector<NemesisOp> ops;
   for (size_t k = 0; k < run.faults.size(); ++k) {
     const FaultWindow& f = run.faults[k];
-    for (bool completion : {false, true}) ops.push_back({f.start, k, true, completion});
+    for (bool completion : {false, true})
+      ops.push_back({f.start, k, true, completion});
     if (f.end != absl::InfiniteFuture()) {
-      for (bool completion : {false, true}) ops.push_back({f.end, k, false, completion});
+      for (bool completion : {false, true})
+        ops.push_back({f.end, k, false, completion});
     }
   }
-  std::stable_sort(ops.begin(), ops.end(),
-                   [](const NemesisOp& a, const NemesisOp& b) { return a.time < b.time; });
+  std::stable_sort(
+      ops.begin(), ops.end(),
+      [](const NemesisOp& a, const NemesisOp& b) { return a.time < b.time; });
   return ops;
 }
 
 // Merges client events (history order) and nemesis ops by time; at equal
 // times client events go first. Calls emit_client(i) / emit_nemesis(op).
 template <typename ClientFn, typename NemesisFn>
-void Merge(const RunRecord& run, const std::vector<NemesisOp>& nemesis, ClientFn emit_client,
-           NemesisFn emit_nemesis) {
+void Merge(const RunRecord& run, const std::vector<NemesisOp>& nemesis,
+           ClientFn emit_client, NemesisFn emit_nemesis) {
   size_t n = 0;
   for (size_t i = 0; i < run.history.size(); ++i) {
-    while (n < nemesis.size() && nemesis[n].time < run.history[i].time) emit_nemesis(nemesis[n++]);
+    while (n < nemesis.size() && nemesis[n].time < run.history[i].time)
+      emit_nemesis(nemesis[n++]);
     emit_client(i);
   }
   while (n < nemesis.size()) emit_nemesis(nemesis[n++]);
 }
 
-ClientOpFacts Facts(const RunRecord& run, const std::vector<NemesisOp>& nemesis) {
+ClientOpFacts Facts(const RunRecord& run,
+                    const std::vector<NemesisOp>& nemesis) {
   ClientOpFacts facts;
   facts.process = ProcessIds(run.history, run.concurrency);
   facts.index.assign(run.history.size(), 0);
   int64_t next = 0;
   Merge(
-      run, nemesis, [&](size_t i) { facts.index[i] = next++; }, [&](const NemesisOp&) { ++next; });
+      run, nemesis, [&](size_t i) { facts.index[i] = next++; },
+      [&](const NemesisOp&) { ++next; });
   std::map<int, bool> open_final;  // thread → its open op is a final read
   for (const HistoryEvent& e : run.history) {
     bool final_read = e.final_read;
@@ -182,7 +189,8 @@ Edn Availability(const RunRecord& run) {
   m.Put("valid?", Edn::Bool(true))
       .Put("ok-fraction", invokes == 0
                               ? Edn::Int(1)
-                              : Edn::Float(static_cast<float>(oks) / static_cast<float>(invokes)));
+                              : Edn::Float(static_cast<float>(oks) /
+                                           static_cast<float>(invokes)));
   return m;
 }
 
@@ -190,15 +198,16 @@ Edn Availability(const RunRecord& run) {
 // messages / client invocations on :all and :servers when there are any.
 Edn Net(const RunRecord& run) {
   int64_t invokes = 0;
-  for (const HistoryEvent& e : run.history) invokes += e.type == EventType::kInvoke;
+  for (const HistoryEvent& e : run.history)
+    invokes += e.type == EventType::kInvoke;
   auto counts = [&](const NetCounts& c, bool per_op) {
     Edn m = Edn::Map();
     m.Put("send-count", Edn::Int(c.send_count))
         .Put("recv-count", Edn::Int(c.recv_count))
         .Put("msg-count", Edn::Int(c.msg_count));
     if (per_op && invokes > 0) {
-      m.Put("msgs-per-op",
-            Edn::Float(static_cast<float>(c.msg_count) / static_cast<float>(invokes)));
+      m.Put("msgs-per-op", Edn::Float(static_cast<float>(c.msg_count) /
+                                      static_cast<float>(invokes)));
     }
     return m;
   };
@@ -214,7 +223,8 @@ Edn Net(const RunRecord& run) {
 // maelstrom workload/pn_counter.clj checker (g_counter.clj reuses it):
 // errors = the :ok final reads outside the acceptable set, as ops.
 Edn Workload(const RunRecord& run, const ClientOpFacts& facts, bool* valid) {
-  const std::vector<size_t> bad = FinalReadsOutside(run.history, run.results.acceptable);
+  const std::vector<size_t> bad =
+      FinalReadsOutside(run.history, run.results.acceptable);
   *valid = bad.empty();
   Edn errors = Edn::Nil();
   if (!bad.empty()) {
@@ -222,7 +232,8 @@ Edn Workload(const RunRecord& run, const ClientOpFacts& facts, bool* valid) {
     for (size_t i : bad) errors.Add(ClientOp(run, facts, i));
   }
   Edn reads = Edn::List();
-  for (size_t i : FinalReads(run.history)) reads.Add(Edn::Int(run.history[i].value));
+  for (size_t i : FinalReads(run.history))
+    reads.Add(Edn::Int(run.history[i].value));
   Edn acceptable = Edn::List();
   for (const auto& [lo, hi] : run.results.acceptable) {
     acceptable.Add(Edn::Vector({Edn::Int(lo), Edn::Int(hi)}));
@@ -277,7 +288,8 @@ Edn ResultsMap(const RunRecord& run) {
       .Put("workload", Workload(run, facts, &workload_valid));
   if (!run.results.extensions.empty()) {
     Edn ext = Edn::Map();
-    for (const auto& [key, value] : run.results.extensions) ext.Put(key, Edn::String(value));
+    for (const auto& [key, value] : run.results.extensions)
+      ext.Put(key, Edn::String(value));
     results.Put("extensions", std::move(ext));
   }
   // jepsen checker.clj merge-valid over every checker: false wins.
@@ -285,6 +297,8 @@ Edn ResultsMap(const RunRecord& run) {
   return results;
 }
 
-std::string ResultsEdn(const RunRecord& run) { return ResultsMap(run).Pretty() + "\n"; }
+std::string ResultsEdn(const RunRecord& run) {
+  return ResultsMap(run).Pretty() + "\n";
+}
 
 }  // namespace report

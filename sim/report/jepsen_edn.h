@@ -5,28 +5,34 @@
 //   {:index 0, :time 1203000, :type :invoke, :process 0, :f :add, :value 4}
 //   {:index 1, :time 1250000, :type :ok, :process 0, :f :add, :value 4}
 //   {:index 2, :time 1310000, :type :invoke, :process 1, :f :read, :value nil}
-//   {:index 3, :time 6310000, :type :info, :process 1, :f :read, :value nil, :error "timeout"}
-//   {:index 4, :time 9000000, :type :info, :process :nemesis, :f :start-partition, :value nil}
-//   {:index 5, :time 9000000, :type :info, :process :nemesis, :f :start-partition, :value "n0
-//   ignores [n1]"}
-//   ... {:index 90, ..., :type :ok, :process 4, :f :read, :value 17, :final? true}
+//   {:index 3, :time 6310000, :type :info, :process 1, :f :read, :value nil,
+//   :error "timeout"}
+//   {:index 4, :time 9000000, :type :info, :process :nemesis, :f
+//   :start-partition, :value nil}
+//   {:index 5, :time 9000000, :type :info, :process :nemesis, :f
+//   :start-partition, :value "n0 ignores [n1]"}
+//   ... {:index 90, ..., :type :ok, :process 4, :f :read, :value 17, :final?
+//   true}
 // :time is nanoseconds since run.t0; processes follow ProcessIds; fault
 // windows become :nemesis :info pairs (:start-<kind> at the start,
 // :stop-<kind> at the end) merged in by time.
 //
 // results.edn (Maelstrom core.clj checker/compose, pretty-printed):
-//   {:perf {:latency-graph {:valid? true}, :rate-graph {:valid? true}, :valid? true},
+//   {:perf {:latency-graph {:valid? true}, :rate-graph {:valid? true}, :valid?
+//   true},
 //    :timeline {:valid? true},
 //    :exceptions {:valid? true},
-//    :stats {:valid? true, :count 2000, :ok-count 1990, :fail-count 0, :info-count 10,
+//    :stats {:valid? true, :count 2000, :ok-count 1990, :fail-count 0,
+//    :info-count 10,
 //            :by-f {:add {...}, :read {...}}},
 //    :availability {:valid? true, :ok-fraction 0.995},
-//    :net {:all {:send-count 6000, :recv-count 5990, :msg-count 6000, :msgs-per-op 2.99},
+//    :net {:all {:send-count 6000, :recv-count 5990, :msg-count 6000,
+//    :msgs-per-op 2.99},
 //          :clients {...}, :servers {..., :msgs-per-op 0.93}, :valid? true},
 //    :workload {:valid? true, :errors nil, :final-reads (152 152 152),
 //               :acceptable ([152 152])},
-//    :extensions {...},       ; EXTENSION: only when run.results.extensions is set
-//    :valid? true}
+//    :extensions {...},       ; EXTENSION: only when run.results.extensions is
+//    set :valid? true}
 // :stats, :availability and :workload are computed from run.history and
 // run.results.acceptable exactly as the Clojure checkers do (see the .cc);
 // :net from run.results.net.

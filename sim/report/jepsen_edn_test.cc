@@ -49,21 +49,31 @@ TEST(HistoryEdn, OneOpMapPerLineInJepsensShape) {
       absl::StrSplit(HistoryEdn(SmallRun()), '\n', absl::SkipEmpty());
   const std::vector<std::string> expected = {
       "{:index 0, :time 0, :type :invoke, :process 0, :f :add, :value 3}",
-      "{:index 1, :time 500000, :type :invoke, :process 1, :f :read, :value nil}",
-      "{:index 2, :time 1000000, :type :info, :process :nemesis, :f :start-partition, :value nil}",
-      "{:index 3, :time 1000000, :type :info, :process :nemesis, :f :start-partition, :value \"n0 "
+      "{:index 1, :time 500000, :type :invoke, :process 1, :f :read, :value "
+      "nil}",
+      "{:index 2, :time 1000000, :type :info, :process :nemesis, :f "
+      ":start-partition, :value nil}",
+      "{:index 3, :time 1000000, :type :info, :process :nemesis, :f "
+      ":start-partition, :value \"n0 "
       "ignores [n1]\"}",
       "{:index 4, :time 2000000, :type :ok, :process 0, :f :add, :value 3}",
-      "{:index 5, :time 3000000000, :type :info, :process :nemesis, :f :stop-partition, :value "
+      "{:index 5, :time 3000000000, :type :info, :process :nemesis, :f "
+      ":stop-partition, :value "
       "nil}",
-      "{:index 6, :time 3000000000, :type :info, :process :nemesis, :f :stop-partition, :value "
+      "{:index 6, :time 3000000000, :type :info, :process :nemesis, :f "
+      ":stop-partition, :value "
       "\"partition ended\"}",
-      "{:index 7, :time 5000500000, :type :info, :process 1, :f :read, :value nil, :error "
+      "{:index 7, :time 5000500000, :type :info, :process 1, :f :read, :value "
+      "nil, :error "
       "\"timeout\"}",
-      "{:index 8, :time 6000000000, :type :invoke, :process 0, :f :read, :value nil, :final? true}",
-      "{:index 9, :time 6000000000, :type :invoke, :process 3, :f :read, :value nil, :final? true}",
-      "{:index 10, :time 6001000000, :type :ok, :process 0, :f :read, :value 3, :final? true}",
-      "{:index 11, :time 6002000000, :type :ok, :process 3, :f :read, :value 4, :final? true}",
+      "{:index 8, :time 6000000000, :type :invoke, :process 0, :f :read, "
+      ":value nil, :final? true}",
+      "{:index 9, :time 6000000000, :type :invoke, :process 3, :f :read, "
+      ":value nil, :final? true}",
+      "{:index 10, :time 6001000000, :type :ok, :process 0, :f :read, :value "
+      "3, :final? true}",
+      "{:index 11, :time 6002000000, :type :ok, :process 3, :f :read, :value "
+      "4, :final? true}",
   };
   EXPECT_EQ(lines, expected);
 }
@@ -90,22 +100,26 @@ TEST(ResultsEdn, MaelstromsResultMapShapeAndFigures) {
   const std::string text = ResultsEdn(SmallRun());
   absl::StatusOr<EdnValue> r = ReadEdn(text);
   ASSERT_TRUE(r.ok()) << r.status() << "\n" << text;
-  EXPECT_EQ(r->Keys(), (std::vector<std::string>{"perf", "timeline", "exceptions", "stats",
-                                                 "availability", "net", "workload", "valid?"}));
+  EXPECT_EQ(r->Keys(), (std::vector<std::string>{
+                           "perf", "timeline", "exceptions", "stats",
+                           "availability", "net", "workload", "valid?"}));
   EXPECT_TRUE(r->Get("perf").Get("latency-graph").Get("valid?").boolean);
   EXPECT_TRUE(r->Get("timeline").Get("valid?").boolean);
 
   const EdnValue& stats = r->Get("stats");
-  EXPECT_EQ(stats.Keys(), (std::vector<std::string>{"valid?", "count", "ok-count", "fail-count",
-                                                    "info-count", "by-f"}));
+  EXPECT_EQ(stats.Keys(),
+            (std::vector<std::string>{"valid?", "count", "ok-count",
+                                      "fail-count", "info-count", "by-f"}));
   EXPECT_EQ(stats.Get("count").integer, 4);
   EXPECT_EQ(stats.Get("ok-count").integer, 3);
   EXPECT_EQ(stats.Get("info-count").integer, 1);
-  EXPECT_EQ(stats.Get("by-f").Keys(), (std::vector<std::string>{"add", "read"}));
+  EXPECT_EQ(stats.Get("by-f").Keys(),
+            (std::vector<std::string>{"add", "read"}));
   EXPECT_EQ(stats.Get("by-f").Get("read").Get("count").integer, 3);
   EXPECT_TRUE(stats.Get("valid?").boolean);
 
-  EXPECT_FLOAT_EQ(r->Get("availability").Get("ok-fraction").number, 3.0f / 4.0f);  // oks / invokes
+  EXPECT_FLOAT_EQ(r->Get("availability").Get("ok-fraction").number,
+                  3.0f / 4.0f);  // oks / invokes
 
   const EdnValue& net = r->Get("net");
   EXPECT_EQ(net.Get("all").Get("send-count").integer, 10);
@@ -131,7 +145,8 @@ TEST(ResultsEdn, MaelstromsResultMapShapeAndFigures) {
   EXPECT_EQ(workload.Get("acceptable").items[0].kind, EdnValue::Kind::kVector);
   EXPECT_FALSE(r->Get("valid?").boolean);
   // As Maelstrom prints it: one key per line, nested maps aligned.
-  EXPECT_NE(text.find("\n :workload {:valid? false,\n            :errors ("), std::string::npos)
+  EXPECT_NE(text.find("\n :workload {:valid? false,\n            :errors ("),
+            std::string::npos)
       << text;
 }
 
@@ -150,8 +165,10 @@ TEST(ResultsEdn, ValidWhenEveryFinalReadIsAcceptableAndEveryFHasAnOk) {
 // when every final read is acceptable.
 TEST(ResultsEdn, AnFWithoutOkIsInvalid) {
   RunRecord run = EmptyRun(1);
-  run.history = {Invoke(0, 0, kAdd, 2), Event(1, 0, EventType::kInfo, kAdd, 2, false, "timeout"),
-                 Invoke(2, 0, kRead, 0, true), Event(3, 0, EventType::kOk, kRead, 2, true)};
+  run.history = {Invoke(0, 0, kAdd, 2),
+                 Event(1, 0, EventType::kInfo, kAdd, 2, false, "timeout"),
+                 Invoke(2, 0, kRead, 0, true),
+                 Event(3, 0, EventType::kOk, kRead, 2, true)};
   run.results.acceptable = {{0, 0}, {2, 2}};
   absl::StatusOr<EdnValue> r = ReadEdn(ResultsEdn(run));
   ASSERT_TRUE(r.ok());
@@ -174,7 +191,8 @@ TEST(ResultsEdn, NoInvocationsMeansOkFractionOneAndNoMsgsPerOp) {
 TEST(ResultsEdn, ExtensionsAreLabelledAndDoNotChangeTheVerdict) {
   RunRecord run = SmallRun();
   run.results.acceptable = {{3, 4}};
-  run.results.extensions = {{"convergence-ms", "150.8"}, {"liveness", "failed: \"n1\" stuck"}};
+  run.results.extensions = {{"convergence-ms", "150.8"},
+                            {"liveness", "failed: \"n1\" stuck"}};
   absl::StatusOr<EdnValue> r = ReadEdn(ResultsEdn(run));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->Get("extensions").Get("convergence-ms").text, "150.8");

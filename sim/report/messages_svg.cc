@@ -37,8 +37,11 @@ constexpr double kPi = 3.14159265358979323846;
 std::string CssName(absl::string_view text) {
   std::string out;
   for (char c : text) {
-    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    out.push_back((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') ? lower : '-');
+    const char lower =
+        (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    out.push_back(
+        (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') ? lower
+                                                                         : '-');
   }
   return out;
 }
@@ -84,33 +87,28 @@ std::string Label(const Json& body) {
   const std::string type(kvclient::BodyType(body));
   if (type == "error") {
     std::string code = body.contains("code") ? Dump(body["code"], -1) : "?";
-    std::string text =
-        body.contains("text") && body["text"].is_string() ? body["text"].get<std::string>() : "";
+    std::string text = body.contains("text") && body["text"].is_string()
+                           ? body["text"].get<std::string>()
+                           : "";
     return Truncate(absl::StrCat("error ", code, " ", text), kLabelChars);
   }
   Json rest = body.is_object() ? body : Json::object();
   for (const char* key : {"type", "msg_id", "in_reply_to"}) rest.erase(key);
-  return Truncate(rest.empty() ? type : absl::StrCat(type, " ", Dump(rest, -1)), kLabelChars);
+  return Truncate(rest.empty() ? type : absl::StrCat(type, " ", Dump(rest, -1)),
+                  kLabelChars);
 }
 
 std::string Num(double v) { return absl::StrFormat("%.1f", v); }
 
 std::string FateClass(Fate fate) {
   switch (fate) {
-    case Fate::kDelivered:
-      return "delivered";
-    case Fate::kPartitioned:
-      return "partitioned";
-    case Fate::kLost:
-      return "lost";
-    case Fate::kKvCut:
-      return "kv-cut";
-    case Fate::kReceiverDown:
-      return "receiver-down";
-    case Fate::kNotRead:
-      return "not-read";
-    case Fate::kInFlight:
-      return "in-flight";
+    case Fate::kDelivered: return "delivered";
+    case Fate::kPartitioned: return "partitioned";
+    case Fate::kLost: return "lost";
+    case Fate::kKvCut: return "kv-cut";
+    case Fate::kReceiverDown: return "receiver-down";
+    case Fate::kNotRead: return "not-read";
+    case Fate::kInFlight: return "in-flight";
   }
   return "other";
 }
@@ -145,10 +143,13 @@ class SvgBuilder {
   std::string Render();
 
  private:
-  const MessageRecord& Msg(size_t pos) const { return run_.messages[order_[pos]]; }
+  const MessageRecord& Msg(size_t pos) const {
+    return run_.messages[order_[pos]];
+  }
   double LaneX(const std::string& id) const {
     auto it = lane_index_.find(id);
-    MC_ASSERT(it != lane_index_.end(), "every endpoint of a drawn message has a lane: ", id);
+    MC_ASSERT(it != lane_index_.end(),
+              "every endpoint of a drawn message has a lane: ", id);
     return kGutter + kLaneWidth * (static_cast<double>(it->second) + 0.5);
   }
   double BodyTop() const { return kHeaderHeight + kLaneLabelHeight; }
@@ -158,10 +159,14 @@ class SvgBuilder {
   double BodyBottom() const {
     return BodyTop() + kRowHeight * (static_cast<double>(rows_.size()) + 1);
   }
-  double Width() const { return kGutter + kLaneWidth * static_cast<double>(lanes_.size()) + 20; }
+  double Width() const {
+    return kGutter + kLaneWidth * static_cast<double>(lanes_.size()) + 20;
+  }
   // The first row at or after t (rows_.size() if none).
   size_t RowAtOrAfter(absl::Time t) const;
-  std::string Seconds(absl::Time t) const { return SecondsSince(run_.t0, t, 6); }
+  std::string Seconds(absl::Time t) const {
+    return SecondsSince(run_.t0, t, 6);
+  }
 
   void BuildRows();
   void Header(std::string* out) const;
@@ -180,7 +185,7 @@ class SvgBuilder {
   const std::vector<std::string> lanes_;
   std::map<std::string, size_t> lane_index_;
   std::vector<Event> rows_;
-  std::map<size_t, size_t> send_row_, end_row_;          // message position → row
+  std::map<size_t, size_t> send_row_, end_row_;  // message position → row
   std::vector<std::pair<size_t, size_t>> invalid_rows_;  // (invalid line, row)
 };
 
@@ -194,16 +199,19 @@ void SvgBuilder::BuildRows() {
     const absl::Time from = run_.t0 + window_.from, to = run_.t0 + window_.to;
     for (size_t i = 0; i < run_.invalid_lines.size(); ++i) {
       const InvalidLine& line = run_.invalid_lines[i];
-      if (line.time >= from && line.time <= to && lane_index_.count(line.node)) {
+      if (line.time >= from && line.time <= to &&
+          lane_index_.count(line.node)) {
         rows_.push_back({line.time, i, 2});
       }
     }
   }
-  std::stable_sort(rows_.begin(), rows_.end(), [](const Event& a, const Event& b) {
-    if (a.time != b.time) return a.time < b.time;
-    if ((a.kind == 2) != (b.kind == 2)) return a.kind == 2;  // invalid lines first
-    return std::tie(a.pos, a.kind) < std::tie(b.pos, b.kind);
-  });
+  std::stable_sort(rows_.begin(), rows_.end(),
+                   [](const Event& a, const Event& b) {
+                     if (a.time != b.time) return a.time < b.time;
+                     if ((a.kind == 2) != (b.kind == 2))
+                       return a.kind == 2;  // invalid lines first
+                     return std::tie(a.pos, a.kind) < std::tie(b.pos, b.kind);
+                   });
   for (size_t row = 0; row < rows_.size(); ++row) {
     const Event& e = rows_[row];
     if (e.kind == 0) send_row_[e.pos] = row;
@@ -213,22 +221,25 @@ void SvgBuilder::BuildRows() {
 }
 
 size_t SvgBuilder::RowAtOrAfter(absl::Time t) const {
-  auto it = std::lower_bound(rows_.begin(), rows_.end(), t,
-                             [](const Event& e, absl::Time time) { return e.time < time; });
+  auto it = std::lower_bound(
+      rows_.begin(), rows_.end(), t,
+      [](const Event& e, absl::Time time) { return e.time < time; });
   return static_cast<size_t>(it - rows_.begin());
 }
 
 void SvgBuilder::Header(std::string* out) const {
   const RunMetadata& meta = run_.meta;
   absl::StrAppend(out, "<text class=\"h1\" x=\"12\" y=\"24\">",
-                  EscapeXml(absl::StrCat(meta.workload, ", seed ", meta.seed, ": messages")),
+                  EscapeXml(absl::StrCat(meta.workload, ", seed ", meta.seed,
+                                         ": messages")),
                   "</text>\n");
   absl::StrAppend(out, "<text class=\"window\" x=\"12\" y=\"44\">Window: ",
                   EscapeXml(window_.Describe()), "</text>\n");
   absl::StrAppend(out, "<text class=\"note\" x=\"12\" y=\"62\">",
-                  EscapeXml(absl::StrCat("Time flows down, one row per send or arrival. Hover "
-                                         "an arrow for the whole message. Verdict: ",
-                                         meta.verdict_line)),
+                  EscapeXml(absl::StrCat(
+                      "Time flows down, one row per send or arrival. Hover "
+                      "an arrow for the whole message. Verdict: ",
+                      meta.verdict_line)),
                   "</text>\n");
   // Legend: the types drawn, then the fates.
   std::set<std::pair<std::string, std::string>> types;  // (label, colour)
@@ -241,39 +252,46 @@ void SvgBuilder::Header(std::string* out) const {
   for (const auto& [type, color] : types) {
     absl::StrAppend(out, "<rect x=\"", Num(x), "\" y=\"", Num(y - 9),
                     "\" width=\"14\" height=\"10\" fill=\"", color,
-                    "\"/><text class=\"legend\" x=\"", Num(x + 18), "\" y=\"", Num(y), "\">",
-                    EscapeXml(type.empty() ? "(no type)" : type), "</text>\n");
+                    "\"/><text class=\"legend\" x=\"", Num(x + 18), "\" y=\"",
+                    Num(y), "\">", EscapeXml(type.empty() ? "(no type)" : type),
+                    "</text>\n");
     x += 26 + 7 * static_cast<double>(std::min<size_t>(type.size(), 16));
   }
-  absl::StrAppend(out, "<text class=\"legend\" x=\"", Num(x + 10), "\" y=\"", Num(y),
-                  "\">dashed + cross: never arrived; bar on a lane: request held until its "
-                  "reply; shaded: faults</text>\n");
+  absl::StrAppend(
+      out, "<text class=\"legend\" x=\"", Num(x + 10), "\" y=\"", Num(y),
+      "\">dashed + cross: never arrived; bar on a lane: request held until its "
+      "reply; shaded: faults</text>\n");
 }
 
 void SvgBuilder::LanesAndTimes(std::string* out) const {
   const double top = BodyTop(), bottom = BodyBottom();
   // The clients as one group.
   size_t clients = 0;
-  while (clients < lanes_.size() && kvclient::IsClientId(lanes_[clients])) ++clients;
+  while (clients < lanes_.size() && kvclient::IsClientId(lanes_[clients]))
+    ++clients;
   if (clients > 0) {
-    absl::StrAppend(out, "<rect class=\"clients\" x=\"", Num(kGutter), "\" y=\"",
-                    Num(kHeaderHeight - 4), "\" width=\"", Num(kLaneWidth * clients),
-                    "\" height=\"", Num(bottom - kHeaderHeight + 4), "\"/>\n");
+    absl::StrAppend(out, "<rect class=\"clients\" x=\"", Num(kGutter),
+                    "\" y=\"", Num(kHeaderHeight - 4), "\" width=\"",
+                    Num(kLaneWidth * clients), "\" height=\"",
+                    Num(bottom - kHeaderHeight + 4), "\"/>\n");
   }
   for (const std::string& lane : lanes_) {
     const double x = LaneX(lane);
-    absl::StrAppend(out, "<line class=\"lane\" x1=\"", Num(x), "\" y1=\"", Num(top), "\" x2=\"",
-                    Num(x), "\" y2=\"", Num(bottom), "\"/>\n");
-    for (size_t row = 0; row < rows_.size() || row == 0; row += kLaneLabelEvery) {
-      absl::StrAppend(out, "<text class=\"lane-label", row ? " repeat" : "", "\" x=\"", Num(x),
-                      "\" y=\"", Num(row ? RowY(row) - 2 : top - 8), "\">", EscapeXml(lane),
-                      "</text>\n");
+    absl::StrAppend(out, "<line class=\"lane\" x1=\"", Num(x), "\" y1=\"",
+                    Num(top), "\" x2=\"", Num(x), "\" y2=\"", Num(bottom),
+                    "\"/>\n");
+    for (size_t row = 0; row < rows_.size() || row == 0;
+         row += kLaneLabelEvery) {
+      absl::StrAppend(out, "<text class=\"lane-label", row ? " repeat" : "",
+                      "\" x=\"", Num(x), "\" y=\"",
+                      Num(row ? RowY(row) - 2 : top - 8), "\">",
+                      EscapeXml(lane), "</text>\n");
     }
   }
   for (size_t row = 0; row < rows_.size(); row += kTimeLabelEvery) {
-    absl::StrAppend(out, "<text class=\"time\" x=\"", Num(kGutter - 6), "\" y=\"",
-                    Num(RowY(row) + 4), "\">", Seconds(rows_[row].time).substr(0, 12),
-                    "s</text>\n");
+    absl::StrAppend(out, "<text class=\"time\" x=\"", Num(kGutter - 6),
+                    "\" y=\"", Num(RowY(row) + 4), "\">",
+                    Seconds(rows_[row].time).substr(0, 12), "s</text>\n");
   }
 }
 
@@ -286,10 +304,12 @@ void SvgBuilder::Faults(std::string* out) const {
     const double y0 = first == 0 ? BodyTop() : RowY(first) - kRowHeight / 2;
     // A fault that began and ended between two rows still shows, thinly.
     const double y1 =
-        std::max(y0 + 4, end >= rows_.size() ? BodyBottom() : RowY(end) - kRowHeight / 2);
+        std::max(y0 + 4, end >= rows_.size() ? BodyBottom()
+                                             : RowY(end) - kRowHeight / 2);
     std::vector<std::pair<double, double>> spans;  // x ranges
     if (f.nodes.empty()) {
-      spans.emplace_back(kGutter, kGutter + kLaneWidth * static_cast<double>(lanes_.size()));
+      spans.emplace_back(
+          kGutter, kGutter + kLaneWidth * static_cast<double>(lanes_.size()));
     } else {
       for (const std::string& node : f.nodes) {
         if (!lane_index_.count(node)) continue;
@@ -299,18 +319,21 @@ void SvgBuilder::Faults(std::string* out) const {
     }
     const std::string title =
         absl::StrCat(f.kind, " from t=", Seconds(f.start), "s to ",
-                     f.end == absl::InfiniteFuture() ? std::string("the end")
-                                                     : absl::StrCat("t=", Seconds(f.end), "s"),
+                     f.end == absl::InfiniteFuture()
+                         ? std::string("the end")
+                         : absl::StrCat("t=", Seconds(f.end), "s"),
                      ": ", f.description);
-    absl::StrAppend(out, "<g class=\"fault kind-", CssName(f.kind), "\"><title>", EscapeXml(title),
-                    "</title>\n");
+    absl::StrAppend(out, "<g class=\"fault kind-", CssName(f.kind),
+                    "\"><title>", EscapeXml(title), "</title>\n");
     for (const auto& [xa, xb] : spans) {
-      absl::StrAppend(out, "<rect x=\"", Num(xa), "\" y=\"", Num(y0), "\" width=\"", Num(xb - xa),
-                      "\" height=\"", Num(y1 - y0), "\" fill=\"", FaultColor(f.kind), "\"/>\n");
+      absl::StrAppend(out, "<rect x=\"", Num(xa), "\" y=\"", Num(y0),
+                      "\" width=\"", Num(xb - xa), "\" height=\"", Num(y1 - y0),
+                      "\" fill=\"", FaultColor(f.kind), "\"/>\n");
     }
     absl::StrAppend(out, "<text class=\"fault-label\" x=\"",
-                    Num(spans.empty() ? kGutter : spans[0].first + 4), "\" y=\"", Num(y0 + 11),
-                    "\">", EscapeXml(Truncate(f.description, 90)), "</text></g>\n");
+                    Num(spans.empty() ? kGutter : spans[0].first + 4),
+                    "\" y=\"", Num(y0 + 11), "\">",
+                    EscapeXml(Truncate(f.description, 90)), "</text></g>\n");
   }
 }
 
@@ -319,42 +342,50 @@ void SvgBuilder::Holds(std::string* out) const {
     const int64_t request = pairs_.request_of[pos];
     if (request < 0) continue;
     auto arrived = end_row_.find(static_cast<size_t>(request));
-    if (arrived == end_row_.end()) continue;  // the request is outside the window
+    if (arrived == end_row_.end())
+      continue;  // the request is outside the window
     const MessageRecord& reply = Msg(pos);
     const MessageRecord& req = Msg(static_cast<size_t>(request));
     const double x = LaneX(reply.src);
     const double y0 = RowY(arrived->second), y1 = RowY(send_row_.at(pos));
     if (y1 <= y0) continue;
     const std::string title =
-        absl::StrFormat("%s held %s's %s for %.3f ms (#%d -> #%d)", reply.src, req.src,
-                        std::string(kvclient::BodyType(req.body)),
-                        absl::ToDoubleMilliseconds(reply.sent - *req.end), request + 1, pos + 1);
-    absl::StrAppend(out, "<rect class=\"hold\" x=\"", Num(x - 3), "\" y=\"", Num(y0),
-                    "\" width=\"6\" height=\"", Num(y1 - y0), "\" fill=\"", ColorOf(req.body),
-                    "\"><title>", EscapeXml(title), "</title></rect>\n");
+        absl::StrFormat("%s held %s's %s for %.3f ms (#%d -> #%d)", reply.src,
+                        req.src, std::string(kvclient::BodyType(req.body)),
+                        absl::ToDoubleMilliseconds(reply.sent - *req.end),
+                        request + 1, pos + 1);
+    absl::StrAppend(out, "<rect class=\"hold\" x=\"", Num(x - 3), "\" y=\"",
+                    Num(y0), "\" width=\"6\" height=\"", Num(y1 - y0),
+                    "\" fill=\"", ColorOf(req.body), "\"><title>",
+                    EscapeXml(title), "</title></rect>\n");
   }
 }
 
 std::string SvgBuilder::Title(size_t pos) const {
   const MessageRecord& m = Msg(pos);
-  std::string t =
-      absl::StrCat("#", pos + 1, " ", m.src, " → ", m.dest, "  sent t=", Seconds(m.sent), "s");
+  std::string t = absl::StrCat("#", pos + 1, " ", m.src, " → ", m.dest,
+                               "  sent t=", Seconds(m.sent), "s");
   if (m.end.has_value()) {
-    absl::StrAppend(&t, ", ", Arrived(m.fate) ? "delivered" : "dropped", " t=", Seconds(*m.end),
-                    absl::StrFormat("s (+%.3f ms)", absl::ToDoubleMilliseconds(*m.end - m.sent)));
+    absl::StrAppend(&t, ", ", Arrived(m.fate) ? "delivered" : "dropped",
+                    " t=", Seconds(*m.end),
+                    absl::StrFormat("s (+%.3f ms)", absl::ToDoubleMilliseconds(
+                                                        *m.end - m.sent)));
   }
   absl::StrAppend(&t, "\nfate: ", FateName(m.fate));
   if (int64_t req = pairs_.request_of[pos]; req >= 0) {
     const MessageRecord& r = Msg(static_cast<size_t>(req));
     absl::StrAppend(
-        &t, "\nreply to #", req + 1, " (", kvclient::BodyType(r.body), " sent t=", Seconds(r.sent),
-        absl::StrFormat("s, %.3f ms earlier)", absl::ToDoubleMilliseconds(m.sent - r.sent)));
+        &t, "\nreply to #", req + 1, " (", kvclient::BodyType(r.body),
+        " sent t=", Seconds(r.sent),
+        absl::StrFormat("s, %.3f ms earlier)",
+                        absl::ToDoubleMilliseconds(m.sent - r.sent)));
   }
   if (int64_t rep = pairs_.reply_of[pos]; rep >= 0) {
     const MessageRecord& r = Msg(static_cast<size_t>(rep));
     absl::StrAppend(
         &t, "\nanswered by #", rep + 1, " (", kvclient::BodyType(r.body),
-        absl::StrFormat(") after %.3f ms", absl::ToDoubleMilliseconds(r.sent - m.sent)));
+        absl::StrFormat(") after %.3f ms",
+                        absl::ToDoubleMilliseconds(r.sent - m.sent)));
   } else if (kvclient::MsgId(m.body).has_value()) {
     absl::StrAppend(&t, "\nno reply");
   }
@@ -378,49 +409,57 @@ void SvgBuilder::Message(size_t pos, std::string* out) const {
   if (IsError(m.body)) absl::StrAppend(&classes, " error");
   if (pairs_.request_of[pos] >= 0) absl::StrAppend(&classes, " reply");
   absl::StrAppend(out, "<g class=\"", classes, "\" id=\"m", pos + 1, "\"");
-  if (int64_t other = std::max(pairs_.request_of[pos], pairs_.reply_of[pos]); other >= 0) {
+  if (int64_t other = std::max(pairs_.request_of[pos], pairs_.reply_of[pos]);
+      other >= 0) {
     absl::StrAppend(out, " data-pair=\"m", other + 1, "\"");
   }
   absl::StrAppend(out, "><title>", EscapeXml(Title(pos)), "</title>");
   const std::string stroke = absl::StrCat(" stroke=\"", color, "\"");
   const std::string marker =
-      arrived ? absl::StrCat(" marker-end=\"url(#ah", color.substr(1), ")\"") : "";
+      arrived ? absl::StrCat(" marker-end=\"url(#ah", color.substr(1), ")\"")
+              : "";
   double lx, ly, angle;
   if (m.src == m.dest) {  // a message to itself: a loop to the right
-    absl::StrAppend(out, "<path d=\"M", Num(x0), " ", Num(y0), " C", Num(x0 + 40), " ", Num(y0),
-                    " ", Num(x0 + 40), " ", Num(y1), " ", Num(x0 + 2), " ", Num(y1),
-                    "\" fill=\"none\"", stroke, marker, "/>");
+    absl::StrAppend(out, "<path d=\"M", Num(x0), " ", Num(y0), " C",
+                    Num(x0 + 40), " ", Num(y0), " ", Num(x0 + 40), " ", Num(y1),
+                    " ", Num(x0 + 2), " ", Num(y1), "\" fill=\"none\"", stroke,
+                    marker, "/>");
     lx = x0 + 34, ly = (y0 + y1) / 2, angle = 0;
   } else {
-    absl::StrAppend(out, "<line x1=\"", Num(x0), "\" y1=\"", Num(y0), "\" x2=\"", Num(x1),
-                    "\" y2=\"", Num(y1), "\"", stroke, marker, "/>");
+    absl::StrAppend(out, "<line x1=\"", Num(x0), "\" y1=\"", Num(y0),
+                    "\" x2=\"", Num(x1), "\" y2=\"", Num(y1), "\"", stroke,
+                    marker, "/>");
     lx = (x0 + x1) / 2, ly = (y0 + y1) / 2;
     angle = std::atan2(y1 - y0, x1 - x0) * 180 / kPi;
     if (angle > 90 || angle < -90) angle += 180;  // keep the text upright
   }
   if (!arrived) {
-    absl::StrAppend(out, "<path class=\"cross\" d=\"M", Num(x1 - 4), " ", Num(y1 - 4), " L",
-                    Num(x1 + 4), " ", Num(y1 + 4), " M", Num(x1 - 4), " ", Num(y1 + 4), " L",
-                    Num(x1 + 4), " ", Num(y1 - 4), "\"/>");
+    absl::StrAppend(out, "<path class=\"cross\" d=\"M", Num(x1 - 4), " ",
+                    Num(y1 - 4), " L", Num(x1 + 4), " ", Num(y1 + 4), " M",
+                    Num(x1 - 4), " ", Num(y1 + 4), " L", Num(x1 + 4), " ",
+                    Num(y1 - 4), "\"/>");
   }
-  absl::StrAppend(out, "<text class=\"label\" transform=\"translate(", Num(lx), " ", Num(ly),
-                  ") rotate(", Num(angle), ")\" y=\"-3\"",
-                  IsError(m.body) ? " fill=\"#C0005A\"" : "", ">", EscapeXml(Label(m.body)),
-                  "</text></g>\n");
+  absl::StrAppend(out, "<text class=\"label\" transform=\"translate(", Num(lx),
+                  " ", Num(ly), ") rotate(", Num(angle), ")\" y=\"-3\"",
+                  IsError(m.body) ? " fill=\"#C0005A\"" : "", ">",
+                  EscapeXml(Label(m.body)), "</text></g>\n");
 }
 
 void SvgBuilder::InvalidLines(std::string* out) const {
   for (const auto& [index, row] : invalid_rows_) {
     const InvalidLine& line = run_.invalid_lines[index];
     const double x = LaneX(line.node), y = RowY(row);
-    const std::string title =
-        absl::StrCat("invalid line from ", line.node, " at t=", Seconds(line.time), "s: ", line.why,
-                     "\n", line.line, "\nMaelstrom stops reading ", line.node, " here.");
-    absl::StrAppend(out, "<g class=\"invalid\"><title>", EscapeXml(title), "</title><circle cx=\"",
-                    Num(x), "\" cy=\"", Num(y), "\" r=\"7\"/><path d=\"M", Num(x - 4), " ",
-                    Num(y - 4), " L", Num(x + 4), " ", Num(y + 4), " M", Num(x - 4), " ",
-                    Num(y + 4), " L", Num(x + 4), " ", Num(y - 4), "\"/><text x=\"", Num(x + 10),
-                    "\" y=\"", Num(y + 4), "\">invalid line</text></g>\n");
+    const std::string title = absl::StrCat(
+        "invalid line from ", line.node, " at t=", Seconds(line.time),
+        "s: ", line.why, "\n", line.line, "\nMaelstrom stops reading ",
+        line.node, " here.");
+    absl::StrAppend(out, "<g class=\"invalid\"><title>", EscapeXml(title),
+                    "</title><circle cx=\"", Num(x), "\" cy=\"", Num(y),
+                    "\" r=\"7\"/><path d=\"M", Num(x - 4), " ", Num(y - 4),
+                    " L", Num(x + 4), " ", Num(y + 4), " M", Num(x - 4), " ",
+                    Num(y + 4), " L", Num(x + 4), " ", Num(y - 4),
+                    "\"/><text x=\"", Num(x + 10), "\" y=\"", Num(y + 4),
+                    "\">invalid line</text></g>\n");
   }
 }
 
@@ -443,28 +482,32 @@ void SvgBuilder::FailureLine(std::string* out) const {
       }
     }
   }
-  const double y = row >= rows_.size() ? BodyBottom() - kRowHeight / 2 : RowY(row) - kRowHeight / 2;
-  const std::string what =
-      absl::StrCat("first failed check at t=", Seconds(f), "s: ", window_.focus_what, culprit);
-  absl::StrAppend(out, "<g id=\"first-failure\"><title>", EscapeXml(what), "</title><line x1=\"",
-                  Num(kGutter - 80), "\" y1=\"", Num(y), "\" x2=\"", Num(Width() - 10), "\" y2=\"",
-                  Num(y), "\"/><text x=\"", Num(kGutter + 4), "\" y=\"", Num(y + 12), "\">",
-                  EscapeXml(Truncate(what, 160)), "</text></g>\n");
+  const double y = row >= rows_.size() ? BodyBottom() - kRowHeight / 2
+                                       : RowY(row) - kRowHeight / 2;
+  const std::string what = absl::StrCat("first failed check at t=", Seconds(f),
+                                        "s: ", window_.focus_what, culprit);
+  absl::StrAppend(out, "<g id=\"first-failure\"><title>", EscapeXml(what),
+                  "</title><line x1=\"", Num(kGutter - 80), "\" y1=\"", Num(y),
+                  "\" x2=\"", Num(Width() - 10), "\" y2=\"", Num(y),
+                  "\"/><text x=\"", Num(kGutter + 4), "\" y=\"", Num(y + 12),
+                  "\">", EscapeXml(Truncate(what, 160)), "</text></g>\n");
 }
 
 std::string SvgBuilder::Render() {
   const double width = Width(), height = BodyBottom() + 30;
   std::string out;
   out.reserve(1024 + 900 * window_.size());
-  absl::StrAppend(&out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
-                  "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"", Num(width),
-                  "\" height=\"", Num(height), "\" viewBox=\"0 0 ", Num(width), " ", Num(height),
-                  "\" data-first=\"", window_.first, "\" data-last=\"", window_.last,
-                  "\" data-total=\"", window_.total, "\">\n");
   absl::StrAppend(
-      &out, "<title>",
-      EscapeXml(absl::StrCat(run_.meta.workload, " seed ", run_.meta.seed, ": messages")),
-      "</title>\n<desc id=\"window\">", EscapeXml(window_.Describe()), "</desc>\n");
+      &out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"",
+      Num(width), "\" height=\"", Num(height), "\" viewBox=\"0 0 ", Num(width),
+      " ", Num(height), "\" data-first=\"", window_.first, "\" data-last=\"",
+      window_.last, "\" data-total=\"", window_.total, "\">\n");
+  absl::StrAppend(&out, "<title>",
+                  EscapeXml(absl::StrCat(run_.meta.workload, " seed ",
+                                         run_.meta.seed, ": messages")),
+                  "</title>\n<desc id=\"window\">",
+                  EscapeXml(window_.Describe()), "</desc>\n");
   absl::StrAppend(&out, R"(<style>
 svg { font-family: Helvetica, Arial, sans-serif; font-size: 11px; background: #fff; }
 .h1 { font-size: 16px; font-weight: bold; }
@@ -494,20 +537,24 @@ svg { font-family: Helvetica, Arial, sans-serif; font-size: 11px; background: #f
 )");
   // One arrowhead per colour drawn.
   std::set<std::string> colors;
-  for (size_t pos = window_.first; pos < window_.last; ++pos) colors.insert(ColorOf(Msg(pos).body));
+  for (size_t pos = window_.first; pos < window_.last; ++pos)
+    colors.insert(ColorOf(Msg(pos).body));
   absl::StrAppend(&out, "<defs>");
   for (const std::string& c : colors) {
-    absl::StrAppend(
-        &out, "<marker id=\"ah", c.substr(1), "\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" ",
-        "markerWidth=\"8\" markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">",
-        "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"", c, "\"/></marker>");
+    absl::StrAppend(&out, "<marker id=\"ah", c.substr(1),
+                    "\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" ",
+                    "markerWidth=\"8\" markerHeight=\"8\" "
+                    "markerUnits=\"userSpaceOnUse\" orient=\"auto\">",
+                    "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"", c,
+                    "\"/></marker>");
   }
   absl::StrAppend(&out, "</defs>\n");
   Header(&out);
   Faults(&out);
   LanesAndTimes(&out);
   Holds(&out);
-  for (size_t pos = window_.first; pos < window_.last; ++pos) Message(pos, &out);
+  for (size_t pos = window_.first; pos < window_.last; ++pos)
+    Message(pos, &out);
   InvalidLines(&out);
   FailureLine(&out);
   absl::StrAppend(&out, "</svg>\n");
@@ -536,10 +583,12 @@ bool LaneLess(const std::string& a, const std::string& b) {
   return ka != kb ? ka < kb : a < b;
 }
 
-std::vector<std::string> Lanes(const RunRecord& run, const MessageWindow& window) {
+std::vector<std::string> Lanes(const RunRecord& run,
+                               const MessageWindow& window) {
   std::set<std::string> ids(run.meta.node_ids.begin(), run.meta.node_ids.end());
   const std::vector<size_t> order = SendOrder(run.messages);
-  for (size_t pos = window.first; pos < window.last && pos < order.size(); ++pos) {
+  for (size_t pos = window.first; pos < window.last && pos < order.size();
+       ++pos) {
     ids.insert(run.messages[order[pos]].src);
     ids.insert(run.messages[order[pos]].dest);
   }
@@ -548,10 +597,11 @@ std::vector<std::string> Lanes(const RunRecord& run, const MessageWindow& window
   return lanes;
 }
 
-std::string RenderMessagesSvg(const RunRecord& run, const MessageWindow& window) {
+std::string RenderMessagesSvg(const RunRecord& run,
+                              const MessageWindow& window) {
   MC_ASSERT(window.first <= window.last && window.last <= run.messages.size(),
-            "the window comes from ChooseWindow on this run: [", window.first, ", ", window.last,
-            ") of ", run.messages.size());
+            "the window comes from ChooseWindow on this run: [", window.first,
+            ", ", window.last, ") of ", run.messages.size());
   return SvgBuilder(run, window).Render();
 }
 

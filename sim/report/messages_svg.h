@@ -36,11 +36,13 @@
 
 namespace report {
 
-std::string RenderMessagesSvg(const RunRecord& run, const MessageWindow& window);
+std::string RenderMessagesSvg(const RunRecord& run,
+                              const MessageWindow& window);
 
 // The lanes RenderMessagesSvg draws for `window`, in order: every node of
 // the run plus every endpoint of a drawn message.
-std::vector<std::string> Lanes(const RunRecord& run, const MessageWindow& window);
+std::vector<std::string> Lanes(const RunRecord& run,
+                               const MessageWindow& window);
 
 // Maelstrom's lane order (util.clj sort-clients): "<letters><digits>" ids by
 // letters then number, then every other id (services) by name.

@@ -18,7 +18,9 @@ using sim::EventType;
 
 size_t Count(const std::string& text, const std::string& needle) {
   size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1))
+    ++n;
   return n;
 }
 
@@ -27,7 +29,8 @@ size_t Count(const std::string& text, const std::string& needle) {
 // starts an entity reference, and the text is valid UTF-8 without the
 // control characters XML 1.0 forbids. Returns "" or what is wrong.
 std::string XmlProblem(const std::string& xml) {
-  if (SanitizeUtf8(xml) != xml) return "invalid UTF-8 or a forbidden control character";
+  if (SanitizeUtf8(xml) != xml)
+    return "invalid UTF-8 or a forbidden control character";
   std::vector<std::string> open;
   size_t i = 0;
   auto bad_amp = [&](size_t from, size_t to) {
@@ -52,13 +55,15 @@ std::string XmlProblem(const std::string& xml) {
     std::string tag = xml.substr(lt + 1, gt - lt - 1);
     // Quoted attribute values may not contain '<' (checked by the find above
     // landing inside them) nor unquoted '>' issues: count quotes.
-    if (Count(tag, "\"") % 2 != 0) return absl::StrCat("unbalanced quotes in <", tag.substr(0, 40));
+    if (Count(tag, "\"") % 2 != 0)
+      return absl::StrCat("unbalanced quotes in <", tag.substr(0, 40));
     if (tag.find('<') != std::string::npos) return "'<' inside a tag";
     if (bad_amp(lt, gt)) return absl::StrCat("bare & in <", tag.substr(0, 40));
     if (tag[0] == '/') {
       const std::string name = tag.substr(1);
       if (open.empty() || open.back() != name) {
-        return absl::StrCat("</", name, "> closes <", open.empty() ? "" : open.back(), ">");
+        return absl::StrCat("</", name, "> closes <",
+                            open.empty() ? "" : open.back(), ">");
       }
       open.pop_back();
     } else if (tag.back() != '/') {
@@ -74,15 +79,21 @@ RunRecord SmallRun() {
   RunRecord run = EmptyRun(2);
   run.meta.node_ids = {"n0", "n1"};
   run.messages = {
-      Msg(0, 0, "c11", "n1", {{"type", "add"}, {"delta", 3}, {"msg_id", 1}}),               // #1
-      Msg(0, 2, "n1", "seq-kv", {{"type", "cas"}, {"from", 0}, {"to", 3}, {"msg_id", 7}}),  // #2
-      Msg(2, 4, "seq-kv", "n1", {{"type", "cas_ok"}, {"in_reply_to", 7}}),                  // #3
-      Msg(4, 4, "n1", "c11", {{"type", "add_ok"}, {"in_reply_to", 1}}),                     // #4
-      Msg(5, 7, "n1", "n0", {{"type", "gossip"}}, Fate::kPartitioned),                      // #5
-      Msg(6, -1, "n0", "n1", {{"type", "gossip"}}, Fate::kLost),                            // #6
-      Msg(8, 8, "c10", "n0", {{"type", "read"}, {"msg_id", 1}}),                            // #7
+      Msg(0, 0, "c11", "n1",
+          {{"type", "add"}, {"delta", 3}, {"msg_id", 1}}),  // #1
+      Msg(0, 2, "n1", "seq-kv",
+          {{"type", "cas"}, {"from", 0}, {"to", 3}, {"msg_id", 7}}),  // #2
+      Msg(2, 4, "seq-kv", "n1",
+          {{"type", "cas_ok"}, {"in_reply_to", 7}}),                     // #3
+      Msg(4, 4, "n1", "c11", {{"type", "add_ok"}, {"in_reply_to", 1}}),  // #4
+      Msg(5, 7, "n1", "n0", {{"type", "gossip"}}, Fate::kPartitioned),   // #5
+      Msg(6, -1, "n0", "n1", {{"type", "gossip"}}, Fate::kLost),         // #6
+      Msg(8, 8, "c10", "n0", {{"type", "read"}, {"msg_id", 1}}),         // #7
       Msg(8, 8, "n0", "c10",
-          {{"type", "error"}, {"code", 11}, {"text", "not ready"}, {"in_reply_to", 1}}),  // #8
+          {{"type", "error"},
+           {"code", 11},
+           {"text", "not ready"},
+           {"in_reply_to", 1}}),  // #8
   };
   FaultWindow f;
   f.start = Ms(3);
@@ -106,11 +117,14 @@ TEST(MessagesSvg, OneArrowPerMessageInTheWindowAndOneLanePerEndpoint) {
   const std::string svg = RenderMessagesSvg(run, w);
   EXPECT_EQ(XmlProblem(svg), "");
   EXPECT_EQ(Count(svg, "<g class=\"msg "), 8u);
-  EXPECT_EQ(Lanes(run, w), (std::vector<std::string>{"c10", "c11", "n0", "n1", "seq-kv"}));
+  EXPECT_EQ(Lanes(run, w),
+            (std::vector<std::string>{"c10", "c11", "n0", "n1", "seq-kv"}));
   EXPECT_EQ(Count(svg, "<line class=\"lane\""), 5u);
-  EXPECT_NE(svg.find(absl::StrCat("<desc id=\"window\">", EscapeXml(w.Describe()), "</desc>")),
+  EXPECT_NE(svg.find(absl::StrCat("<desc id=\"window\">",
+                                  EscapeXml(w.Describe()), "</desc>")),
             std::string::npos);
-  EXPECT_NE(svg.find(EscapeXml(w.Describe())), svg.rfind(EscapeXml(w.Describe())))
+  EXPECT_NE(svg.find(EscapeXml(w.Describe())),
+            svg.rfind(EscapeXml(w.Describe())))
       << "the window is also in the visible header";
 }
 
@@ -135,23 +149,31 @@ TEST(MessagesSvg, RequestsAndRepliesArePaired) {
   EXPECT_NE(svg.find("reply\" id=\"m3\" data-pair=\"m2\""), std::string::npos);
   EXPECT_NE(svg.find("id=\"m1\" data-pair=\"m4\""), std::string::npos);
   EXPECT_NE(svg.find("id=\"m8\" data-pair=\"m7\""), std::string::npos);
-  EXPECT_NE(svg.find("answered by #3 (cas_ok) after 2.000 ms"), std::string::npos);
-  EXPECT_NE(svg.find("reply to #1 (add sent t=0.000000s, 4.000 ms earlier)"), std::string::npos);
+  EXPECT_NE(svg.find("answered by #3 (cas_ok) after 2.000 ms"),
+            std::string::npos);
+  EXPECT_NE(svg.find("reply to #1 (add sent t=0.000000s, 4.000 ms earlier)"),
+            std::string::npos);
   // n1 held the add from its arrival until add_ok, and seq-kv the cas.
   EXPECT_EQ(Count(svg, "<rect class=\"hold\""), 3u);
-  EXPECT_NE(svg.find("n1 held c11&#39;s add for 4.000 ms (#1 -&gt; #4)"), std::string::npos);
-  EXPECT_NE(svg.find("seq-kv held n1&#39;s cas for 0.000 ms"), std::string::npos);
+  EXPECT_NE(svg.find("n1 held c11&#39;s add for 4.000 ms (#1 -&gt; #4)"),
+            std::string::npos);
+  EXPECT_NE(svg.find("seq-kv held n1&#39;s cas for 0.000 ms"),
+            std::string::npos);
 }
 
 TEST(MessagesSvg, ColoursByTypeErrorsMarkedLostMessagesCut) {
   const std::string svg = RenderMessagesSvg(SmallRun(), All(SmallRun()));
-  EXPECT_NE(svg.find("<g class=\"msg fate-delivered error reply\" id=\"m8\""), std::string::npos);
+  EXPECT_NE(svg.find("<g class=\"msg fate-delivered error reply\" id=\"m8\""),
+            std::string::npos);
   EXPECT_NE(svg.find(">error 11 not ready</text>"), std::string::npos);
-  EXPECT_NE(svg.find("stroke=\"#FF1E90\""), std::string::npos);  // Maelstrom's error pink
+  EXPECT_NE(svg.find("stroke=\"#FF1E90\""),
+            std::string::npos);  // Maelstrom's error pink
   // A request and its reply share their colour: cas and cas_ok.
   EXPECT_EQ(Count(svg, "stroke=\"#E69F00\""), 2u);
-  EXPECT_NE(svg.find("<g class=\"msg fate-partitioned\" id=\"m5\""), std::string::npos);
-  EXPECT_NE(svg.find("<g class=\"msg fate-lost\" id=\"m6\""), std::string::npos);
+  EXPECT_NE(svg.find("<g class=\"msg fate-partitioned\" id=\"m5\""),
+            std::string::npos);
+  EXPECT_NE(svg.find("<g class=\"msg fate-lost\" id=\"m6\""),
+            std::string::npos);
   EXPECT_EQ(Count(svg, "<path class=\"cross\""), 2u);
   EXPECT_NE(svg.find("fate: dropped by a partition"), std::string::npos);
   // Delivered arrows carry an arrowhead; cut ones do not.
@@ -173,7 +195,8 @@ TEST(MessagesSvg, FaultWindowsAreShadedOverTheirRows) {
   run.faults.push_back(later);
   const std::string svg = RenderMessagesSvg(run, All(run));
   EXPECT_EQ(Count(svg, "<g class=\"fault "), 2u);
-  EXPECT_NE(svg.find("<g class=\"fault kind-partition\"><title>partition from t=0.003000s to "
+  EXPECT_NE(svg.find("<g class=\"fault kind-partition\"><title>partition from "
+                     "t=0.003000s to "
                      "t=0.007500s: n0 ignores [n1]</title>"),
             std::string::npos);
   EXPECT_NE(svg.find("<g class=\"fault kind-kill\">"), std::string::npos);
@@ -181,28 +204,35 @@ TEST(MessagesSvg, FaultWindowsAreShadedOverTheirRows) {
 
 TEST(MessagesSvg, TheFirstFailureAndInvalidLinesAreMarked) {
   RunRecord run = SmallRun();
-  run.invalid_lines.push_back({Ms(5), "n1", "message to departed client c3", "{\"dest\":\"c3\"}"});
-  const std::string svg = RenderMessagesSvg(run, ChooseWindow(run, WindowOptions{}));
+  run.invalid_lines.push_back(
+      {Ms(5), "n1", "message to departed client c3", "{\"dest\":\"c3\"}"});
+  const std::string svg =
+      RenderMessagesSvg(run, ChooseWindow(run, WindowOptions{}));
   EXPECT_EQ(XmlProblem(svg), "");
   EXPECT_EQ(Count(svg, "<g class=\"invalid\">"), 1u);
-  EXPECT_NE(
-      svg.find("<g id=\"first-failure\"><title>first failed check at t=0.005000s: invalid line "
-               "from n1: message to departed client c3</title>"),
-      std::string::npos);
+  EXPECT_NE(svg.find("<g id=\"first-failure\"><title>first failed check at "
+                     "t=0.005000s: invalid line "
+                     "from n1: message to departed client c3</title>"),
+            std::string::npos);
 }
 
 TEST(MessagesSvg, ABadFinalReadIsMarkedBelowTheReplyThatCarriedIt) {
   RunRecord run = SmallRun();
   run.results.acceptable = {{3, 3}};
-  run.history = {Invoke(8, 0, kRead, 0, true), Event(8, 0, EventType::kOk, kRead, 9, true)};
-  run.messages[7].body = {{"type", "read_ok"}, {"value", 9}, {"in_reply_to", 1}};
-  const std::string svg = RenderMessagesSvg(run, ChooseWindow(run, WindowOptions{}));
-  EXPECT_NE(svg.find("final read 9 on thread 0 is not in [[3 3]] (#8)</title>"), std::string::npos);
+  run.history = {Invoke(8, 0, kRead, 0, true),
+                 Event(8, 0, EventType::kOk, kRead, 9, true)};
+  run.messages[7].body = {
+      {"type", "read_ok"}, {"value", 9}, {"in_reply_to", 1}};
+  const std::string svg =
+      RenderMessagesSvg(run, ChooseWindow(run, WindowOptions{}));
+  EXPECT_NE(svg.find("final read 9 on thread 0 is not in [[3 3]] (#8)</title>"),
+            std::string::npos);
 }
 
 TEST(MessagesSvg, HostileBodiesAndNamesAreEscaped) {
   RunRecord run = SmallRun();
-  const std::string hostile = "</title><script>alert(1)</script>&amp;\"'\x01\x7f\xff\xc3";
+  const std::string hostile =
+      "</title><script>alert(1)</script>&amp;\"'\x01\x7f\xff\xc3";
   run.messages[0].body["delta"] = hostile;
   run.messages[6].body["note"] = "]]><!-- -->";
   run.messages.push_back(Msg(9, 9, "n0", hostile, {{"type", hostile}}));
@@ -237,10 +267,11 @@ TEST(MessagesSvg, ARealisticRunStaysUsable) {
 }
 
 TEST(LaneLess, ClientsThenNodesNumericallyThenServices) {
-  std::vector<std::string> ids = {"seq-kv", "n10", "c2", "n2", "lin-kv", "c10", "n1", "c1"};
+  std::vector<std::string> ids = {"seq-kv", "n10", "c2", "n2",
+                                  "lin-kv", "c10", "n1", "c1"};
   std::sort(ids.begin(), ids.end(), LaneLess);
-  EXPECT_EQ(ids,
-            (std::vector<std::string>{"c1", "c2", "c10", "n1", "n2", "n10", "lin-kv", "seq-kv"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"c1", "c2", "c10", "n1", "n2", "n10",
+                                           "lin-kv", "seq-kv"}));
 }
 
 }  // namespace

@@ -21,26 +21,24 @@ th { color: #555; font-weight: normal; }
 .verdict.crashed { background: #d9d9d9; color: #a00; }
 )";
 
-std::string HtmlPage(absl::string_view title, absl::string_view css, absl::string_view body,
-                     absl::string_view script) {
+std::string HtmlPage(absl::string_view title, absl::string_view css,
+                     absl::string_view body, absl::string_view script) {
   return absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-      EscapeXml(title), "</title>\n<style>", kBaseCss, css, "</style>\n</head>\n<body>\n", body,
+      "<meta name=\"viewport\" content=\"width=device-width, "
+      "initial-scale=1\">\n<title>",
+      EscapeXml(title), "</title>\n<style>", kBaseCss, css,
+      "</style>\n</head>\n<body>\n", body,
       script.empty() ? "" : absl::StrCat("<script>\n", script, "\n</script>\n"),
       "</body></html>\n");
 }
 
 const char* VerdictClass(int exit_code) {
   switch (exit_code) {
-    case 0:
-      return "valid";
-    case 1:
-      return "invalid";
-    case 2:
-      return "unknown";
-    default:
-      return "crashed";  // 254 bad arguments, 255 the test broke
+    case 0: return "valid";
+    case 1: return "invalid";
+    case 2: return "unknown";
+    default: return "crashed";  // 254 bad arguments, 255 the test broke
   }
 }
 

@@ -14,8 +14,8 @@ namespace report {
 
 // `title` is plain text (escaped here); `css`, `body` and `script` are
 // markup the caller has already escaped.
-std::string HtmlPage(absl::string_view title, absl::string_view css, absl::string_view body,
-                     absl::string_view script);
+std::string HtmlPage(absl::string_view title, absl::string_view css,
+                     absl::string_view body, absl::string_view script);
 
 // Shared look of the report's pages (body font, verdict colours as in
 // Jepsen's web UI: valid blue, invalid pink, unknown orange).

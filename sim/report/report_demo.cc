@@ -35,7 +35,8 @@ uint32_t Crc32(const std::string& bytes) {
   uint32_t crc = 0xFFFFFFFFu;
   for (unsigned char b : bytes) {
     crc ^= b;
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    for (int k = 0; k < 8; ++k)
+      crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
   }
   return ~crc;
 }
@@ -90,20 +91,25 @@ std::string RatePlot(const report::RunRecord& run) {
     peak = std::max(peak, ++per_second[absl::ToInt64Seconds(e.time - run.t0)]);
   }
   const uint32_t width =
-      4 * static_cast<uint32_t>(per_second.empty() ? 1 : per_second.rbegin()->first + 1);
-  std::vector<std::string> rows(100, std::string(width, static_cast<char>(0xFF)));
+      4 * static_cast<uint32_t>(
+              per_second.empty() ? 1 : per_second.rbegin()->first + 1);
+  std::vector<std::string> rows(100,
+                                std::string(width, static_cast<char>(0xFF)));
   for (const auto& [second, n] : per_second) {
     const int height = n * 100 / peak;
     for (int y = 100 - height; y < 100; ++y) {
-      for (int x = 0; x < 3; ++x) rows[y][static_cast<size_t>(second * 4 + x)] = 0x40;
+      for (int x = 0; x < 3; ++x)
+        rows[y][static_cast<size_t>(second * 4 + x)] = 0x40;
     }
   }
   return Png(rows, width);
 }
 
-Json Expected(const report::RunRecord& run, const report::WrittenReport& written) {
+Json Expected(const report::RunRecord& run,
+              const report::WrittenReport& written) {
   const std::vector<size_t> order = report::SendOrder(run.messages);
-  std::set<std::string> lanes(run.meta.node_ids.begin(), run.meta.node_ids.end());
+  std::set<std::string> lanes(run.meta.node_ids.begin(),
+                              run.meta.node_ids.end());
   for (size_t pos = written.window.first; pos < written.window.last; ++pos) {
     lanes.insert(run.messages[order[pos]].src);
     lanes.insert(run.messages[order[pos]].dest);
@@ -118,10 +124,14 @@ Json Expected(const report::RunRecord& run, const report::WrittenReport& written
       finals += e.final_read;
     }
   }
-  return Json{{"messages", written.window.size()},   {"lanes", lanes.size()},
-              {"completed_ops", completed},          {"final_reads", finals},
-              {"faults", run.faults.size()},         {"invalid_lines", run.invalid_lines.size()},
-              {"window", written.window.Describe()}, {"total_messages", run.messages.size()},
+  return Json{{"messages", written.window.size()},
+              {"lanes", lanes.size()},
+              {"completed_ops", completed},
+              {"final_reads", finals},
+              {"faults", run.faults.size()},
+              {"invalid_lines", run.invalid_lines.size()},
+              {"window", written.window.Describe()},
+              {"total_messages", run.messages.size()},
               {"exit_code", run.meta.exit_code}};
 }
 
@@ -153,20 +163,24 @@ int main(int argc, char** argv) {
     const std::string dir = absl::StrCat(root, "/", rel);
     run.meta.plots = {"rate.png"};
     absl::Status made = report::MakeDirs(dir);
-    if (made.ok()) made = report::WriteFileAtomically(dir + "/rate.png", RatePlot(run));
+    if (made.ok())
+      made = report::WriteFileAtomically(dir + "/rate.png", RatePlot(run));
     if (!made.ok()) {
       std::cerr << "report_demo: " << made << "\n";
       return 1;
     }
     report::ReportOptions options;
     options.store_root = root;
-    absl::StatusOr<report::WrittenReport> written = report::WriteRunReport(dir, run, options);
+    absl::StatusOr<report::WrittenReport> written =
+        report::WriteRunReport(dir, run, options);
     if (!written.ok()) {
       std::cerr << "report_demo: " << written.status() << "\n";
       return 1;
     }
     const Json expected = Expected(run, *written);
-    if (!report::WriteFileAtomically(dir + "/expected.json", expected.dump(2) + "\n").ok())
+    if (!report::WriteFileAtomically(dir + "/expected.json",
+                                     expected.dump(2) + "\n")
+             .ok())
       return 1;
     std::cout << dir << ": " << written->window.Describe() << "\n";
     last = rel;

@@ -8,20 +8,13 @@ namespace report {
 
 const char* FateName(Fate fate) {
   switch (fate) {
-    case Fate::kDelivered:
-      return "delivered";
-    case Fate::kPartitioned:
-      return "dropped by a partition";
-    case Fate::kLost:
-      return "lost";
-    case Fate::kKvCut:
-      return "dropped by a seq-kv cut";
-    case Fate::kReceiverDown:
-      return "receiver was down";
-    case Fate::kNotRead:
-      return "never read";
-    case Fate::kInFlight:
-      return "in flight at the end";
+    case Fate::kDelivered: return "delivered";
+    case Fate::kPartitioned: return "dropped by a partition";
+    case Fate::kLost: return "lost";
+    case Fate::kKvCut: return "dropped by a seq-kv cut";
+    case Fate::kReceiverDown: return "receiver was down";
+    case Fate::kNotRead: return "never read";
+    case Fate::kInFlight: return "in flight at the end";
   }
   return "?";
 }
@@ -31,7 +24,8 @@ bool Arrived(Fate fate) { return fate == Fate::kDelivered; }
 NetFigures NetFromJournal(const std::vector<MessageRecord>& messages) {
   NetFigures net;
   for (const MessageRecord& m : messages) {
-    const bool client = kvclient::IsClientId(m.src) || kvclient::IsClientId(m.dest);
+    const bool client =
+        kvclient::IsClientId(m.src) || kvclient::IsClientId(m.dest);
     const int64_t received = Arrived(m.fate) ? 1 : 0;
     for (NetCounts* c : {&net.all, client ? &net.clients : &net.servers}) {
       ++c->send_count;

@@ -68,8 +68,8 @@ struct MessageRecord {
 struct FaultWindow {
   absl::Time start;
   absl::Time end = absl::InfiniteFuture();  // InfiniteFuture: never ended
-  std::string kind;                         // "partition", "kill", "pause", "kv-cut", ...
-  std::string description;                  // "partition n0 ignores [n1 n2], ..."
+  std::string kind;         // "partition", "kill", "pause", "kv-cut", ...
+  std::string description;  // "partition n0 ignores [n1 n2], ..."
   std::vector<std::string> nodes;
 };
 
@@ -115,10 +115,10 @@ struct RunMetadata {
   uint64_t seed = 0;
   absl::Time started;  // wall clock (harness) or the sim's epoch
   std::vector<std::string> node_ids;
-  std::string command;                   // the command line, to replay the run
-  std::string verdict_line;              // "Everything looks good! ヽ(‘ー`)ノ"
-  int exit_code = 0;                     // 0 valid, 1 invalid, 2 unknown, 255 ...
-  std::string results_text;              // the results block the driver printed
+  std::string command;       // the command line, to replay the run
+  std::string verdict_line;  // "Everything looks good! ヽ(‘ー`)ノ"
+  int exit_code = 0;         // 0 valid, 1 invalid, 2 unknown, 255 ...
+  std::string results_text;  // the results block the driver printed
   std::vector<std::string> node_logs;    // relative: "node-logs/n0.log"
   std::vector<std::string> plots;        // relative: "latency-raw.png"
   std::vector<std::string> other_files;  // relative: "history.txt", ...
@@ -126,9 +126,9 @@ struct RunMetadata {
 
 struct RunRecord {
   RunMetadata meta;
-  absl::Time t0;                        // Jepsen's time origin: :time 0 in history.edn
-  int concurrency = 1;                  // client threads
-  sim::History history;                 // in the order the checker saw it
+  absl::Time t0;         // Jepsen's time origin: :time 0 in history.edn
+  int concurrency = 1;   // client threads
+  sim::History history;  // in the order the checker saw it
   std::vector<MessageRecord> messages;  // in send order
   std::vector<FaultWindow> faults;
   std::vector<InvalidLine> invalid_lines;

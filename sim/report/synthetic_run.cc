@@ -70,7 +70,8 @@ class Synth {
 
   absl::Time now() const { return now_; }
   void At(absl::Time t, std::function<void()> fn) {
-    MC_ASSERT(queue_.size() < kMaxEvents, "synthetic run's event queue is bounded");
+    MC_ASSERT(queue_.size() < kMaxEvents,
+              "synthetic run's event queue is bounded");
     queue_.emplace(t, std::move(fn));
   }
   Node* NodeById(const std::string& id) {
@@ -81,7 +82,8 @@ class Synth {
   }
   std::string NewClient() { return absl::StrCat("c", next_client_++); }
   absl::Duration Delay() {
-    return o_.latency / 2 + o_.latency * static_cast<double>(prng_.Uniform(1000)) / 1000.0;
+    return o_.latency / 2 +
+           o_.latency * static_cast<double>(prng_.Uniform(1000)) / 1000.0;
   }
   int64_t ReadValue(const Node& n) const {
     int64_t v = n.total;
@@ -95,7 +97,8 @@ class Synth {
   void HandleAtNode(Node& node, const MessageRecord& m);
   void HandleAtKv(const MessageRecord& m);
   void HandleAtClient(const MessageRecord& m);
-  void Record(int thread, EventType type, int64_t value, bool final_read, std::string error = "");
+  void Record(int thread, EventType type, int64_t value, bool final_read,
+              std::string error = "");
   void Invoke(int thread, bool add, int64_t delta, bool final_read);
   void Complete(int thread, EventType type, int64_t value, std::string error);
   void IssueNext();
@@ -114,7 +117,7 @@ class Synth {
   std::vector<Thread> threads_;
   std::map<std::string, int64_t> kv_;
   std::set<std::pair<std::string, std::string>> grudge_;  // (receiver, sender)
-  std::string kv_cut_;                                    // node whose seq-kv requests are dropped
+  std::string kv_cut_;  // node whose seq-kv requests are dropped
   std::set<std::string> departed_;
   int64_t next_client_ = 0;
   size_t next_thread_ = 0;
@@ -135,7 +138,8 @@ void Synth::Send(const std::string& src, const std::string& dest, Json body) {
   if (unread) return;
   const size_t index = run_.messages.size() - 1;
   const bool client = kvclient::IsClientId(src) || kvclient::IsClientId(dest);
-  At(now() + (client ? absl::ZeroDuration() : Delay()), [this, index] { Arrive(index); });
+  At(now() + (client ? absl::ZeroDuration() : Delay()),
+     [this, index] { Arrive(index); });
 }
 
 void Synth::Arrive(size_t index) {
@@ -164,22 +168,27 @@ void Synth::HandleAtKv(const MessageRecord& m) {
   Json reply;
   auto it = kv_.find(key);
   if (type == "read") {
-    reply = it == kv_.end() ? Json{{"type", "error"}, {"code", 20}, {"text", "key does not exist"}}
+    reply = it == kv_.end() ? Json{{"type", "error"},
+                                   {"code", 20},
+                                   {"text", "key does not exist"}}
                             : Json{{"type", "read_ok"}, {"value", it->second}};
   } else if (type == "cas") {
-    const int64_t from = m.body.value("from", int64_t{0}), to = m.body.value("to", int64_t{0});
+    const int64_t from = m.body.value("from", int64_t{0}),
+                  to = m.body.value("to", int64_t{0});
     const int64_t current = it == kv_.end() ? 0 : it->second;
     if (prng_.Bernoulli(1, 20)) {  // a stale version answers: error 22
       reply = {{"type", "error"},
                {"code", 22},
-               {"text", absl::StrCat("current value ", current - 1, " is not ", from)}};
+               {"text",
+                absl::StrCat("current value ", current - 1, " is not ", from)}};
     } else if (current == from) {
       kv_[key] = to;
       reply = {{"type", "cas_ok"}};
     } else {
-      reply = {{"type", "error"},
-               {"code", 22},
-               {"text", absl::StrCat("current value ", current, " is not ", from)}};
+      reply = {
+          {"type", "error"},
+          {"code", 22},
+          {"text", absl::StrCat("current value ", current, " is not ", from)}};
     }
   } else {
     return;  // not modelled
@@ -215,18 +224,23 @@ void Synth::HandleAtNode(Node& node, const MessageRecord& m) {
     }
   } else if (type == "read") {
     int64_t value = ReadValue(node);
-    if (o_.bad_final_read && main_over_ && node.id == nodes_.back().id) value += 100;
-    Send(node.id, m.src, {{"type", "read_ok"}, {"value", value}, {"in_reply_to", id}});
+    if (o_.bad_final_read && main_over_ && node.id == nodes_.back().id)
+      value += 100;
+    Send(node.id, m.src,
+         {{"type", "read_ok"}, {"value", value}, {"in_reply_to", id}});
   } else if (type == "cas_ok" && node.cas.count(reply_to)) {
     const Pending p = node.cas[reply_to];
     node.cas.erase(reply_to);
     node.total += p.delta;
-    Send(node.id, p.client, {{"type", "add_ok"}, {"in_reply_to", p.client_msg_id}});
-  } else if (type == "error" && node.cas.count(reply_to)) {  // 22: re-read own key
+    Send(node.id, p.client,
+         {{"type", "add_ok"}, {"in_reply_to", p.client_msg_id}});
+  } else if (type == "error" &&
+             node.cas.count(reply_to)) {  // 22: re-read own key
     const int64_t kv_id = node.next_msg_id++;
     node.reread[kv_id] = node.cas[reply_to];
     node.cas.erase(reply_to);
-    Send(node.id, "seq-kv", {{"type", "read"}, {"key", own_key}, {"msg_id", kv_id}});
+    Send(node.id, "seq-kv",
+         {{"type", "read"}, {"key", own_key}, {"msg_id", kv_id}});
   } else if (type == "read_ok" && node.reread.count(reply_to)) {
     node.total = m.body.value("value", node.total);
     const Pending p = node.reread[reply_to];
@@ -256,7 +270,8 @@ void Synth::HandleAtClient(const MessageRecord& m) {
   }
 }
 
-void Synth::Record(int thread, EventType type, int64_t value, bool final_read, std::string error) {
+void Synth::Record(int thread, EventType type, int64_t value, bool final_read,
+                   std::string error) {
   const Thread& th = threads_[static_cast<size_t>(thread)];
   sim::HistoryEvent e;
   e.time = now();
@@ -276,7 +291,8 @@ void Synth::Invoke(int thread, bool add, int64_t delta, bool final_read) {
   const int64_t msg_id = th.next_msg_id++;
   th.op = Outstanding{msg_id, add, delta, final_read};
   Record(thread, EventType::kInvoke, add ? delta : 0, final_read);
-  const std::string node = nodes_[static_cast<size_t>(thread) % nodes_.size()].id;
+  const std::string node =
+      nodes_[static_cast<size_t>(thread) % nodes_.size()].id;
   Json body = add ? Json{{"type", "add"}, {"delta", delta}, {"msg_id", msg_id}}
                   : Json{{"type", "read"}, {"msg_id", msg_id}};
   Send(th.client, node, std::move(body));
@@ -284,12 +300,14 @@ void Synth::Invoke(int thread, bool add, int64_t delta, bool final_read) {
   At(now() + kClientTimeout, [this, thread, client, msg_id] {
     Thread& t = threads_[static_cast<size_t>(thread)];
     if (t.client == client && t.op && t.op->msg_id == msg_id) {
-      Complete(thread, EventType::kInfo, t.op->add ? t.op->delta : 0, "timeout");
+      Complete(thread, EventType::kInfo, t.op->add ? t.op->delta : 0,
+               "timeout");
     }
   });
 }
 
-void Synth::Complete(int thread, EventType type, int64_t value, std::string error) {
+void Synth::Complete(int thread, EventType type, int64_t value,
+                     std::string error) {
   Thread& th = threads_[static_cast<size_t>(thread)];
   Record(thread, type, value, th.op->final_read, std::move(error));
   if (th.op->final_read) th.final_done = true;
@@ -309,10 +327,12 @@ void Synth::IssueNext() {
     if (threads_[t].op) continue;
     next_thread_ = (t + 1) % (threads_.size() + 1);  // + the nemesis thread
     const bool add = prng_.Uniform(3) == 0;
-    Invoke(static_cast<int>(t), add, add ? static_cast<int64_t>(prng_.Uniform(5)) : 0, false);
+    Invoke(static_cast<int>(t), add,
+           add ? static_cast<int64_t>(prng_.Uniform(5)) : 0, false);
     break;
   }
-  const double dt = 2.0 / o_.rate * static_cast<double>(prng_.Uniform(1000)) / 1000.0;
+  const double dt =
+      2.0 / o_.rate * static_cast<double>(prng_.Uniform(1000)) / 1000.0;
   At(now() + absl::Seconds(dt), [this] { IssueNext(); });
 }
 
@@ -320,13 +340,17 @@ void Synth::TickNode(size_t i) {
   if (done_) return;
   Node& n = nodes_[i];
   for (const Node& peer : nodes_) {
-    if (peer.id != n.id) Send(n.id, peer.id, {{"type", "gossip"}, {"total", n.total}});
+    if (peer.id != n.id)
+      Send(n.id, peer.id, {{"type", "gossip"}, {"total", n.total}});
   }
-  const Node& peer = nodes_[(i + 1 + prng_.Uniform(nodes_.size() - 1)) % nodes_.size()];
+  const Node& peer =
+      nodes_[(i + 1 + prng_.Uniform(nodes_.size() - 1)) % nodes_.size()];
   const int64_t kv_id = n.next_msg_id++;
   n.peer_read[kv_id] = peer.id;
   Send(n.id, "seq-kv",
-       {{"type", "read"}, {"key", absl::StrCat("counter/", peer.id)}, {"msg_id", kv_id}});
+       {{"type", "read"},
+        {"key", absl::StrCat("counter/", peer.id)},
+        {"msg_id", kv_id}});
   At(now() + kTick, [this, i] { TickNode(i); });
 }
 
@@ -340,15 +364,15 @@ void Synth::StartFaults() {
       std::string what;
     };
     const double heal = absl::ToDoubleSeconds(o_.time_limit) + 1;
-    for (const Cut& cut :
-         std::vector<Cut>{{2.0,
-                           9.0,
-                           {{a, b}, {a, c}, {b, a}, {c, a}},
-                           a + " isolated: " + a + " ignores [" + b + " " + c + "]"},
-                          {13.5,
-                           heal,
-                           {{b, a}, {b, c}, {a, b}, {c, b}},
-                           b + " | " + a + " " + c + " (majority grudge)"}}) {
+    for (const Cut& cut : std::vector<Cut>{
+             {2.0,
+              9.0,
+              {{a, b}, {a, c}, {b, a}, {c, a}},
+              a + " isolated: " + a + " ignores [" + b + " " + c + "]"},
+             {13.5,
+              heal,
+              {{b, a}, {b, c}, {a, b}, {c, b}},
+              b + " | " + a + " " + c + " (majority grudge)"}}) {
       const size_t k = run_.faults.size();
       run_.faults.push_back({run_.t0 + absl::Seconds(cut.start),
                              absl::InfiniteFuture(),
@@ -367,11 +391,12 @@ void Synth::StartFaults() {
   }
   if (o_.kv_cut && nodes_.size() >= 3) {
     const std::string n = nodes_[2].id;
-    run_.faults.push_back({run_.t0 + absl::Seconds(6),
-                           run_.t0 + absl::Milliseconds(7500),
-                           "kv-cut",
-                           absl::StrCat("kv-cut: ", n, "'s requests to seq-kv dropped"),
-                           {n}});
+    run_.faults.push_back(
+        {run_.t0 + absl::Seconds(6),
+         run_.t0 + absl::Milliseconds(7500),
+         "kv-cut",
+         absl::StrCat("kv-cut: ", n, "'s requests to seq-kv dropped"),
+         {n}});
     At(run_.t0 + absl::Seconds(6), [this, n] { kv_cut_ = n; });
     At(run_.t0 + absl::Milliseconds(7500), [this] { kv_cut_.clear(); });
   }
@@ -381,11 +406,12 @@ void Synth::StartFaults() {
 
 void Synth::InjectInvalidLine() {
   Node& n = nodes_[1];
-  const std::string client = departed_.empty() ? std::string("c3") : *departed_.begin();
-  const std::string line =
-      absl::StrCat(R"({"src":")", n.id, R"(","dest":")", client,
-                   R"(","body":{"type":"add_ok","in_reply_to":1,"note":"<late & \"odd\">)",
-                   "\x01\xff", R"(]]>"}})");
+  const std::string client =
+      departed_.empty() ? std::string("c3") : *departed_.begin();
+  const std::string line = absl::StrCat(
+      R"({"src":")", n.id, R"(","dest":")", client,
+      R"(","body":{"type":"add_ok","in_reply_to":1,"note":"<late & \"odd\">)",
+      "\x01\xff", R"(]]>"}})");
   run_.invalid_lines.push_back(
       {now(), n.id, absl::StrCat("message to departed client ", client), line});
   n.deaf = true;
@@ -397,7 +423,8 @@ void Synth::EndMain() {
   // the recovery sleep, then one final read per thread, all at once.
   At(now() + kClientTimeout + absl::Milliseconds(10), [this] {
     At(now() + o_.final_sleep, [this] {
-      for (size_t t = 0; t < threads_.size(); ++t) Invoke(static_cast<int>(t), false, 0, true);
+      for (size_t t = 0; t < threads_.size(); ++t)
+        Invoke(static_cast<int>(t), false, 0, true);
     });
   });
 }
@@ -439,13 +466,18 @@ RunRecord Synth::Run() {
   now_ = run_.t0 - absl::Milliseconds(10);
   for (const Node& n : nodes_) {
     Send(NewClient(), n.id,
-         {{"type", "init"}, {"node_id", n.id}, {"node_ids", run_.meta.node_ids}, {"msg_id", 1}});
+         {{"type", "init"},
+          {"node_id", n.id},
+          {"node_ids", run_.meta.node_ids},
+          {"msg_id", 1}});
   }
-  next_client_ += static_cast<int64_t>(nodes_.size());  // the idle setup clients
+  next_client_ +=
+      static_cast<int64_t>(nodes_.size());  // the idle setup clients
   At(run_.t0, [this] {
     StartFaults();
     for (size_t i = 0; i < nodes_.size(); ++i) {
-      At(now() + kTick * (static_cast<double>(i + 1) / static_cast<double>(nodes_.size())),
+      At(now() + kTick * (static_cast<double>(i + 1) /
+                          static_cast<double>(nodes_.size())),
          [this, i] { TickNode(i); });
     }
     IssueNext();
@@ -462,19 +494,22 @@ RunRecord Synth::Run() {
   }
   FinishAcceptable();
   run_.results.net = NetFromJournal(run_.messages);
-  const bool valid = FinalReadsOutside(run_.history, run_.results.acceptable).empty() &&
-                     run_.invalid_lines.empty();
+  const bool valid =
+      FinalReadsOutside(run_.history, run_.results.acceptable).empty() &&
+      run_.invalid_lines.empty();
   run_.meta.exit_code = valid ? 0 : 1;
-  run_.meta.verdict_line =
-      valid ? "Everything looks good! ヽ(‘ー`)ノ" : "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻";
-  run_.meta.results_text =
-      absl::StrCat("{:workload {:acceptable ", FormatIntervals(run_.results.acceptable),
-                   "} :synthetic true}\n\n", run_.meta.verdict_line, "\n");
+  run_.meta.verdict_line = valid ? "Everything looks good! ヽ(‘ー`)ノ"
+                                 : "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻";
+  run_.meta.results_text = absl::StrCat(
+      "{:workload {:acceptable ", FormatIntervals(run_.results.acceptable),
+      "} :synthetic true}\n\n", run_.meta.verdict_line, "\n");
   return run_;
 }
 
 }  // namespace
 
-RunRecord SyntheticRun(const SyntheticOptions& options) { return Synth(options).Run(); }
+RunRecord SyntheticRun(const SyntheticOptions& options) {
+  return Synth(options).Run();
+}
 
 }  // namespace report

@@ -32,9 +32,9 @@ struct SyntheticOptions {
   absl::Duration time_limit = absl::Seconds(20);
   absl::Duration final_sleep = absl::Seconds(10);
   absl::Duration latency = absl::Milliseconds(2);  // node↔node, node↔seq-kv
-  bool bad_final_read = false;                     // the last node's final read is 100 too high
-  bool invalid_line = false;                       // n1 answers a departed client at ~t=12s
-  bool kv_cut = true;                              // n2's seq-kv requests dropped for 6.0-7.5s
+  bool bad_final_read = false;  // the last node's final read is 100 too high
+  bool invalid_line = false;    // n1 answers a departed client at ~t=12s
+  bool kv_cut = true;           // n2's seq-kv requests dropped for 6.0-7.5s
   bool partitions = true;
 };
 

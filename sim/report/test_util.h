@@ -34,8 +34,10 @@ inline RunRecord EmptyRun(int concurrency = 2) {
 constexpr kvclient::CounterOp kAdd = kvclient::CounterOp::kAdd;
 constexpr kvclient::CounterOp kRead = kvclient::CounterOp::kRead;
 
-inline sim::HistoryEvent Event(double ms, int thread, sim::EventType type, kvclient::CounterOp f,
-                               int64_t value, bool final_read = false, std::string error = "") {
+inline sim::HistoryEvent Event(double ms, int thread, sim::EventType type,
+                               kvclient::CounterOp f, int64_t value,
+                               bool final_read = false,
+                               std::string error = "") {
   sim::HistoryEvent e;
   e.time = Ms(ms);
   e.thread = thread;
@@ -47,14 +49,15 @@ inline sim::HistoryEvent Event(double ms, int thread, sim::EventType type, kvcli
   e.error = std::move(error);
   return e;
 }
-inline sim::HistoryEvent Invoke(double ms, int thread, kvclient::CounterOp f, int64_t value = 0,
-                                bool final_read = false) {
+inline sim::HistoryEvent Invoke(double ms, int thread, kvclient::CounterOp f,
+                                int64_t value = 0, bool final_read = false) {
   return Event(ms, thread, sim::EventType::kInvoke, f, value, final_read);
 }
 
 // A message sent at `sent_ms`; `end_ms` < 0 means it never arrived.
-inline MessageRecord Msg(double sent_ms, double end_ms, std::string src, std::string dest,
-                         kvclient::Json body, Fate fate = Fate::kDelivered) {
+inline MessageRecord Msg(double sent_ms, double end_ms, std::string src,
+                         std::string dest, kvclient::Json body,
+                         Fate fate = Fate::kDelivered) {
   MessageRecord m;
   m.sent = Ms(sent_ms);
   if (end_ms >= 0) m.end = Ms(end_ms);

@@ -78,14 +78,10 @@ const char kScript[] = R"(
 
 const char* TypeClass(EventType t) {
   switch (t) {
-    case EventType::kOk:
-      return "ok";
-    case EventType::kFail:
-      return "fail";
-    case EventType::kInfo:
-      return "info";
-    case EventType::kInvoke:
-      return "pending";
+    case EventType::kOk: return "ok";
+    case EventType::kFail: return "fail";
+    case EventType::kInfo: return "info";
+    case EventType::kInvoke: return "pending";
   }
   return "info";
 }
@@ -100,7 +96,9 @@ const char* FaultClass(const std::string& kind) {
 std::string Sec(double s) { return absl::StrFormat("%.6f", s); }
 
 // CSS length `seconds` along the time axis.
-std::string At(double seconds) { return absl::StrCat("calc(var(--pxs) * ", Sec(seconds), ")"); }
+std::string At(double seconds) {
+  return absl::StrCat("calc(var(--pxs) * ", Sec(seconds), ")");
+}
 std::string Span(double seconds) {
   return absl::StrCat("max(3px, calc(var(--pxs) * ", Sec(seconds), "))");
 }
@@ -114,7 +112,8 @@ class TimelineBuilder {
     for (const HistoryEvent& e : run.history) threads_.insert(e.thread);
     int row = 0;
     for (int t : threads_) row_of_[t] = row++;
-    const std::vector<size_t> bad = FinalReadsOutside(run.history, run.results.acceptable);
+    const std::vector<size_t> bad =
+        FinalReadsOutside(run.history, run.results.acceptable);
     bad_.insert(bad.begin(), bad.end());
     // The axis spans t0 (or the first event before it) to the last event.
     double lo = 0, hi = 1;
@@ -145,7 +144,9 @@ class TimelineBuilder {
  private:
   double Rel(absl::Time t) const { return absl::ToDoubleSeconds(t - run_.t0); }
   double X(absl::Time t) const { return Rel(t) - origin_; }
-  double FaultsHeight() const { return kFaultLevelHeight * std::max<size_t>(1, levels_) + 4; }
+  double FaultsHeight() const {
+    return kFaultLevelHeight * std::max<size_t>(1, levels_) + 4;
+  }
   double RowTop(int thread) const {
     return kAxisHeight + FaultsHeight() + kRowHeight * row_of_.at(thread);
   }
@@ -170,7 +171,8 @@ std::string TimelineBuilder::Summary() const {
   int64_t pending = 0;
   for (const OpPair& op : ops_) {
     const HistoryEvent& invoke = run_.history[op.invoke];
-    const std::string f = invoke.f == kvclient::CounterOp::kAdd ? "add" : "read";
+    const std::string f =
+        invoke.f == kvclient::CounterOp::kAdd ? "add" : "read";
     if (op.completion) {
       ++counts[f][TypeClass(run_.history[*op.completion].type)];
     } else {
@@ -183,16 +185,20 @@ std::string TimelineBuilder::Summary() const {
       auto it = by_type.find(t);
       return it == by_type.end() ? 0 : it->second;
     };
-    absl::StrAppend(&rows, "<tr><th>", f, "</th><td>ok ", n("ok"), "</td><td>info ", n("info"),
-                    "</td><td>fail ", n("fail"), "</td></tr>\n");
+    absl::StrAppend(&rows, "<tr><th>", f, "</th><td>ok ", n("ok"),
+                    "</td><td>info ", n("info"), "</td><td>fail ", n("fail"),
+                    "</td></tr>\n");
   }
   std::vector<std::string> finals;
   for (size_t i : FinalReads(run_.history)) {
-    finals.push_back(absl::StrCat(run_.history[i].value, bad_.count(i) ? " (outside)" : ""));
+    finals.push_back(
+        absl::StrCat(run_.history[i].value, bad_.count(i) ? " (outside)" : ""));
   }
-  return absl::StrCat("<table class=\"summary\">\n", rows, "<tr><th>never completed</th><td>",
-                      pending, "</td></tr>\n<tr><th>final reads</th><td colspan=\"3\">",
-                      EscapeXml(finals.empty() ? std::string("none") : absl::StrJoin(finals, ", ")),
+  return absl::StrCat("<table class=\"summary\">\n", rows,
+                      "<tr><th>never completed</th><td>", pending,
+                      "</td></tr>\n<tr><th>final reads</th><td colspan=\"3\">",
+                      EscapeXml(finals.empty() ? std::string("none")
+                                               : absl::StrJoin(finals, ", ")),
                       "</td></tr>\n<tr><th>acceptable</th><td colspan=\"3\">",
                       EscapeXml(FormatIntervals(run_.results.acceptable)),
                       "</td></tr>\n</table>\n");
@@ -201,25 +207,29 @@ std::string TimelineBuilder::Summary() const {
 std::string TimelineBuilder::OpTitle(const OpPair& op) const {
   const HistoryEvent& invoke = run_.history[op.invoke];
   const bool add = invoke.f == kvclient::CounterOp::kAdd;
-  std::string t = absl::StrCat("process ", process_[op.invoke], " (thread ", invoke.thread,
-                               ", client ", invoke.client, ")\n", add ? "add " : "read",
-                               add ? absl::StrCat(invoke.value) : "");
+  std::string t =
+      absl::StrCat("process ", process_[op.invoke], " (thread ", invoke.thread,
+                   ", client ", invoke.client, ")\n", add ? "add " : "read",
+                   add ? absl::StrCat(invoke.value) : "");
   if (op.completion) {
     const HistoryEvent& done = run_.history[*op.completion];
     absl::StrAppend(&t, " → ", TypeClass(done.type));
-    if (!add && done.type == EventType::kOk) absl::StrAppend(&t, " ", done.value);
-    absl::StrAppend(
-        &t, "\ninvoked t=", Sec(Rel(invoke.time)), "s, completed t=", Sec(Rel(done.time)),
-        "s\nlatency ",
-        absl::StrFormat("%.3f ms", absl::ToDoubleMilliseconds(done.time - invoke.time)));
+    if (!add && done.type == EventType::kOk)
+      absl::StrAppend(&t, " ", done.value);
+    absl::StrAppend(&t, "\ninvoked t=", Sec(Rel(invoke.time)),
+                    "s, completed t=", Sec(Rel(done.time)), "s\nlatency ",
+                    absl::StrFormat("%.3f ms", absl::ToDoubleMilliseconds(
+                                                   done.time - invoke.time)));
     if (!done.error.empty()) absl::StrAppend(&t, "\nerror: ", done.error);
   } else {
-    absl::StrAppend(&t, " → never completed\ninvoked t=", Sec(Rel(invoke.time)), "s");
+    absl::StrAppend(&t, " → never completed\ninvoked t=", Sec(Rel(invoke.time)),
+                    "s");
   }
   if (invoke.final_read) {
     absl::StrAppend(&t, "\nfinal read",
                     op.completion && bad_.count(*op.completion)
-                        ? absl::StrCat(": NOT in ", FormatIntervals(run_.results.acceptable))
+                        ? absl::StrCat(": NOT in ",
+                                       FormatIntervals(run_.results.acceptable))
                         : "");
   }
   return t;
@@ -231,17 +241,18 @@ std::string TimelineBuilder::OpDiv(const OpPair& op) const {
   const double left = X(invoke.time);
   if (!op.completion) {
     return absl::StrCat("<div class=\"pending-op\" style=\"left:", At(left),
-                        ";width:", Span(duration_ - left), ";top:", top, "px\" title=\"",
-                        EscapeXml(OpTitle(op)), "\"></div>\n");
+                        ";width:", Span(duration_ - left), ";top:", top,
+                        "px\" title=\"", EscapeXml(OpTitle(op)), "\"></div>\n");
   }
   const HistoryEvent& done = run_.history[*op.completion];
-  std::string classes = absl::StrCat("op ", TypeClass(done.type), " ",
-                                     invoke.f == kvclient::CounterOp::kAdd ? "add" : "read");
+  std::string classes =
+      absl::StrCat("op ", TypeClass(done.type), " ",
+                   invoke.f == kvclient::CounterOp::kAdd ? "add" : "read");
   if (invoke.final_read || done.final_read) absl::StrAppend(&classes, " final");
   if (bad_.count(*op.completion)) absl::StrAppend(&classes, " bad");
   return absl::StrCat("<div class=\"", classes, "\" style=\"left:", At(left),
-                      ";width:", Span(X(done.time) - left), ";top:", top, "px\" title=\"",
-                      EscapeXml(OpTitle(op)), "\"></div>\n");
+                      ";width:", Span(X(done.time) - left), ";top:", top,
+                      "px\" title=\"", EscapeXml(OpTitle(op)), "\"></div>\n");
 }
 
 std::string TimelineBuilder::Faults(double chart_height) const {
@@ -252,25 +263,30 @@ std::string TimelineBuilder::Faults(double chart_height) const {
     const double end = f.end == absl::InfiniteFuture() ? duration_ : X(f.end);
     const std::string title =
         absl::StrCat(f.kind, " t=", Sec(Rel(f.start)), "s to ",
-                     f.end == absl::InfiniteFuture() ? std::string("the end")
-                                                     : absl::StrCat("t=", Sec(Rel(f.end)), "s"),
+                     f.end == absl::InfiniteFuture()
+                         ? std::string("the end")
+                         : absl::StrCat("t=", Sec(Rel(f.end)), "s"),
                      ": ", f.description);
-    absl::StrAppend(&out, "<div class=\"fault ", FaultClass(f.kind), "\" style=\"left:", At(start),
-                    ";width:", Span(end - start), ";height:", chart_height, "px\"></div>\n");
-    absl::StrAppend(&out, "<div class=\"fault-bar ", FaultClass(f.kind),
-                    "\" style=\"left:", At(start), ";width:", Span(end - start), ";top:",
-                    kAxisHeight + 2 + kFaultLevelHeight * static_cast<double>(fault_level_[k]),
-                    "px\" title=\"", EscapeXml(title), "\">",
-                    EscapeXml(Truncate(f.description, 120)), "</div>\n");
+    absl::StrAppend(&out, "<div class=\"fault ", FaultClass(f.kind),
+                    "\" style=\"left:", At(start), ";width:", Span(end - start),
+                    ";height:", chart_height, "px\"></div>\n");
+    absl::StrAppend(
+        &out, "<div class=\"fault-bar ", FaultClass(f.kind),
+        "\" style=\"left:", At(start), ";width:", Span(end - start), ";top:",
+        kAxisHeight + 2 +
+            kFaultLevelHeight * static_cast<double>(fault_level_[k]),
+        "px\" title=\"", EscapeXml(title), "\">",
+        EscapeXml(Truncate(f.description, 120)), "</div>\n");
   }
   return out;
 }
 
 std::string TimelineBuilder::Render() const {
   const RunMetadata& meta = run_.meta;
-  const double chart_height = kAxisHeight + FaultsHeight() + kRowHeight * threads_.size() + 4;
-  const double default_pxs =
-      std::min(2000.0, std::max(10.0, kTargetWidth / std::max(duration_, 0.001)));
+  const double chart_height =
+      kAxisHeight + FaultsHeight() + kRowHeight * threads_.size() + 4;
+  const double default_pxs = std::min(
+      2000.0, std::max(10.0, kTargetWidth / std::max(duration_, 0.001)));
   // Tick spacing: the first step that keeps the axis to at most 120 ticks.
   double tick = 3600;
   for (double step : {1, 2, 5, 10, 30, 60, 300, 600}) {
@@ -282,67 +298,87 @@ std::string TimelineBuilder::Render() const {
 
   std::string body;
   absl::StrAppend(&body, "<h1>",
-                  EscapeXml(absl::StrCat(meta.workload, ", seed ", meta.seed, ": timeline")),
-                  "</h1>\n<p><span class=\"verdict ", VerdictClass(meta.exit_code), "\">",
-                  EscapeXml(meta.verdict_line.empty() ? absl::StrCat("exit code ", meta.exit_code)
-                                                      : meta.verdict_line),
+                  EscapeXml(absl::StrCat(meta.workload, ", seed ", meta.seed,
+                                         ": timeline")),
+                  "</h1>\n<p><span class=\"verdict ",
+                  VerdictClass(meta.exit_code), "\">",
+                  EscapeXml(meta.verdict_line.empty()
+                                ? absl::StrCat("exit code ", meta.exit_code)
+                                : meta.verdict_line),
                   "</span> <a href=\"index.html\">run index</a></p>\n");
   absl::StrAppend(&body, Summary());
   if (ops_.size() > kMaxBars) {
-    absl::StrAppend(&body, "<p class=\"truncated\">Showing the first ", kMaxBars, " of ",
-                    ops_.size(), " operations (history.edn has them all).</p>\n");
+    absl::StrAppend(&body, "<p class=\"truncated\">Showing the first ",
+                    kMaxBars, " of ", ops_.size(),
+                    " operations (history.edn has them all).</p>\n");
   }
+  absl::StrAppend(&body,
+                  "<div class=\"controls\">Zoom <input type=\"range\" "
+                  "id=\"zoom\" min=\"0.7\" max=\"3.7\" "
+                  "step=\"0.01\" value=\"",
+                  absl::StrFormat("%.2f", std::log10(default_pxs)),
+                  "\"> <span id=\"zoom-label\">", static_cast<int>(default_pxs),
+                  " px/s</span></div>\n");
   absl::StrAppend(
       &body,
-      "<div class=\"controls\">Zoom <input type=\"range\" id=\"zoom\" min=\"0.7\" max=\"3.7\" "
-      "step=\"0.01\" value=\"",
-      absl::StrFormat("%.2f", std::log10(default_pxs)), "\"> <span id=\"zoom-label\">",
-      static_cast<int>(default_pxs), " px/s</span></div>\n");
-  absl::StrAppend(
-      &body,
-      "<div class=\"legend\"><span><i class=\"swatch\" style=\"background:#6DB6FE\"></i>ok</span>"
-      "<span><i class=\"swatch\" style=\"background:#FFAA26\"></i>info (indeterminate)</span>"
+      "<div class=\"legend\"><span><i class=\"swatch\" "
+      "style=\"background:#6DB6FE\"></i>ok</span>"
+      "<span><i class=\"swatch\" style=\"background:#FFAA26\"></i>info "
+      "(indeterminate)</span>"
       "<span><i class=\"swatch\" style=\"background:#FEB5DA\"></i>fail</span>"
-      "<span><i class=\"swatch\" style=\"border:2px solid #000\"></i>final read</span>"
-      "<span><i class=\"swatch\" style=\"border:2px solid #d00;background:#ff6b6b\"></i>final read "
-      "outside the acceptable set</span><span>Time is seconds since the run's start; hover a bar "
+      "<span><i class=\"swatch\" style=\"border:2px solid #000\"></i>final "
+      "read</span>"
+      "<span><i class=\"swatch\" style=\"border:2px solid "
+      "#d00;background:#ff6b6b\"></i>final read "
+      "outside the acceptable set</span><span>Time is seconds since the run's "
+      "start; hover a bar "
       "for "
       "the operation.</span></div>\n");
   // Left: row labels. Right: the scrolling chart.
-  absl::StrAppend(
-      &body,
-      "<div class=\"frame\"><div class=\"labels\"><div class=\"axis-label\">time (s)</div>"
-      "<div class=\"fault-row-label\" style=\"height:",
-      FaultsHeight(), "px\">faults</div>\n");
+  absl::StrAppend(&body,
+                  "<div class=\"frame\"><div class=\"labels\"><div "
+                  "class=\"axis-label\">time (s)</div>"
+                  "<div class=\"fault-row-label\" style=\"height:",
+                  FaultsHeight(), "px\">faults</div>\n");
   for (int t : threads_) {
     std::string node;
     if (!meta.node_ids.empty() && t >= 0) {
-      node = absl::StrCat(" → ", meta.node_ids[static_cast<size_t>(t) % meta.node_ids.size()]);
+      node = absl::StrCat(
+          " → ", meta.node_ids[static_cast<size_t>(t) % meta.node_ids.size()]);
     }
-    absl::StrAppend(&body, "<div>", EscapeXml(absl::StrCat("thread ", t, node)), "</div>\n");
+    absl::StrAppend(&body, "<div>", EscapeXml(absl::StrCat("thread ", t, node)),
+                    "</div>\n");
   }
   absl::StrAppend(&body,
-                  "</div><div class=\"scroll\"><div class=\"chart\" id=\"chart\" style=\"--pxs:",
-                  static_cast<int>(default_pxs), "px;width:", At(duration_ + 0.5),
-                  ";height:", chart_height, "px\">\n");
+                  "</div><div class=\"scroll\"><div class=\"chart\" "
+                  "id=\"chart\" style=\"--pxs:",
+                  static_cast<int>(default_pxs),
+                  "px;width:", At(duration_ + 0.5), ";height:", chart_height,
+                  "px\">\n");
   const int64_t first_tick = static_cast<int64_t>(std::ceil(origin_ / tick));
-  for (int64_t k = first_tick; k * tick <= origin_ + duration_ && k - first_tick <= 1000; ++k) {
-    absl::StrAppend(&body, "<div class=\"tick\" style=\"left:", At(k * tick - origin_), "\">",
-                    absl::StrFormat("%g", k * tick), "</div>\n");
+  for (int64_t k = first_tick;
+       k * tick <= origin_ + duration_ && k - first_tick <= 1000; ++k) {
+    absl::StrAppend(&body,
+                    "<div class=\"tick\" style=\"left:", At(k * tick - origin_),
+                    "\">", absl::StrFormat("%g", k * tick), "</div>\n");
   }
   for (int t : threads_) {
-    absl::StrAppend(&body, "<div class=\"row\" style=\"top:", RowTop(t), "px;height:", kRowHeight,
-                    "px\"></div>\n");
+    absl::StrAppend(&body, "<div class=\"row\" style=\"top:", RowTop(t),
+                    "px;height:", kRowHeight, "px\"></div>\n");
   }
   absl::StrAppend(&body, Faults(chart_height));
-  for (size_t i = 0; i < ops_.size() && i < kMaxBars; ++i) absl::StrAppend(&body, OpDiv(ops_[i]));
+  for (size_t i = 0; i < ops_.size() && i < kMaxBars; ++i)
+    absl::StrAppend(&body, OpDiv(ops_[i]));
   absl::StrAppend(&body, "</div></div></div>\n");
-  return HtmlPage(absl::StrCat(meta.workload, " seed ", meta.seed, ": timeline"), kCss, body,
-                  kScript);
+  return HtmlPage(
+      absl::StrCat(meta.workload, " seed ", meta.seed, ": timeline"), kCss,
+      body, kScript);
 }
 
 }  // namespace
 
-std::string RenderTimelineHtml(const RunRecord& run) { return TimelineBuilder(run).Render(); }
+std::string RenderTimelineHtml(const RunRecord& run) {
+  return TimelineBuilder(run).Render();
+}
 
 }  // namespace report

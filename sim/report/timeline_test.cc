@@ -14,7 +14,9 @@ using sim::EventType;
 
 size_t Count(const std::string& text, const std::string& needle) {
   size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1))
+    ++n;
   return n;
 }
 
@@ -63,14 +65,18 @@ TEST(TimelineHtml, OneBarPerCompletedOperation) {
 TEST(TimelineHtml, BarsSitAtTheirTimeWithTheirLatency) {
   const std::string html = RenderTimelineHtml(SmallRun());
   // The info read: invoked at 1 ms, completed 5 s later.
-  EXPECT_NE(
-      html.find("left:calc(var(--pxs) * 0.001000);width:max(3px, calc(var(--pxs) * 5.000000));"),
-      std::string::npos);
-  EXPECT_NE(html.find("process 1 (thread 1, client c11)\nread → info\ninvoked t=0.001000s, "
-                      "completed t=5.001000s\nlatency 5000.000 ms\nerror: timeout"),
+  EXPECT_NE(html.find("left:calc(var(--pxs) * 0.001000);width:max(3px, "
+                      "calc(var(--pxs) * 5.000000));"),
             std::string::npos);
-  // The final read on thread 1 runs as process 3 (1 + concurrency after its :info).
-  EXPECT_NE(html.find("process 3 (thread 1, client c11)\nread → ok 4"), std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "process 1 (thread 1, client c11)\nread → info\ninvoked t=0.001000s, "
+          "completed t=5.001000s\nlatency 5000.000 ms\nerror: timeout"),
+      std::string::npos);
+  // The final read on thread 1 runs as process 3 (1 + concurrency after its
+  // :info).
+  EXPECT_NE(html.find("process 3 (thread 1, client c11)\nread → ok 4"),
+            std::string::npos);
   EXPECT_NE(html.find("final read: NOT in [[3 3]]"), std::string::npos);
   // The two overlapping faults are on different levels.
   EXPECT_NE(html.find("top:26px"), std::string::npos);
@@ -100,8 +106,10 @@ TEST(TimelineHtml, HostileStringsAreEscaped) {
   EXPECT_EQ(html.find("\"><script>"), std::string::npos);
   EXPECT_EQ(html.find('\x01'), std::string::npos);
   EXPECT_EQ(html.find('\xff'), std::string::npos);
-  EXPECT_NE(html.find("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;\u2401\uFFFD"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;\u2401\uFFFD"),
+      std::string::npos);
 }
 
 // Pins jepsen src/jepsen/checker/timeline.clj op-limit: at most 10,000.
@@ -113,15 +121,18 @@ TEST(TimelineHtml, AtMostTenThousandBarsAndItSaysSo) {
   }
   const std::string html = RenderTimelineHtml(run);
   EXPECT_EQ(Count(html, "<div class=\"op "), 10000u);
-  EXPECT_NE(html.find("Showing the first 10000 of 10001 operations"), std::string::npos);
+  EXPECT_NE(html.find("Showing the first 10000 of 10001 operations"),
+            std::string::npos);
   run.history.resize(20000);
-  EXPECT_EQ(RenderTimelineHtml(run).find("Showing the first"), std::string::npos);
+  EXPECT_EQ(RenderTimelineHtml(run).find("Showing the first"),
+            std::string::npos);
 }
 
 TEST(TimelineHtml, ARealisticRunHasABarForEveryCompletedOperation) {
   const RunRecord run = SyntheticRun(SyntheticOptions{});
   int64_t completions = 0;
-  for (const sim::HistoryEvent& e : run.history) completions += e.type != EventType::kInvoke;
+  for (const sim::HistoryEvent& e : run.history)
+    completions += e.type != EventType::kInvoke;
   const std::string html = RenderTimelineHtml(run);
   EXPECT_GT(completions, 1500);
   EXPECT_EQ(Count(html, "<div class=\"op "), static_cast<size_t>(completions));

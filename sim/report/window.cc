@@ -10,14 +10,17 @@
 namespace report {
 namespace {
 
-std::string Secs(absl::Duration d) { return absl::StrFormat("%.3f", absl::ToDoubleSeconds(d)); }
+std::string Secs(absl::Duration d) {
+  return absl::StrFormat("%.3f", absl::ToDoubleSeconds(d));
+}
 
 }  // namespace
 
 std::string MessageWindow::Describe() const {
-  if (size() == 0) return absl::StrCat("no messages drawn (0 of ", total, "), ", reason);
-  return absl::StrCat("messages ", first + 1, "-", last, " of ", total, " (t=", Secs(from), "-",
-                      Secs(to), "s), ", reason);
+  if (size() == 0)
+    return absl::StrCat("no messages drawn (0 of ", total, "), ", reason);
+  return absl::StrCat("messages ", first + 1, "-", last, " of ", total,
+                      " (t=", Secs(from), "-", Secs(to), "s), ", reason);
 }
 
 MessageWindow ChooseWindow(const RunRecord& run, const WindowOptions& options) {
@@ -48,9 +51,11 @@ MessageWindow ChooseWindow(const RunRecord& run, const WindowOptions& options) {
     hi = std::max(lo, at_or_after(run.t0 + *options.to));
     w.truncated = hi - lo > max;
     if (w.truncated) hi = lo + max;
-    w.reason =
-        absl::StrCat("the requested window t=", Secs(*options.from), "-", Secs(*options.to), "s",
-                     w.truncated ? absl::StrCat(", cut to its first ", max, " messages") : "");
+    w.reason = absl::StrCat(
+        "the requested window t=", Secs(*options.from), "-", Secs(*options.to),
+        "s",
+        w.truncated ? absl::StrCat(", cut to its first ", max, " messages")
+                    : "");
   } else if (failure.has_value()) {
     const absl::Time f = failure->time;
     lo = at_or_after(f - options.span * 3 / 4);
@@ -58,9 +63,11 @@ MessageWindow ChooseWindow(const RunRecord& run, const WindowOptions& options) {
     const size_t anchor = std::min(std::max(at_or_after(f), lo), hi);
     if (hi - lo > max) {
       w.truncated = true;
-      const size_t start = std::max(lo, anchor >= max * 3 / 4 ? anchor - max * 3 / 4 : 0);
+      const size_t start =
+          std::max(lo, anchor >= max * 3 / 4 ? anchor - max * 3 / 4 : 0);
       const size_t end = std::min(hi, start + max);
-      lo = end - start < max ? end - max : start;  // hi - lo > max, so end >= max
+      lo = end - start < max ? end - max
+                             : start;  // hi - lo > max, so end >= max
       hi = lo + max;
     }
     if (lo == hi && n > 0) {  // nothing sent near it: the messages just before
@@ -71,19 +78,21 @@ MessageWindow ChooseWindow(const RunRecord& run, const WindowOptions& options) {
     w.focus_what = failure->what;
     w.focus_client = failure->client;
     w.reason =
-        absl::StrCat("around the first failed check at t=", Secs(f - run.t0), "s: ", failure->what);
+        absl::StrCat("around the first failed check at t=", Secs(f - run.t0),
+                     "s: ", failure->what);
   } else if (n > 0) {
     hi = at_or_after(sent(0) + options.span);
     w.truncated = hi > max;
     if (w.truncated) hi = max;
-    w.reason = absl::StrCat("the start of the run (the first ", absl::FormatDuration(options.span),
-                            w.truncated ? absl::StrCat(", cut to ", max, " messages") : "",
-                            "); no check failed");
+    w.reason = absl::StrCat(
+        "the start of the run (the first ", absl::FormatDuration(options.span),
+        w.truncated ? absl::StrCat(", cut to ", max, " messages") : "",
+        "); no check failed");
   } else {
     w.reason = "the run sent no messages";
   }
-  MC_ASSERT(lo <= hi && hi <= n && hi - lo <= max, "window [", lo, ", ", hi, ") of ", n,
-            " messages, at most ", max);
+  MC_ASSERT(lo <= hi && hi <= n && hi - lo <= max, "window [", lo, ", ", hi,
+            ") of ", n, " messages, at most ", max);
   w.first = lo;
   w.last = hi;
   if (hi > lo) {

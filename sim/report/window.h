@@ -32,11 +32,11 @@ struct WindowOptions {
 struct MessageWindow {
   size_t first = 0;  // [first, last): positions in SendOrder(run.messages)
   size_t last = 0;
-  size_t total = 0;                  // every message of the run
-  absl::Duration from;               // send times of the first and last drawn message,
-  absl::Duration to;                 // since t0 (zero when the window is empty)
-  std::string reason;                // "around the first failed check at t=...: ..."
-  bool truncated = false;            // more matched than max_messages
+  size_t total = 0;        // every message of the run
+  absl::Duration from;     // send times of the first and last drawn message,
+  absl::Duration to;       // since t0 (zero when the window is empty)
+  std::string reason;      // "around the first failed check at t=...: ..."
+  bool truncated = false;  // more matched than max_messages
   absl::optional<absl::Time> focus;  // the failure the window is around:
   std::string focus_what;            //   what failed (Failure::what)
   std::string focus_client;          //   the client of a bad final read

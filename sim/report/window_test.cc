@@ -13,8 +13,8 @@ using sim::EventType;
 RunRecord Steady(int n, double every_ms) {
   RunRecord run = EmptyRun();
   for (int i = 0; i < n; ++i) {
-    run.messages.push_back(
-        Msg(i * every_ms, i * every_ms + 1, "n0", "seq-kv", {{"type", "read"}, {"msg_id", i}}));
+    run.messages.push_back(Msg(i * every_ms, i * every_ms + 1, "n0", "seq-kv",
+                               {{"type", "read"}, {"msg_id", i}}));
   }
   return run;
 }
@@ -36,7 +36,8 @@ TEST(ChooseWindow, WithoutAFailureTheStartOfTheRun) {
   EXPECT_FALSE(w.truncated);
   EXPECT_EQ(w.total, 1000u);
   EXPECT_EQ(w.Describe(),
-            "messages 1-200 of 1000 (t=0.000-1.990s), the start of the run (the first 2s); "
+            "messages 1-200 of 1000 (t=0.000-1.990s), the start of the run "
+            "(the first 2s); "
             "no check failed");
   o.max_messages = 50;
   w = ChooseWindow(run, o);
@@ -58,7 +59,8 @@ TEST(ChooseWindow, AroundTheFirstFailureThreeQuartersBefore) {
   EXPECT_EQ(*w.focus, Ms(5000));
   EXPECT_EQ(w.focus_client, "c10");
   EXPECT_EQ(w.Describe(),
-            "messages 351-550 of 1000 (t=3.500-5.490s), around the first failed check at "
+            "messages 351-550 of 1000 (t=3.500-5.490s), around the first "
+            "failed check at "
             "t=5.000s: final read 5 on thread 0 is not in [[0 0]]");
 }
 
@@ -71,7 +73,8 @@ TEST(ChooseWindow, ATooBusyNeighbourhoodIsTrimmedAroundTheFailure) {
   MessageWindow w = ChooseWindow(run, o);
   EXPECT_TRUE(w.truncated);
   EXPECT_EQ(w.size(), 100u);
-  EXPECT_EQ(w.first, 425u);  // 75 before the message sent at 5 s (#500), 25 from it
+  EXPECT_EQ(w.first,
+            425u);  // 75 before the message sent at 5 s (#500), 25 from it
   EXPECT_EQ(w.last, 525u);
 }
 
@@ -107,11 +110,13 @@ TEST(ChooseWindow, ARequestedWindowWinsAndIsCapped) {
   EXPECT_EQ(w.last, 150u);
   EXPECT_FALSE(w.focus.has_value());
   EXPECT_EQ(w.Describe(),
-            "messages 101-150 of 1000 (t=1.000-1.490s), the requested window t=1.000-1.500s");
+            "messages 101-150 of 1000 (t=1.000-1.490s), the requested window "
+            "t=1.000-1.500s");
   o.max_messages = 10;
   w = ChooseWindow(run, o);
   EXPECT_EQ(w.last, 110u);
-  EXPECT_NE(w.Describe().find("cut to its first 10 messages"), std::string::npos);
+  EXPECT_NE(w.Describe().find("cut to its first 10 messages"),
+            std::string::npos);
   o.from = absl::Seconds(3);
   o.to = absl::Seconds(2);  // backwards: empty
   w = ChooseWindow(run, o);
@@ -122,7 +127,8 @@ TEST(ChooseWindow, NoMessagesNoWindow) {
   RunRecord run = EmptyRun();
   MessageWindow w = ChooseWindow(run, WindowOptions{});
   EXPECT_EQ(w.size(), 0u);
-  EXPECT_EQ(w.Describe(), "no messages drawn (0 of 0), the run sent no messages");
+  EXPECT_EQ(w.Describe(),
+            "no messages drawn (0 of 0), the run sent no messages");
 }
 
 TEST(ChooseWindow, MessagesOutOfJournalOrderAreWindowedBySendTime) {

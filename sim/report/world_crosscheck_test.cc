@@ -18,7 +18,9 @@ namespace {
 
 size_t Count(const std::string& text, const std::string& needle) {
   size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1))
+    ++n;
   return n;
 }
 
@@ -42,8 +44,10 @@ void ExpectAgreement(const sim::SimConfig& config, int* invalid_runs) {
   EXPECT_EQ(stats.Get("ok-count").integer, r.verdict.ok_ops) << what;
   for (const char* f : {"add", "read"}) {
     const EdnValue& by_f = stats.Get("by-f").Get(f);
-    EXPECT_EQ(by_f.Get("ok-count").integer, r.verdict.by_f.at(f).ok) << what << " " << f;
-    EXPECT_EQ(by_f.Get("info-count").integer, r.verdict.by_f.at(f).info) << what << " " << f;
+    EXPECT_EQ(by_f.Get("ok-count").integer, r.verdict.by_f.at(f).ok)
+        << what << " " << f;
+    EXPECT_EQ(by_f.Get("info-count").integer, r.verdict.by_f.at(f).info)
+        << what << " " << f;
   }
   std::vector<int64_t> reads;
   for (const EdnValue& v : edn->Get("workload").Get("final-reads").items)
@@ -52,10 +56,13 @@ void ExpectAgreement(const sim::SimConfig& config, int* invalid_runs) {
   std::sort(reads.begin(), reads.end());
   std::sort(expected_reads.begin(), expected_reads.end());
   EXPECT_EQ(reads, expected_reads) << what;
-  EXPECT_EQ(edn->Get("valid?").boolean, r.verdict.valid) << what << "\n" << r.results;
+  EXPECT_EQ(edn->Get("valid?").boolean, r.verdict.valid) << what << "\n"
+                                                         << r.results;
   *invalid_runs += !r.verdict.valid;
   const std::string html = RenderTimelineHtml(run);
-  EXPECT_EQ(Count(html, "<div class=\"op "), static_cast<size_t>(r.verdict.completed_ops)) << what;
+  EXPECT_EQ(Count(html, "<div class=\"op "),
+            static_cast<size_t>(r.verdict.completed_ops))
+      << what;
 }
 
 TEST(WorldCrossCheck, ChallengeRunsAgreeWithTheChecker) {
@@ -76,7 +83,8 @@ TEST(WorldCrossCheck, BrokenCounterRunsAgreeWithTheChecker) {
     config.bug = counter::Bug::kStaleRead;
     ExpectAgreement(config, &invalid);
   }
-  EXPECT_GT(invalid, 0) << "no seed exposed the broken counter: the check proved nothing";
+  EXPECT_GT(invalid, 0)
+      << "no seed exposed the broken counter: the check proved nothing";
 }
 
 TEST(WorldCrossCheck, PnCounterRunsAgreeWithTheChecker) {

@@ -67,9 +67,11 @@ std::vector<IndexLink> Links(const std::string& dir, const RunRecord& run) {
       {"results.edn", "results in Jepsen's shape"},
       {"history.edn", "the history in Jepsen's shape"},
   };
-  for (const std::string& f : run.meta.other_files) candidates.push_back({f, ""});
+  for (const std::string& f : run.meta.other_files)
+    candidates.push_back({f, ""});
   for (const std::string& f : run.meta.plots) candidates.push_back({f, "plot"});
-  for (const std::string& f : run.meta.node_logs) candidates.push_back({f, "node log (stderr)"});
+  for (const std::string& f : run.meta.node_logs)
+    candidates.push_back({f, "node log (stderr)"});
   std::vector<IndexLink> links;
   for (IndexLink& link : candidates) {
     if (Exists(dir + "/" + link.path)) links.push_back(std::move(link));
@@ -100,13 +102,15 @@ absl::Status MakeDirs(const std::string& path) {
   for (absl::string_view part : absl::StrSplit(path, '/', absl::SkipEmpty())) {
     absl::StrAppend(&prefix, part, "/");
     if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
-      return absl::InternalError(absl::StrCat("mkdir ", prefix, ": ", std::strerror(errno)));
+      return absl::InternalError(
+          absl::StrCat("mkdir ", prefix, ": ", std::strerror(errno)));
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status WriteFileAtomically(const std::string& path, absl::string_view text) {
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view text) {
   const std::string tmp = absl::StrCat(path, ".tmp.", getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -120,16 +124,18 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view text
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string why = std::strerror(errno);
     std::remove(tmp.c_str());
-    return absl::InternalError(absl::StrCat("rename ", tmp, " -> ", path, ": ", why));
+    return absl::InternalError(
+        absl::StrCat("rename ", tmp, " -> ", path, ": ", why));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir, const RunRecord& run,
+absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir,
+                                             const RunRecord& run,
                                              const ReportOptions& options) {
   if (run.concurrency < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("concurrency must be at least 1 (got ", run.concurrency, ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "concurrency must be at least 1 (got ", run.concurrency, ")"));
   }
   if (absl::Status s = MakeDirs(dir); !s.ok()) return s;
   WrittenReport written;
@@ -149,8 +155,10 @@ absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir, const RunRe
        }) {
     if (absl::Status s = write(name, text); !s.ok()) return s;
   }
-  if (absl::Status s = write("index.html", RenderRunIndex(run, Links(dir, run), description,
-                                                          StoreIndexHref(dir, options.store_root)));
+  if (absl::Status s =
+          write("index.html",
+                RenderRunIndex(run, Links(dir, run), description,
+                               StoreIndexHref(dir, options.store_root)));
       !s.ok()) {
     return s;
   }
@@ -176,7 +184,8 @@ absl::StatusOr<std::vector<RunSummary>> ScanStore(const std::string& root) {
         absl::StatusOr<std::string> text = ReadSmallFile(path + "/run.json");
         summary = text.ok() ? ParseRunJson(*text, rel) : text.status();
       } else if (Exists(path + "/results.json")) {
-        absl::StatusOr<std::string> text = ReadSmallFile(path + "/results.json");
+        absl::StatusOr<std::string> text =
+            ReadSmallFile(path + "/results.json");
         summary = text.ok() ? ParseResultsJson(*text, rel) : text.status();
       } else {
         continue;  // not a run directory
@@ -199,7 +208,8 @@ absl::StatusOr<std::vector<RunSummary>> ScanStore(const std::string& root) {
 absl::Status WriteStoreIndex(const std::string& root) {
   absl::StatusOr<std::vector<RunSummary>> runs = ScanStore(root);
   if (!runs.ok()) return runs.status();
-  return WriteFileAtomically(root + "/index.html", RenderStoreIndex(*std::move(runs)));
+  return WriteFileAtomically(root + "/index.html",
+                             RenderStoreIndex(*std::move(runs)));
 }
 
 }  // namespace report

@@ -46,7 +46,8 @@ struct WrittenReport {
   std::vector<std::string> files;  // written, relative to the run directory
 };
 
-absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir, const RunRecord& run,
+absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir,
+                                             const RunRecord& run,
                                              const ReportOptions& options);
 
 // Every run directory under `root` (<root>/<workload>/<run>/ holding a
@@ -62,7 +63,8 @@ absl::Status WriteStoreIndex(const std::string& root);
 absl::Status MakeDirs(const std::string& path);
 
 // Writes `text` to `path` through a temporary file and rename(2).
-absl::Status WriteFileAtomically(const std::string& path, absl::string_view text);
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view text);
 
 }  // namespace report
 

@@ -19,7 +19,8 @@ namespace {
 
 std::string TempDir(const std::string& name) {
   const char* base = std::getenv("TEST_TMPDIR");
-  const std::string dir = absl::StrCat(base ? base : "/tmp", "/writer_test_", name);
+  const std::string dir =
+      absl::StrCat(base ? base : "/tmp", "/writer_test_", name);
   EXPECT_EQ(std::system(absl::StrCat("rm -rf '", dir, "'").c_str()), 0);
   return dir;
 }
@@ -42,31 +43,38 @@ TEST(WriteRunReport, WritesEveryFileAndTheStoreIndex) {
   SyntheticOptions o;
   o.bad_final_read = true;
   RunRecord run = SyntheticRun(o);
-  run.meta.node_logs = {"node-logs/n0.log", "node-logs/n9.log"};  // n9.log does not exist
+  run.meta.node_logs = {"node-logs/n0.log",
+                        "node-logs/n9.log"};  // n9.log does not exist
   ASSERT_TRUE(MakeDirs(dir + "/node-logs").ok());
   ASSERT_TRUE(WriteFileAtomically(dir + "/node-logs/n0.log", "started\n").ok());
   ReportOptions options;
   options.store_root = root;
   absl::StatusOr<WrittenReport> w = WriteRunReport(dir, run, options);
   ASSERT_TRUE(w.ok()) << w.status();
-  EXPECT_EQ(w->files, (std::vector<std::string>{"messages.svg", "timeline.html", "history.edn",
-                                                "results.edn", "run.json", "index.html"}));
+  EXPECT_EQ(w->files, (std::vector<std::string>{"messages.svg", "timeline.html",
+                                                "history.edn", "results.edn",
+                                                "run.json", "index.html"}));
   EXPECT_TRUE(w->window.focus.has_value());
   for (const std::string& f : w->files) EXPECT_TRUE(Exists(dir + "/" + f)) << f;
-  EXPECT_NE(Read(dir + "/messages.svg").find(w->window.Describe().substr(0, 40)),
-            std::string::npos);
+  EXPECT_NE(
+      Read(dir + "/messages.svg").find(w->window.Describe().substr(0, 40)),
+      std::string::npos);
   const std::string index = Read(dir + "/index.html");
   EXPECT_NE(index.find("href=\"node-logs/n0.log\""), std::string::npos);
-  EXPECT_NE(index.find("<a href=\"../../index.html\">all runs</a>"), std::string::npos);
-  EXPECT_EQ(index.find("n9.log"), std::string::npos) << "only files that exist are linked";
+  EXPECT_NE(index.find("<a href=\"../../index.html\">all runs</a>"),
+            std::string::npos);
+  EXPECT_EQ(index.find("n9.log"), std::string::npos)
+      << "only files that exist are linked";
   absl::StatusOr<EdnValue> results = ReadEdn(Read(dir + "/results.edn"));
   ASSERT_TRUE(results.ok()) << results.status();
   EXPECT_FALSE(results->Get("valid?").boolean);
-  absl::StatusOr<std::vector<EdnValue>> history = ReadAllEdn(Read(dir + "/history.edn"));
+  absl::StatusOr<std::vector<EdnValue>> history =
+      ReadAllEdn(Read(dir + "/history.edn"));
   ASSERT_TRUE(history.ok()) << history.status();
   EXPECT_EQ(history->size(), run.history.size() + 4 * run.faults.size());
   const std::string store = Read(root + "/index.html");
-  EXPECT_NE(store.find("g-counter/20260101T120000000/index.html"), std::string::npos);
+  EXPECT_NE(store.find("g-counter/20260101T120000000/index.html"),
+            std::string::npos);
   // No temporary files are left behind.
   EXPECT_FALSE(Exists(absl::StrCat(dir, "/index.html.tmp.", getpid())));
 }
@@ -85,7 +93,8 @@ TEST(WriteRunReport, ErrorsAreStatusesNotCrashes) {
   ASSERT_TRUE(MakeDirs(root).ok());
   ASSERT_TRUE(WriteFileAtomically(root + "/a-file", "x").ok());
   RunRecord run = testing::EmptyRun();
-  absl::StatusOr<WrittenReport> w = WriteRunReport(root + "/a-file/run", run, ReportOptions{});
+  absl::StatusOr<WrittenReport> w =
+      WriteRunReport(root + "/a-file/run", run, ReportOptions{});
   EXPECT_FALSE(w.ok());
   run.concurrency = 0;
   w = WriteRunReport(root + "/run", run, ReportOptions{});
@@ -102,12 +111,18 @@ TEST(ScanStore, ListsRunDirectoriesSkipsSymlinksAndKeepsBrokenOnes) {
   RunRecord run = testing::EmptyRun();
   run.meta.exit_code = 0;
   ASSERT_TRUE(
-      WriteFileAtomically(root + "/g-counter/20260101T000000000/run.json", RunJson(run, "")).ok());
-  ASSERT_TRUE(WriteFileAtomically(root + "/g-counter/20260102T000000000/run.json", "{broken").ok());
-  ASSERT_TRUE(WriteFileAtomically(root + "/pn-counter/20260103T000000000/results.json",
-                                  R"({"valid?": false, "exit-code": 1})")
+      WriteFileAtomically(root + "/g-counter/20260101T000000000/run.json",
+                          RunJson(run, ""))
+          .ok());
+  ASSERT_TRUE(WriteFileAtomically(
+                  root + "/g-counter/20260102T000000000/run.json", "{broken")
                   .ok());
-  ASSERT_EQ(symlink("g-counter/20260101T000000000", (root + "/latest").c_str()), 0);
+  ASSERT_TRUE(
+      WriteFileAtomically(root + "/pn-counter/20260103T000000000/results.json",
+                          R"({"valid?": false, "exit-code": 1})")
+          .ok());
+  ASSERT_EQ(symlink("g-counter/20260101T000000000", (root + "/latest").c_str()),
+            0);
   absl::StatusOr<std::vector<RunSummary>> runs = ScanStore(root);
   ASSERT_TRUE(runs.ok()) << runs.status();
   ASSERT_EQ(runs->size(), 3u);
