@@ -148,7 +148,8 @@ bool SubsetSum(const std::vector<Int>& deltas, Int target) {
   return sums.count(target) > 0;
 }
 
-// Values compare as JSON text: the integer 1 is not the float 1.0 (spec §2).
+// Values compare as JSON text: the integer 1 is not the float 1.0 (Clojure `=`,
+// as Maelstrom's services compare).
 bool SameJson(const Json& a, const Json& b) { return a.dump() == b.dump(); }
 
 // A summary member as a correct node writes it: [n, total], n > 0.
@@ -191,8 +192,9 @@ Json EncodeMembers(const Members& members) {
   return out;
 }
 
-// Maelstrom's seq-kv (spec §2): the last 32 versions of the store, and per
-// caller the version it last saw. `pick` chooses among the allowed versions.
+// Maelstrom's seq-kv (service.clj, Sequential/handle!): the last 32 versions of
+// the store, and per caller the version it last saw. `pick` chooses among the
+// allowed versions.
 class SeqKv {
  public:
   using Store = std::map<std::string, Json>;

@@ -1,7 +1,8 @@
-// The g-counter / pn-counter workload's RPCs (spec §1, §4), for both ends.
-// A node parses requests with ParseCounterRequest; Maelstrom's clients (the
-// simulator and harness) build requests and check replies strictly, as
-// Maelstrom does: an extra key or a non-integer value makes a reply malformed.
+// The g-counter / pn-counter workload's RPCs (Maelstrom workload/g_counter.clj,
+// pn_counter.clj), for both ends. A node parses requests with
+// ParseCounterRequest; Maelstrom's clients (the simulator and harness) build
+// requests and check replies strictly, as Maelstrom does: an extra key or a
+// non-integer value makes a reply malformed.
 //
 // Example:
 //   ParseCounterRequest({"type":"add","delta":3,"msg_id":1},

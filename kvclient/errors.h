@@ -1,6 +1,6 @@
-// Maelstrom's error codes (spec §1) and whether each is definite: a definite
-// error promises the operation did not happen; an indefinite one (0 timeout,
-// 13 crash, any unknown code) leaves it open.
+// Maelstrom's error codes (resources/errors.edn) and whether each is definite:
+// a definite error promises the operation did not happen; an indefinite one (0
+// timeout, 13 crash, any unknown code) leaves it open.
 //
 // Example:
 //   ErrorBody(ErrorCode::kMalformedRequest, 7, "delta must be >= 0")

@@ -1,6 +1,6 @@
-// Typed operations of Maelstrom's key-value services (seq-kv, lin-kv; spec §2)
-// and their JSON codec, for both ends: a node encodes requests and parses
-// replies; the emulated service parses requests and encodes replies.
+// Typed operations of Maelstrom's key-value services (seq-kv, lin-kv; Maelstrom
+// service.clj) and their JSON codec, for both ends: a node encodes requests and
+// parses replies; the emulated service parses requests and encodes replies.
 //
 // Example (node side):
 //   Json req = EncodeKvRequest(KvCas{"counter/n1", 3, 5}, /*msg_id=*/9);

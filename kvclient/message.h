@@ -1,5 +1,6 @@
 // Maelstrom's wire format: one JSON object per line with `src`, `dest` and
-// `body` (an optional numeric `id` is tolerated, see spec §1).
+// `body` (an optional numeric `id` is tolerated, as in Maelstrom net.clj's
+// schema).
 //
 // Example:
 //   absl::StatusOr<Message> m = ParseMessage(

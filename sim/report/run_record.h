@@ -74,7 +74,7 @@ struct FaultWindow {
 };
 
 // A line a node wrote that Maelstrom rejects (after which it stops reading
-// that node, spec §1).
+// that node, Maelstrom process.clj).
 struct InvalidLine {
   absl::Time time;
   std::string node;
