@@ -285,6 +285,21 @@ std::string EdnStrings(const std::vector<std::string>& items,
       "[\"", absl::StrJoin(items, absl::StrCat("\"\n", indent, "\"")), "\"]");
 }
 
+// {:reads 1300 :stale 40 :p50-ms 0.000 :p99-ms 480.000 :max-ms 700.000}
+std::string StalenessStatsEdn(const StalenessStats& s) {
+  return absl::StrCat("{:reads ", s.count, " :stale ", s.stale, " :p50-ms ",
+                      Ms(s.p50), " :p99-ms ", Ms(s.p99), " :max-ms ", Ms(s.max),
+                      "}");
+}
+
+std::string StalenessEdn(const absl::optional<StalenessReport>& s) {
+  if (!s.has_value()) return "nil";
+  return absl::StrCat(StalenessStatsEdn(s->all), "\n   :outside-partitions ",
+                      StalenessStatsEdn(s->outside_partitions),
+                      "\n   :during-partitions ",
+                      StalenessStatsEdn(s->during_partitions));
+}
+
 }  // namespace
 
 std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
@@ -357,6 +372,7 @@ std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
           ? ""
           : absl::StrCat(" ; ", r.convergence_from_reads_note),
       "\n");
+  absl::StrAppend(&out, " :read-staleness ", StalenessEdn(r.staleness), "\n");
   for (const std::string& note : r.notes)
     absl::StrAppend(&out, " ;; ", note, "\n");
   std::vector<std::string> findings;

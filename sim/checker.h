@@ -33,6 +33,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "sim/history.h"
+#include "sim/staleness.h"
 
 namespace sim {
 
@@ -138,6 +139,9 @@ struct RunReport {
   absl::optional<absl::Duration>
       convergence_from_reads;  // see ConvergenceFromReads
   std::string convergence_from_reads_note;
+  // Read staleness (sim/staleness.h); nullopt when not measured (a crashed
+  // run, or a pn-counter history, where it is undefined).
+  absl::optional<StalenessReport> staleness;
   std::vector<Finding> findings;    // fail the run only under `strict`
   std::vector<std::string> notes;   // how this run differs from Maelstrom's
   std::vector<std::string> faults;  // "1.0-3.2s partition ...", injected faults

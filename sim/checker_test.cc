@@ -160,6 +160,21 @@ TEST(CheckerTest, ResultsBlockAndExitCodes) {
   EXPECT_NE(text.find(":msgs-per-op 5.000"), std::string::npos) << text;
   EXPECT_NE(text.find("Everything looks good! ヽ(‘ー`)ノ"), std::string::npos);
   EXPECT_EQ(ExitCode(v, r), 0);
+  EXPECT_NE(text.find(" :read-staleness nil\n"), std::string::npos) << text;
+
+  // Read staleness is an EXTENSION line: printed, never part of the verdict.
+  r.staleness = StalenessReport{};
+  r.staleness->all.count = 1300;
+  r.staleness->all.stale = 40;
+  r.staleness->all.p99 = absl::Milliseconds(480);
+  text = FormatResults(v, r);
+  EXPECT_NE(text.find(" :read-staleness {:reads 1300 :stale 40 :p50-ms 0.000 "
+                      ":p99-ms 480.000 :max-ms 0.000}\n   :outside-partitions "
+                      "{:reads 0"),
+            std::string::npos)
+      << text;
+  EXPECT_LT(text.find(";; EXTENSIONS"), text.find(":read-staleness")) << text;
+  EXPECT_EQ(ExitCode(v, r), 0);
 
   // An EXTENSION finding is reported but does not change Maelstrom's verdict...
   r.findings.push_back({"liveness", "n1 reads 3, exact total is 4"});

@@ -11,6 +11,7 @@
 #include "kvclient/assert.h"
 #include "kvclient/counter_ops.h"
 #include "sim/node_line.h"
+#include "sim/staleness.h"
 
 namespace sim {
 namespace {
@@ -614,6 +615,14 @@ DriverResult Driver::Finish(absl::Time now) {
     }
   }
   if (harness_error_.empty()) {
+    TimeWindows partitions;  // read staleness splits reads by these
+    for (const FaultSpan& f : fault_spans_) {
+      if (f.kind == "partition") {
+        partitions.emplace_back(f.start, std::min(f.end, now));
+      }
+    }
+    StalenessReport staleness = MeasureStaleness(r.history, partitions);
+    if (staleness.defined) report.staleness = staleness;
     std::string note;
     report.convergence_from_reads =
         ConvergenceFromReads(r.history, node_count(), r.verdict, &note);

@@ -131,6 +131,14 @@ TEST(DriverTest, ACorrectNodeSetPasses) {
   EXPECT_TRUE(run.result.report.findings.empty());
   EXPECT_TRUE(run.result.report.convergence_from_reads.has_value())
       << run.result.report.convergence_from_reads_note;
+  // Read staleness (an EXTENSION) covers every ok read, finals included,
+  // split by whether a partition held when the read was invoked.
+  const auto& staleness = run.result.report.staleness;
+  ASSERT_TRUE(staleness.has_value());
+  EXPECT_EQ(staleness->all.count, run.result.verdict.by_f["read"].ok);
+  EXPECT_EQ(
+      staleness->during_partitions.count + staleness->outside_partitions.count,
+      staleness->all.count);
   EXPECT_TRUE(absl::StrContains(run.journal, "send #0 c0 -> n0"))
       << run.journal.substr(0, 300);
 }

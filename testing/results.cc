@@ -27,6 +27,22 @@ Json Millis(const absl::optional<absl::Duration>& d) {
   return d ? Json(absl::ToDoubleMilliseconds(*d)) : Json(nullptr);
 }
 
+Json StalenessJson(const sim::StalenessStats& s) {
+  return {{"reads", s.count},
+          {"stale", s.stale},
+          {"p50-ms", absl::ToDoubleMilliseconds(s.p50)},
+          {"p99-ms", absl::ToDoubleMilliseconds(s.p99)},
+          {"max-ms", absl::ToDoubleMilliseconds(s.max)}};
+}
+
+// null when not measured (pn-counter, a crashed run).
+Json StalenessJson(const absl::optional<sim::StalenessReport>& s) {
+  if (!s.has_value()) return nullptr;
+  return {{"all", StalenessJson(s->all)},
+          {"outside-partitions", StalenessJson(s->outside_partitions)},
+          {"during-partitions", StalenessJson(s->during_partitions)}};
+}
+
 }  // namespace
 
 Json ResultsJson(const Outcome& o, uint64_t seed) {
@@ -78,6 +94,7 @@ Json ResultsJson(const Outcome& o, uint64_t seed) {
       {"convergence-note", o.report.convergence_note},
       {"convergence-from-reads-ms", Millis(o.report.convergence_from_reads)},
       {"convergence-from-reads-note", o.report.convergence_from_reads_note},
+      {"read-staleness", StalenessJson(o.report.staleness)},
       {"notes", o.report.notes},
       {"harness-error", o.report.harness_error},
       {"harness-cpu-seconds", o.harness_cpu_seconds}};

@@ -7,6 +7,8 @@
 //   ResultsJson(o, /*seed=*/42)["net"]["all"]["msgs-per-op"] == 3.1
 //   ResultsJson(o, 42)["extensions"]["convergence-from-reads-ms"] == 150.8 (or
 //   null)
+//   ResultsJson(o, 42)["extensions"]["read-staleness"]["all"]["p99-ms"] == 480
+//   (read-staleness is null when not measured)
 #ifndef TESTING_RESULTS_H_
 #define TESTING_RESULTS_H_
 

@@ -36,6 +36,17 @@ TEST(ResultsJsonTest, MaelstromKeysAndExtensions) {
   EXPECT_DOUBLE_EQ(j["extensions"]["convergence-from-reads-ms"].get<double>(),
                    150);
   EXPECT_EQ(j["extensions"]["findings"][0]["kind"], "stdout-flood");
+  EXPECT_TRUE(j["extensions"]["read-staleness"].is_null());
+
+  o.report.staleness = sim::StalenessReport{};
+  o.report.staleness->all.count = 20;
+  o.report.staleness->during_partitions.p99 = absl::Milliseconds(480);
+  j = ResultsJson(o, 42);
+  EXPECT_EQ(j["extensions"]["read-staleness"]["all"]["reads"], 20);
+  EXPECT_DOUBLE_EQ(
+      j["extensions"]["read-staleness"]["during-partitions"]["p99-ms"]
+          .get<double>(),
+      480);
 }
 
 TEST(ResultsJsonTest, NoOperationsMeansNullRatesAndUnknownIsAString) {
