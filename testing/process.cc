@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "kvclient/assert.h"
 
 namespace harness {
 namespace {
@@ -135,6 +136,14 @@ NodeProcess::NodeProcess(std::string name, pid_t pid, int in, int out, int err)
       stdin_fd_(in),
       stdout_fd_(out),
       stderr_fd_(err) {
+  // kill(-pid) must only ever reach this child's own group: -0 would be the
+  // harness's group, -1 every process we may signal.
+  MC_ASSERT(pid_ > 1, "a node process has a real pid: ", pid_);
+  MC_ASSERT(stdin_fd_ >= 0 && stdout_fd_ >= 0 && stderr_fd_ >= 0,
+            "a node starts with its three pipes open");
+  MC_ASSERT(stdin_fd_ != stdout_fd_ && stdout_fd_ != stderr_fd_ &&
+                stdin_fd_ != stderr_fd_,
+            "three distinct pipes");
   SetNonBlocking(stdin_fd_);
   SetNonBlocking(stdout_fd_);
   SetNonBlocking(stderr_fd_);
@@ -157,6 +166,8 @@ bool NodeProcess::Send(absl::string_view line) {
   if (pending_stdin_.size() + line.size() > kMaxPendingStdin) return false;
   pending_stdin_.append(line.data(), line.size());
   pending_stdin_.push_back('\n');
+  MC_ASSERT(pending_stdin_.size() <= kMaxPendingStdin + 1,
+            "the stdin backlog stays within its bound");
   FlushStdin();
   return true;
 }
@@ -190,9 +201,11 @@ ssize_t ReadRetryingEintr(int fd, char* buf, size_t want) {
 StdoutState NodeProcess::ReadStdout(std::vector<std::string>* lines,
                                     size_t budget) {
   if (stdout_fd_ < 0) return StdoutState::kEof;
+  MC_ASSERT(budget > 0, "a zero budget would read as end of file");
   char buf[1 << 16];
   size_t want = budget < sizeof buf ? budget : sizeof buf;
   ssize_t n = ReadRetryingEintr(stdout_fd_, buf, want);
+  MC_ASSERT(n <= static_cast<ssize_t>(want), "read(2) returns at most want");
   if (n < 0 && errno == EAGAIN) return StdoutState::kOpen;
   if (n <= 0) {
     // A last line without '\n' still counts, as a line.
@@ -242,11 +255,13 @@ void NodeProcess::CloseStdout() { CloseFd(&stdout_fd_); }
 
 void NodeProcess::SignalGroup(int sig) {
   if (exited()) return;
+  MC_ASSERT(pid_ > 1, "never signal group 0 or -1");
   kill(-pid_, sig);
 }
 
 void NodeProcess::KillGroup() {
   if (exited()) return;
+  MC_ASSERT(pid_ > 1, "never kill group 0 or -1");
   kill(-pid_, SIGKILL);
   kill(-pid_, SIGCONT);  // a stopped group dies promptly either way
 }
