@@ -406,6 +406,11 @@ void Driver::FireNemeses(absl::Time now) {
       // A dispatched nemesis op takes a turn of Jepsen's round robin, and
       // its next op counts for the time limit (generator.clj TimeLimit).
       workload_.OnNemesisOp(now, f.nemesis.next_at());
+      // The op moved the nemesis' next op, which the time limit counts
+      // (MainPhaseOver): the workload's cached wake-up is stale. Without
+      // this a nemesis op that leaves nothing due before the cutoff strands
+      // the run ("ran out of events"; //sim:sweep_single_test seed 59).
+      workload_dirty_ = true;
     }
     Apply(action, now);
     if (!harness_error_.empty()) return;

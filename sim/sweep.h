@@ -5,6 +5,16 @@
 //   sim::SweepResult r = sim::Sweep(*sim::ProfileConfig("chaos"), seeds);
 //   r.failed.empty();  r.Summary() == "chaos seeds 1..100: 100 passed, 0 failed
 //   ..."
+//
+// Sharding (Bazel's `shard_count`, also on a remote-execution cluster): each
+// shard runs a contiguous slice of the range.
+//
+//   sim::Shard shard = *sim::ShardFromEnv(&error);  // TEST_SHARD_INDEX=1,
+//                                                   // TEST_TOTAL_SHARDS=4
+//   sim::ShardSeeds({1, 100}, shard)  == {26, 25}   // seeds 26..50
+//
+// The project's own sweeps also hold every run to its profile's convergence
+// bound (ConvergenceBound, below), an EXTENSION beyond Maelstrom's checks.
 #ifndef SIM_SWEEP_H_
 #define SIM_SWEEP_H_
 
@@ -12,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "sim/config.h"
 
@@ -22,9 +33,66 @@ struct SeedRange {
   uint64_t count = 1;
 };
 
-// SIM_SEEDS=start:count overrides `fallback` (malformed values are ignored
-// with a message on stderr).
-SeedRange SeedsFromEnv(SeedRange fallback);
+// SIM_SEEDS=start:count (or another variable, `name`) overrides `fallback`
+// (malformed values are ignored with a message on stderr).
+SeedRange SeedsFromEnv(SeedRange fallback, const char* name = "SIM_SEEDS");
+
+// One of a test's shards: 0 <= index < total.
+struct Shard {
+  int64_t index = 0;
+  int64_t total = 1;
+};
+
+// Bazel's test sharding protocol: TEST_TOTAL_SHARDS and TEST_SHARD_INDEX
+// (both unset: shard 0 of 1), and TEST_SHARD_STATUS_FILE, which is touched
+// to tell Bazel this test shards (else Bazel fails a sharded test). nullopt
+// with `error` set when the variables are malformed or the file cannot be
+// written.
+absl::optional<Shard> ShardFromEnv(std::string* error);
+
+// The shard's contiguous slice of `all`: shard i of n gets seeds
+// [start + count*i/n, start + count*(i+1)/n). The slices cover `all`
+// exactly once; a slice may be empty when there are more shards than seeds.
+SeedRange ShardSeeds(SeedRange all, Shard shard);
+
+// A shorter, denser run of a profile, so that a CI run covers many more
+// seeds for the same CPU: a quarter of the time limit, partitions every
+// 2 s instead of 10 s, EXTENSION faults every 1 s (if the profile has
+// any), everything else (nodes, rate, faults, liveness bound) unchanged.
+// The profile's name stays; its replay command spells out the differences,
+// e.g. "bazel run //sim -- --profile=chaos --seed=9 --time-limit=5
+// --nemesis-interval=2 --fault-interval=1".
+SimConfig ShortVariant(const SimConfig& profile);
+
+// EXTENSION: the convergence bound the README documents for the node's
+// defaults (counter::Options{}), in this config's conditions: after the
+// later of the last acknowledged add and the heal, every node's in-process
+// ReadValue() equals the exact total within
+//
+//   busy peer keys (< 5 nodes, no     refresh + sync_grace + 3 RTT
+//     faults but partitions, which     (0.6 s at latency 0: challenge,
+//     never cut seq-kv; >= 2 adds per   single, high-rate, pn)
+//     node per refresh interval)
+//   peer keys after a quiet spell:    max_refresh + sync_grace + 3 RTT
+//   summary (>= 5 nodes, auto):       2 (max_refresh + 1/8 of it + grace)
+//                                     + 5 RTT
+//   + under EXTENSION faults that end at the heal (kill, pause, kv-cut,
+//     loss): one kv_timeout and one RTT (a request lost just before the
+//     heal times out, and the own key's fate is read)
+//
+// where RTT is a KV round trip allowance: 2 x the latency distribution's
+// 1e-6 quantile (exponential: mean x ln 1e6 ~ 13.8 x mean; uniform: 2 x
+// mean) plus the reorder delay when the profile reorders. E.g. chaos (5
+// nodes, summary, exponential 10 ms, every fault): 8.56 s.
+absl::Duration ConvergenceBound(const SimConfig& config);
+
+struct SweepOptions {
+  // Stop at the first failing seed (the teeth tests).
+  bool stop_at_first_failure = false;
+  // A seed also fails when its nodes converge later than this (EXTENSION;
+  // the convergence sweeps pass ConvergenceBound(config)).
+  absl::optional<absl::Duration> convergence_bound;
+};
 
 struct SweepFailure {
   uint64_t seed = 0;
@@ -40,11 +108,18 @@ struct SweepResult {
   std::vector<SweepFailure> failed;
   double simulated_seconds = 0;
   double cpu_seconds = 0;
+  // Slowest convergence (after the later of the last acknowledged add and
+  // the heal) over the seeds that measured one; -1 s if none did.
+  absl::Duration slowest_convergence = absl::Seconds(-1);
+  uint64_t slowest_convergence_seed = 0;
+  absl::optional<absl::Duration> convergence_bound;
   std::string Summary() const;
 };
 
 // Runs every seed (or, with stop_at_first_failure, until one fails), with
 // --strict: a seed fails on Maelstrom's verdict or on any EXTENSION finding.
+SweepResult Sweep(const SimConfig& config, SeedRange seeds,
+                  const SweepOptions& options);
 SweepResult Sweep(const SimConfig& config, SeedRange seeds,
                   bool stop_at_first_failure = false);
 
