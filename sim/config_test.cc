@@ -27,6 +27,14 @@ TEST(ConfigTest, ChallengeIsTheFlyIoCommandLine) {
       c.network.loss_ppm + c.network.duplicate_ppm + c.network.reorder_ppm, 0u);
 }
 
+TEST(ConfigTest, StoreCommandIsTheReplayWrittenToAStore) {
+  SimConfig c = *ProfileConfig("chaos");
+  c.seed = 17;
+  c.strict = true;
+  EXPECT_EQ(StoreCommand(c),
+            "./dev sim --profile=chaos --seed=17 --strict=true --store=store");
+}
+
 TEST(ConfigTest, ReplayCommandNamesOnlyWhatDiffersFromTheProfile) {
   SimConfig c = *ProfileConfig("chaos");
   c.seed = 17;
