@@ -67,8 +67,8 @@ SweepResult Sweep(const SimConfig& config, SeedRange seeds,
       ++result.passed;
       continue;
     }
-    result.failed.push_back(
-        SweepFailure{c.seed, r.exit_code, WhyFailed(r), ReplayCommand(c)});
+    result.failed.push_back(SweepFailure{c.seed, r.exit_code, WhyFailed(r),
+                                         ReplayCommand(c), StoreCommand(c)});
     if (stop_at_first_failure) break;
   }
   result.cpu_seconds =
@@ -85,7 +85,8 @@ std::string SweepResult::Summary() const {
       cpu_seconds > 0 ? simulated_seconds / cpu_seconds : 0);
   for (const SweepFailure& f : failed) {
     absl::StrAppend(&out, "\n  seed ", f.seed, " (exit ", f.exit_code,
-                    "): ", f.why, "\n    rerun with: ", f.replay);
+                    "): ", f.why, "\n    rerun with: ", f.replay,
+                    "\n    look at it: ", f.store);
   }
   return out;
 }
