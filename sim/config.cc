@@ -1,8 +1,10 @@
 #include "sim/config.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "kvclient/assert.h"
 
 namespace sim {
 namespace {
@@ -138,6 +140,14 @@ std::string ReplayCommand(const SimConfig& config) {
     }
   }
   return out;
+}
+
+std::string StoreCommand(const SimConfig& config) {
+  std::string replay = ReplayCommand(config);
+  const absl::string_view prefix = "bazel run //sim -- ";
+  MC_ASSERT(absl::StartsWith(replay, prefix), "ReplayCommand runs //sim");
+  return absl::StrCat("./dev sim ", replay.substr(prefix.size()),
+                      " --store=store");
 }
 
 }  // namespace sim

@@ -61,6 +61,11 @@ std::vector<std::pair<std::string, std::string>> ConfigFlags(
 // differs from the profile's.
 std::string ReplayCommand(const SimConfig& config);
 
+// The same run, written to a store to be looked at like a harness run
+// (index.html, messages.svg, timeline.html, history.edn ...):
+// "./dev sim --profile=P --seed=N ... --store=store".
+std::string StoreCommand(const SimConfig& config);
+
 }  // namespace sim
 
 #endif  // SIM_CONFIG_H_

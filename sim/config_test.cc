@@ -1,6 +1,9 @@
 #include "sim/config.h"
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "sim/sweep.h"
 
 namespace sim {
 namespace {
@@ -25,6 +28,29 @@ TEST(ConfigTest, ChallengeIsTheFlyIoCommandLine) {
   EXPECT_FALSE(c.kill || c.pause || c.kv_cut);
   EXPECT_EQ(
       c.network.loss_ppm + c.network.duplicate_ppm + c.network.reorder_ppm, 0u);
+}
+
+TEST(ConfigTest, StoreCommandIsTheReplayWrittenToAStore) {
+  SimConfig c = *ProfileConfig("chaos");
+  c.seed = 17;
+  c.strict = true;
+  EXPECT_EQ(StoreCommand(c),
+            "./dev sim --profile=chaos --seed=17 --strict=true --store=store");
+}
+
+// A failing seed from a sweep names both commands: the replay, and the one
+// that writes its report pages to be looked at like a harness run.
+TEST(ConfigTest, ASweepFailureSuggestsTheStoreCommand) {
+  SimConfig c = *ProfileConfig("challenge");
+  c.bug = counter::Bug::kStaleRead;
+  c.workload.time_limit = absl::Seconds(5);
+  SweepResult r = Sweep(c, SeedRange{1, 5}, /*stop_at_first_failure=*/true);
+  ASSERT_EQ(r.failed.size(), 1u) << r.Summary();
+  c.seed = r.failed[0].seed;
+  c.strict = true;
+  EXPECT_TRUE(absl::StrContains(r.Summary(),
+                                absl::StrCat("look at it: ", StoreCommand(c))))
+      << r.Summary();
 }
 
 TEST(ConfigTest, ReplayCommandNamesOnlyWhatDiffersFromTheProfile) {

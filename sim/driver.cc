@@ -106,6 +106,32 @@ void Driver::Journal(absl::Time now, absl::string_view event, const Message& m,
                    << " -> " << m.dest << " " << Dump(m.body) << "\n";
 }
 
+int64_t Driver::Record(const Message& m, absl::Time now) {
+  report::RunRecord* run = output_.record;
+  if (run == nullptr) return -1;
+  if (static_cast<int64_t>(run->messages.size()) >= config_.journal_max_lines) {
+    ++records_dropped_;
+    return -1;
+  }
+  report::MessageRecord r;
+  r.sent = now;
+  r.src = m.src;
+  r.dest = m.dest;
+  r.body = m.body;
+  r.fate = report::Fate::kInFlight;
+  run->messages.push_back(std::move(r));
+  return static_cast<int64_t>(run->messages.size()) - 1;
+}
+
+void Driver::SetFate(int64_t record, report::Fate fate, absl::Time now) {
+  if (record < 0) return;
+  report::MessageRecord& r = output_.record->messages.at(record);
+  MC_ASSERT(r.fate == report::Fate::kInFlight,
+            "a message copy meets its fate once: ", r.src, " -> ", r.dest);
+  r.fate = fate;
+  r.end = now;
+}
+
 void Driver::Note(absl::Time now, const std::string& line) {
   if (output_.notes != nullptr) {
     *output_.notes << "[" << Stamp(now) << "] " << line << "\n";
@@ -157,6 +183,7 @@ void Driver::Send(const Message& m, absl::Time now, bool counted) {
   if (copies.empty()) {
     ++lost_;
     Journal(now, "lost", m, id);
+    SetFate(Record(m, now), report::Fate::kLost, now);
   }
   for (absl::Duration delay : copies) {
     if (in_flight() >= config_.max_in_flight) {
@@ -166,14 +193,20 @@ void Driver::Send(const Message& m, absl::Time now, bool counted) {
           "would run out of memory): is a node flooding the network?"));
       return;
     }
-    in_flight_.Schedule(now + delay, InFlight{m, id});
+    in_flight_.Schedule(now + delay, InFlight{m, id, Record(m, now)});
   }
 }
 
-void Driver::MakeDeaf(int node, const std::string& why, absl::Time now) {
+void Driver::MakeDeaf(int node, const std::string& why, absl::Time now,
+                      absl::string_view line) {
   NodeState& n = nodes_.at(node);
   MC_ASSERT(!n.deaf, "a deaf node's lines are never judged again: ", n.id);
   n.deaf = true;
+  if (output_.record != nullptr &&
+      output_.record->invalid_lines.size() < kMaxFindings) {
+    output_.record->invalid_lines.push_back(
+        report::InvalidLine{now, n.id, why, std::string(line)});
+  }
   const std::string detail = absl::StrCat(
       n.id, " at ", Stamp(now), ": ", why,
       "; Maelstrom logs the error and never "
@@ -199,7 +232,7 @@ void Driver::OnNodeLine(int node, absl::string_view line, absl::Time now) {
         absl::StrCat("wrote a line that is not a valid message (process.clj "
                      "parse-msg): ",
                      m.status().message(), "; line: ", Truncated(line)),
-        now);
+        now, line);
     return;
   }
   OnNodeMessage(node, *m, now);
@@ -208,7 +241,7 @@ void Driver::OnNodeLine(int node, absl::string_view line, absl::Time now) {
 void Driver::OnNodeUnreadable(int node, const std::string& why,
                               absl::Time now) {
   if (nodes_.at(node).deaf) return;
-  MakeDeaf(node, why, now);
+  MakeDeaf(node, why, now, "");
 }
 
 void Driver::OnNodeMessage(int node, const Message& m, absl::Time now) {
@@ -230,7 +263,7 @@ void Driver::OnNodeMessage(int node, const Message& m, absl::Time now) {
                 ? " (a client that gave up and was closed, or never existed)"
                 : "",
             "; message: ", Truncated(kvclient::EncodeMessage(m))),
-        now);
+        now, kvclient::EncodeMessage(m));
     return false;
   };
   if (!check("source", m.src) || !check("dest", m.dest)) return;
@@ -244,6 +277,13 @@ void Driver::Route(const InFlight& item, absl::Time now) {
   if (network_.DropAtDelivery(m)) {
     ++dropped_;
     Journal(now, "drop", m, item.id);
+    // Grudges are between nodes; a drop with a service on one end is a
+    // seq-kv cut (EXTENSION).
+    SetFate(item.record,
+            IsServiceName(m.src) || IsServiceName(m.dest)
+                ? report::Fate::kKvCut
+                : report::Fate::kPartitioned,
+            now);
     return;
   }
   const int node = NodeIndex(m.dest);
@@ -251,13 +291,21 @@ void Driver::Route(const InFlight& item, absl::Time now) {
     if (!nodes_[node].up) {  // killed (EXTENSION): lost, as on a real crash
       ++dropped_;
       Journal(now, "drop", m, item.id);
+      SetFate(item.record, report::Fate::kReceiverDown, now);
       return;
     }
     Journal(now, "recv", m, item.id);
+    SetFate(item.record, report::Fate::kDelivered, now);
     host_.Deliver(node, m, item.id, now);
     return;
   }
   auto service = services_.find(m.dest);
+  // A client that was closed before the message arrived never reads it.
+  SetFate(item.record,
+          kvclient::IsClientId(m.dest) && !Registered(m.dest)
+              ? report::Fate::kNotRead
+              : report::Fate::kDelivered,
+          now);
   if (service != services_.end()) {
     absl::optional<Json> reply =
         service->second->Handle(m.src, m.body, service_prngs_.at(m.dest));
@@ -418,19 +466,33 @@ void Driver::FireNemeses(absl::Time now) {
 }
 
 void Driver::OpenSpan(const std::string& key, const std::string& kind,
-                      const std::string& description, absl::Time now) {
+                      const std::string& description, absl::Time now,
+                      const std::string& node) {
   CloseSpan(key, now);
   if (static_cast<int64_t>(fault_spans_.size()) >= config_.max_fault_spans)
     return;
   open_spans_[key] = fault_spans_.size();
   fault_spans_.push_back(
       FaultSpan{now, absl::InfiniteFuture(), kind, description});
+  if (output_.record != nullptr) {
+    // Kept index for index with fault_spans_ (CloseSpan relies on it).
+    MC_ASSERT(output_.record->faults.size() + 1 == fault_spans_.size(),
+              "recorded faults mirror the fault spans");
+    report::FaultWindow w;
+    w.start = now;
+    w.kind = kind;
+    w.description = description;
+    if (!node.empty()) w.nodes.push_back(node);
+    output_.record->faults.push_back(std::move(w));
+  }
 }
 
 void Driver::CloseSpan(const std::string& key, absl::Time now) {
   auto it = open_spans_.find(key);
   if (it == open_spans_.end()) return;
   fault_spans_[it->second].end = now;
+  if (output_.record != nullptr)
+    output_.record->faults.at(it->second).end = now;
   open_spans_.erase(it);
 }
 
@@ -451,7 +513,7 @@ void Driver::Apply(const FaultAction& a, absl::Time now) {
       break;
     case FaultAction::kCutKv:
       network_.CutKv(a.node, a.cut_mode);
-      OpenSpan("kv-cut " + a.node, "kv-cut", what, now);
+      OpenSpan("kv-cut " + a.node, "kv-cut", what, now, a.node);
       break;
     case FaultAction::kRestoreKv:
       network_.RestoreKv(a.node);
@@ -465,7 +527,7 @@ void Driver::Apply(const FaultAction& a, absl::Time now) {
       host_.Kill(node, now);
       workload_.CancelInits(n.id);
       workload_dirty_ = true;
-      OpenSpan("kill " + a.node, "kill", what, now);
+      OpenSpan("kill " + a.node, "kill", what, now, a.node);
       break;
     }
     case FaultAction::kRestart: {
@@ -488,7 +550,7 @@ void Driver::Apply(const FaultAction& a, absl::Time now) {
       if (!n.up || n.paused) break;
       n.paused = true;
       host_.Pause(node, now);
-      OpenSpan("pause " + a.node, "pause", what, now);
+      OpenSpan("pause " + a.node, "pause", what, now, a.node);
       break;
     }
     case FaultAction::kResume: {
@@ -653,7 +715,30 @@ DriverResult Driver::Finish(absl::Time now) {
       report.convergence_note = "probe reads: the nodes never agreed";
     }
   }
+  if (records_dropped_ > 0) {
+    report.notes.push_back(absl::StrCat(
+        records_dropped_, " messages beyond the first ",
+        config_.journal_max_lines, " are not in the report's message record"));
+  }
+  FillRecord(r);
   return r;
+}
+
+void Driver::FillRecord(const DriverResult& r) {
+  report::RunRecord* run = output_.record;
+  if (run == nullptr) return;
+  // Jepsen's relative time starts with the generator (the main phase); a run
+  // that never got past the inits counts from the driver's start.
+  run->t0 = workload_.phase() == Workload::Phase::kInit
+                ? t0_
+                : workload_.start_time();
+  run->concurrency = config_.workload.concurrency;
+  run->history = r.history;
+  run->meta.node_ids = config_.nodes;
+  run->results.acceptable = r.verdict.acceptable;
+  run->results.net = report::NetFromJournal(run->messages);
+  MC_ASSERT(run->faults.size() == fault_spans_.size(),
+            "recorded faults mirror the fault spans");
 }
 
 }  // namespace sim

@@ -71,6 +71,7 @@
 #include "sim/network.h"
 #include "sim/node_host.h"
 #include "sim/prng.h"
+#include "sim/report/run_record.h"
 #include "sim/workload.h"
 
 namespace sim {
@@ -81,6 +82,14 @@ struct DriverOutput {
   std::ostream* notes = nullptr;    // nemesis steps, heal, invalid lines
   bool echo_send = false;           // --log-net-send: sends also to notes
   bool echo_recv = false;           // --log-net-recv: deliveries also to notes
+  // When set, the run as data for sim/report (messages.svg, timeline.html,
+  // history.edn ...): every message sent (one MessageRecord per copy, its
+  // fate filled in at delivery or drop; at most config.journal_max_lines),
+  // every recorded fault window with the node it acts on, and every line
+  // that made a node deaf (at most kMaxFindings). Finish() adds the history,
+  // t0 (the workload's start: Jepsen's :time 0), the concurrency, the node
+  // ids and the figures results.edn needs; the host fills in run->meta.
+  report::RunRecord* record = nullptr;
 };
 
 struct DriverResult {
@@ -166,6 +175,7 @@ class Driver {
   struct InFlight {
     kvclient::Message message;
     int64_t id = 0;
+    int64_t record = -1;  // index into output_.record->messages, or -1
   };
   struct Fault {
     Nemesis nemesis;
@@ -179,7 +189,8 @@ class Driver {
   void Route(const InFlight& item, absl::Time now);
   void DeliverToClient(const kvclient::Message& message, int64_t id,
                        absl::Time now);
-  void MakeDeaf(int node, const std::string& why, absl::Time now);
+  void MakeDeaf(int node, const std::string& why, absl::Time now,
+                absl::string_view line);
 
   void PollWorkload(absl::Time now);
   void StartNemeses(absl::Time start);
@@ -187,7 +198,8 @@ class Driver {
   void FireNemeses(absl::Time now);
   void Apply(const FaultAction& action, absl::Time now);
   void OpenSpan(const std::string& key, const std::string& kind,
-                const std::string& description, absl::Time now);
+                const std::string& description, absl::Time now,
+                const std::string& node = "");
   void CloseSpan(const std::string& key, absl::Time now);
   void Heal(absl::Time now);
 
@@ -196,6 +208,11 @@ class Driver {
 
   void Journal(absl::Time now, absl::string_view event,
                const kvclient::Message& m, int64_t id);
+  // Appends a MessageRecord (fate kInFlight); its index, or -1 when there is
+  // no record or it is full.
+  int64_t Record(const kvclient::Message& m, absl::Time now);
+  void SetFate(int64_t record, report::Fate fate, absl::Time now);
+  void FillRecord(const DriverResult& result);
   void Note(absl::Time now, const std::string& line);
   std::string Stamp(absl::Time now) const;
 
@@ -235,6 +252,7 @@ class Driver {
   std::vector<FaultSpan> fault_spans_;
   std::map<std::string, size_t> open_spans_;  // key → index into fault_spans_
   std::string harness_error_;
+  int64_t records_dropped_ = 0;  // messages beyond the record's bound
 
   // EXTENSION --convergence-probe.
   struct Probe {

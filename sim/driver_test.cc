@@ -99,9 +99,10 @@ struct Ran {
 
 Ran RunDriver(
     const DriverConfig& config, ScriptedHost& host,
-    const std::function<void(Driver&, absl::Time)>& each_step = nullptr) {
+    const std::function<void(Driver&, absl::Time)>& each_step = nullptr,
+    report::RunRecord* record = nullptr) {
   std::ostringstream journal, notes;
-  Driver driver(config, host, {&journal, &notes});
+  Driver driver(config, host, {&journal, &notes, false, false, record});
   host.Attach(&driver);
   absl::Time now = absl::UnixEpoch();
   driver.Start(now);
@@ -263,6 +264,96 @@ TEST(DriverTest, LinesAreJudgedByMaelstromsSchema) {
   EXPECT_TRUE(absl::StrContains(run.result.report.findings[0].detail,
                                 "not well-formed JSON"));
   EXPECT_EQ(run.exit_code, 0);
+}
+
+int64_t CountLines(const std::string& text, absl::string_view word) {
+  int64_t n = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n'))
+    n += absl::StrContains(line, word);
+  return n;
+}
+
+// DriverOutput::record, what sim/report draws: the same messages as the
+// journal, each with its fate; the fault windows with their nodes; the lines
+// that made a node deaf; the history and Jepsen's time origin.
+TEST(DriverTest, TheRecordIsTheJournalAsData) {
+  DriverConfig c = Small();
+  c.partition = true;
+  c.kill = true;
+  c.nemesis_interval = absl::Seconds(1);
+  c.fault_interval = absl::Milliseconds(700);
+  ScriptedHost host;
+  report::RunRecord run;
+  absl::Time start = absl::InfinitePast();
+  Ran ran = RunDriver(
+      c, host,
+      [&](Driver& d, absl::Time) {
+        if (d.workload().phase() != Workload::Phase::kInit)
+          start = d.workload().start_time();
+      },
+      &run);
+  ASSERT_EQ(ran.exit_code, 0) << ran.notes;
+  EXPECT_EQ(static_cast<int64_t>(run.messages.size()),
+            CountLines(ran.journal, " send #"));
+  int64_t delivered = 0, down = 0, other = 0;
+  for (const report::MessageRecord& m : run.messages) {
+    ASSERT_TRUE(m.end.has_value() || m.fate == report::Fate::kInFlight);
+    if (m.end) {
+      EXPECT_GE(*m.end, m.sent);
+    }
+    delivered += m.fate == report::Fate::kDelivered;
+    down += m.fate == report::Fate::kReceiverDown;
+    other += m.fate != report::Fate::kDelivered &&
+             m.fate != report::Fate::kReceiverDown;
+  }
+  EXPECT_GT(delivered, 100);
+  EXPECT_EQ(down, CountLines(ran.journal, " drop #"));
+  EXPECT_GT(down, 0) << "clients write to killed nodes";
+  EXPECT_EQ(other, 0);
+  ASSERT_EQ(run.faults.size(), ran.result.report.faults.size());
+  bool kill_on_a_node = false;
+  for (const report::FaultWindow& f : run.faults) {
+    EXPECT_LE(f.start, f.end);
+    if (f.kind == "kill") {
+      ASSERT_EQ(f.nodes.size(), 1u) << f.description;
+      EXPECT_TRUE(absl::StrContains(f.description, f.nodes[0]));
+      kill_on_a_node = true;
+    } else {
+      EXPECT_TRUE(f.nodes.empty()) << "a partition acts on the network";
+    }
+  }
+  EXPECT_TRUE(kill_on_a_node);
+  EXPECT_EQ(run.t0, start);
+  EXPECT_EQ(run.history.size(), ran.result.history.size());
+  EXPECT_EQ(run.concurrency, c.workload.concurrency);
+  EXPECT_EQ(run.meta.node_ids, c.nodes);
+  EXPECT_EQ(run.results.acceptable, ran.result.verdict.acceptable);
+  EXPECT_EQ(run.results.net.all.send_count,
+            static_cast<int64_t>(run.messages.size()));
+  EXPECT_TRUE(run.invalid_lines.empty());
+
+  // A line that is not a message: recorded raw, with the node and why.
+  ScriptedHost bad;
+  bad.rewrite = [](int node, const std::string& type, const std::string& line) {
+    return node == 2 && type == "add" ? std::string("add_ok!") : line;
+  };
+  report::RunRecord bad_run;
+  RunDriver(Small(), bad, nullptr, &bad_run);
+  ASSERT_EQ(bad_run.invalid_lines.size(), 1u);
+  EXPECT_EQ(bad_run.invalid_lines[0].node, "n2");
+  EXPECT_EQ(bad_run.invalid_lines[0].line, "add_ok!");
+  EXPECT_TRUE(absl::StrContains(bad_run.invalid_lines[0].why, "parse-msg"));
+}
+
+TEST(DriverTest, TheRecordIsBoundedLikeTheJournal) {
+  DriverConfig c = Small();
+  c.journal_max_lines = 50;
+  ScriptedHost host;
+  report::RunRecord run;
+  Ran ran = RunDriver(c, host, nullptr, &run);
+  EXPECT_EQ(run.messages.size(), 50u);
+  EXPECT_TRUE(absl::StrContains(absl::StrJoin(ran.result.report.notes, "\n"),
+                                "are not in the report's message record"));
 }
 
 TEST(DriverTest, SameSeedSameJournal) {

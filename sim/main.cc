@@ -1,9 +1,17 @@
 // bazel run //sim -- --seed=N [flags]: one deterministic simulated Maelstrom
 // g-counter test of the counter core. Prints the seed and settings, the
 // results block, the verdict, and on failure the command that replays it.
+// With --store=DIR it also writes the run's store directory exactly as the
+// harness does (DIR/<workload>/<stamp>/: index.html, messages.svg,
+// timeline.html, history.edn, results.edn, history.txt, results.txt; and
+// DIR/index.html listing every run), so a failing seed is looked at like a
+// real run.
 // The flags shared with the harness (Maelstrom's and the extensions) are
 // parsed by sim/flags.h; this file adds the simulator's own.
 // Exit: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 the test broke.
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -11,8 +19,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "sim/config.h"
 #include "sim/flags.h"
+#include "sim/history.h"
+#include "sim/report/run_record.h"
+#include "sim/report/window.h"
+#include "sim/report/writer.h"
 #include "sim/world.h"
 
 namespace {
@@ -38,6 +52,85 @@ int BadArgs(const std::string& why) {
   return 254;
 }
 
+// Where a relative --store points: the user's directory, also under
+// `bazel run`.
+std::string Absolute(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  std::string cwd;
+  if (const char* d = std::getenv("BUILD_WORKING_DIRECTORY")) {
+    cwd = d;
+  } else {
+    char buf[4096];
+    cwd = getcwd(buf, sizeof buf) ? buf : ".";
+  }
+  return absl::StrCat(cwd, "/", path);
+}
+
+// The last non-empty line of the results block: the verdict.
+std::string VerdictLine(const std::string& results) {
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(results, '\n', absl::SkipWhitespace());
+  return lines.empty() ? "" : std::string(lines.back());
+}
+
+// Writes the run's store directory; prints where it is.
+int WriteStore(const std::string& root, const sim::SimConfig& config,
+               const sim::RunResult& r, report::RunRecord run,
+               const report::WindowOptions& window) {
+  const std::string workload =
+      config.workload.pn_counter ? "pn-counter" : "g-counter";
+  absl::StatusOr<std::string> dir =
+      report::CreateRunDir(root, workload, absl::Now());
+  if (!dir.ok()) {
+    std::cout << "sim: cannot create the store: " << dir.status().message()
+              << "\n";
+    return 255;
+  }
+  std::string history;
+  for (const sim::HistoryEvent& e : r.history)
+    absl::StrAppend(&history, sim::FormatEvent(e, run.t0), "\n");
+  for (auto [name, text] : {std::make_pair("history.txt", history),
+                            std::make_pair("results.txt", r.results)}) {
+    if (absl::Status s =
+            report::WriteFileAtomically(absl::StrCat(*dir, "/", name), text);
+        !s.ok()) {
+      std::cout << "sim: " << s.message() << "\n";
+      return 255;
+    }
+  }
+  run.meta.workload = workload;
+  run.meta.driver = "simulator";
+  run.meta.seed = config.seed;
+  // The wall clock, for the store's list of runs only: nothing the
+  // simulation computes depends on it.
+  run.meta.started = absl::Now();
+  run.meta.command = sim::StoreCommand(config);
+  run.meta.verdict_line = VerdictLine(r.results);
+  run.meta.exit_code = r.exit_code;
+  run.meta.results_text = r.results;
+  run.meta.other_files = {"results.txt", "history.txt"};
+  if (r.report.convergence) {
+    run.results.extensions.push_back(
+        {"convergence-ms",
+         absl::StrCat(absl::ToDoubleMilliseconds(*r.report.convergence))});
+  }
+  for (const sim::Finding& f : r.report.findings)
+    run.results.extensions.push_back({f.kind, f.detail});
+  report::ReportOptions options;
+  options.window = window;
+  options.store_root = root;
+  absl::StatusOr<report::WrittenReport> w =
+      report::WriteRunReport(*dir, run, options);
+  if (!w.ok()) {
+    std::cout << "sim: report not written: " << w.status().message() << "\n";
+    return 255;
+  }
+  std::cout << "\nmessages.svg: " << w->window.Describe() << "\n"
+            << "Run:   " << *dir << "/index.html\n"
+            << "Store: " << root << "/index.html\n";
+  return 0;
+}
+
 std::string ProfileHelp() {
   return absl::StrCat(
       "base settings: ", absl::StrJoin(sim::ProfileNames(), ", "),
@@ -54,6 +147,30 @@ int main(int argc, char** argv) {
   sim::AddSharedFlags(table, shared);
   std::string profile = "challenge";
   bool trace = false;
+  std::string store;
+  report::WindowOptions window;
+  table.Add({"--store", "", "DIR",
+             "also write the run's store directory (index.html, "
+             "messages.svg, timeline.html, history.edn, results.edn) under "
+             "DIR, as the harness does",
+             sim::FlagOrigin::kExtension,
+             [&store](const std::string& v) -> std::string {
+               if (v.empty()) return "must name a directory";
+               store = Absolute(v);
+               return "";
+             }});
+  table.Add({"--diagram-window", "", "FROM:TO",
+             "messages.svg draws the messages sent in this span (seconds "
+             "since the start; default: around the first failed check, else "
+             "the first 3 s)",
+             sim::FlagOrigin::kExtension, [&window](const std::string& v) {
+               return report::ParseWindowFlag(v, &window);
+             }});
+  table.Add({"--diagram-messages", "", "N",
+             "messages.svg draws at most N messages (default 800)",
+             sim::FlagOrigin::kExtension, [&window](const std::string& v) {
+               return report::ParseMaxMessagesFlag(v, &window);
+             }});
   table.Add({"--profile", "", "NAME", ProfileHelp(),
              sim::FlagOrigin::kExtension,
              [&profile](const std::string& v) -> std::string {
@@ -145,11 +262,20 @@ int main(int argc, char** argv) {
   }
   std::cout << "profile " << config.profile << ": "
             << absl::StrJoin(settings, " ") << "\n\n";
-  sim::RunResult r = sim::RunWorld(config, trace ? &std::cout : nullptr);
+  report::RunRecord run;
+  sim::RunResult r = sim::RunWorld(config, trace ? &std::cout : nullptr,
+                                   nullptr, store.empty() ? nullptr : &run);
   if (trace) std::cout << "\n";
   std::cout << r.results;
   if (r.exit_code != 0) {
     std::cout << "\nrerun with: " << sim::ReplayCommand(config) << "\n";
+    if (store.empty()) {
+      std::cout << "look at it: " << sim::StoreCommand(config) << "\n";
+    }
+  }
+  if (!store.empty()) {
+    if (int code = WriteStore(store, config, r, std::move(run), window))
+      return code;
   }
   return r.exit_code;
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The //sim binary end to end: same seed twice → byte-identical output;
-# a broken variant exits 1 and prints the exact replay command; bad
+# a broken variant exits 1 and prints the exact replay command and the
+# command that writes its store; --store writes the report pages; bad
 # arguments exit 254.
 set -u
 SIM="$1"
@@ -24,6 +25,42 @@ replay="$(grep '^rerun with: ' <<<"$out" | sed 's/^rerun with: bazel run \/\/sim
 # shellcheck disable=SC2086
 again="$("$SIM" $replay)"
 [ "$again" = "$out" ] || fail "the replay command did not reproduce the run: $replay"
+
+# A failing seed suggests writing its store; with --store the run writes
+# the same pages as the harness (sim/report), and its verdict is unchanged.
+look="$(grep '^look at it: ' <<<"$out" | sed 's/^look at it: .\/dev sim //; s/ --store=store$//')"
+[ -n "$look" ] || fail "no store command for the failing seed"
+store="${TEST_TMPDIR:-$(mktemp -d)}/store"
+# shellcheck disable=SC2086
+stored="$("$SIM" $look --store="$store")"; rc=$?
+[ "$rc" = 1 ] || fail "the stored run exited $rc"
+[ "$(grep -v '^messages.svg: \|^Run: \|^Store: ' <<<"$stored" | sed '/^$/N;/^\n$/D')" = \
+  "$(grep -v '^look at it: ' <<<"$out" | sed '/^$/N;/^\n$/D')" ] ||
+  fail "--store changed the run's output"
+run="$(sed -n 's/^Run: *//p' <<<"$stored")"
+[ -n "$run" ] && [ "$(dirname "$(dirname "$(dirname "$run")")")" = "$store" ] || fail "no run index path: $run"
+run="$(dirname "$run")"
+for f in index.html messages.svg timeline.html history.edn results.edn \
+         run.json history.txt results.txt; do
+  [ -s "$run/$f" ] || fail "the store has no $f"
+done
+[ -s "$store/index.html" ] || fail "no store index"
+grep -q "$(basename "$run")/index.html" "$store/index.html" || fail "the store index does not list the run"
+# history.edn has one line per client event, as history.txt, plus the
+# nemesis's (Jepsen's shape).
+[ "$(grep '^{:index' "$run/history.edn" | grep -vc ':process :nemesis')" = "$(wc -l <"$run/history.txt")" ] ||
+  fail "history.edn and history.txt differ in length"
+grep -q ':valid? false' "$run/results.edn" || fail "results.edn is not invalid"
+grep -q '"exit-code": 1' "$run/run.json" || fail "run.json exit code"
+# The diagram draws the window it names, around the bad final read.
+window="$(sed -n 's/^messages.svg: messages \([0-9]*\)-\([0-9]*\) of.*/\1 \2/p' <<<"$stored")"
+[ -n "$window" ] || fail "no window line"
+read -r first last <<<"$window"
+[ "$(grep -o '<g class="msg' "$run/messages.svg" | wc -l)" = $((last - first + 1)) ] ||
+  fail "messages.svg does not draw its window ($window)"
+grep -q 'around the first failed check' <<<"$stored" || fail "the window is not around the failure"
+"$SIM" --seed=1 --store= >/dev/null 2>&1; rc=$?
+[ "$rc" = 254 ] || fail "an empty --store exited $rc"
 
 "$SIM" --no-such-flag=1 >/dev/null 2>&1; rc=$?
 [ "$rc" = 254 ] || fail "unknown flag exited $rc"

@@ -242,8 +242,8 @@ SweepResult Sweep(const SimConfig& config, SeedRange seeds,
       ++result.passed;
       continue;
     }
-    result.failed.push_back(
-        SweepFailure{c.seed, exit_code, why, ReplayCommand(c)});
+    result.failed.push_back(SweepFailure{c.seed, exit_code, why,
+                                         ReplayCommand(c), StoreCommand(c)});
     if (options.stop_at_first_failure) break;
   }
   result.cpu_seconds =
@@ -279,7 +279,7 @@ std::string SweepResult::Summary() const {
     if (dev.rfind(bazel, 0) == 0) dev.replace(0, bazel.size(), "./dev sim ");
     absl::StrAppend(&out, "\n  seed ", f.seed, " (exit ", f.exit_code,
                     "): ", f.why, "\n    rerun with: ", dev,
-                    "\n    or: ", f.replay);
+                    "\n    or: ", f.replay, "\n    look at it: ", f.store);
   }
   return out;
 }

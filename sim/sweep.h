@@ -99,6 +99,7 @@ struct SweepFailure {
   int exit_code = 0;
   std::string why;     // the checker's errors / liveness / harness message
   std::string replay;  // "bazel run //sim -- --profile=... --seed=N ..."
+  std::string store;   // "./dev sim ... --store=store": its report pages
 };
 
 struct SweepResult {

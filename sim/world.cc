@@ -70,13 +70,15 @@ struct NodeSlot {
 
 class World : public NodeHost {
  public:
-  World(const SimConfig& config, std::ostream* trace, CoreFactory make_core)
+  World(const SimConfig& config, std::ostream* trace, CoreFactory make_core,
+        report::RunRecord* record)
       : config_(config),
         trace_(trace),
         make_core_(make_core
                        ? std::move(make_core)
                        : counter::VariantFactory(config.strategy, config.bug)),
-        driver_(config, *this, DriverOutput{trace, trace}),
+        driver_(config, *this,
+                DriverOutput{trace, trace, false, false, record}),
         incarnation_prng_(driver_.ForkPrng("incarnation")),
         nodes_(config.nodes.size()) {
     const KvService* kv = driver_.service("seq-kv");
@@ -411,8 +413,8 @@ RunResult World::Run() {
 }  // namespace
 
 RunResult RunWorld(const SimConfig& config, std::ostream* trace,
-                   CoreFactory make_core) {
-  World world(config, trace, std::move(make_core));
+                   CoreFactory make_core, report::RunRecord* record) {
+  World world(config, trace, std::move(make_core), record);
   return world.Run();
 }
 

@@ -31,6 +31,7 @@
 #include "sim/checker.h"
 #include "sim/config.h"
 #include "sim/history.h"
+#include "sim/report/run_record.h"
 
 namespace sim {
 
@@ -51,9 +52,12 @@ using CoreFactory =
     std::function<std::unique_ptr<counter::Core>(const counter::Options&)>;
 
 // `trace`, when set, receives the driver's journal and notes (every message,
-// fault and invalid line) and the nodes' log lines.
+// fault and invalid line) and the nodes' log lines. `record`, when set,
+// receives the run as data for sim/report (see DriverOutput::record); the
+// caller fills in record->meta.
 RunResult RunWorld(const SimConfig& config, std::ostream* trace,
-                   CoreFactory make_core = nullptr);
+                   CoreFactory make_core = nullptr,
+                   report::RunRecord* record = nullptr);
 
 // The exact total a correct counter must converge to, from a KV state: the
 // shared "counter" integer (baseline strategy) or the sum of the "total"

@@ -64,6 +64,18 @@ void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared,
                o.store_root = v;
                return "";
              }});
+  table.Add({"--diagram-window", "", "FROM:TO",
+             "messages.svg draws the messages sent in this span (seconds "
+             "since the start; default: around the first failed check, else "
+             "the first 3 s)",
+             sim::FlagOrigin::kExtension, [&o](const std::string& v) {
+               return report::ParseWindowFlag(v, &o.diagram);
+             }});
+  table.Add({"--diagram-messages", "", "N",
+             "messages.svg draws at most N messages (default 800)",
+             sim::FlagOrigin::kExtension, [&o](const std::string& v) {
+               return report::ParseMaxMessagesFlag(v, &o.diagram);
+             }});
   sim::AddIgnoredFlags(table, &o.ignored);
 }
 

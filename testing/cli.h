@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "sim/driver_config.h"
+#include "sim/report/window.h"
 
 namespace harness {
 
@@ -39,6 +40,8 @@ struct HarnessOptions {
   bool log_net_recv = false;  // ... and as it is delivered
   int test_count = 1;         // Jepsen's --test-count
   std::string store_root;  // EXTENSION --store; absolute, default <cwd>/store
+  report::WindowOptions diagram;  // EXTENSION --diagram-window/-messages
+  std::string command;            // the command line, for the run's index.html
   std::vector<std::string>
       ignored;  // flags accepted without effect, for the log
 };

@@ -102,7 +102,11 @@ TEST(CliTest, HarnessFlagsAndExtensions) {
                         "3",
                         "--strict",
                         "--store",
-                        "out"});
+                        "out",
+                        "--diagram-window",
+                        "2:4.5",
+                        "--diagram-messages",
+                        "3000"});
   ASSERT_EQ(p.kind, ParsedArgs::kRun) << p.error;
   const sim::DriverConfig& d = p.options.driver;
   EXPECT_TRUE(d.partition && d.kill && d.pause && d.kv_cut);
@@ -119,6 +123,15 @@ TEST(CliTest, HarnessFlagsAndExtensions) {
   EXPECT_EQ(p.options.test_count, 3);
   EXPECT_TRUE(d.strict);
   EXPECT_EQ(p.options.store_root, "/home/me/out");
+  // EXTENSIONS: which messages messages.svg draws.
+  ASSERT_TRUE(p.options.diagram.from.has_value());
+  EXPECT_EQ(*p.options.diagram.from, absl::Seconds(2));
+  EXPECT_EQ(*p.options.diagram.to, absl::Milliseconds(4500));
+  EXPECT_EQ(p.options.diagram.max_messages, 3000u);
+  EXPECT_EQ(Parse({"test", "-w", "g-counter", "--bin", "n", "--diagram-window",
+                   "5:1"})
+                .kind,
+            ParsedArgs::kError);
 }
 
 // Every flag Maelstrom 0.2.4 and Jepsen's test-opt-spec accept is accepted

@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "kvclient/assert.h"
+#include "sim/report/writer.h"
 #include "testing/plots.h"
 
 namespace harness {
@@ -70,6 +71,7 @@ Harness::Harness(HarnessOptions options, uint64_t seed, Store store,
   output.notes = &out_;
   output.echo_send = options_.log_net_send;
   output.echo_recv = options_.log_net_recv;
+  output.record = &record_;
   driver_ = std::make_unique<sim::Driver>(DriverConfigFor(options_, seed_),
                                           *this, output);
 }
@@ -426,8 +428,46 @@ void Harness::WriteStore(const Outcome& o, const sim::History& history) {
                                             Json::error_handler_t::replace) +
                      "\n")
       .IgnoreError();
-  store_.WriteFile("results.edn", sim::FormatResults(o.verdict, o.report))
-      .IgnoreError();
+  const std::string results = sim::FormatResults(o.verdict, o.report);
+  store_.WriteFile("results.txt", results).IgnoreError();
+  WriteReport(o, results);
+}
+
+void Harness::WriteReport(const Outcome& o, const std::string& results) {
+  report::RunMetadata& meta = record_.meta;
+  meta.workload = options_.workload;
+  meta.driver = "harness";
+  meta.seed = seed_;
+  meta.started = t0_;
+  meta.command = options_.command;
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(results, '\n', absl::SkipWhitespace());
+  meta.verdict_line = lines.empty() ? "" : std::string(lines.back());
+  meta.exit_code = o.exit_code;
+  meta.results_text = results;
+  meta.plots = {"latency-raw.png", "rate.png"};
+  for (const Node& node : nodes_)
+    meta.node_logs.push_back(absl::StrCat("node-logs/", node.id, ".log"));
+  meta.other_files = {"results.txt",  "results.json",  "history.txt",
+                      "messages.txt", "plots.gnuplot", "gnuplot.log"};
+  if (o.report.convergence_from_reads) {
+    record_.results.extensions.push_back(
+        {"convergence-from-reads-ms", absl::StrCat(absl::ToDoubleMilliseconds(
+                                          *o.report.convergence_from_reads))});
+  }
+  for (const sim::Finding& f : o.report.findings)
+    record_.results.extensions.push_back({f.kind, f.detail});
+  report::ReportOptions options;
+  options.window = options_.diagram;
+  options.store_root = options_.store_root;
+  absl::StatusOr<report::WrittenReport> w =
+      report::WriteRunReport(store_.dir(), record_, options);
+  if (!w.ok()) {
+    out_ << "maelstrom: report pages not written: " << w.status().message()
+         << "\n";
+    return;
+  }
+  out_ << "messages.svg: " << w->window.Describe() << "\n";
 }
 
 }  // namespace harness

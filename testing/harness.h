@@ -18,6 +18,12 @@
 // crash (exit 255), as Maelstrom's db teardown reports it. Lines are split
 // as Java's readLine splits them (\n, \r or \r\n); a line over
 // NodeProcess::kMaxLineBytes makes the node deaf (a bound Maelstrom lacks).
+//
+// The store directory (testing/store.h) gets Maelstrom's files and the
+// report's (sim/report/writer.h): results.json, results.txt (the printed
+// block), results.edn and history.edn (Jepsen's shapes), history.txt,
+// messages.txt, the plots, node-logs/, messages.svg, timeline.html,
+// index.html; and <store>/index.html lists every run.
 #ifndef TESTING_HARNESS_H_
 #define TESTING_HARNESS_H_
 
@@ -33,6 +39,7 @@
 #include "kvclient/message.h"
 #include "sim/driver.h"
 #include "sim/node_host.h"
+#include "sim/report/run_record.h"
 #include "testing/cli.h"
 #include "testing/process.h"
 #include "testing/results.h"
@@ -82,6 +89,7 @@ class Harness : public sim::NodeHost {
   void Progress(absl::Time now);
   Outcome Finish();
   void WriteStore(const Outcome& outcome, const sim::History& history);
+  void WriteReport(const Outcome& outcome, const std::string& results);
   std::string StderrTail(const Node& node) const;
 
   HarnessOptions options_;
@@ -91,6 +99,7 @@ class Harness : public sim::NodeHost {
   std::string tmp_dir_;
   std::vector<Node> nodes_;
   std::ofstream journal_;
+  report::RunRecord record_;  // filled by the driver, for sim/report
   std::unique_ptr<sim::Driver> driver_;
   absl::Time t0_;
   absl::Time next_progress_;

@@ -40,12 +40,20 @@ case "$case_name" in
   our_counter_passes)
     run 0 "Everything looks good" test "${g[@]}" --bin "$counter" "${fast[@]}" \
       --time-limit 5 --nemesis partition --nemesis-interval 1 --seed 1 --strict
-    for f in results.json results.edn history.txt messages.txt latency-raw.png \
-             rate.png node-logs/n0.log node-logs/n2.log; do
+    for f in results.json results.txt results.edn history.txt history.edn \
+             messages.txt messages.svg timeline.html index.html run.json \
+             latency-raw.png rate.png node-logs/n0.log node-logs/n2.log; do
       [[ -s store/latest/$f || $f == node-logs/* && -e store/latest/$f ]] ||
         { echo "FAIL: store/latest/$f missing"; ls -lR store; exit 1; }
     done
     grep -q '"valid?": true' store/latest/results.json || { echo "FAIL: results.json"; exit 1; }
+    # results.edn is Jepsen's results map; the printed block is results.txt.
+    grep -q '^ :workload {' store/latest/results.edn || { echo "FAIL: results.edn is not Jepsen's map"; head -3 store/latest/results.edn; exit 1; }
+    grep -q 'Everything looks good' store/latest/results.txt || { echo "FAIL: results.txt"; exit 1; }
+    # The last lines name the run's page and the store's.
+    tail -2 "$out" | head -1 | grep -qE '/store/g-counter/[0-9T]+/index.html$' || { echo "FAIL: no run index path"; tail -3 "$out"; exit 1; }
+    tail -1 "$out" | grep -qE '/store/index.html$' || { echo "FAIL: no store index path"; tail -3 "$out"; exit 1; }
+    [[ -s store/index.html ]] || { echo "FAIL: store/index.html"; exit 1; }
     [[ -L store/latest ]] || { echo "FAIL: store/latest is not a symlink"; exit 1; }
     ;;
   our_counter_every_fault)

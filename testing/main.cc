@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "sim/checker.h"
@@ -53,10 +54,16 @@ int RunOnce(const harness::HarnessOptions& options, uint64_t seed) {
   harness::Outcome o = h.Run();
   std::cout << "\n";
   std::cout << absl::StrFormat(
-      "Results in %s (results.json, results.edn, history.txt, messages.txt, "
+      "Results in %s (index.html, messages.svg, timeline.html, results.json, "
+      "results.edn, results.txt, history.edn, history.txt, messages.txt, "
       "latency-raw.png, rate.png, node-logs/); seed %d; harness CPU %.2fs\n\n",
       store->dir(), seed, o.harness_cpu_seconds);
   std::cout << sim::FormatResults(o.verdict, o.report);
+  // Where to look: the run's page and the store's list of runs.
+  for (const std::string& page :
+       {store->Path("index.html"), options.store_root + "/index.html"}) {
+    if (access(page.c_str(), R_OK) == 0) std::cout << page << "\n";
+  }
   std::cout.flush();
   return o.exit_code;
 }
@@ -75,8 +82,19 @@ int main(int argc, char** argv) {
               << "\n(see maelstrom test --help)\n";
     return 254;
   }
+  const uint64_t seed =
+      parsed.options.seed_given ? parsed.options.driver.seed : DrawSeed();
+  // The command that replays this run, seed included.
+  // (The drawn seed goes right after `test`: after a `--` it would be the
+  // node's argument.)
+  std::string& command = parsed.options.command;
+  command = "maelstrom";
+  for (size_t i = 0; i < args.size(); ++i) {
+    absl::StrAppend(&command, " ", args[i]);
+    if (i == 0 && !parsed.options.seed_given)
+      absl::StrAppend(&command, " --seed ", seed);
+  }
   const harness::HarnessOptions& options = parsed.options;
-  const uint64_t seed = options.seed_given ? options.driver.seed : DrawSeed();
   // Jepsen cli.clj single-test-cmd: --test-count runs; exit 1 at the first
   // invalid one, 2 at the first unknown one.
   for (int i = 0; i < options.test_count; ++i) {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "sim/report/writer.h"
 
 extern char** environ;
 
@@ -35,21 +36,10 @@ absl::Status MakeDirs(const std::string& path) {
 absl::StatusOr<Store> Store::Create(const std::string& root,
                                     const std::string& workload,
                                     absl::Time now) {
-  // Maelstrom's (Jepsen's) timestamp format, local time; milliseconds keep
-  // two runs in the same second apart.
-  std::string stamp =
-      absl::FormatTime("%Y%m%dT%H%M%E3S", now, absl::LocalTimeZone());
-  stamp.erase(std::remove(stamp.begin(), stamp.end(), '.'), stamp.end());
-  std::string dir = absl::StrCat(root, "/", workload, "/", stamp);
-  if (absl::Status s = MakeDirs(dir + "/node-logs"); !s.ok()) return s;
-  // store/latest → <workload>/<stamp>, relative so the store can move.
-  std::string latest = root + "/latest";
-  std::string tmp = latest + ".tmp";
-  unlink(tmp.c_str());
-  if (symlink(absl::StrCat(workload, "/", stamp).c_str(), tmp.c_str()) == 0) {
-    rename(tmp.c_str(), latest.c_str());
-  }
-  return Store(dir);
+  // The same layout as the simulator's --store (sim/report/writer.h).
+  absl::StatusOr<std::string> dir = report::CreateRunDir(root, workload, now);
+  if (!dir.ok()) return dir.status();
+  return Store(*std::move(dir));
 }
 
 std::string Store::Path(absl::string_view relative) const {

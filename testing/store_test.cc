@@ -40,6 +40,14 @@ TEST(StoreTest, LayoutAndLatestSymlink) {
   EXPECT_EQ(target[0] == '/', false) << "latest should be relative: " << target;
 }
 
+TEST(StoreTest, TwoRunsInTheSameMillisecondGetTheirOwnDirectories) {
+  absl::Time t = absl::FromUnixSeconds(1700000100);
+  auto first = Store::Create(Root(), "g-counter", t);
+  auto second = Store::Create(Root(), "g-counter", t);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_NE(first->dir(), second->dir());
+}
+
 TEST(StoreTest, WriteFailsInMissingDir) {
   auto s = Store::Create(Root(), "pn-counter", absl::Now());
   ASSERT_TRUE(s.ok());

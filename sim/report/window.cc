@@ -2,8 +2,10 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "kvclient/assert.h"
 #include "sim/report/analysis.h"
 
@@ -100,6 +102,30 @@ MessageWindow ChooseWindow(const RunRecord& run, const WindowOptions& options) {
     w.to = sent(hi - 1) - run.t0;
   }
   return w;
+}
+
+std::string ParseWindowFlag(absl::string_view value, WindowOptions* options) {
+  std::vector<absl::string_view> parts = absl::StrSplit(value, ':');
+  double from = 0, to = 0;
+  if (parts.size() != 2 || !absl::SimpleAtod(parts[0], &from) ||
+      !absl::SimpleAtod(parts[1], &to) || !(from < to) || from < -1e6 ||
+      to > 1e6) {
+    return "must be FROM:TO in seconds since the start, FROM < TO (e.g. "
+           "12:15.5)";
+  }
+  options->from = absl::Milliseconds(static_cast<int64_t>(from * 1000));
+  options->to = absl::Milliseconds(static_cast<int64_t>(to * 1000));
+  return "";
+}
+
+std::string ParseMaxMessagesFlag(absl::string_view value,
+                                 WindowOptions* options) {
+  int64_t n = 0;
+  if (!absl::SimpleAtoi(value, &n) || n < 1 || n > 100000) {
+    return "must be a number of messages from 1 to 100000";
+  }
+  options->max_messages = static_cast<size_t>(n);
+  return "";
 }
 
 }  // namespace report

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "sim/report/run_record.h"
@@ -47,6 +48,14 @@ struct MessageWindow {
 };
 
 MessageWindow ChooseWindow(const RunRecord& run, const WindowOptions& options);
+
+// The drivers' --diagram-window FROM:TO flag (seconds since t0, e.g.
+// "12:15.5"; FROM < TO; a negative FROM reaches the inits before t0) and
+// --diagram-messages N (1..100000: the most arrows drawn). Each returns why
+// the value is bad ("" when it is good) and leaves `options` alone then.
+std::string ParseWindowFlag(absl::string_view value, WindowOptions* options);
+std::string ParseMaxMessagesFlag(absl::string_view value,
+                                 WindowOptions* options);
 
 }  // namespace report
 

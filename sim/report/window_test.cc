@@ -143,5 +143,26 @@ TEST(ChooseWindow, MessagesOutOfJournalOrderAreWindowedBySendTime) {
   EXPECT_EQ(w.to, absl::Seconds(1));
 }
 
+TEST(WindowFlags, FromToInSecondsAndTheMostArrows) {
+  WindowOptions o;
+  EXPECT_EQ(ParseWindowFlag("12:15.5", &o), "");
+  ASSERT_TRUE(o.from.has_value() && o.to.has_value());
+  EXPECT_EQ(*o.from, absl::Seconds(12));
+  EXPECT_EQ(*o.to, absl::Milliseconds(15500));
+  EXPECT_EQ(ParseWindowFlag("-1:2", &o), "");  // the inits come before t0
+  EXPECT_EQ(*o.from, absl::Seconds(-1));
+  for (const char* bad : {"", "3", "5:5", "6:5", "a:b", "1:2:3", "1:"}) {
+    WindowOptions untouched;
+    EXPECT_NE(ParseWindowFlag(bad, &untouched), "") << bad;
+    EXPECT_FALSE(untouched.from.has_value()) << bad;
+  }
+  EXPECT_EQ(ParseMaxMessagesFlag("6000", &o), "");
+  EXPECT_EQ(o.max_messages, 6000u);
+  for (const char* bad : {"0", "-3", "x", "100001"}) {
+    EXPECT_NE(ParseMaxMessagesFlag(bad, &o), "") << bad;
+    EXPECT_EQ(o.max_messages, 6000u) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace report

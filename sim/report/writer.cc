@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "sim/report/jepsen_edn.h"
 #include "sim/report/messages_svg.h"
 #include "sim/report/timeline.h"
@@ -107,6 +108,37 @@ absl::Status MakeDirs(const std::string& path) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> CreateRunDir(const std::string& root,
+                                         const std::string& workload,
+                                         absl::Time now) {
+  if (absl::Status s = MakeDirs(absl::StrCat(root, "/", workload)); !s.ok())
+    return s;
+  // Bounded: a thousand runs started in the same millisecond is a bug.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::string stamp =
+        absl::FormatTime("%Y%m%dT%H%M%E3S", now + absl::Milliseconds(attempt),
+                         absl::LocalTimeZone());
+    stamp.erase(std::remove(stamp.begin(), stamp.end(), '.'), stamp.end());
+    const std::string rel = absl::StrCat(workload, "/", stamp);
+    const std::string dir = absl::StrCat(root, "/", rel);
+    if (mkdir(dir.c_str(), 0755) != 0) {
+      if (errno == EEXIST) continue;
+      return absl::InternalError(
+          absl::StrCat("mkdir ", dir, ": ", std::strerror(errno)));
+    }
+    if (absl::Status s = MakeDirs(dir + "/node-logs"); !s.ok()) return s;
+    const std::string latest = root + "/latest";
+    const std::string tmp = latest + ".tmp";
+    unlink(tmp.c_str());
+    if (symlink(rel.c_str(), tmp.c_str()) == 0)
+      std::rename(tmp.c_str(), latest.c_str());
+    return dir;
+  }
+  return absl::AlreadyExistsError(absl::StrCat("1000 run directories at ",
+                                               absl::FormatTime(now),
+                                               " already exist under ", root));
 }
 
 absl::Status WriteFileAtomically(const std::string& path,

@@ -30,6 +30,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "sim/report/index.h"
 #include "sim/report/run_record.h"
 #include "sim/report/window.h"
@@ -61,6 +62,18 @@ absl::Status WriteStoreIndex(const std::string& root);
 
 // mkdir -p.
 absl::Status MakeDirs(const std::string& path);
+
+// A fresh run directory in Maelstrom's layout, for both drivers:
+// <root>/<workload>/<yyyymmddThhmmssmmm>/ (Jepsen's timestamp, local time,
+// milliseconds keep two runs in the same second apart; a run already there
+// is never reused: the stamp moves on a millisecond) with node-logs/ inside,
+// and <root>/latest pointing at it (relative, so the store can move).
+//
+//   CreateRunDir("store", "g-counter", absl::Now())
+//     == "store/g-counter/20260101T120000123"
+absl::StatusOr<std::string> CreateRunDir(const std::string& root,
+                                         const std::string& workload,
+                                         absl::Time now);
 
 // Writes `text` to `path` through a temporary file and rename(2).
 absl::Status WriteFileAtomically(const std::string& path,
