@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kvclient/message.h"
@@ -26,6 +28,9 @@ Options Pinned() {
   options.refresh_interval = absl::Milliseconds(500);
   options.max_refresh_interval = absl::Seconds(2);
   options.sync_grace = absl::Milliseconds(50);
+  // These transcripts pin the KV-read modes (auto as it was before pushes);
+  // push transcripts ask for Dissemination::kPush.
+  options.auto_push = false;
   return options;
 }
 
@@ -618,11 +623,12 @@ TEST(Node, MalformedSummaryMembersAreLoggedUpToABound) {
 TEST(NodeDeathTest, ADriverThatNeverTakesReadyHitsTheBoundOnReadyMessages) {
   Options options = Pinned();
   options.max_pending_adds = 1;
-  options.max_nodes = 1;  // 1 + (1 + 2 + 2) + 2 = 8 messages per Ready
+  // 1 add + (1 + 2 + 2) KV requests + 1 push + 2 = 9 messages per Ready
+  options.max_nodes = 1;
   Node node(options);
   EXPECT_DEATH(
       {
-        for (int i = 1; i <= 9; ++i) {
+        for (int i = 1; i <= 10; ++i) {
           node.Step(
               kvclient::Message{"c1", "n1", {{"type", "read"}, {"msg_id", i}}},
               kT0);
@@ -916,6 +922,151 @@ TEST(Node, PnCounterAcceptsNegativeDeltas) {
       t.At(10, "c2", R"({"type":"add","delta":-7,"msg_id":5})"),
       ElementsAre(
           R"(n1 -> seq-kv {"from":{"n":2,"tag":"a.1","total":5},"key":"counter/n1","msg_id":4,"to":{"n":3,"tag":"a.2","total":-2},"type":"cas"})"));
+}
+
+// ------------------------------------------------------ push dissemination --
+
+Options Push() {
+  Options options = Pinned();
+  options.dissemination = Dissemination::kPush;
+  options.push_interval = absl::Milliseconds(1000);
+  options.push_heartbeat = absl::Seconds(3);
+  options.push_silence = absl::Seconds(4);
+  return options;
+}
+
+// n1 of {n0, n1, n2}, own key absent: at load (2 ms) it pushes its view to
+// both peers, with no sync and no peer read.
+void BootPush(Transcript& t) {
+  t.At(
+      0, "c0",
+      R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2"]})");
+  EXPECT_THAT(
+      t.At(2, "seq-kv", R"({"type":"error","code":20,"in_reply_to":1})"),
+      ElementsAre(R"(n1 -> n2 {"type":"counter_push","view":{"n1":[0,0,1]}})",
+                  R"(n1 -> n0 {"type":"counter_push","view":{"n1":[0,0,1]}})"));
+}
+
+TEST(NodePush, PushesTheConfirmedEntryAndAdoptsOnlyNewerOnes) {
+  Transcript t(Push());
+  BootPush(t);
+  EXPECT_EQ(t.node().gossip_state(), Node::Gossip::kWaiting);
+  EXPECT_EQ(t.node().push_hops(), 1);
+  EXPECT_EQ(t.node().ReadValue(), absl::nullopt) << "peers not heard yet";
+  t.At(10, "n0", R"({"type":"counter_push","view":{"n0":[3,7,1]}})");
+  t.At(11, "n2", R"({"type":"counter_push","view":{"n2":[1,5,1]}})");
+  EXPECT_EQ(t.node().ReadValue(), 12);
+  // An older entry (reordered, duplicated, forwarded late) never wins, even
+  // with a larger total.
+  t.At(12, "n0", R"({"type":"counter_push","view":{"n0":[2,9,0]}})");
+  EXPECT_EQ(t.node().ReadValue(), 12);
+  // A forwarded newer entry of n2, carried by n0, is adopted.
+  t.At(13, "n0",
+       R"({"type":"counter_push","view":{"n0":[3,7,1],"n2":[2,6,1]}})");
+  EXPECT_EQ(t.node().ReadValue(), 13);
+  // An add is pushed only once durable: not while its cas is in flight.
+  EXPECT_THAT(t.At(20, "c3", R"({"type":"add","delta":4,"msg_id":5})"),
+              ElementsAre(::testing::HasSubstr(R"("type":"cas")")));
+  const std::string before =
+      R"({"type":"counter_push","view":{"n0":[3,7,1],"n1":[0,0,2],"n2":[2,6,1]}})";
+  EXPECT_THAT(t.TickAt(1002),
+              ElementsAre("n1 -> n2 " + before, "n1 -> n0 " + before));
+  EXPECT_THAT(t.At(1003, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})"),
+              ElementsAre(R"(n1 -> c3 {"in_reply_to":5,"type":"add_ok"})"));
+  const std::string after =
+      R"({"type":"counter_push","view":{"n0":[3,7,1],"n1":[1,4,3],"n2":[2,6,1]}})";
+  EXPECT_THAT(t.TickAt(2002),
+              ElementsAre("n1 -> n2 " + after, "n1 -> n0 " + after));
+  // Nothing new and both peers pushed to within the heartbeat: no message.
+  EXPECT_THAT(t.TickAt(3002), IsEmpty());
+  EXPECT_EQ(t.node().ReadValue(), 17);
+}
+
+TEST(NodePush, IgnoresPushesFromStrangersAndMalformedOnes) {
+  Transcript t(Push());
+  BootPush(t);
+  t.At(10, "n0", R"({"type":"counter_push","view":{"n0":[3,7,1]}})");
+  t.At(11, "n2", R"({"type":"counter_push","view":{"n2":[1,5,1]}})");
+  ASSERT_EQ(t.node().ReadValue(), 12);
+  // Not a peer (a client, a service, an unknown node): ignored, no reply.
+  for (const char* src : {"c9", "seq-kv", "n7"}) {
+    EXPECT_THAT(
+        t.At(20, src, R"({"type":"counter_push","view":{"n0":[9,99,9]}})"),
+        IsEmpty());
+  }
+  // Malformed views and members: logged, nothing adopted, nothing sent.
+  for (
+      const char* body : {
+          R"({"type":"counter_push"})",
+          R"({"type":"counter_push","view":[1,2]})",
+          R"({"type":"counter_push","view":{"n2":[9,99]}})",
+          R"({"type":"counter_push","view":{"n2":[-1,99,1]}})",
+          R"({"type":"counter_push","view":{"n2":["9",99,1]}})",
+          R"({"type":"counter_push","view":{"n2":[9,1.5,1]}})",
+          R"({"type":"counter_push","view":{"n2":[9,99,-2]}})",
+          R"({"type":"counter_push","view":{"n2":[9223372036854775807,99,1]}})",
+          R"({"type":"counter_push","view":{"n2":null,"x":{}}})",
+      }) {
+    EXPECT_THAT(t.At(30, "n2", body), IsEmpty()) << body;
+    EXPECT_FALSE(t.log().empty()) << body;
+  }
+  EXPECT_EQ(t.node().ReadValue(), 12);
+  // A push with a msg_id is still a push (no reply is ever sent to a node).
+  EXPECT_THAT(
+      t.At(40, "n2",
+           R"({"type":"counter_push","msg_id":3,"view":{"n2":[2,6,2]}})"),
+      IsEmpty());
+  EXPECT_EQ(t.node().ReadValue(), 13);
+  // Before init a push is ignored too.
+  Transcript fresh(Push());
+  EXPECT_THAT(fresh.At(0, "n0", R"({"type":"counter_push","view":{}})"),
+              IsEmpty());
+}
+
+TEST(NodePush, ReadsOnlySilentPeersFromSeqKvWithTheFreshnessRule) {
+  Transcript t(Push());
+  BootPush(t);
+  t.At(10, "n0", R"({"type":"counter_push","view":{"n0":[3,7,1]}})");
+  t.At(11, "n2", R"({"type":"counter_push","view":{"n2":[1,5,1]}})");
+  // n0 keeps pushing every 100 ms, n2 goes silent: its heartbeat last
+  // advanced at 11 ms, so it is silent from 4011 ms (push_silence, one hop).
+  int first_kv_ms = -1;
+  std::string first_kv;
+  for (int ms = 100; ms <= 8000 && first_kv_ms < 0; ms += 100) {
+    std::vector<std::string> out =
+        t.At(ms, "n0",
+             absl::StrCat(R"({"type":"counter_push","view":{"n0":[3,7,)", ms,
+                          "]}}"));
+    std::vector<std::string> more = t.TickAt(ms + 50);
+    out.insert(out.end(), more.begin(), more.end());
+    for (const std::string& line : out) {
+      if (first_kv_ms < 0 && absl::StrContains(line, "-> seq-kv")) {
+        first_kv_ms = ms;
+        first_kv = line;
+      }
+    }
+  }
+  // The first round after the bound syncs (a zero-delta cas, the freshness
+  // rule of the peer-keys mode) before reading; nothing touched seq-kv
+  // before.
+  EXPECT_GE(first_kv_ms, 4000);
+  EXPECT_LE(first_kv_ms, 4000 + 2000 + 100) << "within a (stretched) round";
+  EXPECT_EQ(
+      first_kv,
+      R"(n1 -> seq-kv {"create_if_not_exists":true,"from":null,"key":"counter/n1","msg_id":2,"to":{"n":1,"tag":"a.1","total":0},"type":"cas"})");
+  // Once it lands, only the silent peer's key is read.
+  EXPECT_THAT(
+      t.At(first_kv_ms + 60, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})"),
+      ElementsAre(
+          R"(n1 -> seq-kv {"key":"counter/n2","msg_id":3,"type":"read"})"));
+  t.At(
+      first_kv_ms + 61, "seq-kv",
+      R"({"type":"read_ok","in_reply_to":3,"value":{"total":9,"tag":"z.3","n":3}})");
+  EXPECT_EQ(t.node().ReadValue(), 16);
+  // A newer pushed entry replaces what the read found.
+  t.At(first_kv_ms + 70, "n2",
+       R"({"type":"counter_push","view":{"n2":[5,11,9]}})");
+  EXPECT_EQ(t.node().ReadValue(), 18);
 }
 
 }  // namespace
