@@ -266,6 +266,7 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
        reach *= options_.push_fanout + 1) {
     ++push_hops_;
   }
+  init_at_ = now;
   for (const std::string& peer : peers_) {
     // No peer counts as silent before a whole bound has passed: its first
     // push is on its way (a restarted node hears from its peers once they
@@ -881,9 +882,17 @@ absl::Duration Node::SilenceBound() const {
          options_.push_heartbeat * std::max(0, push_hops_ - 1);
 }
 
+// A peer whose entry has never arrived is silent once a push interval has
+// passed since init: every node's first round pushes to everyone, so its
+// entry would have come unless something cuts it off, and reads need every
+// entry (a restarted node, or a cluster that starts partitioned, reads the
+// missing keys instead of answering error 11 for a whole silence bound).
 bool Node::Silent(const std::string& peer, absl::Time now) const {
   auto it = push_peers_.find(peer);
   MC_ASSERT(it != push_peers_.end(), "every peer has push state: ", peer);
+  if (peers_seen_.count(peer) == 0) {
+    return now - init_at_ > options_.push_interval;
+  }
   return now - it->second.heard_at > SilenceBound();
 }
 
@@ -990,7 +999,12 @@ void Node::HandlePush(const kvclient::Message& message, absl::Time now) {
 // R) (mod N) for j = 1..fanout, b = fanout + 1. Every offset 0..N-1 is a
 // sum of one such step per digit, so a view forwarded along it reaches every
 // node within R hops. With fanout >= N-1 (R = 1) every round pushes to all.
+//
+// The first round of an incarnation pushes to every peer (N-1 messages,
+// once): everyone then holds every entry within one network delay, where
+// the schedule would take R rounds, and reads need every entry.
 std::vector<std::string> Node::PushTargets(uint64_t round) const {
+  if (round == 0) return peers_;
   const int64_t n = static_cast<int64_t>(peers_.size()) + 1;
   const int64_t base = options_.push_fanout + 1;
   int64_t step = 1;

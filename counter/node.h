@@ -364,6 +364,7 @@ class Node : public Core {
   uint64_t view_version_ = 1;
   int64_t push_rounds_ = 0;
   int self_index_ = 0;  // in the sorted list of all node ids
+  absl::Time init_at_ = absl::InfinitePast();
   int push_hops_ = 0;
 
   // Summary push. push_from_ is the summary value read, to cas from (null:

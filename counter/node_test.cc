@@ -943,8 +943,59 @@ void BootPush(Transcript& t) {
       R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2"]})");
   EXPECT_THAT(
       t.At(2, "seq-kv", R"({"type":"error","code":20,"in_reply_to":1})"),
-      ElementsAre(R"(n1 -> n2 {"type":"counter_push","view":{"n1":[0,0,1]}})",
-                  R"(n1 -> n0 {"type":"counter_push","view":{"n1":[0,0,1]}})"));
+      ElementsAre(R"(n1 -> n0 {"type":"counter_push","view":{"n1":[0,0,1]}})",
+                  R"(n1 -> n2 {"type":"counter_push","view":{"n1":[0,0,1]}})"));
+}
+
+TEST(NodePush, TheFirstRoundPushesToEveryPeerThenTheScheduleBoundsFanout) {
+  Options options = Push();
+  options.push_fanout = 2;  // 9 nodes: base 3, R = 2 hops
+  Transcript t(options);
+  t.At(
+      0, "c0",
+      R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2","n3","n4","n5","n6","n7","n8"]})");
+  EXPECT_EQ(
+      t.At(2, "seq-kv", R"({"type":"error","code":20,"in_reply_to":1})").size(),
+      8u)
+      << "the first round reaches everyone";
+  EXPECT_EQ(t.node().push_hops(), 2);
+  for (const char* peer : {"n0", "n2", "n3", "n4", "n5", "n6", "n7", "n8"}) {
+    t.At(10, peer,
+         absl::StrCat(R"({"type":"counter_push","view":{")", peer,
+                      R"(":[1,1,1]}})"));
+  }
+  EXPECT_EQ(t.node().ReadValue(), 8);
+  // Later rounds: n1 is index 1; round 1 uses digit 1 (steps 3, 6: n4, n7),
+  // round 2 digit 0 (steps 1, 2: n2, n3): the news goes out at most 2 per
+  // round. A target already sent the current view gets nothing until its
+  // heartbeat is due (3 s).
+  EXPECT_THAT(t.TickAt(1002), ElementsAre(::testing::StartsWith("n1 -> n4 "),
+                                          ::testing::StartsWith("n1 -> n7 ")));
+  EXPECT_THAT(t.TickAt(2002), ElementsAre(::testing::StartsWith("n1 -> n2 "),
+                                          ::testing::StartsWith("n1 -> n3 ")));
+  EXPECT_THAT(t.TickAt(3002), IsEmpty());
+}
+
+TEST(NodePush, APeerWhoseEntryNeverCameIsReadAfterOnePushInterval) {
+  Transcript t(Push());
+  BootPush(t);
+  t.At(10, "n0", R"({"type":"counter_push","view":{"n0":[3,7,1]}})");
+  EXPECT_EQ(t.node().ReadValue(), absl::nullopt) << "n2 never pushed";
+  // The refresh round due after 1 s (init + push_interval) syncs, then reads
+  // n2's key only.
+  std::vector<std::string> kv;
+  for (int ms = 100; ms <= 1600; ms += 100) {
+    for (const std::string& line : t.TickAt(ms)) {
+      if (absl::StrContains(line, "-> seq-kv")) kv.push_back(line);
+    }
+  }
+  ASSERT_THAT(kv, ElementsAre(::testing::HasSubstr(R"("type":"cas")")));
+  EXPECT_THAT(
+      t.At(1650, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})"),
+      ElementsAre(
+          R"(n1 -> seq-kv {"key":"counter/n2","msg_id":3,"type":"read"})"));
+  t.At(1651, "seq-kv", R"({"type":"error","code":20,"in_reply_to":3})");
+  EXPECT_EQ(t.node().ReadValue(), 7);
 }
 
 TEST(NodePush, PushesTheConfirmedEntryAndAdoptsOnlyNewerOnes) {
