@@ -1218,8 +1218,11 @@ void Node::SetSpread(Spread spread) {
   MC_ASSERT(node_id_.empty() || spread_ != Spread::kPush || spread == spread_,
             "push dissemination is chosen once, at init");
   spread_ = spread;
+  // With pushes, rounds only read silent peers: one per push interval.
   base_interval_ =
-      UsesSummary() ? options_.summary_interval : options_.refresh_interval;
+      UsesSummary() ? options_.summary_interval
+      : UsesPush() ? std::max(options_.refresh_interval, options_.push_interval)
+                   : options_.refresh_interval;
   refresh_interval_ = base_interval_;
 }
 
