@@ -74,7 +74,8 @@ struct Options {
   // cluster size, as before pushes existed).
   bool auto_push = true;
   // Push dissemination (README "Dissemination"). Every push_interval a node
-  // sends its view ({n, total, heartbeat} per node, confirmed entries only)
+  // sends its view ({n, total, heartbeat} per node, confirmed entries only;
+  // the heartbeat is the owner's clock in ms when it pushed)
   // to at most push_fanout peers, chosen by a fixed digit schedule in base
   // push_fanout + 1 so that any entry reaches every node within
   // R = ceil(log_{fanout+1} N) hops. A target is skipped when the view sent

@@ -1028,7 +1028,6 @@ std::vector<std::string> Node::PushTargets(uint64_t round) const {
 }
 
 Json Node::EncodeView(absl::Time now) const {
-  (void)now;
   Json view = Json::object();
   Entry own = own_;
   bool only_confirmed = true;
@@ -1043,7 +1042,12 @@ Json Node::EncodeView(absl::Time now) const {
   MC_ASSERT(!only_confirmed || (own.n == own_.n && own.total == own_.total),
             "a pushed own entry is the confirmed one: n ", own.n, " of ",
             own_.n);
-  view[node_id_] = {own.n, own.total, push_rounds_};
+  // The heartbeat is the sending time in ms: it only grows, across
+  // restarts too (a restarted node's round count would start again at 0,
+  // and its peers would take it for silent until it passed the old one).
+  // Receivers compare one owner's heartbeats with each other only.
+  const int64_t heartbeat = std::max<int64_t>(0, absl::ToUnixMillis(now));
+  view[node_id_] = {own.n, own.total, heartbeat};
   for (const auto& [peer, entry] : peers_seen_) {
     view[peer] = {entry.n, entry.total, push_peers_.at(peer).heartbeat};
   }

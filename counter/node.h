@@ -358,7 +358,7 @@ class Node : public Core {
   absl::Time last_round_start_ = absl::InfinitePast();
 
   // Push dissemination. view_version_ counts changes of what this node would
-  // push (own entry or an adopted peer entry); push_rounds_ is its heartbeat.
+  // push (own entry or an adopted peer entry); push_rounds_ counts rounds.
   Gossip gossip_ = Gossip::kOff;
   std::map<std::string, PeerPush> push_peers_;  // keys: peers_ only
   uint64_t view_version_ = 1;

@@ -943,8 +943,8 @@ void BootPush(Transcript& t) {
       R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2"]})");
   EXPECT_THAT(
       t.At(2, "seq-kv", R"({"type":"error","code":20,"in_reply_to":1})"),
-      ElementsAre(R"(n1 -> n0 {"type":"counter_push","view":{"n1":[0,0,1]}})",
-                  R"(n1 -> n2 {"type":"counter_push","view":{"n1":[0,0,1]}})"));
+      ElementsAre(R"(n1 -> n0 {"type":"counter_push","view":{"n1":[0,0,2]}})",
+                  R"(n1 -> n2 {"type":"counter_push","view":{"n1":[0,0,2]}})"));
 }
 
 TEST(NodePush, TheFirstRoundPushesToEveryPeerThenTheScheduleBoundsFanout) {
@@ -974,6 +974,37 @@ TEST(NodePush, TheFirstRoundPushesToEveryPeerThenTheScheduleBoundsFanout) {
   EXPECT_THAT(t.TickAt(2002), ElementsAre(::testing::StartsWith("n1 -> n2 "),
                                           ::testing::StartsWith("n1 -> n3 ")));
   EXPECT_THAT(t.TickAt(3002), IsEmpty());
+}
+
+// A peer's heartbeat must keep growing across its restarts, or its peers
+// would take the restarted node for silent (and read its key every round)
+// until its heartbeat passed the old incarnation's.
+TEST(NodePush, HeartbeatsGrowAcrossRestarts) {
+  auto pushes = [](const std::vector<std::string>& lines) {
+    std::vector<int64_t> heartbeats;
+    for (const std::string& line : lines) {
+      if (!absl::StrContains(line, "counter_push")) continue;
+      Json body = Json::parse(line.substr(line.find('{')));
+      heartbeats.push_back(body["view"]["n1"][2].get<int64_t>());
+    }
+    return heartbeats;
+  };
+  Transcript t(Push());
+  BootPush(t);
+  // Heartbeat due at 3002: both peers are pushed to (the silent-peer reads
+  // that go out too do not matter here).
+  std::vector<int64_t> out = pushes(t.TickAt(3002));
+  ASSERT_EQ(out.size(), 2u);
+  const int64_t before = out[0];
+  t.Restart(0xb);
+  t.At(
+      3500, "c0",
+      R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n0","n1","n2"]})");
+  out = pushes(t.At(
+      3501, "seq-kv",
+      R"({"type":"read_ok","in_reply_to":1,"value":{"total":0,"tag":"a.1","n":1}})"));
+  ASSERT_EQ(out.size(), 2u) << "the first round reaches both peers";
+  EXPECT_GT(out[0], before);
 }
 
 TEST(NodePush, APeerWhoseEntryNeverCameIsReadAfterOnePushInterval) {
@@ -1019,13 +1050,13 @@ TEST(NodePush, PushesTheConfirmedEntryAndAdoptsOnlyNewerOnes) {
   EXPECT_THAT(t.At(20, "c3", R"({"type":"add","delta":4,"msg_id":5})"),
               ElementsAre(::testing::HasSubstr(R"("type":"cas")")));
   const std::string before =
-      R"({"type":"counter_push","view":{"n0":[3,7,1],"n1":[0,0,2],"n2":[2,6,1]}})";
+      R"({"type":"counter_push","view":{"n0":[3,7,1],"n1":[0,0,1002],"n2":[2,6,1]}})";
   EXPECT_THAT(t.TickAt(1002),
               ElementsAre("n1 -> n2 " + before, "n1 -> n0 " + before));
   EXPECT_THAT(t.At(1003, "seq-kv", R"({"type":"cas_ok","in_reply_to":2})"),
               ElementsAre(R"(n1 -> c3 {"in_reply_to":5,"type":"add_ok"})"));
   const std::string after =
-      R"({"type":"counter_push","view":{"n0":[3,7,1],"n1":[1,4,3],"n2":[2,6,1]}})";
+      R"({"type":"counter_push","view":{"n0":[3,7,1],"n1":[1,4,2002],"n2":[2,6,1]}})";
   EXPECT_THAT(t.TickAt(2002),
               ElementsAre("n1 -> n2 " + after, "n1 -> n0 " + after));
   // Nothing new and both peers pushed to within the heartbeat: no message.
