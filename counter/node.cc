@@ -1072,7 +1072,12 @@ void Node::MaybePushView(absl::Time now) {
   for (const std::string& target : PushTargets(round)) {
     PeerPush& to = push_peers_.at(target);
     bool current = to.sent_version == view_version_;
-    if (current && now - to.sent_at < options_.push_heartbeat) continue;
+    // A silent peer may not have received what was sent (a partition drops
+    // it): it gets every round, so after a heal it is current within one.
+    if (current && now - to.sent_at < options_.push_heartbeat &&
+        !Silent(target, now)) {
+      continue;
+    }
     if (body.is_null()) body = EncodeView(now);
     MC_ASSERT(ready_.messages.size() < MaxReadyMessages(),
               "the driver takes Ready after every Step and Tick");

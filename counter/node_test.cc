@@ -4,6 +4,7 @@
 // which is how stale reads, timeouts after apply and restarts are staged.
 #include "counter/node.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -1005,6 +1006,38 @@ TEST(NodePush, HeartbeatsGrowAcrossRestarts) {
       R"({"type":"read_ok","in_reply_to":1,"value":{"total":0,"tag":"a.1","n":1}})"));
   ASSERT_EQ(out.size(), 2u) << "the first round reaches both peers";
   EXPECT_GT(out[0], before);
+}
+
+// A silent peer may have lost what it was sent (a partition drops pushes),
+// so it is pushed to every round, not once per heartbeat: after a heal it is
+// current within one round.
+TEST(NodePush, ASilentPeerIsPushedToEveryRound) {
+  Transcript t(Push());
+  BootPush(t);
+  t.At(10, "n0", R"({"type":"counter_push","view":{"n0":[3,7,1]}})");
+  t.At(11, "n2", R"({"type":"counter_push","view":{"n2":[1,5,1]}})");
+  std::map<int, std::vector<std::string>> pushed_to;  // round -> targets
+  for (int ms = 100; ms <= 6100; ms += 100) {
+    // n0 knows everything n1 does (so it is never pushed to for repair).
+    t.At(ms, "n0",
+         absl::StrCat(R"({"type":"counter_push","view":{"n0":[3,7,)", ms,
+                      R"(],"n1":[0,0,2],"n2":[1,5,1]}})"));
+    for (const std::string& line : t.TickAt(ms + 2)) {
+      if (absl::StrContains(line, "counter_push")) {
+        pushed_to[ms + 2].push_back(line.substr(6, 2));
+      }
+    }
+  }
+  // 1002: both lacked entries at first (their first pushes showed it);
+  // 4002: both heartbeats due. n2 is silent from 4011 ms (its heartbeat last
+  // advanced at 11, push_silence 4 s): pushed to at 5002 and 6002 although
+  // nothing changed and its heartbeat is not due; n0, heard all along, not.
+  EXPECT_THAT(pushed_to[1002], ElementsAre("n2", "n0"));
+  EXPECT_THAT(pushed_to[2002], IsEmpty());
+  EXPECT_THAT(pushed_to[3002], IsEmpty());
+  EXPECT_THAT(pushed_to[4002], ElementsAre("n2", "n0"));
+  EXPECT_THAT(pushed_to[5002], ElementsAre("n2"));
+  EXPECT_THAT(pushed_to[6002], ElementsAre("n2"));
 }
 
 TEST(NodePush, APeerWhoseEntryNeverCameIsReadAfterOnePushInterval) {
