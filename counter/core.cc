@@ -11,13 +11,14 @@ absl::string_view DisseminationName(Dissemination dissemination) {
     case Dissemination::kAuto: return "auto";
     case Dissemination::kPeerKeys: return "peer-keys";
     case Dissemination::kSummary: return "summary";
+    case Dissemination::kPush: return "push";
   }
   return "auto";
 }
 
 absl::optional<Dissemination> ParseDissemination(absl::string_view name) {
   for (Dissemination d : {Dissemination::kAuto, Dissemination::kPeerKeys,
-                          Dissemination::kSummary}) {
+                          Dissemination::kSummary, Dissemination::kPush}) {
     if (DisseminationName(d) == name) return d;
   }
   return absl::nullopt;

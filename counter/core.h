@@ -29,14 +29,20 @@
 namespace counter {
 
 // How a node of our strategy learns the other nodes' totals (README
-// "Dissemination"). Both keep every node's own key as the only truth.
+// "Dissemination"). All keep every node's own key as the only truth.
 enum class Dissemination {
-  kAuto,      // kPeerKeys below Options::summary_min_nodes nodes, else kSummary
+  kAuto,      // kPush (see Options::auto_push); without it kPeerKeys below
+              // Options::summary_min_nodes nodes, else kSummary
   kPeerKeys,  // a round reads every other node's key: 2(N-1) messages
   kSummary,   // a round reads one shared summary key and, if this node knows
               // newer entries than it holds, cas-es them in: at most 4
+  kPush,      // nodes push their confirmed entries straight to each other
+              // (one message, no reply; at most push_fanout per push round);
+              // only peers silent beyond the silence bound are read from
+              // seq-kv, with the peer-keys freshness rule
 };
-// "auto", "peer-keys", "summary"; ParseDissemination: nullopt otherwise.
+// "auto", "peer-keys", "summary", "push"; ParseDissemination: nullopt
+// otherwise.
 absl::string_view DisseminationName(Dissemination dissemination);
 absl::optional<Dissemination> ParseDissemination(absl::string_view name);
 
@@ -64,6 +70,23 @@ struct Options {
   // With kAuto, clusters of at least this many nodes use the summary: from
   // there one read and one cas per round cost less than N-1 reads.
   int summary_min_nodes = 5;
+  // With kAuto: push dissemination (false: peer keys or the summary by
+  // cluster size, as before pushes existed).
+  bool auto_push = true;
+  // Push dissemination (README "Dissemination"). Every push_interval a node
+  // sends its view ({n, total, heartbeat} per node, confirmed entries only;
+  // the heartbeat is the owner's clock in ms when it pushed)
+  // to at most push_fanout peers, chosen by a fixed digit schedule in base
+  // push_fanout + 1 so that any entry reaches every node within
+  // R = ceil(log_{fanout+1} N) hops. A target is skipped when the view sent
+  // to it last is still current and it heard from this node within
+  // push_heartbeat.
+  absl::Duration push_interval = absl::Milliseconds(1000);
+  int push_fanout = 4;
+  absl::Duration push_heartbeat = absl::Seconds(3);
+  // A peer whose heartbeat has not advanced for this long (plus R push
+  // intervals for forwarding) is read from seq-kv instead, each round.
+  absl::Duration push_silence = absl::Seconds(4);
   // Rounds that see no change stretch the interval, doubling up to this.
   absl::Duration max_refresh_interval = absl::Seconds(2);
   // How long a due refresh waits for an add's flush to sync the node's view
@@ -103,6 +126,7 @@ struct Ready {
 struct NodeStats {
   int64_t kv_requests = 0;
   int64_t kv_timeouts = 0;
+  int64_t pushes = 0;  // node-to-node pushes sent (push dissemination)
   int64_t flushes = 0;
   int64_t adds_acked = 0;
   int64_t adds_timed_out = 0;

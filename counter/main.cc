@@ -32,9 +32,15 @@ ABSL_FLAG(int64_t, refresh_ms, 500,
           "how often other nodes' totals are re-read from seq-kv; bounds how "
           "long reads can lag after writes stop");
 ABSL_FLAG(std::string, dissemination, "auto",
-          "how a node learns the others' totals: peer-keys (each round reads "
-          "every other node's key), summary (each round reads one shared key "
-          "and cas-es in what it knows), or auto (summary from 5 nodes up)");
+          "how a node learns the others' totals: push (nodes push their "
+          "confirmed totals to each other; a peer silent too long is read "
+          "from seq-kv), peer-keys (each round reads every other node's key), "
+          "summary (each round reads one shared key and cas-es in what it "
+          "knows), or auto (push)");
+ABSL_FLAG(int64_t, push_ms, 1000,
+          "push dissemination: interval of push rounds (bounds convergence)");
+ABSL_FLAG(int32_t, push_fanout, 4,
+          "push dissemination: peers pushed to per round, at most");
 ABSL_FLAG(int64_t, summary_ms, 300,
           "round interval with summary dissemination (news takes two rounds)");
 ABSL_FLAG(int64_t, max_refresh_ms, 2000,
@@ -124,12 +130,21 @@ int main(int argc, char** argv) {
   options.incarnation = DrawIncarnation();
   if (!ParseChoice(counter::ParseDissemination, "dissemination",
                    absl::GetFlag(FLAGS_dissemination),
-                   " (want auto, peer-keys or summary)",
+                   " (want auto, push, peer-keys or summary)",
                    &options.dissemination)) {
     return 2;
   }
   options.summary_interval =
       absl::Milliseconds(absl::GetFlag(FLAGS_summary_ms));
+  options.push_interval = absl::Milliseconds(absl::GetFlag(FLAGS_push_ms));
+  options.push_fanout = absl::GetFlag(FLAGS_push_fanout);
+  if (options.push_interval <= absl::ZeroDuration() ||
+      options.push_fanout < 1) {
+    std::fprintf(stderr,
+                 "maelstrom-counter: --push_ms and --push_fanout must be "
+                 "positive\n");
+    return 2;
+  }
   if (options.refresh_interval <= absl::ZeroDuration() ||
       options.summary_interval <= absl::ZeroDuration() ||
       options.kv_timeout <= absl::ZeroDuration() ||

@@ -51,6 +51,24 @@ size_t MaxKvRequests(const Options& options) {
   return options.max_nodes + 2 + Node::kSummaryRetries;
 }
 
+// Pushed view members logged one by one per push; the rest are counted.
+constexpr int kMaxLoggedBadPushMembers = 4;
+
+// A pushed member: [n, total, heartbeat], n a write count like a key's,
+// heartbeat -1 (never heard) or the owner's push rounds.
+bool DecodePushedMember(const Json& j, int64_t* n, int64_t* total,
+                        int64_t* heartbeat) {
+  if (!j.is_array() || j.size() != 3 || !kvclient::IsInt64(j[0]) ||
+      !kvclient::IsInt64(j[1]) || !kvclient::IsInt64(j[2])) {
+    return false;
+  }
+  *n = j[0].get<int64_t>();
+  *total = j[1].get<int64_t>();
+  *heartbeat = j[2].get<int64_t>();
+  return *n >= 0 && *n < std::numeric_limits<int64_t>::max() &&
+         *heartbeat >= -1;
+}
+
 const char* Name(Node::OwnKey s) {
   switch (s) {
     case Node::OwnKey::kUnloaded: return "unloaded";
@@ -85,6 +103,14 @@ const char* Name(Node::Push s) {
   return "?";
 }
 
+const char* Name(Node::Gossip s) {
+  switch (s) {
+    case Node::Gossip::kOff: return "off";
+    case Node::Gossip::kWaiting: return "waiting";
+  }
+  return "?";
+}
+
 }  // namespace
 
 Node::Node(Options options)
@@ -96,7 +122,20 @@ Node::Node(Options options)
 }
 
 #if COUNTER_TESTONLY_VARIANTS
-Node::Node(Options options, Bug bug) : Node(std::move(options)) { bug_ = bug; }
+namespace {
+// Bugs of the seq-kv read modes (peer keys, the summary) cannot show while
+// auto pushes: under auto they run auto as it was before pushes existed.
+Options ForBug(Options options, Bug bug) {
+  if (bug == Bug::kStaleRead || bug == Bug::kMergeByTotal) {
+    options.auto_push = false;
+  }
+  return options;
+}
+}  // namespace
+
+Node::Node(Options options, Bug bug) : Node(ForBug(std::move(options), bug)) {
+  bug_ = bug;
+}
 #endif
 
 // Drivers validate what users type (counter/main.cc); these are the
@@ -113,6 +152,10 @@ void Node::CheckOptions() const {
             "round intervals must be positive, or rounds would never stop");
   MC_ASSERT(options_.sync_grace >= zero && options_.add_deadline >= zero,
             "sync_grace and add_deadline cannot be negative");
+  MC_ASSERT(options_.push_interval > zero && options_.push_heartbeat > zero &&
+                options_.push_silence > zero && options_.push_fanout >= 1,
+            "push rounds need a positive interval, heartbeat, silence bound "
+            "and fanout");
   MC_ASSERT(options_.max_pending_adds >= 1 && options_.max_open_attempts >= 1 &&
                 options_.max_nodes >= 1,
             "bounds of zero would refuse all work");
@@ -128,6 +171,9 @@ void Node::Step(const kvclient::Message& message, absl::Time now) {
     HandleKvReply(message, now);
   } else if (type == "init") {
     HandleInit(message, now);
+  } else if (type == kPushType &&
+             !kvclient::InReplyTo(message.body).has_value()) {
+    HandlePush(message, now);
   } else if (kvclient::InReplyTo(message.body).has_value()) {
     Log(absl::StrCat("ignoring unexpected reply from ", message.src, ": ",
                      Compact(message.body)));
@@ -211,6 +257,22 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
   }
   node_id_ = init.node_id;
   peers_ = std::move(peers);
+  self_index_ = static_cast<int>(
+      std::lower_bound(peers_.begin(), peers_.end(), node_id_) -
+      peers_.begin());
+  push_hops_ = 1;
+  for (int64_t reach = options_.push_fanout + 1;
+       reach < static_cast<int64_t>(peers_.size()) + 1;
+       reach *= options_.push_fanout + 1) {
+    ++push_hops_;
+  }
+  init_at_ = now;
+  for (const std::string& peer : peers_) {
+    // No peer counts as silent before a whole bound has passed: its first
+    // push is on its way (a restarted node hears from its peers once they
+    // see, in its own push, that it lacks their entries).
+    push_peers_[peer] = PeerPush{-1, now, 0, absl::InfinitePast()};
+  }
   ChooseDissemination(init.node_ids);
   // The first refresh is due at once, with no grace to wait for an add.
   next_refresh_ = now - options_.sync_grace;
@@ -224,7 +286,9 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
 #endif
   Log(absl::StrCat("init as ", node_id_, " with ", peers_.size(),
                    " peers, incarnation ", absl::Hex(options_.incarnation),
-                   UsesSummary() ? ", summary" : ", peer keys",
+                   UsesPush()      ? ", push"
+                   : UsesSummary() ? ", summary"
+                                   : ", peer keys",
                    " rounds every ", absl::FormatDuration(base_interval_)));
   if (msg_id.has_value()) Reply(message.src, kvclient::InitOkBody(*msg_id));
 }
@@ -295,6 +359,11 @@ void Node::HandleClientRequest(const kvclient::Message& message,
   }
 #endif
   pending_.push_back(std::move(add));
+#if COUNTER_TESTONLY_VARIANTS
+  // BUG kPushPendingTotal: gossips the new total at once, before it is
+  // durable (EncodeView claims it as the next write).
+  if (bug_ == Bug::kPushPendingTotal) eager_push_due_ = true;
+#endif
 }
 
 // An add is admitted only if the total this node could ever report, with
@@ -363,6 +432,7 @@ void Node::BecomeOwnIdle() {
   own_state_ = OwnKey::kIdle;
   // Rounds start once the own key is known: ReadValue answers from then on.
   if (first_time && !peers_.empty()) BecomeWaiting(next_refresh_);
+  if (first_time && GossipShouldRun()) BecomeGossipWaiting(next_refresh_);
 }
 
 void Node::BecomeOwnWriting() {
@@ -377,6 +447,13 @@ void Node::BecomeOwnUnsure() {
             "only a write in flight can end unsure; state ", Name(own_state_));
   MC_ASSERT(!unresolved_.empty(), "the write in flight is an open attempt");
   own_state_ = OwnKey::kUnsure;
+}
+
+void Node::BecomeOwnRechecking() {
+  MC_ASSERT(own_state_ == OwnKey::kIdle,
+            "a re-check reads the key only while nothing is in flight; state ",
+            Name(own_state_));
+  own_state_ = OwnKey::kResolving;
 }
 
 // ------------------------------------------------------- own key, exactly --
@@ -456,6 +533,7 @@ void Node::AdoptOwnEntry(const Entry& entry) {
                      " tag ", entry.tag));
   }
   own_ = entry;
+  ++view_version_;
   BecomeOwnIdle();
   unresolved_.clear();
 }
@@ -471,6 +549,7 @@ void Node::Confirm(const Attempt& attempt) {
   if (attempt.total != own_.total) {
     own_total_since_ = attempt.n;
     own_changed_this_round_ = true;
+    ++view_version_;  // zero-delta syncs change nothing worth a push
   }
   own_ = Entry{attempt.total, attempt.tag, attempt.n};
   BecomeOwnIdle();
@@ -597,6 +676,13 @@ void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
   EndRoundRead();
   absl::optional<Entry> entry = EntryFromRead(reply, peer);
   if (!entry.has_value()) return;
+  if (UsesPush()) {
+    // A push may have brought a newer entry than this read: only newer
+    // entries are adopted, whichever way they came.
+    AdoptPeerEntry(peer, *entry, /*pushed=*/false);
+    if (round_reads_ == 0) AdaptRefreshInterval();
+    return;
+  }
   auto seen = peers_seen_.find(peer);
   if (seen == peers_seen_.end() || seen->second.tag != entry->tag) {
     round_saw_change_ = true;
@@ -771,6 +857,252 @@ void Node::OnKvTimeout(const KvCall& call) {
   }
 }
 
+// ---------------------------------------------------------------- push --
+//
+// Push dissemination (README "Dissemination"). A node's view is its own
+// confirmed entry and every peer entry it adopted, each {n, total,
+// heartbeat}. Every entry in it was durable in its owner's key when the
+// owner confirmed it, so pushing views cannot make a read count anything
+// seq-kv does not hold; n orders one node's entries, so a view only ever
+// moves forward. seq-kv stays the truth: a peer whose heartbeat stops (a
+// partition, a dead process) is read from its key (SendRoundReads).
+
+bool Node::GossipShouldRun() const {
+  return UsesPush() && OwnLoaded() && !peers_.empty();
+}
+
+void Node::BecomeGossipWaiting(absl::Time at) {
+  MC_ASSERT(GossipShouldRun(),
+            "push rounds run only in push mode, own key loaded, with peers");
+  gossip_ = Gossip::kWaiting;
+  timers_.Set(Timer::kPush, at);
+}
+
+bool Node::IsPeer(const std::string& id) const {
+  return std::binary_search(peers_.begin(), peers_.end(), id);
+}
+
+// A heartbeat travels at most push_hops_ hops, each within push_heartbeat
+// of the last (a target is pushed to at least that often).
+absl::Duration Node::SilenceBound() const {
+  return options_.push_silence +
+         options_.push_heartbeat * std::max(0, push_hops_ - 1);
+}
+
+// A peer whose entry has never arrived is silent once a push interval has
+// passed since init: every node's first round pushes to everyone, so its
+// entry would have come unless something cuts it off, and reads need every
+// entry (a restarted node, or a cluster that starts partitioned, reads the
+// missing keys instead of answering error 11 for a whole silence bound).
+bool Node::Silent(const std::string& peer, absl::Time now) const {
+  auto it = push_peers_.find(peer);
+  MC_ASSERT(it != push_peers_.end(), "every peer has push state: ", peer);
+  if (peers_seen_.count(peer) == 0) {
+    return now - init_at_ > options_.push_interval;
+  }
+  return now - it->second.heard_at > SilenceBound();
+}
+
+bool Node::AnySilent(absl::Time now) const {
+  for (const std::string& peer : peers_) {
+    if (Silent(peer, now)) return true;
+  }
+  return false;
+}
+
+// Adopts `entry` for `peer` if it is newer than the one seen (or none is):
+// by write count, so a node's entries only move forward however they come
+// (pushed, forwarded, read, reordered, duplicated).
+bool Node::AdoptPeerEntry(const std::string& peer, const Entry& entry,
+                          bool pushed) {
+  MC_ASSERT(IsPeer(peer), "only cluster members are adopted: ", peer);
+  auto seen = peers_seen_.find(peer);
+  bool newer = seen == peers_seen_.end() || entry.n > seen->second.n;
+#if COUNTER_TESTONLY_VARIANTS
+  if (bug_ == Bug::kAdoptByTotal && pushed && seen != peers_seen_.end()) {
+    newer = entry.total > seen->second.total;  // BUG: totals can fall
+  }
+#else
+  (void)pushed;
+#endif
+  if (!newer) return false;
+  if (seen != peers_seen_.end()) {
+    if (seen->second.total != entry.total) ++changes_this_round_;
+    bool forward_only = true;
+#if COUNTER_TESTONLY_VARIANTS
+    forward_only = bug_ != Bug::kAdoptByTotal;
+#endif
+    MC_ASSERT(!forward_only || entry.n > seen->second.n,
+              "adopted entries only move forward: n ", entry.n, " after ",
+              seen->second.n);
+  }
+  round_saw_change_ = true;
+  peers_seen_[peer] = entry;
+  // With one hop every node pushes straight to every other: an adopted
+  // entry reached everyone from its owner and needs no forwarding.
+  if (push_hops_ > 1) ++view_version_;
+  return true;
+}
+
+// {"type":"counter_push","view":{"n1":[n,total,heartbeat],...}} from a
+// peer. Anything else (unknown sender, before init, malformed members) is
+// logged and ignored; a malformed member never stops the others.
+void Node::HandlePush(const kvclient::Message& message, absl::Time now) {
+  if (node_id_.empty() || !IsPeer(message.src)) {
+    Log(absl::StrCat("ignoring a push from ", message.src,
+                     node_id_.empty() ? " before init" : ", not a peer"));
+    return;
+  }
+  auto view = message.body.find("view");
+  if (view == message.body.end() || !view->is_object()) {
+    Log(absl::StrCat("ignoring a push without a view object from ",
+                     message.src));
+    return;
+  }
+  PeerPush& sender = push_peers_.at(message.src);
+  bool sender_behind = false;  // it lacks something this node knows
+  size_t known = 0;
+  int bad = 0;
+  for (auto it = view->begin(); it != view->end(); ++it) {
+    int64_t n = 0, total = 0, heartbeat = 0;
+    if (!DecodePushedMember(it.value(), &n, &total, &heartbeat)) {
+      if (++bad <= kMaxLoggedBadPushMembers) {
+        Log(absl::StrCat("push from ", message.src, ": member ", it.key(),
+                         " is malformed: ", Compact(it.value())));
+      }
+      continue;
+    }
+    if (it.key() == node_id_) {
+      ++known;
+      if (n < own_.n && own_.total != total) sender_behind = true;
+      bool recheck = OwnLoaded();
+#if COUNTER_TESTONLY_VARIANTS
+      // BUG kForgetOnRestart forgets its key for good: a peer's news of it
+      // would otherwise repair the blind overwrite before it is made.
+      recheck = recheck && bug_ != Bug::kForgetOnRestart;
+#endif
+      if (recheck) own_n_pushed_ = std::max(own_n_pushed_, n);
+      continue;
+    }
+    if (!IsPeer(it.key())) continue;  // not in this cluster
+    ++known;
+    PeerPush& about = push_peers_.at(it.key());
+    if (heartbeat > about.heartbeat) {
+      about.heartbeat = heartbeat;
+      about.heard_at = now;
+    }
+    AdoptPeerEntry(it.key(), Entry{total, "", n}, /*pushed=*/true);
+    auto seen = peers_seen_.find(it.key());
+    if (seen != peers_seen_.end() && seen->second.n > n &&
+        seen->second.total != total) {
+      sender_behind = true;
+    }
+  }
+  if (bad > kMaxLoggedBadPushMembers) {
+    Log(absl::StrCat("... and ", bad - kMaxLoggedBadPushMembers,
+                     " more malformed members"));
+  }
+  // The sender lacks entries this node holds (it restarted, or a push to
+  // it was lost): its next push round from here sends the view again.
+  if (sender_behind || known < peers_seen_.size() + (OwnLoaded() ? 1 : 0)) {
+    sender.sent_version = 0;
+  }
+}
+
+// The digit schedule: in round r a node at index i pushes to i + j*b^(r mod
+// R) (mod N) for j = 1..fanout, b = fanout + 1. Every offset 0..N-1 is a
+// sum of one such step per digit, so a view forwarded along it reaches every
+// node within R hops. With fanout >= N-1 (R = 1) every round pushes to all.
+//
+// The first round of an incarnation pushes to every peer (N-1 messages,
+// once): everyone then holds every entry within one network delay, where
+// the schedule would take R rounds, and reads need every entry.
+std::vector<std::string> Node::PushTargets(uint64_t round) const {
+  if (round == 0) return peers_;
+  const int64_t n = static_cast<int64_t>(peers_.size()) + 1;
+  const int64_t base = options_.push_fanout + 1;
+  int64_t step = 1;
+  for (uint64_t r = round % static_cast<uint64_t>(push_hops_); r > 0; --r) {
+    step *= base;
+  }
+  std::vector<std::string> targets;
+  const int64_t fanout = std::min<int64_t>(options_.push_fanout, n - 1);
+  for (int64_t j = 1; j <= fanout; ++j) {
+    int64_t index = (self_index_ + j * step) % n;
+    if (index == self_index_) continue;
+    const std::string& id =
+        index < self_index_ ? peers_[index] : peers_[index - 1];
+    if (std::find(targets.begin(), targets.end(), id) == targets.end()) {
+      targets.push_back(id);
+    }
+  }
+  MC_ASSERT(targets.size() <= static_cast<size_t>(options_.push_fanout),
+            "bounded fanout: ", targets.size(), " targets");
+  return targets;
+}
+
+Json Node::EncodeView(absl::Time now) const {
+  Json view = Json::object();
+  Entry own = own_;
+  bool only_confirmed = true;
+#if COUNTER_TESTONLY_VARIANTS
+  if (bug_ == Bug::kPushPendingTotal && !pending_.empty()) {
+    // BUG: claims the next write before it is durable.
+    own.n = own_.n + 1;
+    for (const PendingAdd& add : pending_) own.total += add.delta;
+    only_confirmed = false;
+  }
+#endif
+  MC_ASSERT(!only_confirmed || (own.n == own_.n && own.total == own_.total),
+            "a pushed own entry is the confirmed one: n ", own.n, " of ",
+            own_.n);
+  // The heartbeat is the sending time in ms: it only grows, across
+  // restarts too (a restarted node's round count would start again at 0,
+  // and its peers would take it for silent until it passed the old one).
+  // Receivers compare one owner's heartbeats with each other only.
+  const int64_t heartbeat = std::max<int64_t>(0, absl::ToUnixMillis(now));
+  view[node_id_] = {own.n, own.total, heartbeat};
+  for (const auto& [peer, entry] : peers_seen_) {
+    view[peer] = {entry.n, entry.total, push_peers_.at(peer).heartbeat};
+  }
+  return Json{{"type", kPushType}, {"view", std::move(view)}};
+}
+
+void Node::MaybePushView(absl::Time now) {
+#if COUNTER_TESTONLY_VARIANTS
+  if (eager_push_due_ && gossip_ == Gossip::kWaiting) {
+    eager_push_due_ = false;
+    Json body = EncodeView(now);
+    for (const std::string& target : PushTargets(push_rounds_)) {
+      ready_.messages.push_back(kvclient::Message{node_id_, target, body});
+    }
+  }
+#endif
+  if (gossip_ != Gossip::kWaiting || !timers_.Expired(Timer::kPush, now)) {
+    return;
+  }
+  const uint64_t round = static_cast<uint64_t>(push_rounds_++);
+  Json body;  // encoded once, for the first target that needs it
+  for (const std::string& target : PushTargets(round)) {
+    PeerPush& to = push_peers_.at(target);
+    bool current = to.sent_version == view_version_;
+    // A silent peer may not have received what was sent (a partition drops
+    // it): it gets every round, so after a heal it is current within one.
+    if (current && now - to.sent_at < options_.push_heartbeat &&
+        !Silent(target, now)) {
+      continue;
+    }
+    if (body.is_null()) body = EncodeView(now);
+    MC_ASSERT(ready_.messages.size() < MaxReadyMessages(),
+              "the driver takes Ready after every Step and Tick");
+    ready_.messages.push_back(kvclient::Message{node_id_, target, body});
+    ++stats_.pushes;
+    to.sent_version = view_version_;
+    to.sent_at = now;
+  }
+  BecomeGossipWaiting(now + options_.push_interval);
+}
+
 // ------------------------------------------------------------ scheduling --
 
 void Node::Pump(absl::Time now) {
@@ -781,12 +1113,22 @@ void Node::Pump(absl::Time now) {
     MaybeRefresh(now);
     MaybeFlush(now);
     MaybePushSummary(now);
+    MaybePushView(now);
   }
   ArmTableTimers();
   CheckInvariants(now);
 }
 
 void Node::MaybeResolve(absl::Time now) {
+  if (own_state_ == OwnKey::kIdle && own_n_pushed_ > own_.n) {
+    // Only pushes can tell: with nothing to write, no cas would fail on it.
+    Log(absl::StrCat("a peer saw the own key at n ", own_n_pushed_, ", past n ",
+                     own_.n, ": reading it again"));
+    own_n_pushed_ = 0;
+    BecomeOwnRechecking();
+    SendKv(Purpose::kResolveOwn, kvclient::KvRead{KeyOf(node_id_)}, now);
+    return;
+  }
   if (own_state_ != OwnKey::kUnloaded && own_state_ != OwnKey::kUnsure) {
     return;
   }
@@ -866,9 +1208,15 @@ void Node::MaybeFlush(absl::Time now) {
 }
 
 void Node::ChooseDissemination(const std::vector<std::string>& node_ids) {
+  if (options_.dissemination == Dissemination::kPush ||
+      (options_.dissemination == Dissemination::kAuto && options_.auto_push)) {
+    SetSpread(Spread::kPush);
+    return;
+  }
   bool allowed = false;
   switch (options_.dissemination) {
-    case Dissemination::kPeerKeys: allowed = false; break;
+    case Dissemination::kPeerKeys:
+    case Dissemination::kPush: allowed = false; break;
     case Dissemination::kSummary: allowed = true; break;
     case Dissemination::kAuto:
       allowed =
@@ -899,9 +1247,14 @@ void Node::SetSpread(Spread spread) {
   MC_ASSERT(node_id_.empty() || !automatic || spread == Spread::kAutoSummary ||
                 spread == Spread::kAutoPeerKeys,
             "auto dissemination only switches between its two modes");
+  MC_ASSERT(node_id_.empty() || spread_ != Spread::kPush || spread == spread_,
+            "push dissemination is chosen once, at init");
   spread_ = spread;
+  // With pushes, rounds only read silent peers: one per push interval.
   base_interval_ =
-      UsesSummary() ? options_.summary_interval : options_.refresh_interval;
+      UsesSummary() ? options_.summary_interval
+      : UsesPush() ? std::max(options_.refresh_interval, options_.push_interval)
+                   : options_.refresh_interval;
   refresh_interval_ = base_interval_;
 }
 
@@ -968,6 +1321,13 @@ void Node::MaybeRefresh(absl::Time now) {
     return;
   }
 #endif
+  if (UsesPush() && timers_.Expired(Timer::kRefresh, now) && !AnySilent(now)) {
+    // Pushes are fresh: no sync, no reads; look again next interval.
+    last_reads_at_ = now;
+    next_refresh_ = now + RoundGap();
+    timers_.Set(Timer::kRefresh, next_refresh_);
+    return;
+  }
   if (timers_.Expired(Timer::kRefresh, now)) BecomeDue();
   if (round_reads_ > 0) return;  // the grace starts when the last read ends
   if (round_ == Round::kSynced) {
@@ -994,6 +1354,7 @@ void Node::SendRoundReads(absl::Time now) {
     return;
   }
   for (const std::string& peer : peers_) {
+    if (UsesPush() && !Silent(peer, now)) continue;  // its pushes are fresh
     ++round_reads_;
     SendKv(Purpose::kReadPeer, kvclient::KvRead{KeyOf(peer)}, now, peer);
   }
@@ -1117,6 +1478,16 @@ void Node::CheckInvariants(absl::Time now) const {
   MC_ASSERT(
       summary_retries_left_ >= 0 && summary_retries_left_ <= kSummaryRetries,
       "retries per round: ", summary_retries_left_);
+  // Push rounds.
+  MC_ASSERT((gossip_ == Gossip::kWaiting) == GossipShouldRun(),
+            "push rounds run exactly in push mode once the own key is "
+            "loaded, with peers; state ",
+            Name(gossip_));
+  MC_ASSERT(timers_.Armed(Timer::kPush) == (gossip_ == Gossip::kWaiting),
+            "the push timer is armed exactly while push rounds run");
+  MC_ASSERT(push_peers_.size() == peers_.size(),
+            "push state for every peer and nothing else");
+  MC_ASSERT(!UsesPush() || push_hops_ >= 1, "at least one hop");
   // Timers: after a Pump nothing armed is due any more, so the node never
   // asks to be woken at an instant it has already handled (a busy loop;
   // sim/NEEDS.md).
@@ -1133,7 +1504,9 @@ void Node::CheckInvariants(absl::Time now) const {
 size_t Node::MaxReadyMessages() const {
   // Per Step or Tick: at most one reply to the message itself, one reply per
   // pending add (each is answered at most once), and the KV requests.
-  return options_.max_pending_adds + MaxKvRequests(options_) + 2;
+  // Plus one push per peer at most.
+  return options_.max_pending_adds + MaxKvRequests(options_) +
+         options_.max_nodes + 2;
 }
 
 void Node::SendKv(Purpose purpose, kvclient::KvRequest request, absl::Time now,

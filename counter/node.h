@@ -134,6 +134,13 @@ class Node : public Core {
     kSummary,       // fixed: the summary key each round
     kAutoSummary,   // auto, currently the summary
     kAutoPeerKeys,  // auto, fell back to peer keys (summary too busy)
+    kPush,          // push (fixed or auto): pushes, and rounds that read
+                    // only the keys of silent peers
+  };
+  // Push rounds (Options::dissemination kPush; README "Dissemination").
+  enum class Gossip {
+    kOff,      // not pushing: another mode, own key not loaded, or no peers
+    kWaiting,  // the next push round falls due at Timer::kPush
   };
   // The timer table: every deadline the node waits for.
   enum class Timer {
@@ -141,6 +148,7 @@ class Node : public Core {
     kAddDeadline,  // earliest unanswered add's deadline: answer error 0
     kRefresh,      // Round::kWaiting: the round falls due
     kSyncGrace,    // Round::kDue, no read out: stop waiting for an add
+    kPush,         // Gossip::kWaiting: the next push round
     kCount,
   };
 
@@ -148,6 +156,10 @@ class Node : public Core {
   Round round_state() const { return round_; }
   Push push_state() const { return push_; }
   Spread spread() const { return spread_; }
+  Gossip gossip_state() const { return gossip_; }
+  // Push rounds until a push reaches every node through forwarding, R =
+  // ceil(log_{fanout+1} N); 0 before init.
+  int push_hops() const { return push_hops_; }
 
   // A summary round re-reads the summary after a lost race at most this
   // many times, and never has more re-reads than this in flight.
@@ -155,6 +167,8 @@ class Node : public Core {
   // Per summary read, malformed members logged one by one; the rest are
   // counted in one line.
   static constexpr int kMaxLoggedMalformedMembers = 4;
+  // The body type of a push between nodes.
+  static constexpr char kPushType[] = "counter_push";
 
  private:
   // The value of a node's key, as stored in seq-kv.
@@ -164,6 +178,13 @@ class Node : public Core {
     int64_t n = 0;    // writes the key has taken: orders a node's entries
   };
   using Summary = std::map<std::string, Entry>;  // node -> {n, total}
+  // Per peer, what push dissemination knows besides its entry.
+  struct PeerPush {
+    int64_t heartbeat = -1;  // the peer's push rounds, as last heard
+    absl::Time heard_at = absl::InfinitePast();  // heartbeat last advanced
+    uint64_t sent_version = 0;  // view_version_ of the last push to it
+    absl::Time sent_at = absl::InfinitePast();  // of the last push to it
+  };
   struct PendingAdd {
     std::string client;
     int64_t msg_id = 0;
@@ -204,6 +225,7 @@ class Node : public Core {
   void BecomeOwnIdle();        // kLoading, kResolving, kWriting -> kIdle
   void BecomeOwnWriting();     // kIdle -> kWriting
   void BecomeOwnUnsure();      // kWriting -> kUnsure
+  void BecomeOwnRechecking();  // kIdle -> kResolving (a peer saw it moved)
   bool OwnLoaded() const;      // read or written at least once
 
   void BecomeWaiting(absl::Time next_refresh);  // kOff, kSynced -> kWaiting
@@ -221,6 +243,10 @@ class Node : public Core {
 
   void SetSpread(Spread spread);  // and the round interval that goes with it
   bool UsesSummary() const;
+  bool UsesPush() const { return spread_ == Spread::kPush; }
+
+  void BecomeGossipWaiting(absl::Time at);  // kOff, kWaiting -> kWaiting
+  bool GossipShouldRun() const;
 
   // ------------------------------------------------------------ inputs --
   void HandleInit(const kvclient::Message& message, absl::Time now);
@@ -229,6 +255,12 @@ class Node : public Core {
   void MeasureChangeRate(absl::Time now);
   void MeasureKvRtt(absl::Duration sample);
   void HandleClientRequest(const kvclient::Message& message, absl::Time now);
+  void HandlePush(const kvclient::Message& message, absl::Time now);
+  bool AdoptPeerEntry(const std::string& peer, const Entry& entry, bool pushed);
+  bool IsPeer(const std::string& id) const;
+  bool Silent(const std::string& peer, absl::Time now) const;
+  bool AnySilent(absl::Time now) const;
+  absl::Duration SilenceBound() const;
   void HandleKvReply(const kvclient::Message& message, absl::Time now);
   absl::optional<Entry> EntryFromRead(const kvclient::KvReply& reply,
                                       const std::string& node);
@@ -256,6 +288,9 @@ class Node : public Core {
   void SendRoundReads(absl::Time now);
   absl::Duration RoundGap() const;
   void MaybePushSummary(absl::Time now);
+  void MaybePushView(absl::Time now);
+  std::vector<std::string> PushTargets(uint64_t round) const;
+  kvclient::Json EncodeView(absl::Time now) const;
   void ReplyTimedOutAdds(absl::Time now);
   void ArmTableTimers();  // kKvTimeout and kAddDeadline from their tables
   void CheckOptions() const;
@@ -279,6 +314,7 @@ class Node : public Core {
 #if COUNTER_TESTONLY_VARIANTS
   Bug bug_ = Bug::kNone;
   bool stale_read_due_ = false;  // kStaleRead: a client read asked for reads
+  bool eager_push_due_ = false;  // kPushPendingTotal: an add asked for a push
 #endif
   std::string node_id_;             // "" until init
   std::string reply_as_;            // our id as addressed, before init
@@ -294,6 +330,11 @@ class Node : public Core {
   // The first write (n) of the key that holds the current own total: zero-
   // delta syncs raise own_.n without changing the total, and need no push.
   int64_t own_total_since_ = 0;
+  // The highest n a peer pushed for this node's own key. Above own_.n, a
+  // write of an earlier incarnation landed after this one loaded the key
+  // (it was still in flight at the restart): MaybeResolve re-reads the key
+  // once, then forgets it (so a wrong push costs one read, never a loop).
+  int64_t own_n_pushed_ = 0;
 
   // Other nodes' totals as last read (std::map: deterministic iteration).
   std::map<std::string, Entry> peers_seen_;
@@ -321,6 +362,16 @@ class Node : public Core {
   // how many pushes the summary would have to take.
   double change_rate_ = 0;
   absl::Time last_round_start_ = absl::InfinitePast();
+
+  // Push dissemination. view_version_ counts changes of what this node would
+  // push (own entry or an adopted peer entry); push_rounds_ counts rounds.
+  Gossip gossip_ = Gossip::kOff;
+  std::map<std::string, PeerPush> push_peers_;  // keys: peers_ only
+  uint64_t view_version_ = 1;
+  int64_t push_rounds_ = 0;
+  int self_index_ = 0;  // in the sorted list of all node ids
+  absl::Time init_at_ = absl::InfinitePast();
+  int push_hops_ = 0;
 
   // Summary push. push_from_ is the summary value read, to cas from (null:
   // the key did not exist); set exactly in kQueued and kInFlightQueued.

@@ -34,6 +34,8 @@ absl::string_view BugName(Bug bug) {
     case Bug::kDoubleCountRetry: return "double-count-retry";
     case Bug::kForgetOnRestart: return "forget-on-restart";
     case Bug::kMergeByTotal: return "merge-by-total";
+    case Bug::kPushPendingTotal: return "push-pending-total";
+    case Bug::kAdoptByTotal: return "adopt-by-total";
   }
   return "none";
 }
@@ -41,7 +43,8 @@ absl::string_view BugName(Bug bug) {
 absl::optional<Bug> ParseBug(absl::string_view name) {
   for (Bug bug :
        {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
-        Bug::kDoubleCountRetry, Bug::kForgetOnRestart, Bug::kMergeByTotal}) {
+        Bug::kDoubleCountRetry, Bug::kForgetOnRestart, Bug::kMergeByTotal,
+        Bug::kPushPendingTotal, Bug::kAdoptByTotal}) {
     if (BugName(bug) == name) return bug;
   }
   return absl::nullopt;

@@ -39,10 +39,15 @@ enum class Bug {
   kForgetOnRestart,   // starts from total 0 instead of reading its own key
   kMergeByTotal,      // summary entries ordered by total, not by write count
                       // (right for a g-counter, wrong once totals can fall)
+  kPushPendingTotal,  // push dissemination: pushes its total with the adds
+                      // not yet durable, as the next write (n + 1)
+  kAdoptByTotal,      // push dissemination: adopts pushed entries by total,
+                      // not by write count (wrong once totals can fall)
 };
 
 // "none", "stale-read", "ack-before-durable", "double-count-retry",
-// "forget-on-restart", "merge-by-total"; ParseBug returns nullopt for
+// "forget-on-restart", "merge-by-total", "push-pending-total",
+// "adopt-by-total"; ParseBug returns nullopt for
 // anything else.
 absl::string_view BugName(Bug bug);
 absl::optional<Bug> ParseBug(absl::string_view name);

@@ -36,6 +36,9 @@ Options Pinned() {
   Options options;
   options.incarnation = 0xa;
   options.sync_grace = absl::Milliseconds(50);
+  // These transcripts pin the KV-read modes (auto as it was before pushes);
+  // push transcripts ask for Dissemination::kPush.
+  options.auto_push = false;
   return options;
 }
 
@@ -51,7 +54,8 @@ void Boot(Core& core) {
 TEST(Variants, NamesRoundTrip) {
   for (Bug bug :
        {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
-        Bug::kDoubleCountRetry, Bug::kForgetOnRestart, Bug::kMergeByTotal}) {
+        Bug::kDoubleCountRetry, Bug::kForgetOnRestart, Bug::kMergeByTotal,
+        Bug::kPushPendingTotal, Bug::kAdoptByTotal}) {
     EXPECT_EQ(ParseBug(BugName(bug)), bug);
   }
   EXPECT_EQ(ParseBug("nonsense"), absl::nullopt);

@@ -5,7 +5,7 @@
 // every input is a valid script and seeds are easy to write by hand. Mode
 // bits: 1 pn-counter, 2 replies to a dead incarnation reach the new one,
 // 4 summary dissemination (else peer keys, as in every seed before it),
-// 8 summary rounds without jitter.
+// 8 summary rounds without jitter, 16 push dissemination (overrides 4).
 //
 // The world: the node is "n1"; clients c0..c3 send add/read (valid and odd),
 // init (valid and odd), unknown types; seq-kv follows Maelstrom's rules (spec
@@ -25,6 +25,11 @@
 // in peer-keys mode) becomes a summary event there, with two argument bytes:
 // a publish, or garbage (a non-object, a malformed member, an entry of a node
 // outside the cluster).
+//
+// In push mode the peers push views to n1 (opcode 13 there): their newest
+// entry, an older one (late, reordered), malformed members, members of
+// nodes outside the cluster, or a push from a stranger; n1's pushes to n0
+// and n2 are checked like summary pushes (below).
 //
 // Invariants (a violation aborts with "node invariant violated: ..."):
 //   - every message the node sends is one valid Maelstrom line from n1, to a
@@ -318,8 +323,9 @@ class World {
   explicit World(uint8_t mode)
       : pn_(mode & 1),
         old_replies_reach_new_(mode & 2),
-        summary_(mode & 4),
-        jitter_(!(mode & 8)) {
+        summary_((mode & 4) && !(mode & 16)),
+        jitter_(!(mode & 8)),
+        push_(mode & 16) {
     Start();
   }
 
@@ -343,6 +349,9 @@ class World {
         if (summary_) {
           uint8_t b = s.Byte();
           SummaryEvent(b, s.Byte());
+        } else if (push_) {
+          uint8_t b = s.Byte();
+          PushEvent(b, s.Byte());
         } else {
           ClientRead(s.Byte());
         }
@@ -726,6 +735,47 @@ class World {
     RecordKv();
   }
 
+  // Push mode's opcode 13: a peer (or a stranger) pushes a view to n1.
+  void PushEvent(uint8_t b, uint8_t c) {
+    std::string peer = b & 8 ? "n2" : "n0";
+    const Peer& p = peer_state_[peer];
+    Json view = Json::object();
+    Pair mine{0, 0};
+    if (!p.history.empty()) {
+      mine = (b % 8) == 1 ? p.history[c % p.history.size()]  // a late one
+                          : p.history.back();
+    }
+    view[peer] = {mine.n, static_cast<int64_t>(mine.total), ++push_beats_};
+    std::string src = peer;
+    switch (b % 8) {
+      case 2: {  // one malformed member
+        static const char* kMembers[] = {R"("x")",   "[1,2]",     "[-1,5,1]",
+                                         "[1,5,-2]", "[1.5,2,1]", "{}",
+                                         "null",     "[1,2,3,4]"};
+        static const char* kNodes[] = {"n0", "n1", "n2", "n0"};
+        view[kNodes[c & 3]] = Json::parse(kMembers[(c >> 2) % 8]);
+        break;
+      }
+      case 3: {  // a member of a node outside the cluster
+        static const char* kNodes[] = {"n9", "summary", "", "N1"};
+        view[kNodes[c & 3]] = {1 + (c >> 2), 1000000 + c, 1};
+        break;
+      }
+      case 4:  // from a stranger: ignored
+        src = c & 1 ? "n9" : "c1";
+        break;
+      case 5:  // no view at all
+        StepLine(
+            absl::StrCat(R"({"src":")", peer,
+                         R"(","dest":"n1","body":{"type":"counter_push"}})"));
+        return;
+      default: break;
+    }
+    StepLine(absl::StrCat(R"({"src":")", src, R"(","dest":"n1","body":)",
+                          Json{{"type", "counter_push"}, {"view", view}}.dump(),
+                          "}"));
+  }
+
   // -------------------------------------------------------------- node --
 
   void Start() {
@@ -736,8 +786,9 @@ class World {
     options.kv_timeout = kKvTimeout;
     options.add_deadline = kAddDeadline;
     options.refresh_interval = kRefresh;
-    options.dissemination = summary_ ? counter::Dissemination::kSummary
-                                     : counter::Dissemination::kPeerKeys;
+    options.dissemination = push_      ? counter::Dissemination::kPush
+                            : summary_ ? counter::Dissemination::kSummary
+                                       : counter::Dissemination::kPeerKeys;
     options.jitter_summary_rounds = jitter_;
 #ifdef FUZZ_BUG
     // fuzz/run.sh builds the test-only variants for FUZZ_BUG=...
@@ -828,6 +879,7 @@ class World {
     EXPECT_OR_FAIL(kvclient::ParseMessage(line).ok(), "invalid output ", line);
     EXPECT_OR_FAIL(m.src == "n1", "sent as ", m.src, ": ", line);
     if (m.dest == "seq-kv") return KvRequest(m.body, line);
+    if (m.dest == "n0" || m.dest == "n2") return NodePush(m.body, line);
     auto it =
         requests_.find(Key(m.dest, kvclient::InReplyTo(m.body).value_or(-1)));
     EXPECT_OR_FAIL(it != requests_.end(), "reply to nothing: ", line);
@@ -857,6 +909,39 @@ class World {
       EXPECT_OR_FAIL(body.contains("value"), "bad write ", line);
     if (type == "cas" && body["key"] == kSummaryKey) CheckPush(body, line);
     inflight_.push_back(KvInFlight{body, incarnation_});
+  }
+
+  // A push to a peer: only in push mode, never a reply, and only entries
+  // their keys held: n1's own confirmed in its key (or [0, 0] for an absent
+  // key), a peer's one it wrote.
+  void NodePush(const Json& body, const std::string& line) {
+    EXPECT_OR_FAIL(push_, "a KV-read mode sent to a node: ", line);
+    EXPECT_OR_FAIL(kvclient::BodyType(body) == "counter_push" &&
+                       !kvclient::InReplyTo(body).has_value() &&
+                       body.contains("view") && body["view"].is_object(),
+                   "malformed push: ", line);
+    const Json& view = body["view"];
+    for (auto it = view.begin(); it != view.end(); ++it) {
+      const std::string& node = it.key();
+      const Json& v = it.value();
+      EXPECT_OR_FAIL(v.is_array() && v.size() == 3 && kvclient::IsInt64(v[0]) &&
+                         kvclient::IsInt64(v[1]) && kvclient::IsInt64(v[2]),
+                     "pushed a malformed member for ", node, ": ", line);
+      Pair m{v[0].get<int64_t>(), v[1].get<int64_t>()};
+      bool absent = m.n == 0 && m.total == 0;
+      if (node == "n1") {
+        EXPECT_OR_FAIL(absent || own_pairs_.count(m) > 0, "pushed its own [",
+                       m.n, ",", m.total,
+                       "], which its key never held: ", line);
+      } else {
+        EXPECT_OR_FAIL(
+            std::find(peers_.begin(), peers_.end(), node) != peers_.end(),
+            "pushed an entry for ", node, ", not in the cluster: ", line);
+        EXPECT_OR_FAIL(absent || peer_state_[node].wrote.count(m) > 0,
+                       "pushed [", m.n, ",", m.total, "] for ", node,
+                       ", which it never wrote: ", line);
+      }
+    }
   }
 
   // A summary push (see the header's invariants). Checked when sent: its
@@ -1138,6 +1223,7 @@ class World {
   const bool old_replies_reach_new_;
   const bool summary_;
   const bool jitter_;
+  const bool push_;
   std::set<Pair> own_pairs_;              // (n, total) the own key ever held
   std::set<std::string> summary_values_;  // every value the summary held
   std::unique_ptr<counter::Node> node_;
@@ -1147,6 +1233,7 @@ class World {
   absl::Time now_ = absl::UnixEpoch();
   absl::optional<absl::Time> wake_at_;
   int64_t msg_ids_ = 0;
+  int64_t push_beats_ = 0;  // heartbeats of the peers' pushes
   std::map<std::string, Request> requests_;
   std::vector<KvInFlight> inflight_;
   std::vector<std::string> past_replies_;

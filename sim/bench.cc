@@ -1,16 +1,21 @@
 // bench: our counter next to the baseline, scenario by scenario, from one
-// run of fixed seeds. Every figure is from the simulator (virtual time), so
-// it is exact and repeatable, except "sim speed" (simulated seconds per CPU
-// second), the only wall-clock figure.
+// run of fixed seeds, with one row per dissemination mode (auto, peer-keys,
+// summary, push) and the baseline. Every figure is from the simulator
+// (virtual time), so it is exact and repeatable, except "sim speed"
+// (simulated seconds per CPU second), the only wall-clock figure.
 //
 //   bazel run -c opt //sim:bench                  # 3 seeds per scenario
 //   bazel run -c opt //sim:bench -- --seeds=10 --first_seed=100
 //
 // Columns: server msgs/op and all msgs/op (Maelstrom's net stats); KV
-// requests on the add path per add, on the read path per read, and in the
-// background per op; add and read latency p50/p99; convergence (last
-// acknowledged add → every node reads the exact total; worst of the seeds);
-// sim speed. The ratio row divides ours by the baseline's.
+// requests on the add path per add and in the background per op (the
+// baseline's read path is counted as background); node-to-node pushes per
+// op; add and read latency p99; convergence (last acknowledged add → every
+// node reads the exact total; worst of the seeds); read staleness
+// (sim/staleness.h, an EXTENSION: p50 over all ok reads, mean of the seeds;
+// p99 of reads invoked outside partitions and p99 of those during
+// partitions, worst of the seeds; "-" for a pn-counter, where it is not
+// defined); sim speed.
 #include <cstdio>
 #include <ctime>
 #include <sstream>
@@ -21,10 +26,13 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/types/optional.h"
 #include "kvclient/message.h"
 #include "sim/config.h"
+#include "sim/staleness.h"
 #include "sim/world.h"
 
 ABSL_FLAG(int, seeds, 3, "seeds per scenario and strategy");
@@ -37,8 +45,6 @@ using kvclient::Json;
 struct Scenario {
   std::string name;
   sim::SimConfig config;
-  // Also run ours with this dissemination forced, next to auto's choice.
-  absl::optional<counter::Dissemination> compare_with = absl::nullopt;
 };
 
 std::vector<Scenario> Scenarios() {
@@ -55,15 +61,12 @@ std::vector<Scenario> Scenarios() {
   large.nodes = sim::NodeIdsFromCount(25);
   large.workload.concurrency = 25;
   large.workload.rate = 1000;
-  out.push_back({"25 nodes, rate 1000, partitions", large,
-                 counter::Dissemination::kPeerKeys});
+  out.push_back({"25 nodes, rate 1000, partitions", large});
   sim::SimConfig large_slow = large;
   large_slow.network.latency = absl::Milliseconds(100);
-  out.push_back({"25 nodes, rate 1000, partitions, --latency 100", large_slow,
-                 counter::Dissemination::kSummary});
+  out.push_back({"25 nodes, rate 1000, partitions, --latency 100", large_slow});
   out.push_back({"pn-counter", *sim::ProfileConfig("pn")});
-  out.push_back({"chaos (extensions, 5 nodes)", *sim::ProfileConfig("chaos"),
-                 counter::Dissemination::kPeerKeys});
+  out.push_back({"chaos (extensions, 5 nodes)", *sim::ProfileConfig("chaos")});
   return out;
 }
 
@@ -72,6 +75,7 @@ struct KvCounts {
   double add_path = 0;
   double read_path = 0;
   double background = 0;
+  double pushes = 0;  // node-to-node messages
 };
 
 int64_t TotalOf(const Json& v) {
@@ -87,9 +91,13 @@ KvCounts ClassifyKv(const std::string& trace, counter::Strategy strategy) {
   std::string line;
   while (std::getline(lines, line)) {
     // The driver's journal: "<t>s send #<id> <src> -> seq-kv <body>".
-    size_t arrow = line.find(" -> seq-kv ");
-    if (arrow == std::string::npos || line.find(" send #") == std::string::npos)
+    if (line.find(" send #") == std::string::npos) continue;
+    if (line.find("\"type\":\"counter_push\"") != std::string::npos) {
+      c.pushes += 1;
       continue;
+    }
+    size_t arrow = line.find(" -> seq-kv ");
+    if (arrow == std::string::npos) continue;
     Json body = Json::parse(line.substr(arrow + 11), nullptr, false);
     if (body.is_discarded()) continue;
     std::string type = std::string(kvclient::BodyType(body));
@@ -112,14 +120,42 @@ KvCounts ClassifyKv(const std::string& trace, counter::Strategy strategy) {
 
 struct Row {
   double server_mpo = 0, all_mpo = 0;
-  double kv_per_add = 0, kv_per_read = 0, kv_background = 0;
-  double add_p50 = 0, add_p99 = 0, read_p50 = 0, read_p99 = 0;
+  double kv_per_add = 0, kv_background = 0, push_per_op = 0;
+  double add_p99 = 0, read_p99 = 0;
   double convergence_ms = -1;  // worst; -1: never measured
+  bool staleness_defined = true;
+  double stale_p50 = 0;              // mean of the seeds
+  double stale_p99_outside = 0;      // worst of the seeds
+  double stale_p99_partitions = -1;  // worst; -1: no read during one
   double speed = 0;
   int invalid = 0;
 };
 
 double Ms(absl::Duration d) { return absl::ToDoubleMilliseconds(d); }
+
+// Partition windows from the report's fault lines, "1.000-3.200s partition
+// majority: ..." (seconds since the run's start, the simulator's UnixEpoch);
+// a partition that cuts nothing is no partition.
+sim::TimeWindows PartitionWindows(const sim::RunReport& report) {
+  sim::TimeWindows out;
+  for (const std::string& fault : report.faults) {
+    std::vector<std::string> words = absl::StrSplit(fault, ' ');
+    if (words.size() < 2 || words[1] != "partition" ||
+        absl::StrContains(fault, "cuts nothing")) {
+      continue;
+    }
+    std::vector<std::string> span = absl::StrSplit(words[0], '-');
+    double start = 0, end = 0;
+    if (span.size() != 2 || !absl::EndsWith(span[1], "s") ||
+        !absl::SimpleAtod(span[0], &start) ||
+        !absl::SimpleAtod(span[1].substr(0, span[1].size() - 1), &end)) {
+      continue;
+    }
+    out.emplace_back(absl::UnixEpoch() + absl::Seconds(start),
+                     absl::UnixEpoch() + absl::Seconds(end));
+  }
+  return out;
+}
 
 Row Measure(sim::SimConfig config, counter::Strategy strategy, uint64_t first,
             int seeds) {
@@ -143,14 +179,21 @@ Row Measure(sim::SimConfig config, counter::Strategy strategy, uint64_t first,
     const sim::OpStats& reads = r.verdict.by_f["read"];
     KvCounts kv = ClassifyKv(trace.str(), strategy);
     double n_adds = std::max<double>(1, adds.ok_latencies.size());
-    double n_reads = std::max<double>(1, reads.ok_latencies.size());
     row.kv_per_add += kv.add_path / n_adds / seeds;
-    row.kv_per_read += kv.read_path / n_reads / seeds;
-    row.kv_background += kv.background / ops / seeds;
-    row.add_p50 += Ms(adds.Quantile(0.5)) / seeds;
+    row.kv_background += (kv.background + kv.read_path) / ops / seeds;
+    row.push_per_op += kv.pushes / ops / seeds;
     row.add_p99 += Ms(adds.Quantile(0.99)) / seeds;
-    row.read_p50 += Ms(reads.Quantile(0.5)) / seeds;
     row.read_p99 += Ms(reads.Quantile(0.99)) / seeds;
+    sim::StalenessReport st =
+        sim::MeasureStaleness(r.history, PartitionWindows(r.report));
+    row.staleness_defined = row.staleness_defined && st.defined;
+    row.stale_p50 += Ms(st.all.p50) / seeds;
+    row.stale_p99_outside =
+        std::max(row.stale_p99_outside, Ms(st.outside_partitions.p99));
+    if (st.during_partitions.count > 0) {
+      row.stale_p99_partitions =
+          std::max(row.stale_p99_partitions, Ms(st.during_partitions.p99));
+    }
     if (r.report.convergence.has_value()) {
       row.convergence_ms =
           std::max(row.convergence_ms, Ms(*r.report.convergence));
@@ -160,29 +203,31 @@ Row Measure(sim::SimConfig config, counter::Strategy strategy, uint64_t first,
   return row;
 }
 
-void PrintRow(const char* who, const Row& r) {
+std::string Figure(double ms, bool defined = true) {
+  return !defined || ms < 0 ? "-" : absl::StrFormat("%.0f", ms);
+}
+
+void PrintHeader() {
+  std::printf("  %-9s %7s %7s %7s %7s %7s %7s %7s %8s %7s %7s %7s %9s\n",
+              "mode", "srv/op", "all/op", "kv/add", "kv/bg", "push/op", "add99",
+              "read99", "converge", "stale50", "stale99", "part99",
+              "sim speed");
+}
+
+void PrintRow(const std::string& who, const Row& r) {
   // "n/a": the strategy has no read-without-KV value (the baseline asks
   // seq-kv on every read), so there is nothing to converge.
   std::string converge =
       r.convergence_ms < 0 ? "n/a" : absl::StrFormat("%.0f", r.convergence_ms);
+  bool d = r.staleness_defined;
   std::printf(
-      "  %-9s %7.3f %7.3f %7.2f %7.2f %7.2f %7.1f %7.1f %7.1f %7.1f %8s "
+      "  %-9s %7.3f %7.3f %7.2f %7.2f %7.3f %7.1f %7.1f %8s %7s %7s %7s "
       "%8.0fx %s\n",
-      who, r.server_mpo, r.all_mpo, r.kv_per_add, r.kv_per_read,
-      r.kv_background, r.add_p50, r.add_p99, r.read_p50, r.read_p99,
-      converge.c_str(), r.speed, r.invalid ? "INVALID RUNS" : "");
-}
-
-double Ratio(double a, double b) { return b > 0 ? a / b : 0; }
-
-void PrintRatio(const Row& ours, const Row& base) {
-  std::printf("  %-9s %7.2f %7.2f %7.2f %7.2f %7s %7.2f %7.2f %7s %7s %8s\n",
-              "ratio", Ratio(ours.server_mpo, base.server_mpo),
-              Ratio(ours.all_mpo, base.all_mpo),
-              Ratio(ours.kv_per_add, base.kv_per_add),
-              Ratio(ours.kv_per_read, base.kv_per_read), "",
-              Ratio(ours.add_p50, base.add_p50),
-              Ratio(ours.add_p99, base.add_p99), "", "", "");
+      who.c_str(), r.server_mpo, r.all_mpo, r.kv_per_add, r.kv_background,
+      r.push_per_op, r.add_p99, r.read_p99, converge.c_str(),
+      Figure(r.stale_p50, d).c_str(), Figure(r.stale_p99_outside, d).c_str(),
+      Figure(r.stale_p99_partitions, d).c_str(), r.speed,
+      r.invalid ? "INVALID RUNS" : "");
 }
 
 }  // namespace
@@ -200,37 +245,26 @@ int main(int argc, char** argv) {
       "the worst\n\n",
       static_cast<unsigned long long>(first),
       static_cast<unsigned long long>(first + seeds - 1));
+  std::printf(
+      "auto is the shipped default (push); the other rows force "
+      "--dissemination\n\n");
   int invalid = 0;
   for (const Scenario& s : Scenarios()) {
     std::printf("%s\n", s.name.c_str());
-    const std::string forced_name =
-        s.compare_with
-            ? std::string(counter::DisseminationName(*s.compare_with))
-            : "";
-    if (s.compare_with.has_value()) {
-      std::printf(
-          "  (own-keys: auto dissemination; %s: own-keys with "
-          "--dissemination=%s forced)\n",
-          forced_name.c_str(), forced_name.c_str());
+    PrintHeader();
+    for (counter::Dissemination d :
+         {counter::Dissemination::kAuto, counter::Dissemination::kPeerKeys,
+          counter::Dissemination::kSummary, counter::Dissemination::kPush}) {
+      sim::SimConfig config = s.config;
+      config.dissemination = d;
+      Row row = Measure(config, counter::Strategy::kOwnKeys, first, seeds);
+      PrintRow(std::string(counter::DisseminationName(d)), row);
+      invalid += row.invalid;
     }
-    std::printf("  %-9s %7s %7s %7s %7s %7s %7s %7s %7s %7s %8s %9s\n",
-                "strategy", "srv/op", "all/op", "kv/add", "kv/read", "kv/bg",
-                "add50", "add99", "read50", "read99", "converge", "sim speed");
-    Row ours = Measure(s.config, counter::Strategy::kOwnKeys, first, seeds);
-    Row base = Measure(s.config, counter::Strategy::kBaseline, first, seeds);
-    PrintRow("own-keys", ours);
-    if (s.compare_with.has_value()) {
-      sim::SimConfig forced = s.config;
-      forced.dissemination = *s.compare_with;
-      Row other = Measure(forced, counter::Strategy::kOwnKeys, first, seeds);
-      PrintRow(forced_name.c_str(), other);
-      invalid += other.invalid;
-    }
-    PrintRow("baseline", base);
-    PrintRatio(ours, base);
+    PrintRow("baseline",
+             Measure(s.config, counter::Strategy::kBaseline, first, seeds));
     std::printf("\n");
     std::fflush(stdout);
-    invalid += ours.invalid;
   }
   if (invalid > 0) {
     std::printf("%d run(s) of our counter were INVALID\n", invalid);

@@ -52,8 +52,9 @@ std::string Nemeses(const SimConfig& c) {
 }  // namespace
 
 std::vector<std::string> ProfileNames() {
-  return {"challenge", "chaos", "chaos-peer-keys", "single", "large",
-          "high-rate", "pn",    "pn-chaos"};
+  return {"challenge",     "chaos",  "chaos-peer-keys",
+          "chaos-summary", "single", "large",
+          "high-rate",     "pn",     "pn-chaos"};
 }
 
 absl::optional<SimConfig> ProfileConfig(const std::string& name) {
@@ -64,10 +65,14 @@ absl::optional<SimConfig> ProfileConfig(const std::string& name) {
   } else if (name == "chaos") {
     SetNodes(c, 5);
     ChaosFaults(c);
-  } else if (name == "chaos-peer-keys") {  // chaos gets the summary (auto)
+  } else if (name == "chaos-peer-keys") {  // chaos pushes (auto)
     SetNodes(c, 5);
     ChaosFaults(c);
     c.dissemination = counter::Dissemination::kPeerKeys;
+  } else if (name == "chaos-summary") {
+    SetNodes(c, 5);
+    ChaosFaults(c);
+    c.dissemination = counter::Dissemination::kSummary;
   } else if (name == "pn-chaos") {  // versions, not totals, order entries
     SetNodes(c, 5);
     c.workload.pn_counter = true;

@@ -14,7 +14,8 @@
 //
 // Profiles: challenge (Fly.io's: 3 nodes, rate 100, 20 s, partitions; the
 // default), chaos (5 nodes, latency, partitions and every extension),
-// chaos-peer-keys (chaos with peer-key dissemination), single (1 node),
+// chaos-peer-keys and chaos-summary (chaos with that dissemination forced:
+// auto pushes), single (1 node),
 // large (25 nodes, chaos faults), high-rate (rate 1000), pn (pn-counter
 // workload with partitions), pn-chaos (pn-counter under chaos).
 #ifndef SIM_CONFIG_H_

@@ -116,12 +116,46 @@ bool IsBusy(const SimConfig& c, const counter::Options& node) {
 
 }  // namespace
 
+namespace {
+
+// Hops an entry needs under the digit schedule: R = ceil(log_b N), b =
+// fanout + 1 (at least 1).
+int PushHops(int nodes, int fanout) {
+  int hops = 1;
+  for (int64_t reach = fanout + 1; reach < nodes; reach *= fanout + 1) ++hops;
+  return hops;
+}
+
+// Push dissemination (README "Dissemination: pushes"): each of R hops waits
+// at most one push round, and a push lost to a partition just before the
+// heal is noticed from the receiver's next heartbeat push (push_heartbeat);
+// under faults a silent peer is read from seq-kv after the silence bound,
+// in a fallback round stretched up to max_refresh, past one KV timeout.
+absl::Duration PushConvergenceBound(const SimConfig& config,
+                                    const counter::Options& node,
+                                    absl::Duration rtt, bool faults) {
+  const int hops = PushHops(config.node_count(), node.push_fanout);
+  absl::Duration bound = hops * (node.push_interval + node.push_heartbeat) +
+                         node.sync_grace + 3 * rtt;
+  if (faults) {
+    bound +=
+        node.push_silence + node.max_refresh_interval + node.kv_timeout + rtt;
+  }
+  return bound;
+}
+
+}  // namespace
+
 absl::Duration ConvergenceBound(const SimConfig& config) {
   const counter::Options node;  // the sweeps run the node's defaults
   const absl::Duration rtt = 2 * LatencyAllowance(config);
   const NetworkOptions& n = config.network;
   const bool faults =
       config.kill || config.pause || config.kv_cut || n.loss_ppm > 0;
+  const bool push =
+      config.dissemination == counter::Dissemination::kPush ||
+      (config.dissemination == counter::Dissemination::kAuto && node.auto_push);
+  if (push) return PushConvergenceBound(config, node, rtt, faults);
   const bool summary =
       config.dissemination == counter::Dissemination::kSummary ||
       (config.dissemination == counter::Dissemination::kAuto &&

@@ -69,6 +69,11 @@ SimConfig ShortVariant(const SimConfig& profile);
 // later of the last acknowledged add and the heal, every node's in-process
 // ReadValue() equals the exact total within
 //
+//   pushes (auto, or push):           R x (push_interval + push_heartbeat)
+//     R = ceil(log_{fanout+1} N)        + sync_grace + 3 RTT (4.1 s at
+//     hops; a push a partition          latency 0 for N <= 5), and under
+//     dropped before the heal is         faults + push_silence + max_refresh
+//     seen from the next heartbeat)      + kv_timeout + RTT
 //   busy peer keys (< 5 nodes, no     refresh + sync_grace + 3 RTT
 //     faults but partitions, which     (0.6 s at latency 0: challenge,
 //     never cut seq-kv; >= 2 adds per   single, high-rate, pn)

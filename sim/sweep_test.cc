@@ -165,22 +165,37 @@ TEST(ConvergenceBoundTest, TheDocumentedBoundPerProfile) {
   const auto bound = [](const char* profile) {
     return sim::ConvergenceBound(*sim::ProfileConfig(profile));
   };
+  // Pushes (auto), one hop (N <= 5 with fanout 4) at latency 0: one push
+  // round, plus one heartbeat for a push a partition dropped just before
+  // the heal, plus the sync grace.
+  EXPECT_EQ(bound("challenge"), absl::Milliseconds(4100));
+  EXPECT_EQ(bound("pn"), absl::Milliseconds(4100));
+  EXPECT_EQ(bound("high-rate"), absl::Milliseconds(4100));
+  EXPECT_EQ(bound("single"), absl::Milliseconds(4100));
+  // 25 nodes need two hops (5^2 >= 25); 26 need three.
+  sim::SimConfig wide = *sim::ProfileConfig("challenge");
+  wide.nodes = sim::NodeIdsFromCount(25);
+  EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(8100));
+  wide.nodes = sim::NodeIdsFromCount(26);
+  EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(12100));
   // Busy peer keys at latency 0: one refresh interval + sync grace.
-  EXPECT_EQ(bound("challenge"), absl::Milliseconds(600));
-  EXPECT_EQ(bound("pn"), absl::Milliseconds(600));
-  EXPECT_EQ(bound("high-rate"), absl::Milliseconds(600));
-  EXPECT_EQ(bound("single"), absl::Milliseconds(600));
+  sim::SimConfig keys = *sim::ProfileConfig("challenge");
+  keys.dissemination = counter::Dissemination::kPeerKeys;
+  EXPECT_EQ(sim::ConvergenceBound(keys), absl::Milliseconds(600));
   // A quiet cluster (2 adds per node per second): the stretched interval.
-  sim::SimConfig quiet = *sim::ProfileConfig("challenge");
-  quiet.workload.rate = 10;
-  EXPECT_EQ(sim::ConvergenceBound(quiet), absl::Milliseconds(2100));
-  // Chaos: summary, exponential latency 10 ms (RTT allowance 2 x (10 ms x
-  // ln 1e6 + 100 ms reorder)), faults (+1 s KV timeout + 1 RTT).
+  keys.workload.rate = 10;
+  EXPECT_EQ(sim::ConvergenceBound(keys), absl::Milliseconds(2100));
+  // Chaos: exponential latency 10 ms (RTT allowance 2 x (10 ms x ln 1e6 +
+  // 100 ms reorder)); faults add the silence bound, a fallback round
+  // stretched to max_refresh, a KV timeout and an RTT.
   const absl::Duration rtt =
       2 * (absl::Milliseconds(10) * std::log(1e6) + absl::Milliseconds(100));
-  EXPECT_EQ(bound("chaos"), 2 * (absl::Seconds(2) + absl::Milliseconds(250) +
-                                 absl::Milliseconds(100)) +
-                                5 * rtt + absl::Seconds(1) + rtt);
+  EXPECT_EQ(bound("chaos"), absl::Milliseconds(4100) + 3 * rtt +
+                                absl::Seconds(4 + 2 + 1) + rtt);
+  EXPECT_EQ(bound("chaos-summary"),
+            2 * (absl::Seconds(2) + absl::Milliseconds(250) +
+                 absl::Milliseconds(100)) +
+                5 * rtt + absl::Seconds(1) + rtt);
   EXPECT_EQ(bound("chaos-peer-keys"),
             absl::Milliseconds(2100) + 3 * rtt + absl::Seconds(1) + rtt);
 }
