@@ -46,9 +46,9 @@
 //   key before acknowledging anything; seq-kv keys views by node id, so that
 //   read sees every write the old incarnation ever had applied.
 //
-// The node is three small state machines (own key, refresh round, summary
-// push; the table is in README "Algorithm") changed only by Become*
-// functions that check the state they leave, plus one timer table
+// The node is four small state machines (own key, refresh round, summary
+// push, push rounds; the table is in README "Algorithm") changed only by
+// Become* functions that check the state they leave, plus one timer table
 // (counter/timers.h): TakeReady's wake_at is its earliest armed timer.
 // Invariants are checked after every Step and Tick (CheckInvariants), in
 // every build.
