@@ -221,12 +221,12 @@ int main(int argc, char** argv) {
          return "";
        }});
   table.Add({"--dissemination", "", "NAME",
-             "how our counter's nodes learn the others' totals: auto, "
-             "peer-keys or summary",
+             "how our counter's nodes learn the others' totals: auto (pushes), "
+             "push, peer-keys or summary",
              sim::FlagOrigin::kExtension,
              [&config](const std::string& v) -> std::string {
                auto d = counter::ParseDissemination(v);
-               if (!d) return "must be auto, peer-keys or summary";
+               if (!d) return "must be auto, push, peer-keys or summary";
                config.dissemination = *d;
                return "";
              }});
