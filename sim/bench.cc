@@ -25,10 +25,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "absl/types/optional.h"
 #include "kvclient/message.h"
 #include "sim/config.h"
@@ -133,30 +130,6 @@ struct Row {
 
 double Ms(absl::Duration d) { return absl::ToDoubleMilliseconds(d); }
 
-// Partition windows from the report's fault lines, "1.000-3.200s partition
-// majority: ..." (seconds since the run's start, the simulator's UnixEpoch);
-// a partition that cuts nothing is no partition.
-sim::TimeWindows PartitionWindows(const sim::RunReport& report) {
-  sim::TimeWindows out;
-  for (const std::string& fault : report.faults) {
-    std::vector<std::string> words = absl::StrSplit(fault, ' ');
-    if (words.size() < 2 || words[1] != "partition" ||
-        absl::StrContains(fault, "cuts nothing")) {
-      continue;
-    }
-    std::vector<std::string> span = absl::StrSplit(words[0], '-');
-    double start = 0, end = 0;
-    if (span.size() != 2 || !absl::EndsWith(span[1], "s") ||
-        !absl::SimpleAtod(span[0], &start) ||
-        !absl::SimpleAtod(span[1].substr(0, span[1].size() - 1), &end)) {
-      continue;
-    }
-    out.emplace_back(absl::UnixEpoch() + absl::Seconds(start),
-                     absl::UnixEpoch() + absl::Seconds(end));
-  }
-  return out;
-}
-
 Row Measure(sim::SimConfig config, counter::Strategy strategy, uint64_t first,
             int seeds) {
   Row row;
@@ -184,15 +157,18 @@ Row Measure(sim::SimConfig config, counter::Strategy strategy, uint64_t first,
     row.push_per_op += kv.pushes / ops / seeds;
     row.add_p99 += Ms(adds.Quantile(0.99)) / seeds;
     row.read_p99 += Ms(reads.Quantile(0.99)) / seeds;
-    sim::StalenessReport st =
-        sim::MeasureStaleness(r.history, PartitionWindows(r.report));
-    row.staleness_defined = row.staleness_defined && st.defined;
-    row.stale_p50 += Ms(st.all.p50) / seeds;
-    row.stale_p99_outside =
-        std::max(row.stale_p99_outside, Ms(st.outside_partitions.p99));
-    if (st.during_partitions.count > 0) {
-      row.stale_p99_partitions =
-          std::max(row.stale_p99_partitions, Ms(st.during_partitions.p99));
+    // The driver's own figure (nullopt for a pn-counter: undefined there).
+    row.staleness_defined =
+        row.staleness_defined && r.report.staleness.has_value();
+    if (r.report.staleness.has_value()) {
+      const sim::StalenessReport& st = *r.report.staleness;
+      row.stale_p50 += Ms(st.all.p50) / seeds;
+      row.stale_p99_outside =
+          std::max(row.stale_p99_outside, Ms(st.outside_partitions.p99));
+      if (st.during_partitions.count > 0) {
+        row.stale_p99_partitions =
+            std::max(row.stale_p99_partitions, Ms(st.during_partitions.p99));
+      }
     }
     if (r.report.convergence.has_value()) {
       row.convergence_ms =

@@ -496,6 +496,15 @@ void Driver::CloseSpan(const std::string& key, absl::Time now) {
   open_spans_.erase(it);
 }
 
+void Driver::EndPartitionWindow(absl::Time now) {
+  if (!cutting_since_.has_value()) return;
+  if (static_cast<int64_t>(partition_windows_.size()) <
+      config_.max_fault_spans) {
+    partition_windows_.emplace_back(*cutting_since_, now);
+  }
+  cutting_since_.reset();
+}
+
 void Driver::Apply(const FaultAction& a, absl::Time now) {
   const std::string what = a.Describe();  // says so when a grudge cuts nothing
   Note(now, absl::StrCat("nemesis: ", what));
@@ -506,10 +515,13 @@ void Driver::Apply(const FaultAction& a, absl::Time now) {
     case FaultAction::kPartition:
       network_.SetGrudge(a.grudge);
       OpenSpan("partition", "partition", what, now);
+      EndPartitionWindow(now);
+      if (CutsSomething(a.grudge)) cutting_since_ = now;
       break;
     case FaultAction::kHeal:
       network_.Heal();
       CloseSpan("partition", now);
+      EndPartitionWindow(now);
       break;
     case FaultAction::kCutKv:
       network_.CutKv(a.node, a.cut_mode);
@@ -682,13 +694,8 @@ DriverResult Driver::Finish(absl::Time now) {
     }
   }
   if (harness_error_.empty()) {
-    TimeWindows partitions;  // read staleness splits reads by these
-    for (const FaultSpan& f : fault_spans_) {
-      if (f.kind == "partition") {
-        partitions.emplace_back(f.start, std::min(f.end, now));
-      }
-    }
-    StalenessReport staleness = MeasureStaleness(r.history, partitions);
+    EndPartitionWindow(now);
+    StalenessReport staleness = MeasureStaleness(r.history, partition_windows_);
     if (staleness.defined) report.staleness = staleness;
     std::string note;
     report.convergence_from_reads =

@@ -72,6 +72,7 @@
 #include "sim/node_host.h"
 #include "sim/prng.h"
 #include "sim/report/run_record.h"
+#include "sim/staleness.h"
 #include "sim/workload.h"
 
 namespace sim {
@@ -201,6 +202,8 @@ class Driver {
                 const std::string& description, absl::Time now,
                 const std::string& node = "");
   void CloseSpan(const std::string& key, absl::Time now);
+  // Ends the window of a partition that cuts something, if one holds.
+  void EndPartitionWindow(absl::Time now);
   void Heal(absl::Time now);
 
   void RunProbe(absl::Time now);
@@ -251,6 +254,11 @@ class Driver {
   int64_t findings_dropped_ = 0;
   std::vector<FaultSpan> fault_spans_;
   std::map<std::string, size_t> open_spans_;  // key → index into fault_spans_
+  // Windows in which a partition that cuts something held, for read
+  // staleness (a grudge that cuts nothing is no partition). Bounded like
+  // fault_spans_.
+  TimeWindows partition_windows_;
+  absl::optional<absl::Time> cutting_since_;
   std::string harness_error_;
   int64_t records_dropped_ = 0;  // messages beyond the record's bound
 
