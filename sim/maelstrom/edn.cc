@@ -18,7 +18,7 @@ bool IsKeywordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9') || c == '*' || c == '+' || c == '!' ||
          c == '-' || c == '_' || c == '?' || c == '<' || c == '>' || c == '=' ||
-         c == '.';
+         c == '.' || c == '\'';  // PROPOSED ADDITION (wl2): Elle's :value'
 }
 
 // The shortest %g form that reads back as `d` (as a float when `single`).

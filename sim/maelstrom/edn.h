@@ -17,7 +17,8 @@
 // Elle's results carry sets (#{:read-committed}, a skip's values) and maps
 // keyed by strings and numbers (kafka's {"5" 3}); struct's version needs
 // them for kafka, txn-rw-register and g-set. Sets print their items in the
-// order given (callers sort, as Clojure's sorted-set would).
+// order given (callers sort, as Clojure's sorted-set would). Keywords may
+// also hold ' (Elle's :value' and :a', which Clojure reads back).
 //
 // Strings: \" \\ \n \t \r \b \f as Clojure's pr-str writes them; other
 // control characters (and DEL) as \uXXXX, which clojure.edn reads; invalid

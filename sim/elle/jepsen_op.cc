@@ -1,0 +1,57 @@
+#include "sim/elle/jepsen_op.h"
+
+namespace elle {
+
+using sim::Edn;
+
+Edn JsonToEdn(const kvclient::Json& value) {
+  switch (value.type()) {
+    case kvclient::Json::value_t::null: return Edn::Nil();
+    case kvclient::Json::value_t::boolean: return Edn::Bool(value.get<bool>());
+    case kvclient::Json::value_t::number_integer:
+      return Edn::Int(value.get<int64_t>());
+    case kvclient::Json::value_t::number_unsigned: {
+      const uint64_t u = value.get<uint64_t>();
+      if (u <= static_cast<uint64_t>(INT64_MAX)) {
+        return Edn::Int(static_cast<int64_t>(u));
+      }
+      return Edn::Double(static_cast<double>(u));
+    }
+    case kvclient::Json::value_t::number_float:
+      return Edn::Double(value.get<double>());
+    case kvclient::Json::value_t::string:
+      return Edn::String(value.get<std::string>());
+    case kvclient::Json::value_t::array: {
+      Edn v = Edn::Vector();
+      for (const auto& item : value) v.Add(JsonToEdn(item));
+      return v;
+    }
+    case kvclient::Json::value_t::object: {
+      Edn m = Edn::Map();
+      for (const auto& [k, v] : value.items()) {
+        m.PutKey(Edn::String(k), JsonToEdn(v));
+      }
+      return m;
+    }
+    default: break;
+  }
+  return Edn::Nil();
+}
+
+Edn JepsenOp(const sim::HistoryEvent& event, int64_t index, int64_t process,
+             absl::Time t0, Edn value) {
+  Edn op = Edn::Map();
+  op.Put("index", Edn::Int(index))
+      .Put("time", Edn::Int(absl::ToInt64Nanoseconds(event.time - t0)))
+      .Put("type", Edn::Keyword(sim::EventTypeName(event.type)))
+      .Put("process", Edn::Int(process))
+      .Put("f", Edn::Keyword(event.f))
+      .Put("value", std::move(value));
+  if (event.type != sim::EventType::kInvoke && event.type != sim::EventType::kOk &&
+      !event.error.empty()) {
+    op.Put("error", Edn::String(event.error));
+  }
+  return op;
+}
+
+}  // namespace elle
