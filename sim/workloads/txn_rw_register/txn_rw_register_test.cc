@@ -1,0 +1,217 @@
+// Conformance for maelstrom/workload/txn_rw_register.clj (v0.2.4): the
+// generator (elle/txn.clj wr-txns), the txn! defrpc reply schema
+// (maelstrom/client.clj defrpc, recv-schema, with-errors), the checker
+// wrapper (txn_rw_register.clj checker) and core.clj's
+// --consistency-models parsing.
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "sim/elle/test_history.h"
+#include "sim/prng.h"
+#include "sim/workloads/txn_rw_register/checker.h"
+#include "sim/workloads/txn_rw_register/client.h"
+#include "sim/workloads/txn_rw_register/generator.h"
+
+namespace txn_rw_register {
+namespace {
+
+using kvclient::Json;
+using sim::EventType;
+
+// wr-txns: lengths in [min, max]; f uniform; writes 1, 2, ... per key; a
+// key retires after max-writes-per-key writes; keys exponential (the last
+// active key most likely).
+TEST(TxnGenerator, WrTxnsShape) {
+  TxnGenerator g({/*key_count=*/3, /*min=*/1, /*max=*/4,
+                  /*max_writes_per_key=*/5});
+  sim::Prng prng(7);
+  std::map<int64_t, int64_t> last_write;
+  std::map<size_t, int> lengths;
+  int reads = 0, writes = 0;
+  std::map<int64_t, int> key_uses;
+  for (int i = 0; i < 20000; ++i) {
+    const Json txn = g.Next(prng);
+    ++lengths[txn.size()];
+    for (const Json& mop : txn) {
+      const int64_t k = mop[1].get<int64_t>();
+      ++key_uses[k];
+      if (mop[0] == "r") {
+        ++reads;
+        EXPECT_TRUE(mop[2].is_null());
+        continue;
+      }
+      ++writes;
+      const int64_t v = mop[2].get<int64_t>();
+      EXPECT_EQ(v, last_write[k] + 1) << "writes per key are 1, 2, 3, ...";
+      EXPECT_LE(v, 5);
+      last_write[k] = v;
+    }
+  }
+  EXPECT_EQ(lengths.size(), 4u);
+  EXPECT_EQ(lengths.begin()->first, 1u);
+  // A write to a retired key is drawn again (f included), so reads
+  // outnumber writes when keys retire often.
+  EXPECT_GT(reads, writes);
+  EXPECT_GT(key_uses.size(), 100u) << "keys retire and fresh ones come";
+  EXPECT_EQ(g.active_keys().size(), 3u);
+}
+
+// rand-key :exponential: with 3 active keys, 2/14, 4/14, 8/14.
+TEST(TxnGenerator, ExponentialKeyDistribution) {
+  TxnGenerator g({3, 1, 1, 1'000'000});
+  sim::Prng prng(11);
+  std::map<int64_t, int> uses;
+  const int n = 140000;
+  int reads = 0;
+  for (int i = 0; i < n; ++i) {
+    const Json txn = g.Next(prng);
+    ++uses[txn[0][1].get<int64_t>()];
+    reads += txn[0][0] == "r";
+  }
+  EXPECT_NEAR(reads, n / 2, n * 0.01);  // (rand-nth [:r :w])
+  EXPECT_NEAR(uses[0], n * 2 / 14, n * 0.01);
+  EXPECT_NEAR(uses[1], n * 4 / 14, n * 0.01);
+  EXPECT_NEAR(uses[2], n * 8 / 14, n * 0.01);
+}
+
+TEST(TxnGenerator, ASeedReplaysTheSameTransactions) {
+  TxnGenerator a({}), b({});
+  sim::Prng pa(42), pb(42);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(a.Next(pa), b.Next(pb));
+}
+
+// txn! request body (defrpc assoc's :type; the caller adds :msg_id).
+TEST(TxnClient, RequestBody) {
+  EXPECT_EQ(TxnRequest(Json::parse(R"([["r",1,null],["w",2,3]])")),
+            Json::parse(R"({"type":"txn","txn":[["r",1,null],["w",2,3]]})"));
+}
+
+// recv-schema of txn!: closed map, in_reply_to required, msg_id optional,
+// micro-ops exactly [f k v] with f r or w.
+TEST(TxnClient, ReplySchema) {
+  auto check = [](const char* s) { return CheckTxnReply(Json::parse(s)); };
+  EXPECT_EQ(check(R"({"type":"txn_ok","in_reply_to":1,"txn":[]})"), "");
+  EXPECT_EQ(check(R"({"type":"txn_ok","in_reply_to":1,"msg_id":4,
+                      "txn":[["r",1,2],["w","k",{"a":1}]]})"),
+            "");
+  EXPECT_NE(check(R"({"type":"txn_ok","txn":[]})"), "");  // no in_reply_to
+  EXPECT_NE(check(R"({"type":"txn_ok","in_reply_to":1.5,"txn":[]})"), "");
+  EXPECT_NE(check(R"({"type":"txn_ok","in_reply_to":1,"txn":[],"x":1})"), "");
+  EXPECT_NE(check(R"({"type":"txn_ok","in_reply_to":1,"txn":[["r",1]]})"), "");
+  EXPECT_NE(check(R"({"type":"txn_ok","in_reply_to":1,"txn":[["x",1,2]]})"),
+            "");
+  EXPECT_NE(check(R"({"type":"read_ok","in_reply_to":1,"txn":[]})"), "");
+  EXPECT_NE(check(R"({"type":"txn_ok","in_reply_to":1,"msg_id":"a","txn":[]})"),
+            "");
+}
+
+// with-errors (no idempotent :f): definite codes fail, others and timeouts
+// are indeterminate; a malformed reply is :info via the interpreter.
+TEST(TxnClient, Completions) {
+  const Json inv = Json::parse(R"([["r",1,null]])");
+  Completion ok = TxnCompletion(
+      inv, Json::parse(R"({"type":"txn_ok","in_reply_to":1,"txn":[["r",1,7]]})"));
+  EXPECT_EQ(ok.type, EventType::kOk);
+  EXPECT_EQ(ok.value, Json::parse(R"([["r",1,7]])"));
+  Completion conflict = TxnCompletion(
+      inv, Json::parse(
+               R"({"type":"error","in_reply_to":1,"code":30,"text":"no"})"));
+  EXPECT_EQ(conflict.type, EventType::kFail);
+  EXPECT_EQ(conflict.value, inv);
+  EXPECT_EQ(conflict.error, "txn-conflict: no");
+  Completion crash = TxnCompletion(
+      inv, Json::parse(R"({"type":"error","in_reply_to":1,"code":13})"));
+  EXPECT_EQ(crash.type, EventType::kInfo);
+  EXPECT_EQ(TxnTimeout(inv).type, EventType::kInfo);
+  Completion bad = TxnCompletion(
+      inv, Json::parse(R"({"type":"txn_ok","in_reply_to":1,"txn":[["r"]]})"));
+  EXPECT_EQ(bad.type, EventType::kInfo);
+  EXPECT_EQ(bad.value, inv);
+  EXPECT_EQ(bad.error.rfind("indeterminate: Malformed RPC response", 0), 0u);
+}
+
+// core.clj --consistency-models parse-fn (str/split s #"\s+,\s+").
+TEST(ConsistencyModelsFlag, SplitsOnlyAtSpacedCommas) {
+  EXPECT_EQ(ParseConsistencyModels("read-committed"),
+            elle::NameSet({"read-committed"}));
+  EXPECT_EQ(ParseConsistencyModels("read-committed , serializable"),
+            elle::NameSet({"read-committed", "serializable"}));
+  EXPECT_EQ(ParseConsistencyModels("read-committed,serializable"),
+            elle::NameSet({"read-committed,serializable"}));
+}
+
+TxnResult Check(const elle::TestHistory& t, elle::NameSet models) {
+  TxnCheckOptions o;
+  o.concurrency = 10;
+  o.t0 = t.t0();
+  o.consistency_models = std::move(models);
+  return CheckTxnRwRegister(t.history(), o);
+}
+
+// The wrapper's valid result: {:valid? true} plus the assoc'ed keys.
+TEST(TxnChecker, ValidRunShape) {
+  elle::TestHistory t;
+  t.Ok(0, "rx_wx1");
+  t.Ok(1, "rx1wx2");
+  t.Ok(0, "rx2");
+  TxnResult r = Check(t, {"strict-serializable"});
+  EXPECT_EQ(r.valid, elle::Validity::kTrue);
+  EXPECT_EQ(r.results.Print(),
+            "{:valid? true, :anomaly-types (), :anomalies nil}");
+}
+
+// :empty-transaction-graph: Elle says :unknown, Maelstrom's wrapper false.
+TEST(TxnChecker, EmptyTransactionGraphIsInvalid) {
+  elle::TestHistory t;
+  t.Ok(0, "wx1");
+  TxnResult r = Check(t, {"read-committed"});
+  EXPECT_EQ(r.elle.valid, elle::Validity::kUnknown);
+  EXPECT_EQ(r.valid, elle::Validity::kFalse);
+  EXPECT_EQ(r.results.Print(),
+            "{:valid? false, :anomaly-types (:empty-transaction-graph), "
+            ":anomalies {:empty-transaction-graph true}, :not #{}, "
+            ":also-not #{}}");
+}
+
+// The wrapper drops :cycle-search-timeout from the types and the anomalies.
+TEST(TxnChecker, CycleSearchTimeoutIsDropped) {
+  elle::TestHistory t;
+  t.Ok(0, "rx0wx1");
+  t.Ok(1, "rx0wx2");  // G2-item (and lost-update): fine under read-committed
+  TxnCheckOptions o;
+  o.concurrency = 10;
+  o.t0 = t.t0();
+  o.consistency_models = {"read-committed"};
+  o.cycle.budget = 0;
+  TxnResult r = CheckTxnRwRegister(t.history(), o);
+  EXPECT_TRUE(r.elle.reportable_types.count("cycle-search-timeout"));
+  EXPECT_EQ(r.valid, elle::Validity::kTrue);
+  EXPECT_EQ(r.results.Print().find("cycle-search-timeout"), std::string::npos)
+      << r.results.Print();
+}
+
+// Challenge 6c's teeth: a dirty read of an aborted txn (G1a) and of an
+// intermediate write (G1b) fail read-committed; 6a/6b's read-uncommitted
+// lets them pass.
+TEST(TxnChecker, ReadCommittedTeeth) {
+  elle::TestHistory g1a;
+  g1a.Ok(0, "wy1");
+  g1a.Fail(1, "wx1");
+  g1a.Ok(0, "rx1ry1");
+  EXPECT_EQ(Check(g1a, {"read-committed"}).anomaly_types,
+            std::vector<std::string>({"G1a"}));
+  EXPECT_EQ(Check(g1a, {"read-uncommitted"}).valid, elle::Validity::kTrue);
+
+  elle::TestHistory g1b;
+  g1b.Ok(0, "wx1wx2");
+  g1b.Ok(1, "rx1");
+  g1b.Ok(1, "rx2");
+  EXPECT_EQ(Check(g1b, {"read-committed"}).anomaly_types,
+            std::vector<std::string>({"G1b"}));
+}
+
+}  // namespace
+}  // namespace txn_rw_register
