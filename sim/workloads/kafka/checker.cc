@@ -140,6 +140,12 @@ class Analysis {
     }
     op->poll_keys_end = static_cast<uint32_t>(poll_keys_.size());
     op->sends_end = static_cast<uint32_t>(sends_.size());
+    // Grouped by key (a txn may poll a key twice), so lookups bisect.
+    std::stable_sort(poll_keys_.begin() + op->poll_keys_begin,
+                     poll_keys_.begin() + op->poll_keys_end,
+                     [](const PollKey& a, const PollKey& b) {
+                       return a.key < b.key;
+                     });
   }
 
   void ParsePoll(const kvclient::Json& msgs) {
@@ -533,15 +539,10 @@ class Analysis {
       const KOp& op) const {
     std::vector<std::pair<uint32_t, std::vector<uint32_t>>> out;
     for (uint32_t k = op.poll_keys_begin; k < op.poll_keys_end; ++k) {
-      const PollKey& pk = poll_keys_[k];
-      auto it = std::find_if(out.begin(), out.end(),
-                             [&](const auto& e) { return e.first == pk.key; });
-      if (it == out.end()) {
-        out.push_back({pk.key, {}});
-        it = out.end() - 1;
-      }
+      const PollKey& pk = poll_keys_[k];  // grouped by key
+      if (out.empty() || out.back().first != pk.key) out.push_back({pk.key, {}});
       for (uint32_t p = pk.begin; p < pk.end; ++p) {
-        it->second.push_back(polled_[p].value);
+        out.back().second.push_back(polled_[p].value);
       }
     }
     return out;
@@ -573,30 +574,40 @@ class Analysis {
   void PollPair(uint32_t key, uint32_t last_op, uint32_t op,
                 const std::vector<uint32_t>& vs, std::vector<Case>* skip,
                 std::vector<Case>* nm) const {
-    absl::optional<uint32_t> v, v2;
-    for (const auto& [k, values] : Reads(ops_[last_op])) {
-      if (k == key && !values.empty()) v = values.back();
-    }
+    absl::optional<uint32_t> v = LastRead(last_op, key), v2;
     if (!vs.empty()) v2 = vs.front();
     const int64_t i = v ? IndexOf(key, *v) : -1;
     const int64_t i2 = v2 ? IndexOf(key, *v2) : -1;
     const int64_t delta = (i >= 0 && i2 >= 0) ? i2 - i : 1;
-    Edn ops = Edn::Vector({Op(last_op), Op(op)});
     if (delta > 1) {
       Edn e = Edn::Map();
       e.Put("key", Key(key))
           .Put("delta", Edn::Int(delta))
           .Put("skipped", Skipped(key, i, i2))
-          .Put("ops", std::move(ops));
+          .Put("ops", Edn::Vector({Op(last_op), Op(op)}));
       skip->push_back({std::move(e), delta});
     } else if (delta < 1) {
       Edn e = Edn::Map();
       e.Put("key", Key(key))
           .Put("values", Edn::Vector({Value(*v), Value(*v2)}))
           .Put("delta", Edn::Int(delta))
-          .Put("ops", std::move(ops));
+          .Put("ops", Edn::Vector({Op(last_op), Op(op)}));
       nm->push_back({std::move(e), delta});
     }
+  }
+
+  // The last value op polled for key, if any ((-> op op-reads (get k) last)).
+  absl::optional<uint32_t> LastRead(uint32_t op, uint32_t key) const {
+    absl::optional<uint32_t> v;
+    const KOp& o = ops_[op];
+    auto range = std::equal_range(
+        poll_keys_.begin() + o.poll_keys_begin,
+        poll_keys_.begin() + o.poll_keys_end, PollKey{key, 0, 0},
+        [](const PollKey& a, const PollKey& b) { return a.key < b.key; });
+    for (auto it = range.first; it != range.second; ++it) {
+      if (it->end > it->begin) v = polled_[it->end - 1].value;
+    }
+    return v;
   }
 
   template <typename Map>
