@@ -104,8 +104,8 @@ TEST(ConsistencyModel, WeakestModels) {
 // strongest-models-test
 TEST(ConsistencyModel, StrongestModels) {
   EXPECT_EQ(Friendly(StrongestModels({})), NameSet());
-  EXPECT_EQ(Friendly(StrongestModels(
-                {"serializable", "strong-serializable", "strict-serializable"})),
+  EXPECT_EQ(Friendly(StrongestModels({"serializable", "strong-serializable",
+                                      "strict-serializable"})),
             NameSet({"strong-serializable"}));
   EXPECT_EQ(Friendly(StrongestModels({"repeatable-read", "read-committed",
                                       "sequential", "read-your-writes"})),
@@ -116,11 +116,11 @@ TEST(ConsistencyModel, StrongestModels) {
 
 // anomalies-prohibited-by-test "read committed"
 TEST(ConsistencyModel, AnomaliesProhibitedByReadCommitted) {
-  EXPECT_EQ(AnomaliesProhibitedBy({"read-committed"}),
-            NameSet({"dirty-update", "G1a", "G1b", "G1c", "G1", "G0",
-                     "PL-1-cycle-exists", "PL-2-cycle-exists",
-                     "cyclic-versions", "duplicate-elements",
-                     "incompatible-order", "future-read"}));
+  EXPECT_EQ(
+      AnomaliesProhibitedBy({"read-committed"}),
+      NameSet({"dirty-update", "G1a", "G1b", "G1c", "G1", "G0",
+               "PL-1-cycle-exists", "PL-2-cycle-exists", "cyclic-versions",
+               "duplicate-elements", "incompatible-order", "future-read"}));
 }
 
 // The unknown-model case of anomalies-prohibited-by-test: validate first.
@@ -167,13 +167,13 @@ TEST(ConsistencyModel, AnomaliesToImpossibleModels) {
                      "strong-session-snapshot-isolation",
                      "strong-read-committed",
                      "strong-snapshot-isolation"}));
-  EXPECT_EQ(Friendly(AnomaliesToImpossibleModels({"internal"})),
-            NameSet({"causal-cerone", "parallel-snapshot-isolation", "prefix",
-                     "read-atomic", "update-atomic", "serializable",
-                     "snapshot-isolation", "strong-serializable",
-                     "strong-session-serializable",
-                     "strong-session-snapshot-isolation",
-                     "strong-snapshot-isolation"}));
+  EXPECT_EQ(
+      Friendly(AnomaliesToImpossibleModels({"internal"})),
+      NameSet(
+          {"causal-cerone", "parallel-snapshot-isolation", "prefix",
+           "read-atomic", "update-atomic", "serializable", "snapshot-isolation",
+           "strong-serializable", "strong-session-serializable",
+           "strong-session-snapshot-isolation", "strong-snapshot-isolation"}));
 }
 
 // friendly-boundary-test
@@ -184,31 +184,30 @@ TEST(ConsistencyModel, FriendlyBoundary) {
 
   Boundary cv = FriendlyBoundary({"cyclic-versions"});
   EXPECT_EQ(cv.not_models, NameSet({"read-uncommitted"}));
-  EXPECT_EQ(cv.also_not,
-            NameSet({"read-committed",
-                     "snapshot-isolation",
-                     "causal-cerone",
-                     "consistent-view",
-                     "cursor-stability",
-                     "forward-consistent-view",
-                     "monotonic-atomic-view",
-                     "monotonic-snapshot-read",
-                     "monotonic-view",
-                     "parallel-snapshot-isolation",
-                     "prefix",
-                     "read-atomic",
-                     "repeatable-read",
-                     "update-atomic",
-                     "serializable",
-                     "strong-read-committed",
-                     "strong-read-uncommitted",
-                     "strong-serializable",
-                     "strong-session-read-committed",
-                     "strong-session-read-uncommitted",
-                     "strong-session-serializable",
-                     "strong-session-snapshot-isolation",
-                     "strong-snapshot-isolation",
-                     "update-serializable"}));
+  EXPECT_EQ(cv.also_not, NameSet({"read-committed",
+                                  "snapshot-isolation",
+                                  "causal-cerone",
+                                  "consistent-view",
+                                  "cursor-stability",
+                                  "forward-consistent-view",
+                                  "monotonic-atomic-view",
+                                  "monotonic-snapshot-read",
+                                  "monotonic-view",
+                                  "parallel-snapshot-isolation",
+                                  "prefix",
+                                  "read-atomic",
+                                  "repeatable-read",
+                                  "update-atomic",
+                                  "serializable",
+                                  "strong-read-committed",
+                                  "strong-read-uncommitted",
+                                  "strong-serializable",
+                                  "strong-session-read-committed",
+                                  "strong-session-read-uncommitted",
+                                  "strong-session-serializable",
+                                  "strong-session-snapshot-isolation",
+                                  "strong-snapshot-isolation",
+                                  "update-serializable"}));
 
   Boundary internal = FriendlyBoundary({"internal"});
   EXPECT_EQ(internal.not_models, NameSet({"read-atomic"}));
@@ -221,47 +220,45 @@ TEST(ConsistencyModel, FriendlyBoundary) {
 
   Boundary g1a = FriendlyBoundary({"G1a"});
   EXPECT_EQ(g1a.not_models, NameSet({"read-committed"}));
-  EXPECT_EQ(g1a.also_not,
-            NameSet({"read-atomic",
-                     "update-atomic",
-                     "causal-cerone",
-                     "consistent-view",
-                     "cursor-stability",
-                     "forward-consistent-view",
-                     "monotonic-atomic-view",
-                     "monotonic-snapshot-read",
-                     "monotonic-view",
-                     "parallel-snapshot-isolation",
-                     "prefix",
-                     "repeatable-read",
-                     "serializable",
-                     "snapshot-isolation",
-                     "strong-read-committed",
-                     "strong-snapshot-isolation",
-                     "strong-serializable",
-                     "strong-session-read-committed",
-                     "strong-session-serializable",
-                     "strong-session-snapshot-isolation",
-                     "update-serializable"}));
+  EXPECT_EQ(g1a.also_not, NameSet({"read-atomic",
+                                   "update-atomic",
+                                   "causal-cerone",
+                                   "consistent-view",
+                                   "cursor-stability",
+                                   "forward-consistent-view",
+                                   "monotonic-atomic-view",
+                                   "monotonic-snapshot-read",
+                                   "monotonic-view",
+                                   "parallel-snapshot-isolation",
+                                   "prefix",
+                                   "repeatable-read",
+                                   "serializable",
+                                   "snapshot-isolation",
+                                   "strong-read-committed",
+                                   "strong-snapshot-isolation",
+                                   "strong-serializable",
+                                   "strong-session-read-committed",
+                                   "strong-session-serializable",
+                                   "strong-session-snapshot-isolation",
+                                   "update-serializable"}));
 
   Boundary gs = FriendlyBoundary({"G-single"});
   EXPECT_EQ(gs.not_models, NameSet({"consistent-view"}));
   EXPECT_EQ(gs.also_not,
             NameSet({"snapshot-isolation", "serializable",
-                     "strong-serializable",
-                     "strong-session-snapshot-isolation",
+                     "strong-serializable", "strong-session-snapshot-isolation",
                      "strong-snapshot-isolation", "strong-session-serializable",
                      "forward-consistent-view", "update-serializable"}));
 
   Boundary g2i = FriendlyBoundary({"G2", "internal"});
   EXPECT_EQ(g2i.not_models, NameSet({"read-atomic"}));
-  EXPECT_EQ(g2i.also_not,
-            NameSet({"update-atomic", "causal-cerone",
-                     "parallel-snapshot-isolation", "prefix", "serializable",
-                     "snapshot-isolation", "strong-serializable",
-                     "strong-session-serializable",
-                     "strong-session-snapshot-isolation",
-                     "strong-snapshot-isolation"}));
+  EXPECT_EQ(
+      g2i.also_not,
+      NameSet({"update-atomic", "causal-cerone", "parallel-snapshot-isolation",
+               "prefix", "serializable", "snapshot-isolation",
+               "strong-serializable", "strong-session-serializable",
+               "strong-session-snapshot-isolation",
+               "strong-snapshot-isolation"}));
 
   EXPECT_EQ(FriendlyBoundary({"lost-update"}).not_models,
             NameSet({"update-atomic", "cursor-stability"}));
@@ -284,9 +281,9 @@ TEST(ConsistencyModel, ChallengeModels) {
             NameSet({"G0", "PL-1-cycle-exists", "cyclic-versions",
                      "duplicate-elements"}));
   const NameSet ss = AnomaliesProhibitedBy({"strict-serializable"});
-  for (const char* a : {"G0", "G1a", "G1b", "G1c", "G-single-item", "G2-item",
-                        "internal", "lost-update", "G1c-realtime",
-                        "G2-realtime", "PL-SS-cycle-exists"}) {
+  for (const char* a :
+       {"G0", "G1a", "G1b", "G1c", "G-single-item", "G2-item", "internal",
+        "lost-update", "G1c-realtime", "G2-realtime", "PL-SS-cycle-exists"}) {
     EXPECT_TRUE(ss.count(a)) << a;
   }
   EXPECT_FALSE(AnomaliesProhibitedBy({"read-committed"}).count("internal"));

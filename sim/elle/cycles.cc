@@ -71,8 +71,8 @@ using sim::Edn;
 // ---- txn.clj cycle-exists-specs ------------------------------------------
 
 struct ExistsSpec {
-  std::string model;  // canonical
-  bool extension;     // [:extension A B] rather than [:union ...]
+  std::string model;    // canonical
+  bool extension;       // [:extension A B] rather than [:union ...]
   std::vector<Rels> a;  // the union (or A of the extension), in spec order
   std::vector<Rels> b;  // B of the extension
 };
@@ -153,9 +153,8 @@ std::vector<ExistsCase> CycleExistsCases(
     // (sort-by b/size): the smallest; among equals, the one holding the
     // earliest op.
     const auto& smallest = *std::min_element(
-        sccs.begin(), sccs.end(), [](const auto& x, const auto& y) {
-          return x.size() < y.size();
-        });
+        sccs.begin(), sccs.end(),
+        [](const auto& x, const auto& y) { return x.size() < y.size(); });
     std::vector<int64_t> indices;
     for (uint32_t v : smallest) indices.push_back(index_of(global[v]));
     std::sort(indices.begin(), indices.end());
@@ -215,13 +214,7 @@ const std::vector<AnomalySpec>& AnomalySpecs() {
         {"G-single-item", base, {}, 0, kRW, 0, "G-single-item"},
         {"G-single", base, {}, 0, kRW | kRWP, 0, "G-single"},
         {"G-nonadjacent-item", base, {}, kRW, 0, kRW, "G-nonadjacent-item"},
-        {"G-nonadjacent",
-         base,
-         {},
-         kRW | kRWP,
-         0,
-         kRW | kRWP,
-         "G-nonadjacent"},
+        {"G-nonadjacent", base, {}, kRW | kRWP, 0, kRW | kRWP, "G-nonadjacent"},
         {"G2-item", base | kRW, {}, 0, 0, kRW, "G2-item"},
         {"G2", base | kRW | kRWP, {}, 0, 0, kRW | kRWP, "G2"},
     };
@@ -250,7 +243,12 @@ const std::vector<AnomalySpec>& AnomalySpecs() {
 
 // ---- bfs.clj / BFSPath.java ------------------------------------------------
 
-enum class RwMode : uint8_t { kNone, kSingle, kNonadjacentFree, kNonadjacentTaken };
+enum class RwMode : uint8_t {
+  kNone,
+  kSingle,
+  kNonadjacentFree,
+  kNonadjacentTaken
+};
 
 struct PathState {
   Rels legal = 0;
@@ -262,7 +260,8 @@ struct PathState {
 uint32_t PackRels(const std::vector<Rels>& rels) {
   MC_ASSERT(rels.size() <= 4, "BFSPath packs at most four wanted rel sets");
   uint32_t packed = 0;
-  for (size_t i = 0; i < rels.size(); ++i) packed |= uint32_t{rels[i]} << (8 * i);
+  for (size_t i = 0; i < rels.size(); ++i)
+    packed |= uint32_t{rels[i]} << (8 * i);
   return packed;
 }
 
@@ -346,7 +345,8 @@ class Searcher {
     if (rel & s.legal) {
       PathState t = s;
       if (is_rw && t.want_rw > 0) --t.want_rw;
-      if (t.mode == RwMode::kNonadjacentTaken) t.mode = RwMode::kNonadjacentFree;
+      if (t.mode == RwMode::kNonadjacentTaken)
+        t.mode = RwMode::kNonadjacentFree;
       t.want = CheckOff(s.want, rel);
       return t;
     }
@@ -573,14 +573,13 @@ Anomalies CyclesInScc(const Digraph& g, const std::vector<uint32_t>& global,
     }
     Edn t = Edn::Map();
     t.Put("type", Edn::Keyword("cycle-search-timeout"))
-        .Put("anomaly-spec-type", searched.empty()
-                                      ? Edn::Nil()
-                                      : Edn::Keyword(searched.back()))
+        .Put("anomaly-spec-type",
+             searched.empty() ? Edn::Nil() : Edn::Keyword(searched.back()))
         .Put("does-not-contain", std::move(not_contained))
         .Put("scc-size", Edn::Int(g.vertex_count()));
     out.Add("cycle-search-timeout", {std::move(t), 0});
-    Explained fallback = ExplainCycle(FallbackCycle(g), local_explainer,
-                                      global_index, print_op);
+    Explained fallback =
+        ExplainCycle(FallbackCycle(g), local_explainer, global_index, print_op);
     out.Add(fallback.type, std::move(fallback.c));
   }
   for (auto& e : exists) out.Add(e.type, std::move(e.c));
@@ -602,7 +601,8 @@ std::string ClassifyCycle(const std::vector<Rels>& step_types) {
   // Predicate (rwp) edges never occur here: no workload explains one.
   bool rw_adjacent = false;
   for (size_t i = 0; i < step_types.size(); ++i) {
-    const Rels prev = step_types[(i + step_types.size() - 1) % step_types.size()];
+    const Rels prev =
+        step_types[(i + step_types.size() - 1) % step_types.size()];
     rw_adjacent |= (prev & kAnyRW) && (step_types[i] & kAnyRW);
   }
   std::string type;

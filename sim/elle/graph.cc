@@ -81,8 +81,8 @@ Digraph Digraph::Builder::Build() && {
   for (size_t i = 0; i < edges_.size();) {
     const Edge e = edges_[i];
     Rels rels = 0;
-    for (; i < edges_.size() && edges_[i].from == e.from &&
-           edges_[i].to == e.to;
+    for (;
+         i < edges_.size() && edges_[i].from == e.from && edges_[i].to == e.to;
          ++i) {
       rels |= edges_[i].rels;
     }

@@ -89,9 +89,7 @@ class Digraph {
     return targets_.data() + offsets_[v + 1];
   }
   const Rels* OutRels(uint32_t v) const { return rels_.data() + offsets_[v]; }
-  uint32_t OutDegree(uint32_t v) const {
-    return offsets_[v + 1] - offsets_[v];
-  }
+  uint32_t OutDegree(uint32_t v) const { return offsets_[v + 1] - offsets_[v]; }
   // The rels of a -> b; 0 when there is no such edge.
   Rels EdgeRels(uint32_t a, uint32_t b) const;
 

@@ -61,7 +61,8 @@ TEST(Digraph, ExtensionComponents) {
   b.Link(3, 2, kRW);  // B only: nothing
   Digraph g = std::move(b).Build();
   EXPECT_EQ(ExtensionComponents(g, kWR, kRW), Components({{0}}));
-  EXPECT_EQ(ExtensionComponents(g, kWR | kRW, kRW), Components({{0, 1}, {2, 3}}));
+  EXPECT_EQ(ExtensionComponents(g, kWR | kRW, kRW),
+            Components({{0, 1}, {2, 3}}));
 }
 
 // elle.graph/fallback-cycle: first vertex, first unseen neighbour, until an

@@ -47,8 +47,8 @@ Edn JepsenOp(const sim::HistoryEvent& event, int64_t index, int64_t process,
       .Put("process", Edn::Int(process))
       .Put("f", Edn::Keyword(event.f))
       .Put("value", std::move(value));
-  if (event.type != sim::EventType::kInvoke && event.type != sim::EventType::kOk &&
-      !event.error.empty()) {
+  if (event.type != sim::EventType::kInvoke &&
+      event.type != sim::EventType::kOk && !event.error.empty()) {
     op.Put("error", Edn::String(event.error));
   }
   return op;

@@ -44,10 +44,9 @@ void AddRealtimeEdges(const std::vector<Op>& ops, Digraph::Builder* b) {
     events.push_back({ops[i].invoke_index, i, false});
     events.push_back({ops[i].index, i, true});
   }
-  std::sort(events.begin(), events.end(),
-            [](const Event& x, const Event& y) {
-              return x.position < y.position;
-            });
+  std::sort(events.begin(), events.end(), [](const Event& x, const Event& y) {
+    return x.position < y.position;
+  });
   // oks: completed ok ops not yet implied by a later ok op.
   std::vector<uint32_t> oks;
   std::vector<bool> in_oks(ops.size(), false);

@@ -40,8 +40,7 @@ const char* JsonTypeName(const kvclient::Json& j) {
     case kvclient::Json::value_t::number_unsigned: return "java.lang.Long";
     case kvclient::Json::value_t::number_float: return "java.lang.Double";
     case kvclient::Json::value_t::string: return "java.lang.String";
-    case kvclient::Json::value_t::array:
-      return "clojure.lang.PersistentVector";
+    case kvclient::Json::value_t::array: return "clojure.lang.PersistentVector";
     case kvclient::Json::value_t::object:
       return "clojure.lang.PersistentArrayMap";
     default: break;
@@ -54,9 +53,8 @@ class Interner {
  public:
   explicit Interner(std::vector<kvclient::Json>* table) : table_(table) {}
   uint32_t Intern(const kvclient::Json& j) {
-    if (j.is_number_integer() && (j.is_number_unsigned()
-                                      ? j.get<uint64_t>() <= INT64_MAX
-                                      : true)) {
+    if (j.is_number_integer() &&
+        (j.is_number_unsigned() ? j.get<uint64_t>() <= INT64_MAX : true)) {
       const int64_t v = j.get<int64_t>();
       auto [it, fresh] = ints_.emplace(v, table_->size());
       if (fresh) table_->push_back(j);
@@ -79,9 +77,8 @@ absl::StatusOr<TxnHistory> TxnHistory::FromHistory(
     const sim::History& history, const std::vector<int64_t>& process,
     const std::string& f) {
   TxnHistory h;
-  h.ops_ = CompletedOps(history, process, [&](const sim::HistoryEvent& e) {
-    return e.f == f;
-  });
+  h.ops_ = CompletedOps(history, process,
+                        [&](const sim::HistoryEvent& e) { return e.f == f; });
   Interner keys(&h.keys_), values(&h.values_);
   std::vector<Mop> invocation_mops;
   std::vector<uint32_t> invocation_start{0};
@@ -95,9 +92,9 @@ absl::StatusOr<TxnHistory> TxnHistory::FromHistory(
     for (const kvclient::Json& mop : txn) {
       if (!mop.is_array() || mop.size() != 3 || !mop[0].is_string() ||
           (mop[0] != "r" && mop[0] != "w")) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("op ", index, ": a micro-op is [\"r\"|\"w\", k, v], not ",
-                         mop.dump()));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "op ", index, ": a micro-op is [\"r\"|\"w\", k, v], not ",
+            mop.dump()));
       }
       if (key_types.insert(JsonTypeName(mop[1])).second) {
         h.key_types_.push_back(JsonTypeName(mop[1]));
@@ -105,8 +102,8 @@ absl::StatusOr<TxnHistory> TxnHistory::FromHistory(
       Mop m;
       m.write = mop[0] == "w";
       m.key = keys.Intern(mop[1]);
-      m.value = mop[2].is_null() ? kNil
-                                 : static_cast<int32_t>(values.Intern(mop[2]));
+      m.value =
+          mop[2].is_null() ? kNil : static_cast<int32_t>(values.Intern(mop[2]));
       out->push_back(m);
     }
     return absl::OkStatus();
@@ -269,7 +266,8 @@ class Analysis {
       ext_reads_[i] = ExtReads(b, e);
       ext_writes_[i] = ExtWrites(b, e);
       if (Ok(i)) {
-        for (const KV& kv : ext_reads_[i]) read_index_.Add(kv.first, kv.second, i);
+        for (const KV& kv : ext_reads_[i])
+          read_index_.Add(kv.first, kv.second, i);
         for (const KV& kv : ext_writes_[i]) {
           write_index_.Add(kv.first, kv.second, i);
         }
@@ -370,9 +368,9 @@ class Analysis {
       std::vector<KV> final_writes;
       for (const Mop* m = mops.first; m != mops.second; ++m) {
         if (!m->write) continue;
-        auto it = std::find_if(
-            final_writes.begin(), final_writes.end(),
-            [&](const KV& kv) { return kv.first == m->key; });
+        auto it =
+            std::find_if(final_writes.begin(), final_writes.end(),
+                         [&](const KV& kv) { return kv.first == m->key; });
         if (it != final_writes.end()) {
           im[Pack(m->key, it->second)] = {index};
           it->second = m->value;
@@ -402,7 +400,7 @@ class Analysis {
   // elle/txn.clj lost-update-cases
   void LostUpdate(Anomalies* out) const {
     std::map<uint64_t, std::vector<uint32_t>> txns;  // (k, read v) -> ops
-    std::vector<uint64_t> order;                      // first appearance
+    std::vector<uint64_t> order;                     // first appearance
     for (uint32_t i = 0; i < h_.ops().size(); ++i) {
       if (!Ok(i)) continue;
       std::vector<KV> reads;
@@ -431,8 +429,9 @@ class Analysis {
       Edn list = Edn::Vector();
       for (uint32_t op : ops) list.Add(PrintOp(op));
       Edn c = Edn::Map();
-      c.Put("key", Key(key)).Put("value", Value(value)).Put("txns",
-                                                            std::move(list));
+      c.Put("key", Key(key))
+          .Put("value", Value(value))
+          .Put("txns", std::move(list));
       out->Add("lost-update", {std::move(c), 0});
     }
   }
@@ -495,8 +494,7 @@ class Analysis {
       values.erase(std::unique(values.begin(), values.end()), values.end());
       auto local = [&](int32_t v) {
         return static_cast<uint32_t>(
-            std::lower_bound(values.begin(), values.end(), v) -
-            values.begin());
+            std::lower_bound(values.begin(), values.end(), v) - values.begin());
       };
       Digraph::Builder b(static_cast<uint32_t>(values.size()));
       for (size_t k = i; k < j; ++k) {
@@ -561,7 +559,8 @@ class Analysis {
             ")"));
       }
       if (we - wb == 1) {
-        for (size_t k = i; k < j; ++k) b->Link(wb->second, reads[k].second, kWR);
+        for (size_t k = i; k < j; ++k)
+          b->Link(wb->second, reads[k].second, kWR);
       }
       i = j;
     }
@@ -700,9 +699,9 @@ RwRegisterResult CheckRwRegister(const TxnHistory& history,
                                  const OpPrinter& print_op) {
   for (const auto& m : options.consistency_models) {
     if (!IsKnownModel(m)) {
-      return Error(absl::StrCat("Unknown consistency model (:", m,
-                                "); known models are: ",
-                                absl::StrJoin(AllModels(), " ")));
+      return Error(absl::StrCat(
+          "Unknown consistency model (:", m,
+          "); known models are: ", absl::StrJoin(AllModels(), " ")));
     }
   }
   if (history.key_types().size() > 1) {

@@ -129,9 +129,11 @@ TEST(RwRegisterCheck, G1bIntermediateRead) {
   EXPECT_EQ(rr.result.valid, Validity::kFalse);
   EXPECT_EQ(rr.Types(),
             std::vector<std::string>({"G1b", "empty-transaction-graph"}));
-  EXPECT_EQ(rr.Cases("G1b"),
-            "({:op " + OkOp(3, 0, "[[:r \"x\" 1]]") + ", :mop [:r \"x\" 1], "
-                ":writer " + OkOp(1, 0, "[[:w \"x\" 1] [:w \"x\" 2]]") + "})");
+  EXPECT_EQ(rr.Cases("G1b"), "({:op " + OkOp(3, 0, "[[:r \"x\" 1]]") +
+                                 ", :mop [:r \"x\" 1], "
+                                 ":writer " +
+                                 OkOp(1, 0, "[[:w \"x\" 1] [:w \"x\" 2]]") +
+                                 "})");
   EXPECT_EQ(rr.result.boundary.not_models, NameSet({"read-committed"}));
 }
 
@@ -145,9 +147,9 @@ TEST(RwRegisterCheck, InternalInconsistency) {
   EXPECT_EQ(c.result.valid, Validity::kFalse);
   EXPECT_EQ(c.Types(),
             std::vector<std::string>({"empty-transaction-graph", "internal"}));
-  EXPECT_EQ(c.Cases("internal"),
-            "({:op " + OkOp(1, 0, "[[:r \"x\" 1] [:r \"x\" 2]]") +
-                ", :mop [:r \"x\" 2], :expected 1})");
+  EXPECT_EQ(c.Cases("internal"), "({:op " +
+                                     OkOp(1, 0, "[[:r \"x\" 1] [:r \"x\" 2]]") +
+                                     ", :mop [:r \"x\" 2], :expected 1})");
   EXPECT_EQ(c.result.boundary.not_models, NameSet({"read-atomic"}));
   // A read of its own earlier write is fine (internal-cases-test "good").
   TestHistory good;

@@ -29,8 +29,8 @@ class TestHistory {
       const char f = s[i];
       const std::string k(1, s[i + 1]);
       const char v = s[i + 2];
-      kvclient::Json value = v == '_' ? kvclient::Json(nullptr)
-                                      : kvclient::Json(int64_t{v - '0'});
+      kvclient::Json value =
+          v == '_' ? kvclient::Json(nullptr) : kvclient::Json(int64_t{v - '0'});
       if (as_invocation && f == 'r') value = nullptr;
       txn.push_back({std::string(1, f), k, value});
     }

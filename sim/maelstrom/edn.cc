@@ -133,10 +133,10 @@ Edn Edn::Set(std::vector<Edn> items) {
 Edn Edn::Map() { return Edn(Kind::kMap); }
 
 Edn& Edn::Add(Edn item) {
-  MC_ASSERT(kind_ == Kind::kVector || kind_ == Kind::kList ||
-                kind_ == Kind::kSet,
-            "Add is for vectors, lists and sets; this is kind ",
-            static_cast<int>(kind_));
+  MC_ASSERT(
+      kind_ == Kind::kVector || kind_ == Kind::kList || kind_ == Kind::kSet,
+      "Add is for vectors, lists and sets; this is kind ",
+      static_cast<int>(kind_));
   items_.push_back(std::move(item));
   return *this;
 }

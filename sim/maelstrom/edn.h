@@ -11,7 +11,7 @@
 //   Edn::String("a\"b\n").Print() == "\"a\\\"b\\n\""
 //   Edn::List({Edn::Int(1), Edn::Int(2)}).Print() == "(1 2)"
 //   Edn::Set({Edn::Int(1), Edn::Int(2)}).Print() == "#{1 2}"   (*)
-//   Edn::Map().PutKey(Edn::String("k"), Edn::Int(1)).Print() == "{\"k\" 1}"  (*)
+//   Edn::Map().PutKey(Edn::String("k"), Edn::Int(1)).Print() == "{\"k\" 1}" (*)
 //
 // (*) PROPOSED ADDITIONS (wl2), not in sim/report/edn.h: Jepsen's and
 // Elle's results carry sets (#{:read-committed}, a skip's values) and maps

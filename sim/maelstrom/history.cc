@@ -19,10 +19,10 @@ const char* EventTypeName(EventType type) {
 }
 
 std::string FormatEvent(const HistoryEvent& e, absl::Time start) {
-  std::string line = absl::StrFormat(
-      "%.6fs thread=%d client=%s %s %s%s",
-      absl::ToDoubleSeconds(e.time - start), e.thread, e.client,
-      EventTypeName(e.type), e.f, e.final ? " (final)" : "");
+  std::string line =
+      absl::StrFormat("%.6fs thread=%d client=%s %s %s%s",
+                      absl::ToDoubleSeconds(e.time - start), e.thread, e.client,
+                      EventTypeName(e.type), e.f, e.final ? " (final)" : "");
   if (!e.value.is_null()) absl::StrAppend(&line, " ", e.value.dump());
   if (!e.error.empty()) absl::StrAppend(&line, " \"", e.error, "\"");
   return line;

@@ -109,7 +109,8 @@ class Analysis {
       open.erase(it);
       op.process = process_[i];
       op.time = absl::ToInt64Nanoseconds(e.time - o_.t0);
-      op.invoke_time = absl::ToInt64Nanoseconds(h_[op.invoke_index].time - o_.t0);
+      op.invoke_time =
+          absl::ToInt64Nanoseconds(h_[op.invoke_index].time - o_.t0);
       op.type = e.type;
       op.fn = ParseFn(e.f);
       ParseValue(e.value, &op);
@@ -141,11 +142,10 @@ class Analysis {
     op->poll_keys_end = static_cast<uint32_t>(poll_keys_.size());
     op->sends_end = static_cast<uint32_t>(sends_.size());
     // Grouped by key (a txn may poll a key twice), so lookups bisect.
-    std::stable_sort(poll_keys_.begin() + op->poll_keys_begin,
-                     poll_keys_.begin() + op->poll_keys_end,
-                     [](const PollKey& a, const PollKey& b) {
-                       return a.key < b.key;
-                     });
+    std::stable_sort(
+        poll_keys_.begin() + op->poll_keys_begin,
+        poll_keys_.begin() + op->poll_keys_end,
+        [](const PollKey& a, const PollKey& b) { return a.key < b.key; });
   }
 
   void ParsePoll(const kvclient::Json& msgs) {
@@ -155,9 +155,8 @@ class Analysis {
       if (pairs.is_array()) {
         for (const auto& pair : pairs) {
           if (!pair.is_array() || pair.size() < 2) continue;
-          const int64_t offset = kvclient::IsInt64(pair[0])
-                                     ? pair[0].get<int64_t>()
-                                     : kNoOffset;
+          const int64_t offset =
+              kvclient::IsInt64(pair[0]) ? pair[0].get<int64_t>() : kNoOffset;
           polled_.push_back({pk.key, offset, values_.Intern(pair[1])});
         }
       }
@@ -178,7 +177,8 @@ class Analysis {
     }
   }
 
-  // ---- printing ---------------------------------------------------------------
+  // ---- printing
+  // ---------------------------------------------------------------
 
   Edn Op(uint32_t i) const {
     const int64_t index = ops_[i].index;
@@ -192,7 +192,8 @@ class Analysis {
   Edn Key(uint32_t k) const { return JsonToEdn(keys_.json(k)); }
   Edn Value(uint32_t v) const { return JsonToEdn(values_.json(v)); }
 
-  // ---- indexes ----------------------------------------------------------------
+  // ---- indexes
+  // ----------------------------------------------------------------
 
   // writer-of, readers-of, the ok reads and failed writes by (key, value).
   void Index() {
@@ -248,7 +249,8 @@ class Analysis {
     return absl::nullopt;
   }
 
-  // ---- version orders ---------------------------------------------------------
+  // ---- version orders
+  // ---------------------------------------------------------
 
   struct Order {
     std::vector<int64_t> offsets;               // present offsets, ascending
@@ -540,7 +542,8 @@ class Analysis {
     std::vector<std::pair<uint32_t, std::vector<uint32_t>>> out;
     for (uint32_t k = op.poll_keys_begin; k < op.poll_keys_end; ++k) {
       const PollKey& pk = poll_keys_[k];  // grouped by key
-      if (out.empty() || out.back().first != pk.key) out.push_back({pk.key, {}});
+      if (out.empty() || out.back().first != pk.key)
+        out.push_back({pk.key, {}});
       for (uint32_t p = pk.begin; p < pk.end; ++p) {
         out.back().second.push_back(polled_[p].value);
       }
@@ -627,7 +630,8 @@ class Analysis {
       std::map<uint32_t, uint32_t> last;  // key -> op that last sent to it
       for (uint32_t i : ops) {
         const KOp& op = ops_[i];
-        if (op.type != sim::EventType::kOk && op.type != sim::EventType::kInfo) {
+        if (op.type != sim::EventType::kOk &&
+            op.type != sim::EventType::kInfo) {
           continue;
         }
         if (op.fn == Fn::kAssign || op.fn == Fn::kSubscribe) {
@@ -716,8 +720,8 @@ class Analysis {
     std::vector<uint32_t> pending;  // keys whose unseen set is a polled set
     Unseen u;
     for (const KOp& op : ops_) {
-      if (!op.ok() || (op.fn != Fn::kSend && op.fn != Fn::kPoll &&
-                       op.fn != Fn::kTxn)) {
+      if (!op.ok() ||
+          (op.fn != Fn::kSend && op.fn != Fn::kPoll && op.fn != Fn::kTxn)) {
         continue;
       }
       u.any_op = true;
@@ -831,8 +835,8 @@ class Analysis {
           it->second.back().first < i || i < 0) {
         return absl::nullopt;
       }
-      auto b = std::lower_bound(
-          it->second.begin(), it->second.end(), std::make_pair(i, INT64_MIN));
+      auto b = std::lower_bound(it->second.begin(), it->second.end(),
+                                std::make_pair(i, INT64_MIN));
       return b->second;
     };
     std::map<int64_t, std::map<uint32_t, int64_t>> process_offsets;
@@ -920,8 +924,7 @@ class Analysis {
               .Put("key", a_.Key(key))
               .Put("value", a_.Value(v))
               .Put("a-mop-index", Edn::Int(a_.MopIndex(writer, true, key, v)))
-              .Put("b-mop-index",
-                   Edn::Int(a_.MopIndex(reader, false, key, v)));
+              .Put("b-mop-index", Edn::Int(a_.MopIndex(reader, false, key, v)));
           return s;
         }
       }
@@ -988,10 +991,9 @@ class Analysis {
 Edn Take(std::vector<std::pair<Edn, int64_t>> cases, size_t n, bool last,
          bool sort) {
   if (sort) {
-    std::stable_sort(cases.begin(), cases.end(),
-                     [](const auto& a, const auto& b) {
-                       return a.second < b.second;
-                     });
+    std::stable_sort(
+        cases.begin(), cases.end(),
+        [](const auto& a, const auto& b) { return a.second < b.second; });
   }
   const size_t from = last && cases.size() > n ? cases.size() - n : 0;
   const size_t to = last ? cases.size() : std::min(n, cases.size());
@@ -1047,16 +1049,16 @@ KafkaResult CheckKafka(const sim::History& history,
     auto dups = a.Duplicates();
     if (!dups.empty()) {
       const int64_t n = static_cast<int64_t>(dups.size());
-      add("duplicate", Condensed(n, Take(ToCases(std::move(dups)), 32, false,
-                                         true)));
+      add("duplicate",
+          Condensed(n, Take(ToCases(std::move(dups)), 32, false, true)));
     }
   }
   {
     std::vector<Analysis::Case> skip, nm;
     a.IntPollCases(&skip, &nm);
     if (!skip.empty()) {
-      add("int-poll-skip", Condensed(skip.size(),
-                                     Take(ToCases(skip), 8, true, true)));
+      add("int-poll-skip",
+          Condensed(skip.size(), Take(ToCases(skip), 8, true, true)));
     }
     if (!nm.empty()) {
       add("int-nonmonotonic-poll",
@@ -1080,7 +1082,8 @@ KafkaResult CheckKafka(const sim::History& history,
     if (!io.empty()) {
       Cases cases;
       for (size_t i = 0; i < io.size(); ++i) {
-        cases.push_back({io[i], static_cast<int64_t>(a.inconsistent_sizes_[i])});
+        cases.push_back(
+            {io[i], static_cast<int64_t>(a.inconsistent_sizes_[i])});
       }
       add("inconsistent-offsets",
           Condensed(io.size(), Take(std::move(cases), 32, false, true)));
@@ -1096,7 +1099,8 @@ KafkaResult CheckKafka(const sim::History& history,
     std::vector<Edn> lost;
     if (auto e = a.LostWrites(&lost)) return fail(e->message);
     result.lost_writes = static_cast<int64_t>(lost.size());
-    if (!lost.empty()) add("lost-write", Condensed(lost.size(), Seq(lost, true)));
+    if (!lost.empty())
+      add("lost-write", Condensed(lost.size(), Seq(lost, true)));
   }
   {
     std::vector<Analysis::Case> skip, nm, send_nm;
@@ -1111,7 +1115,8 @@ KafkaResult CheckKafka(const sim::History& history,
           Condensed(send_nm.size(), Take(ToCases(send_nm), 8, false, true)));
     }
     if (!skip.empty()) {
-      add("poll-skip", Condensed(skip.size(), Take(ToCases(skip), 8, true, true)));
+      add("poll-skip",
+          Condensed(skip.size(), Take(ToCases(skip), 8, true, true)));
     }
   }
   {
@@ -1129,7 +1134,8 @@ KafkaResult CheckKafka(const sim::History& history,
       result.unseen_messages += static_cast<int64_t>(vs.size());
       counts.PutKey(a.Key(key), Edn::Int(static_cast<int64_t>(vs.size())));
       Edn first = Edn::List();
-      for (size_t i = 0; i < vs.size() && i < 32; ++i) first.Add(a.Value(vs[i]));
+      for (size_t i = 0; i < vs.size() && i < 32; ++i)
+        first.Add(a.Value(vs[i]));
       messages.PutKey(a.Key(key), std::move(first));
     }
     if (any) {
@@ -1167,7 +1173,8 @@ KafkaResult CheckKafka(const sim::History& history,
   // kafka.clj allowed-error-types under Maelstrom (:sub-via #{:assign}, no
   // :ww-deps) and the results map.
   static const std::set<std::string> kAllowed = {
-      "int-send-skip", "G0", "G0-process", "G0-realtime",
+      "int-send-skip",     "G0",
+      "G0-process",        "G0-realtime",
       "PL-1-cycle-exists", "strong-PL-1-cycle-exists"};
   Edn error_types = Edn::List(), bad_types = Edn::List();
   for (const auto& [type, e] : errors) {

@@ -12,8 +12,8 @@
 // StringKeys generator writes them):
 //   send    invoke [["send", "3", 7]]   ok [["send", "3", [12, 7]]]
 //           fail/info keep the invocation's value
-//   poll    invoke [["poll"]]           ok [["poll", {"3": [[11, 6], [12, 7]]}]]
-//   assign  ["3", "5"]                  crash  null
+//   poll    invoke [["poll"]]           ok [["poll", {"3": [[11, 6], [12,
+//   7]]}]] assign  ["3", "5"]                  crash  null
 //
 // Analyses (kafka.clj `analysis`), each an error type of the results:
 //   :inconsistent-offsets  version-orders: two values at one offset of a key

@@ -35,7 +35,8 @@ using kvclient::Json;
 
 class Server {
  public:
-  explicit Server(bool broken, sim::Prng* prng) : broken_(broken), prng_(prng) {}
+  explicit Server(bool broken, sim::Prng* prng)
+      : broken_(broken), prng_(prng) {}
   Json Handle(const Json& req) {
     const std::string type = req["type"];
     if (type == "send") {
@@ -176,17 +177,15 @@ void RunOne(int64_t ops, bool broken) {
     std::fprintf(stderr, "%s\n", r.results.Pretty().c_str());
   }
   const absl::Time c = absl::Now();
-  std::printf("%9lld  %8zu  %8.2f  %8.2f  %8.1f  %8.1f  %-8s %s\n",
-              static_cast<long long>(ops), h.size(),
-              absl::ToDoubleSeconds(b - a), absl::ToDoubleSeconds(c - b),
-              history_kb / 1024.0, PeakRssKb() / 1024.0,
-              elle::ValidityName(r.valid),
-              r.bad_error_types.empty()
-                  ? "-"
-                  : (r.bad_error_types.front() + (r.bad_error_types.size() > 1
-                                                      ? " ..."
-                                                      : ""))
-                        .c_str());
+  std::printf(
+      "%9lld  %8zu  %8.2f  %8.2f  %8.1f  %8.1f  %-8s %s\n",
+      static_cast<long long>(ops), h.size(), absl::ToDoubleSeconds(b - a),
+      absl::ToDoubleSeconds(c - b), history_kb / 1024.0, PeakRssKb() / 1024.0,
+      elle::ValidityName(r.valid),
+      r.bad_error_types.empty() ? "-"
+                                : (r.bad_error_types.front() +
+                                   (r.bad_error_types.size() > 1 ? " ..." : ""))
+                                      .c_str());
   std::fflush(stdout);
 }
 

@@ -28,9 +28,8 @@ KafkaResult Check(const KafkaHistory& h, int concurrency = 2) {
 std::string Op(int index, const std::string& type, int process,
                const std::string& f, const std::string& value) {
   return "{:index " + std::to_string(index) + ", :time " +
-         std::to_string(index * 1000000) + ", :type :" + type +
-         ", :process " + std::to_string(process) + ", :f :" + f +
-         ", :value " + value + "}";
+         std::to_string(index * 1000000) + ", :type :" + type + ", :process " +
+         std::to_string(process) + ", :f :" + f + ", :value " + value + "}";
 }
 
 // The whole results map of a valid run (kafka.clj checker: the five
@@ -153,8 +152,7 @@ TEST(KafkaChecker, NonmonotonicSends) {
   h.Send(0, "1", 2, 3);
   h.Poll(1, {{"1", {{3, 2}, {5, 1}}}});
   KafkaResult r = Check(h);
-  EXPECT_EQ(r.bad_error_types,
-            std::vector<std::string>({"nonmonotonic-send"}));
+  EXPECT_EQ(r.bad_error_types, std::vector<std::string>({"nonmonotonic-send"}));
   EXPECT_NE(r.results.Print().find(
                 ":nonmonotonic-send {:count 1, :errs ({:key \"1\", :values "
                 "[1 2], :delta -1, :ops [" +
@@ -170,8 +168,8 @@ TEST(KafkaChecker, Duplicates) {
   h.Send(0, "1", 7, 0);
   h.Poll(1, {{"1", {{0, 7}, {1, 7}}}});
   KafkaResult r = Check(h);
-  EXPECT_EQ(r.bad_error_types, std::vector<std::string>(
-                                   {"duplicate", "int-nonmonotonic-poll"}));
+  EXPECT_EQ(r.bad_error_types,
+            std::vector<std::string>({"duplicate", "int-nonmonotonic-poll"}));
   EXPECT_NE(r.results.Print().find(":duplicate {:count 1, :errs ({:key \"1\", "
                                    ":value 7, :count 2, :offsets [0 1]})}"),
             std::string::npos)
@@ -232,9 +230,9 @@ TEST(KafkaChecker, ReadFromTheFutureIsG1cRealtime) {
   h.Poll(1, {{"1", {{0, 1}}}});
   h.Send(0, "1", 1, 0);
   KafkaResult r = Check(h);
-  EXPECT_EQ(r.bad_error_types,
-            std::vector<std::string>(
-                {"G1c-realtime", "strong-PL-2-cycle-exists"}));
+  EXPECT_EQ(
+      r.bad_error_types,
+      std::vector<std::string>({"G1c-realtime", "strong-PL-2-cycle-exists"}));
   const std::string p = r.results.Print();
   EXPECT_NE(p.find(":strong-PL-2-cycle-exists {:count 1, :errs [{:type "
                    ":strong-PL-2-cycle-exists, :not :strong-read-committed, "
@@ -284,9 +282,9 @@ TEST(KafkaChecker, LoneSendHasAnEmptyTransactionGraph) {
   KafkaResult r = Check(h);
   EXPECT_EQ(r.bad_error_types,
             std::vector<std::string>({"empty-transaction-graph", "unseen"}));
-  EXPECT_NE(r.results.Print().find(
-                ":empty-transaction-graph {:count 1, :errs true}"),
-            std::string::npos);
+  EXPECT_NE(
+      r.results.Print().find(":empty-transaction-graph {:count 1, :errs true}"),
+      std::string::npos);
 }
 
 // realtime-lag / worst-realtime-lag: offset 1 existed from t=3 ms (its

@@ -20,7 +20,8 @@ bool IsInt(const Json& j) { return j.is_number_integer(); }
 std::string CheckOffsets(const Json& j) {
   if (!j.is_object()) return "offsets is not a map of keys to offsets";
   for (const auto& [k, v] : j.items()) {
-    if (!IsInt(v)) return absl::StrCat("offset of key ", k, " is not an integer");
+    if (!IsInt(v))
+      return absl::StrCat("offset of key ", k, " is not an integer");
   }
   return "";
 }
@@ -29,12 +30,13 @@ std::string CheckOffsets(const Json& j) {
 std::string CheckMsgs(const Json& j) {
   if (!j.is_object()) return "msgs is not a map of keys to messages";
   for (const auto& [k, pairs] : j.items()) {
-    if (!pairs.is_array()) return absl::StrCat("msgs of key ", k, " is not a list");
+    if (!pairs.is_array())
+      return absl::StrCat("msgs of key ", k, " is not a list");
     for (const auto& p : pairs) {
       if (!p.is_array() || p.size() != 2 || !IsInt(p[0])) {
-        return absl::StrCat("msgs of key ", k,
-                            " has an element that is not [offset, msg]: ",
-                            p.dump());
+        return absl::StrCat(
+            "msgs of key ", k,
+            " has an element that is not [offset, msg]: ", p.dump());
       }
     }
   }
@@ -87,9 +89,9 @@ KafkaClient::Step KafkaClient::Done(sim::EventType type, Json value,
 // idempotent (assign), else :info; the op keeps its invocation's value.
 KafkaClient::Step KafkaClient::Fail(const std::string& error, bool definite) {
   const bool idempotent = op_.f == "assign";
-  return Done(definite || idempotent ? sim::EventType::kFail
-                                     : sim::EventType::kInfo,
-              op_.value, error);
+  return Done(
+      definite || idempotent ? sim::EventType::kFail : sim::EventType::kInfo,
+      op_.value, error);
 }
 
 KafkaClient::Step KafkaClient::Start(const KafkaOp& op) {
@@ -131,10 +133,10 @@ KafkaClient::Step KafkaClient::OnReply(const Json& body) {
     const Json code = body.value("code", Json());
     const int64_t c = kvclient::IsInt64(code) ? code.get<int64_t>() : -1;
     const Json text = body.value("text", Json());
-    return Fail(absl::StrCat(kvclient::ErrorName(c), ": ",
-                             text.is_string() ? text.get<std::string>()
-                                              : text.dump()),
-                kvclient::IsDefinite(c));
+    return Fail(
+        absl::StrCat(kvclient::ErrorName(c), ": ",
+                     text.is_string() ? text.get<std::string>() : text.dump()),
+        kvclient::IsDefinite(c));
   }
   const char* expected = "";
   switch (stage_) {
@@ -147,10 +149,10 @@ KafkaClient::Step KafkaClient::OnReply(const Json& body) {
   const std::string why = CheckReply(expected, body);
   if (!why.empty()) {
     // Not caught by with-errors: the interpreter's :info.
-    return Done(sim::EventType::kInfo, op_.value,
-                absl::StrCat("indeterminate: Malformed RPC response. ",
-                             "Expected a ", expected, " body; ", why, ": ",
-                             body.dump()));
+    return Done(
+        sim::EventType::kInfo, op_.value,
+        absl::StrCat("indeterminate: Malformed RPC response. ", "Expected a ",
+                     expected, " body; ", why, ": ", body.dump()));
   }
   switch (stage_) {
     case Stage::kListCommitted: {

@@ -40,8 +40,8 @@
 namespace kafka {
 
 struct KafkaOp {
-  std::string f;          // send, poll, assign, crash
-  kvclient::Json value;   // as in the history
+  std::string f;                   // send, poll, assign, crash
+  kvclient::Json value;            // as in the history
   bool seek_to_beginning = false;  // assign (final polls)
 };
 

@@ -3,13 +3,14 @@
 // with maelstrom/client.clj recv-schema), the Client's invoke! and
 // with-errors, and the generators (jepsen/tests/kafka.clj final-polls,
 // interleave-subscribes, poll-unseen, track-key-offsets; elle wr-txns).
+#include "sim/workloads/kafka/client.h"
+
 #include <map>
 #include <set>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "sim/prng.h"
-#include "sim/workloads/kafka/client.h"
 #include "sim/workloads/kafka/generator.h"
 
 namespace kafka {
@@ -23,22 +24,54 @@ Json J(const char* s) { return Json::parse(s); }
 // recv-schema: closed maps, in_reply_to required, msg_id optional; Offset is
 // an integer, Message anything; [offset msg] pairs have exactly 2 elements.
 TEST(KafkaRpc, ReplySchemas) {
-  EXPECT_EQ(CheckReply("send_ok", J(R"({"type":"send_ok","in_reply_to":1,"offset":3})")), "");
-  EXPECT_NE(CheckReply("send_ok", J(R"({"type":"send_ok","in_reply_to":1,"offset":"3"})")), "");
-  EXPECT_NE(CheckReply("send_ok", J(R"({"type":"send_ok","in_reply_to":1})")), "");
+  EXPECT_EQ(CheckReply("send_ok",
+                       J(R"({"type":"send_ok","in_reply_to":1,"offset":3})")),
+            "");
+  EXPECT_NE(CheckReply("send_ok",
+                       J(R"({"type":"send_ok","in_reply_to":1,"offset":"3"})")),
+            "");
+  EXPECT_NE(CheckReply("send_ok", J(R"({"type":"send_ok","in_reply_to":1})")),
+            "");
   EXPECT_NE(CheckReply("send_ok", J(R"({"type":"send_ok","offset":3})")), "");
-  EXPECT_NE(CheckReply("send_ok", J(R"({"type":"send_ok","in_reply_to":1,"offset":3,"k":1})")), "");
-  EXPECT_EQ(CheckReply("poll_ok", J(R"({"type":"poll_ok","in_reply_to":1,"msg_id":9,
-                                         "msgs":{"1":[[0,5],[1,{"x":1}]],"2":[]}})")), "");
-  EXPECT_NE(CheckReply("poll_ok", J(R"({"type":"poll_ok","in_reply_to":1,"msgs":{"1":[[0,5,6]]}})")), "");
-  EXPECT_NE(CheckReply("poll_ok", J(R"({"type":"poll_ok","in_reply_to":1,"msgs":{"1":[[0.5,5]]}})")), "");
-  EXPECT_NE(CheckReply("poll_ok", J(R"({"type":"poll_ok","in_reply_to":1,"msgs":[]})")), "");
-  EXPECT_EQ(CheckReply("commit_offsets_ok", J(R"({"type":"commit_offsets_ok","in_reply_to":1})")), "");
-  EXPECT_NE(CheckReply("commit_offsets_ok", J(R"({"type":"commit_offsets_ok","in_reply_to":1,"offsets":{}})")), "");
-  EXPECT_EQ(CheckReply("list_committed_offsets_ok",
-                       J(R"({"type":"list_committed_offsets_ok","in_reply_to":1,"offsets":{"1":2}})")), "");
-  EXPECT_NE(CheckReply("list_committed_offsets_ok",
-                       J(R"({"type":"list_committed_offsets_ok","in_reply_to":1,"offsets":{"1":null}})")), "");
+  EXPECT_NE(
+      CheckReply("send_ok",
+                 J(R"({"type":"send_ok","in_reply_to":1,"offset":3,"k":1})")),
+      "");
+  EXPECT_EQ(
+      CheckReply("poll_ok", J(R"({"type":"poll_ok","in_reply_to":1,"msg_id":9,
+                                         "msgs":{"1":[[0,5],[1,{"x":1}]],"2":[]}})")),
+      "");
+  EXPECT_NE(
+      CheckReply(
+          "poll_ok",
+          J(R"({"type":"poll_ok","in_reply_to":1,"msgs":{"1":[[0,5,6]]}})")),
+      "");
+  EXPECT_NE(
+      CheckReply(
+          "poll_ok",
+          J(R"({"type":"poll_ok","in_reply_to":1,"msgs":{"1":[[0.5,5]]}})")),
+      "");
+  EXPECT_NE(CheckReply("poll_ok",
+                       J(R"({"type":"poll_ok","in_reply_to":1,"msgs":[]})")),
+            "");
+  EXPECT_EQ(CheckReply("commit_offsets_ok",
+                       J(R"({"type":"commit_offsets_ok","in_reply_to":1})")),
+            "");
+  EXPECT_NE(
+      CheckReply(
+          "commit_offsets_ok",
+          J(R"({"type":"commit_offsets_ok","in_reply_to":1,"offsets":{}})")),
+      "");
+  EXPECT_EQ(
+      CheckReply(
+          "list_committed_offsets_ok",
+          J(R"({"type":"list_committed_offsets_ok","in_reply_to":1,"offsets":{"1":2}})")),
+      "");
+  EXPECT_NE(
+      CheckReply(
+          "list_committed_offsets_ok",
+          J(R"({"type":"list_committed_offsets_ok","in_reply_to":1,"offsets":{"1":null}})")),
+      "");
 }
 
 // Client invoke! :assign (list_committed_offsets; local offsets win), :poll
@@ -46,25 +79,31 @@ TEST(KafkaRpc, ReplySchemas) {
 TEST(KafkaClient, AssignPollCommitSend) {
   KafkaClient c;
   auto s = c.Start({"assign", J(R"(["1","2","3"])"), false});
-  EXPECT_EQ(*s.request, J(R"({"type":"list_committed_offsets","keys":["1","2","3"]})"));
-  s = c.OnReply(J(R"({"type":"list_committed_offsets_ok","in_reply_to":1,"offsets":{"1":4}})"));
+  EXPECT_EQ(*s.request,
+            J(R"({"type":"list_committed_offsets","keys":["1","2","3"]})"));
+  s = c.OnReply(J(
+      R"({"type":"list_committed_offsets_ok","in_reply_to":1,"offsets":{"1":4}})"));
   ASSERT_TRUE(s.done);
   EXPECT_EQ(s.done->type, EventType::kOk);
-  EXPECT_EQ(c.offsets(), (std::map<std::string, int64_t>{{"1", 4}, {"2", 0}, {"3", 0}}));
+  EXPECT_EQ(c.offsets(),
+            (std::map<std::string, int64_t>{{"1", 4}, {"2", 0}, {"3", 0}}));
 
   s = c.Start({"poll", J(R"([["poll"]])"), false});
   EXPECT_EQ(*s.request, J(R"({"type":"poll","offsets":{"1":4,"2":0,"3":0}})"));
-  s = c.OnReply(J(R"({"type":"poll_ok","in_reply_to":2,"msgs":{"1":[[4,10],[6,11]],"2":[]}})"));
+  s = c.OnReply(J(
+      R"({"type":"poll_ok","in_reply_to":2,"msgs":{"1":[[4,10],[6,11]],"2":[]}})"));
   ASSERT_FALSE(s.done);
   EXPECT_EQ(*s.request, J(R"({"type":"commit_offsets","offsets":{"1":6}})"));
-  EXPECT_EQ(c.offsets(), (std::map<std::string, int64_t>{{"1", 7}, {"2", 0}, {"3", 0}}));
+  EXPECT_EQ(c.offsets(),
+            (std::map<std::string, int64_t>{{"1", 7}, {"2", 0}, {"3", 0}}));
   s = c.OnReply(J(R"({"type":"commit_offsets_ok","in_reply_to":3})"));
   ASSERT_TRUE(s.done);
   EXPECT_EQ(s.done->value, J(R"([["poll",{"1":[[4,10],[6,11]],"2":[]}]])"));
 
   // An assign keeps local offsets over committed ones.
   s = c.Start({"assign", J(R"(["1"])"), false});
-  s = c.OnReply(J(R"({"type":"list_committed_offsets_ok","in_reply_to":4,"offsets":{"1":0}})"));
+  s = c.OnReply(J(
+      R"({"type":"list_committed_offsets_ok","in_reply_to":4,"offsets":{"1":0}})"));
   EXPECT_EQ(c.offsets(), (std::map<std::string, int64_t>{{"1", 7}}));
 
   s = c.Start({"send", J(R"([["send","1",12]])"), false});
@@ -98,7 +137,8 @@ TEST(KafkaClient, Errors) {
   EXPECT_EQ(s.done->value, J(R"([["send","1",3]])"));
 
   s = c.Start({"send", J(R"([["send","1",4]])"), false});
-  s = c.OnReply(J(R"({"type":"error","in_reply_to":2,"code":11,"text":"busy"})"));
+  s = c.OnReply(
+      J(R"({"type":"error","in_reply_to":2,"code":11,"text":"busy"})"));
   EXPECT_EQ(s.done->type, EventType::kFail);  // definite
   EXPECT_EQ(s.done->error, "temporarily-unavailable: busy");
 
@@ -109,7 +149,8 @@ TEST(KafkaClient, Errors) {
   s = c.Start({"send", J(R"([["send","1",5]])"), false});
   s = c.OnReply(J(R"({"type":"send_ok","in_reply_to":4})"));
   EXPECT_EQ(s.done->type, EventType::kInfo);  // malformed: interpreter :info
-  EXPECT_EQ(s.done->error.rfind("indeterminate: Malformed RPC response", 0), 0u);
+  EXPECT_EQ(s.done->error.rfind("indeterminate: Malformed RPC response", 0),
+            0u);
 
   s = c.Start({"crash", nullptr, false});
   EXPECT_EQ(s.done->type, EventType::kInfo);
@@ -121,7 +162,8 @@ TEST(KafkaClient, CommitFailureLosesThePoll) {
   KafkaClient c;
   c.Start({"assign", J(R"(["1"])"), true});
   auto s = c.Start({"poll", J(R"([["poll"]])"), false});
-  s = c.OnReply(J(R"({"type":"poll_ok","in_reply_to":1,"msgs":{"1":[[0,1]]}})"));
+  s = c.OnReply(
+      J(R"({"type":"poll_ok","in_reply_to":1,"msgs":{"1":[[0,1]]}})"));
   s = c.OnTimeout();
   EXPECT_EQ(s.done->type, EventType::kInfo);
   EXPECT_EQ(s.done->value, J(R"([["poll"]])"));

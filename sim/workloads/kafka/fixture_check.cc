@@ -12,12 +12,12 @@
 // fixture to other packages, and the driver + harness replace this loop.
 #include <poll.h>
 
+#include <cstdio>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <cstdio>
-#include <iostream>
 #include "kvclient/message.h"
 #include "sim/prng.h"
 #include "sim/workloads/kafka/checker.h"
@@ -39,7 +39,9 @@ class Run {
       std::exit(2);
     }
     node_ = std::move(*p);
-    Send("c0", Json{{"type", "init"}, {"msg_id", 1}, {"node_id", "n0"},
+    Send("c0", Json{{"type", "init"},
+                    {"msg_id", 1},
+                    {"node_id", "n0"},
                     {"node_ids", {"n0"}}});
     auto init = Read();
     if (!init || init->body["type"] != "init_ok") {
@@ -58,8 +60,10 @@ class Run {
       for (int t = 0; t < 2; ++t) {
         if (threads_[t].op || started >= ops) continue;
         ++started;
-        Start(t, started % 50 == 0 ? KafkaOp{"crash", nullptr, false}
-                                   : gen.Next(prng), &gen);
+        Start(t,
+              started % 50 == 0 ? KafkaOp{"crash", nullptr, false}
+                                : gen.Next(prng),
+              &gen);
       }
       Step(&gen, nullptr);
     }
@@ -196,8 +200,9 @@ KafkaResult Check(const std::string& bin, std::vector<std::string> args,
 
 bool Expect(const std::string& bin, const std::string& flag, bool valid,
             const std::string& must_find) {
-  KafkaResult r = Check(bin, flag.empty() ? std::vector<std::string>()
-                                          : std::vector<std::string>{flag},
+  KafkaResult r = Check(bin,
+                        flag.empty() ? std::vector<std::string>()
+                                     : std::vector<std::string>{flag},
                         400);
   bool found = must_find.empty();
   std::string types;
@@ -208,7 +213,8 @@ bool Expect(const std::string& bin, const std::string& flag, bool valid,
   const bool ok = (r.valid == elle::Validity::kTrue) == valid && found;
   std::printf("%-4s kafka.py %-14s valid? %-8s bad types:%s\n",
               ok ? "ok" : "FAIL", flag.empty() ? "(correct)" : flag.c_str(),
-              elle::ValidityName(r.valid), types.empty() ? " -" : types.c_str());
+              elle::ValidityName(r.valid),
+              types.empty() ? " -" : types.c_str());
   return ok;
 }
 
@@ -217,7 +223,8 @@ bool Expect(const std::string& bin, const std::string& flag, bool valid,
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    std::fprintf(stderr, "usage: fixture_check /path/to/testing/fixtures/kafka.py\n");
+    std::fprintf(stderr,
+                 "usage: fixture_check /path/to/testing/fixtures/kafka.py\n");
     return 2;
   }
   bool ok = kafka::Expect(argv[1], "", true, "");

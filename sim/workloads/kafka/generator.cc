@@ -120,7 +120,8 @@ std::map<int64_t, int64_t> MaxOffsets(const sim::HistoryEvent& e) {
         sent.clear();  // the reduction turns into nil
         continue;
       }
-      auto [it, fresh] = sent.emplace(*kk, std::max<int64_t>(0, v[0].get<int64_t>()));
+      auto [it, fresh] =
+          sent.emplace(*kk, std::max<int64_t>(0, v[0].get<int64_t>()));
       if (!fresh) it->second = std::max(it->second, v[0].get<int64_t>());
     }
   }

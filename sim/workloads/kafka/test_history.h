@@ -2,9 +2,9 @@
 // the values), one event per millisecond from t0.
 //
 //   KafkaHistory h;
-//   h.Send(0, "1", 10, 0);                 // thread 0 sends 10 to "1": offset 0
-//   h.Poll(1, {{"1", {{0, 10}}}});         // thread 1 polls it
-//   h.Assign(1, {"1"});  h.Crash(1);
+//   h.Send(0, "1", 10, 0);                 // thread 0 sends 10 to "1": offset
+//   0 h.Poll(1, {{"1", {{0, 10}}}});         // thread 1 polls it h.Assign(1,
+//   {"1"});  h.Crash(1);
 #ifndef SIM_WORKLOADS_KAFKA_TEST_HISTORY_H_
 #define SIM_WORKLOADS_KAFKA_TEST_HISTORY_H_
 
@@ -23,7 +23,8 @@ namespace kafka {
 class KafkaHistory {
  public:
   using Json = kvclient::Json;
-  using Msgs = std::vector<std::pair<std::string, std::vector<std::pair<int64_t, int64_t>>>>;
+  using Msgs = std::vector<
+      std::pair<std::string, std::vector<std::pair<int64_t, int64_t>>>>;
 
   void Invoke(int thread, const std::string& f, Json value) {
     Add(thread, sim::EventType::kInvoke, f, std::move(value), "");

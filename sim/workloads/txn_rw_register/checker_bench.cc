@@ -139,8 +139,8 @@ int main(int argc, char** argv) {
       "txn-rw-register checker (%s store; 4 threads; models %s; ops = txns)\n",
       broken ? "stale-read" : "correct", m.c_str());
   std::printf("%9s  %8s  %8s  %8s  %8s  %8s  %-6s %8s  %s\n", "ops", "events",
-              "build s", "check s", "hist MB", "peak MB", "valid?",
-              "timeouts", "anomaly types");
+              "build s", "check s", "hist MB", "peak MB", "valid?", "timeouts",
+              "anomaly types");
   std::fflush(stdout);
   for (long long n : sizes) {
     const pid_t pid = fork();

@@ -14,7 +14,8 @@ std::string CheckTxnReply(const Json& body) {
   if (!body.contains("type") || body["type"] != "txn_ok") {
     return "type is not \"txn_ok\"";
   }
-  if (!body.contains("in_reply_to") || !body["in_reply_to"].is_number_integer()) {
+  if (!body.contains("in_reply_to") ||
+      !body["in_reply_to"].is_number_integer()) {
     return "in_reply_to is missing or not an integer";
   }
   if (body.contains("msg_id") && !body["msg_id"].is_number_integer()) {
@@ -44,12 +45,11 @@ Completion TxnCompletion(const Json& invocation, const Json& reply) {
     const Json code = reply.value("code", Json());
     const int64_t c = kvclient::IsInt64(code) ? code.get<int64_t>() : -1;
     const Json text = reply.value("text", Json());
-    return {kvclient::IsDefinite(c) ? sim::EventType::kFail
-                                    : sim::EventType::kInfo,
-            invocation,
-            absl::StrCat(kvclient::ErrorName(c), ": ",
-                         text.is_string() ? text.get<std::string>()
-                                          : text.dump())};
+    return {
+        kvclient::IsDefinite(c) ? sim::EventType::kFail : sim::EventType::kInfo,
+        invocation,
+        absl::StrCat(kvclient::ErrorName(c), ": ",
+                     text.is_string() ? text.get<std::string>() : text.dump())};
   }
   const std::string why = CheckTxnReply(reply);
   if (!why.empty()) {

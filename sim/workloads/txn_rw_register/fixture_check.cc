@@ -39,7 +39,9 @@ class Run {
       std::exit(2);
     }
     node_ = std::move(*p);
-    Send("c0", Json{{"type", "init"}, {"msg_id", 1}, {"node_id", "n0"},
+    Send("c0", Json{{"type", "init"},
+                    {"msg_id", 1},
+                    {"node_id", "n0"},
                     {"node_ids", {"n0"}}});
     auto init = Read();
     if (!init || init->body["type"] != "init_ok") {
@@ -151,8 +153,9 @@ bool Expect(const std::string& bin, const std::string& flag,
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    std::fprintf(stderr,
-                 "usage: fixture_check /path/to/testing/fixtures/txn_rw_register.py\n");
+    std::fprintf(
+        stderr,
+        "usage: fixture_check /path/to/testing/fixtures/txn_rw_register.py\n");
     return 2;
   }
   using txn_rw_register::Expect;

@@ -40,8 +40,8 @@ int64_t TxnGenerator::RandKey(sim::Prng& prng) const {
 }
 
 Json TxnGenerator::Next(sim::Prng& prng) {
-  const int64_t length = prng.UniformInt(options_.min_txn_length,
-                                         options_.max_txn_length);
+  const int64_t length =
+      prng.UniformInt(options_.min_txn_length, options_.max_txn_length);
   Json txn = Json::array();
   while (static_cast<int64_t>(txn.size()) < length) {
     const bool write = prng.Bernoulli(1, 2);  // (rand-nth [:r :w])

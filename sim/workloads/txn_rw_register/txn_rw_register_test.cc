@@ -113,12 +113,13 @@ TEST(TxnClient, ReplySchema) {
 TEST(TxnClient, Completions) {
   const Json inv = Json::parse(R"([["r",1,null]])");
   Completion ok = TxnCompletion(
-      inv, Json::parse(R"({"type":"txn_ok","in_reply_to":1,"txn":[["r",1,7]]})"));
+      inv,
+      Json::parse(R"({"type":"txn_ok","in_reply_to":1,"txn":[["r",1,7]]})"));
   EXPECT_EQ(ok.type, EventType::kOk);
   EXPECT_EQ(ok.value, Json::parse(R"([["r",1,7]])"));
   Completion conflict = TxnCompletion(
-      inv, Json::parse(
-               R"({"type":"error","in_reply_to":1,"code":30,"text":"no"})"));
+      inv,
+      Json::parse(R"({"type":"error","in_reply_to":1,"code":30,"text":"no"})"));
   EXPECT_EQ(conflict.type, EventType::kFail);
   EXPECT_EQ(conflict.value, inv);
   EXPECT_EQ(conflict.error, "txn-conflict: no");
