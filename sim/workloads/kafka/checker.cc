@@ -1,6 +1,7 @@
 #include "sim/workloads/kafka/checker.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <utility>
@@ -467,8 +468,11 @@ class Analysis {
 
   // ---- skips and nonmonotonic offsets ---------------------------------------
 
+  // A case and what condense-error sorts it by. Rendering waits until
+  // condensing has kept it: a skip between two huge final polls would
+  // otherwise print both polls for every case.
   struct Case {
-    Edn edn;
+    std::function<Edn()> render;
     int64_t delta;
   };
 
@@ -505,20 +509,26 @@ class Analysis {
     const int64_t i1 = IndexOf(key, v1), i2 = IndexOf(key, v2);
     const int64_t delta = (i1 >= 0 && i2 >= 0) ? i2 - i1 : 1;
     if (delta > 1) {
-      Edn e = Edn::Map();
-      e.Put("key", Key(key))
-          .Put("values", Edn::Vector({Value(v1), Value(v2)}))
-          .Put("delta", Edn::Int(delta))
-          .Put("skipped", Skipped(key, i1, i2))
-          .Put("op", Op(op));
-      skip->push_back({std::move(e), delta});
+      skip->push_back({[=] {
+                         Edn e = Edn::Map();
+                         e.Put("key", Key(key))
+                             .Put("values", Edn::Vector({Value(v1), Value(v2)}))
+                             .Put("delta", Edn::Int(delta))
+                             .Put("skipped", Skipped(key, i1, i2))
+                             .Put("op", Op(op));
+                         return e;
+                       },
+                       delta});
     } else if (delta < 1) {
-      Edn e = Edn::Map();
-      e.Put("key", Key(key))
-          .Put("values", Edn::Vector({Value(v1), Value(v2)}))
-          .Put("delta", Edn::Int(delta))
-          .Put("op", Op(op));
-      nm->push_back({std::move(e), delta});
+      nm->push_back({[=] {
+                       Edn e = Edn::Map();
+                       e.Put("key", Key(key))
+                           .Put("values", Edn::Vector({Value(v1), Value(v2)}))
+                           .Put("delta", Edn::Int(delta))
+                           .Put("op", Op(op));
+                       return e;
+                     },
+                     delta});
     }
   }
 
@@ -583,19 +593,26 @@ class Analysis {
     const int64_t i2 = v2 ? IndexOf(key, *v2) : -1;
     const int64_t delta = (i >= 0 && i2 >= 0) ? i2 - i : 1;
     if (delta > 1) {
-      Edn e = Edn::Map();
-      e.Put("key", Key(key))
-          .Put("delta", Edn::Int(delta))
-          .Put("skipped", Skipped(key, i, i2))
-          .Put("ops", Edn::Vector({Op(last_op), Op(op)}));
-      skip->push_back({std::move(e), delta});
+      skip->push_back({[=] {
+                         Edn e = Edn::Map();
+                         e.Put("key", Key(key))
+                             .Put("delta", Edn::Int(delta))
+                             .Put("skipped", Skipped(key, i, i2))
+                             .Put("ops", Edn::Vector({Op(last_op), Op(op)}));
+                         return e;
+                       },
+                       delta});
     } else if (delta < 1) {
-      Edn e = Edn::Map();
-      e.Put("key", Key(key))
-          .Put("values", Edn::Vector({Value(*v), Value(*v2)}))
-          .Put("delta", Edn::Int(delta))
-          .Put("ops", Edn::Vector({Op(last_op), Op(op)}));
-      nm->push_back({std::move(e), delta});
+      const uint32_t a = *v, b = *v2;
+      nm->push_back({[=] {
+                       Edn e = Edn::Map();
+                       e.Put("key", Key(key))
+                           .Put("values", Edn::Vector({Value(a), Value(b)}))
+                           .Put("delta", Edn::Int(delta))
+                           .Put("ops", Edn::Vector({Op(last_op), Op(op)}));
+                       return e;
+                     },
+                     delta});
     }
   }
 
@@ -650,12 +667,17 @@ class Analysis {
           const uint32_t v2 = sends_[s].value;
           const int64_t a = IndexOf(key, v), b = IndexOf(key, v2);
           if (a < 0 || b < 0 || b - a >= 1) continue;
-          Edn e = Edn::Map();
-          e.Put("key", Key(key))
-              .Put("values", Edn::Vector({Value(v), Value(v2)}))
-              .Put("delta", Edn::Int(b - a))
-              .Put("ops", Edn::Vector({Op(it->second), Op(i)}));
-          nm->push_back({std::move(e), b - a});
+          const uint32_t last_op = it->second;
+          nm->push_back({[=] {
+                           Edn e = Edn::Map();
+                           e.Put("key", Key(key))
+                               .Put("values",
+                                    Edn::Vector({Value(v), Value(v2)}))
+                               .Put("delta", Edn::Int(b - a))
+                               .Put("ops", Edn::Vector({Op(last_op), Op(i)}));
+                           return e;
+                         },
+                         b - a});
         }
         for (uint32_t key : keys) last[key] = i;
       }
@@ -694,7 +716,7 @@ class Analysis {
             .Put("value", Value(v))
             .Put("count", Edn::Int(static_cast<int64_t>(o.size())))
             .Put("offsets", std::move(list));
-        out.push_back({std::move(e), static_cast<int64_t>(o.size())});
+        out.push_back({[e] { return e; }, static_cast<int64_t>(o.size())});
       }
     }
     return out;
@@ -987,9 +1009,11 @@ class Analysis {
   mutable std::vector<size_t> inconsistent_sizes_;
 };
 
-// condense-error's :errs for a list of cases.
-Edn Take(std::vector<std::pair<Edn, int64_t>> cases, size_t n, bool last,
-         bool sort) {
+using Cases = std::vector<std::pair<std::function<Edn()>, int64_t>>;
+
+// condense-error's :errs: (take n (sort-by k errs)) or take-last; only the
+// kept cases are rendered.
+Edn Take(Cases cases, size_t n, bool last, bool sort) {
   if (sort) {
     std::stable_sort(
         cases.begin(), cases.end(),
@@ -998,7 +1022,7 @@ Edn Take(std::vector<std::pair<Edn, int64_t>> cases, size_t n, bool last,
   const size_t from = last && cases.size() > n ? cases.size() - n : 0;
   const size_t to = last ? cases.size() : std::min(n, cases.size());
   Edn out = Edn::List();
-  for (size_t i = from; i < to; ++i) out.Add(std::move(cases[i].first));
+  for (size_t i = from; i < to; ++i) out.Add(cases[i].first());
   return out;
 }
 
@@ -1008,12 +1032,10 @@ Edn Condensed(int64_t count, Edn errs) {
   return m;
 }
 
-using Cases = std::vector<std::pair<Edn, int64_t>>;
-
 template <typename C>
 Cases ToCases(std::vector<C> cs) {
   Cases out;
-  for (auto& c : cs) out.push_back({std::move(c.edn), c.delta});
+  for (auto& c : cs) out.push_back({std::move(c.render), c.delta});
   return out;
 }
 
@@ -1082,8 +1104,9 @@ KafkaResult CheckKafka(const sim::History& history,
     if (!io.empty()) {
       Cases cases;
       for (size_t i = 0; i < io.size(); ++i) {
-        cases.push_back(
-            {io[i], static_cast<int64_t>(a.inconsistent_sizes_[i])});
+        Edn e = io[i];
+        cases.push_back({[e] { return e; },
+                         static_cast<int64_t>(a.inconsistent_sizes_[i])});
       }
       add("inconsistent-offsets",
           Condensed(io.size(), Take(std::move(cases), 32, false, true)));
@@ -1155,16 +1178,17 @@ KafkaResult CheckKafka(const sim::History& history,
       const bool g0g1c = type == "G0" || type == "G0-process" ||
                          type == "G0-realtime" || type == "G1c" ||
                          type == "G1c-process" || type == "G1c-realtime";
-      Cases cs;
-      for (auto& c : cases) {
-        cs.push_back({std::move(c.edn), static_cast<int64_t>(c.steps)});
-      }
-      const int64_t n = static_cast<int64_t>(cs.size());
+      const int64_t n = static_cast<int64_t>(cases.size());
       if (g0g1c) {
+        Cases cs;
+        for (auto& c : cases) {
+          Edn e = std::move(c.edn);
+          cs.push_back({[e] { return e; }, static_cast<int64_t>(c.steps)});
+        }
         add(type, Condensed(n, Take(std::move(cs), 8, false, true)));
       } else {
         Edn v = Edn::Vector();
-        for (auto& c : cs) v.Add(std::move(c.first));
+        for (auto& c : cases) v.Add(std::move(c.edn));
         add(type, Condensed(n, std::move(v)));
       }
     }
