@@ -77,8 +77,7 @@ std::string VerdictLine(const std::string& results) {
 int WriteStore(const std::string& root, const sim::SimConfig& config,
                const sim::RunResult& r, sim::RunRecord run,
                const report::WindowOptions& window) {
-  const std::string workload =
-      config.workload.pn_counter ? "pn-counter" : "g-counter";
+  const std::string& workload = config.workload.name;
   absl::StatusOr<std::string> dir =
       report::CreateRunDir(root, workload, absl::Now());
   if (!dir.ok()) {

@@ -134,7 +134,7 @@ void World::StartNode(int index) {
   NodeSlot& node = nodes_[index];
   counter::Options options;
   options.dissemination = config_.dissemination;
-  options.allow_negative = config_.workload.pn_counter;
+  options.allow_negative = config_.workload.name == "pn-counter";
   options.incarnation = incarnation_prng_.Next();
   node.core = make_core_(options);
   node.paused = false;
@@ -390,8 +390,7 @@ RunResult World::Run() {
   RunReport& report = result.report;
   absl::optional<absl::Time> last_ok_add;
   for (const HistoryEvent& e : result.history) {
-    if (e.type == EventType::kOk && e.f == kvclient::CounterOp::kAdd)
-      last_ok_add = e.time;
+    if (e.type == EventType::kOk && e.f == "add") last_ok_add = e.time;
   }
   if (!probe_supported_) {
     report.convergence_note =

@@ -36,7 +36,7 @@
 namespace sim {
 
 struct RunResult {
-  CounterVerdict verdict;
+  Verdict verdict;
   RunReport report;
   History history;
   std::string results;  // FormatResults(verdict, report)

@@ -1,5 +1,5 @@
 // results.edn and timeline.html from the simulator's real histories agree
-// with the project's checker (sim::CheckCounterHistory): the same final
+// with the project's checker (sim::CheckHistory): the same final
 // reads, the same counts, and the same verdict, for valid runs and for runs
 // of a broken counter. Links //sim:world read-only.
 #include <algorithm>
@@ -29,7 +29,7 @@ RunRecord FromWorld(const SimConfig& config, const RunResult& r) {
   run.history = r.history;
   run.t0 = r.history.empty() ? absl::UnixEpoch() : r.history.front().time;
   run.concurrency = config.workload.concurrency;
-  run.results.acceptable = r.verdict.acceptable;
+  run.results.workload = r.verdict.workload.report;
   return run;
 }
 
@@ -52,7 +52,8 @@ void ExpectAgreement(const SimConfig& config, int* invalid_runs) {
   std::vector<int64_t> reads;
   for (const EdnValue& v : edn->Get("workload").Get("final-reads").items)
     reads.push_back(v.integer);
-  std::vector<int64_t> expected_reads = r.verdict.final_reads;
+  std::vector<int64_t> expected_reads =
+      r.verdict.workload.json["final-reads"].get<std::vector<int64_t>>();
   std::sort(reads.begin(), reads.end());
   std::sort(expected_reads.begin(), expected_reads.end());
   EXPECT_EQ(reads, expected_reads) << what;

@@ -125,7 +125,7 @@ ParsedArgs ParseArgs(const std::vector<std::string>& args,
         "which this harness does not emulate (use -w g-counter or -w "
         "pn-counter)");
   }
-  o.workload = o.driver.workload.pn_counter ? "pn-counter" : "g-counter";
+  o.workload = o.driver.workload.name;
   o.seed_given = shared.seed_given;
   o.bin_args = cl.positional;
   o.bin = Absolute(o.bin, user_cwd);

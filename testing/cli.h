@@ -32,7 +32,7 @@ namespace harness {
 struct HarnessOptions {
   sim::DriverConfig driver;            // the shared flags (sim/driver/flags.h)
   bool seed_given = false;             // --seed; else drawn and printed
-  std::string workload = "g-counter";  // or "pn-counter"
+  std::string workload = "g-counter";  // -w, a registry name
   std::string bin;                     // absolute path
   std::vector<std::string> bin_args;
   bool log_stderr = false;

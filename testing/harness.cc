@@ -313,8 +313,8 @@ void Harness::Progress(absl::Time now) {
     }
     node.window_lines = 0;
   }
-  const sim::Workload& w = driver_->workload();
-  static const char* kPhase[] = {"init",     "main",  "drain",
+  const sim::Interpreter& w = driver_->interpreter();
+  static const char* kPhase[] = {"init",     "setup", "main", "drain",
                                  "recovery", "final", "done"};
   int64_t ok = 0, info = 0, fail = 0;
   for (const sim::HistoryEvent& e : w.history()) {
@@ -323,9 +323,9 @@ void Harness::Progress(absl::Time now) {
     fail += e.type == sim::EventType::kFail;
   }
   std::string clock;
-  if (w.phase() == sim::Workload::Phase::kInit) {
+  if (!w.main_started()) {
     clock = absl::StrFormat("%5.1fs", absl::ToDoubleSeconds(now - t0_));
-  } else if (w.phase() == sim::Workload::Phase::kMain) {
+  } else if (w.phase() == sim::Interpreter::Phase::kMain) {
     clock = absl::StrFormat(
         "%5.1f/%gs", absl::ToDoubleSeconds(now - w.start_time()),
         absl::ToDoubleSeconds(options_.driver.workload.time_limit));
@@ -402,16 +402,17 @@ Outcome Harness::Finish() {
 }
 
 void Harness::WriteStore(const Outcome& o, const sim::History& history) {
-  const sim::Workload& w = driver_->workload();
-  const absl::Time start =
-      w.phase() == sim::Workload::Phase::kInit ? t0_ : w.start_time();
+  const sim::Interpreter& w = driver_->interpreter();
+  const absl::Time start = w.main_started() ? w.start_time() : t0_;
   std::string text;
   for (const sim::HistoryEvent& e : history) {
     absl::StrAppend(&text, sim::FormatEvent(e, start), "\n");
   }
   store_.WriteFile("history.txt", text).IgnoreError();
+  std::vector<std::string> fs;
+  for (const auto& [f, stats] : o.verdict.by_f) fs.push_back(f);
   PlotFiles plots =
-      MakePlots(history, start, absl::Now(), driver_->fault_spans());
+      MakePlots(history, fs, start, absl::Now(), driver_->fault_spans());
   store_.WriteFile("latency-raw.dat", plots.latency_data).IgnoreError();
   store_.WriteFile("rate.dat", plots.rate_data).IgnoreError();
   store_.WriteFile("plots.gnuplot", plots.script).IgnoreError();

@@ -9,9 +9,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "kvclient/assert.h"
-#include "kvclient/counter_ops.h"
+#include "sim/maelstrom/jepsen_history.h"
 #include "sim/maelstrom/node_line.h"
-#include "sim/maelstrom/staleness.h"
+#include "sim/workloads/registry.h"
 
 namespace sim {
 namespace {
@@ -38,11 +38,20 @@ bool IsProbeClientId(absl::string_view id, int64_t next_probe_client) {
          n >= Driver::kFirstProbeClient && n < next_probe_client;
 }
 
-WorkloadOptions CheckedWorkload(const DriverConfig& config) {
+WorkloadOptions CheckedOptions(const DriverConfig& config) {
   MC_ASSERT(config.node_count() > 0, "a test needs nodes");
   MC_ASSERT(config.workload.concurrency > 0,
             "a test needs client threads: ", config.workload.concurrency);
   return config.workload;
+}
+
+// The flags checked the name and the values (FinishSharedFlags).
+std::unique_ptr<Workload> MakeWorkload(const WorkloadOptions& options) {
+  absl::StatusOr<std::unique_ptr<Workload>> w =
+      workloads::Make(options.name, options.params);
+  MC_ASSERT(w.ok(),
+            "the workload was checked with the flags: ", w.status().ToString());
+  return *std::move(w);
 }
 
 }  // namespace
@@ -56,7 +65,9 @@ Driver::Driver(const DriverConfig& config, NodeHost& host, DriverOutput output)
       workload_prng_(root_.Fork("workload")),
       network_(config.network),
       services_(MakeDefaultKvServices()),
-      workload_(CheckedWorkload(config), config.nodes) {
+      workload_(MakeWorkload(config.workload)),
+      interpreter_(CheckedOptions(config), *workload_, config.nodes),
+      probe_spec_(workload_->ConvergenceProbe()) {
   for (const auto& [name, service] : services_) {
     service_prngs_.emplace(name, root_.Fork(absl::StrCat("service/", name)));
   }
@@ -107,26 +118,26 @@ void Driver::Journal(absl::Time now, absl::string_view event, const Message& m,
 }
 
 int64_t Driver::Record(const Message& m, absl::Time now) {
-  sim::RunRecord* run = output_.record;
+  RunRecord* run = output_.record;
   if (run == nullptr) return -1;
   if (static_cast<int64_t>(run->messages.size()) >= config_.journal_max_lines) {
     ++records_dropped_;
     return -1;
   }
-  sim::MessageRecord r;
+  MessageRecord r;
   r.sent = now;
   r.src = m.src;
   r.dest = m.dest;
   r.body = m.body;
-  r.fate = sim::Fate::kInFlight;
+  r.fate = Fate::kInFlight;
   run->messages.push_back(std::move(r));
   return static_cast<int64_t>(run->messages.size()) - 1;
 }
 
-void Driver::SetFate(int64_t record, sim::Fate fate, absl::Time now) {
+void Driver::SetFate(int64_t record, Fate fate, absl::Time now) {
   if (record < 0) return;
-  sim::MessageRecord& r = output_.record->messages.at(record);
-  MC_ASSERT(r.fate == sim::Fate::kInFlight,
+  MessageRecord& r = output_.record->messages.at(record);
+  MC_ASSERT(r.fate == Fate::kInFlight,
             "a message copy meets its fate once: ", r.src, " -> ", r.dest);
   r.fate = fate;
   r.end = now;
@@ -157,14 +168,15 @@ void Driver::Fail(const std::string& why) {
 
 bool Driver::Registered(const std::string& id) const {
   return node_index_.count(id) > 0 || IsServiceName(id) ||
-         workload_.KnowsClient(id) || IsProbeClientId(id, probe_.next_client);
+         interpreter_.KnowsClient(id) ||
+         IsProbeClientId(id, probe_.next_client);
 }
 
 void Driver::Start(absl::Time now) {
   MC_ASSERT(!started_, "Start is called once");
   started_ = true;
   t0_ = last_now_ = now;
-  for (const Message& init : workload_.StartInits(now)) Send(init, now);
+  for (const Message& init : interpreter_.StartInits(now)) Send(init, now);
   workload_dirty_ = true;
 }
 
@@ -183,7 +195,7 @@ void Driver::Send(const Message& m, absl::Time now, bool counted) {
   if (copies.empty()) {
     ++lost_;
     Journal(now, "lost", m, id);
-    SetFate(Record(m, now), sim::Fate::kLost, now);
+    SetFate(Record(m, now), Fate::kLost, now);
   }
   for (absl::Duration delay : copies) {
     if (in_flight() >= config_.max_in_flight) {
@@ -205,7 +217,7 @@ void Driver::MakeDeaf(int node, const std::string& why, absl::Time now,
   if (output_.record != nullptr &&
       output_.record->invalid_lines.size() < kMaxFindings) {
     output_.record->invalid_lines.push_back(
-        sim::InvalidLine{now, n.id, why, std::string(line)});
+        InvalidLine{now, n.id, why, std::string(line)});
   }
   const std::string detail = absl::StrCat(
       n.id, " at ", Stamp(now), ": ", why,
@@ -280,9 +292,8 @@ void Driver::Route(const InFlight& item, absl::Time now) {
     // Grudges are between nodes; a drop with a service on one end is a
     // seq-kv cut (EXTENSION).
     SetFate(item.record,
-            IsServiceName(m.src) || IsServiceName(m.dest)
-                ? sim::Fate::kKvCut
-                : sim::Fate::kPartitioned,
+            IsServiceName(m.src) || IsServiceName(m.dest) ? Fate::kKvCut
+                                                          : Fate::kPartitioned,
             now);
     return;
   }
@@ -291,11 +302,11 @@ void Driver::Route(const InFlight& item, absl::Time now) {
     if (!nodes_[node].up) {  // killed (EXTENSION): lost, as on a real crash
       ++dropped_;
       Journal(now, "drop", m, item.id);
-      SetFate(item.record, sim::Fate::kReceiverDown, now);
+      SetFate(item.record, Fate::kReceiverDown, now);
       return;
     }
     Journal(now, "recv", m, item.id);
-    SetFate(item.record, sim::Fate::kDelivered, now);
+    SetFate(item.record, Fate::kDelivered, now);
     host_.Deliver(node, m, item.id, now);
     return;
   }
@@ -303,8 +314,8 @@ void Driver::Route(const InFlight& item, absl::Time now) {
   // A client that was closed before the message arrived never reads it.
   SetFate(item.record,
           kvclient::IsClientId(m.dest) && !Registered(m.dest)
-              ? sim::Fate::kNotRead
-              : sim::Fate::kDelivered,
+              ? Fate::kNotRead
+              : Fate::kDelivered,
           now);
   if (service != services_.end()) {
     absl::optional<Json> reply =
@@ -322,24 +333,24 @@ void Driver::Route(const InFlight& item, absl::Time now) {
 
 void Driver::DeliverToClient(const Message& m, int64_t id, absl::Time now) {
   std::string note;
-  Workload::Delivery d = workload_.OnClientMessage(m, now, &note);
+  Interpreter::Delivery d = interpreter_.OnClientMessage(m, now, &note);
   workload_dirty_ = true;
   // A client closed between the send and now: Maelstrom removed its queue
   // (client.clj close!) and the message is gone. A reply the client does
   // not wait for is skipped (client.clj recv!).
-  if (d != Workload::Delivery::kAccepted) {
-    Journal(now, d == Workload::Delivery::kIgnored ? "skip" : "gone", m, id);
+  if (d != Interpreter::Delivery::kAccepted) {
+    Journal(now, d == Interpreter::Delivery::kIgnored ? "skip" : "gone", m, id);
   }
 }
 
 // ---------------------------------------------------------------- the loop
 
 void Driver::PollWorkload(absl::Time now) {
-  const Workload::Phase before = workload_.phase();
-  Workload::Output out = workload_.Poll(now, workload_prng_);
+  const bool started = interpreter_.main_started();
+  Interpreter::Output out = interpreter_.Poll(now, workload_prng_);
   workload_dirty_ = false;
-  if (!workload_.harness_error().empty()) {
-    std::string why = workload_.harness_error();
+  if (!interpreter_.harness_error().empty()) {
+    std::string why = interpreter_.harness_error();
     for (const NodeState& n : nodes_) {
       if (absl::StartsWith(why, n.id + " ")) {
         absl::StrAppend(&why, " (db.clj setup!: Maelstrom waits 10 s). ", n.id,
@@ -352,13 +363,12 @@ void Driver::PollWorkload(absl::Time now) {
     Fail(why);
     return;
   }
-  if (before == Workload::Phase::kInit &&
-      workload_.phase() != Workload::Phase::kInit) {
-    StartNemeses(workload_.start_time());
+  if (!started && interpreter_.main_started()) {
+    StartNemeses(interpreter_.start_time());
   }
   if (out.heal) Heal(now);
   for (const Message& m : out.messages) Send(m, now);
-  workload_wake_ = workload_.NextWakeAt();
+  workload_wake_ = interpreter_.NextWakeAt();
 }
 
 void Driver::Advance(absl::Time now) {
@@ -392,7 +402,7 @@ void Driver::Advance(absl::Time now) {
 }
 
 absl::Time Driver::NextWakeAt() const {
-  if (!harness_error_.empty() || workload_.done())
+  if (!harness_error_.empty() || interpreter_.done())
     return absl::InfiniteFuture();
   absl::Time next = workload_dirty_ ? absl::InfinitePast() : workload_wake_;
   if (auto t = in_flight_.NextTime()) next = std::min(next, *t);
@@ -405,7 +415,7 @@ absl::Time Driver::NextWakeAt() const {
 }
 
 bool Driver::done() const {
-  return !harness_error_.empty() || workload_.done();
+  return !harness_error_.empty() || interpreter_.done();
 }
 
 // ------------------------------------------------------------------ faults
@@ -439,8 +449,8 @@ void Driver::StartNemeses(absl::Time start) {
 // Whether `fault` may take a step at time `at`.
 bool Driver::MayFire(const Fault& fault, absl::Time at) const {
   if (!nemeses_started_ || healed_) return false;
-  const bool in_time =
-      workload_.phase() == Workload::Phase::kMain && at < workload_.cutoff();
+  const bool in_time = interpreter_.phase() == Interpreter::Phase::kMain &&
+                       at < interpreter_.cutoff();
   if (fault.partition) return in_time;
   return in_time || fault.nemesis.active();  // an extension fault may still end
 }
@@ -453,7 +463,7 @@ void Driver::FireNemeses(absl::Time now) {
       ++nemesis_ops_;
       // A dispatched nemesis op takes a turn of Jepsen's round robin, and
       // its next op counts for the time limit (generator.clj TimeLimit).
-      workload_.OnNemesisOp(now, f.nemesis.next_at());
+      interpreter_.OnNemesisOp(now, f.nemesis.next_at());
       // The op moved the nemesis' next op, which the time limit counts
       // (MainPhaseOver): the workload's cached wake-up is stale. Without
       // this a nemesis op that leaves nothing due before the cutoff strands
@@ -472,27 +482,18 @@ void Driver::OpenSpan(const std::string& key, const std::string& kind,
   if (static_cast<int64_t>(fault_spans_.size()) >= config_.max_fault_spans)
     return;
   open_spans_[key] = fault_spans_.size();
-  fault_spans_.push_back(
-      FaultSpan{now, absl::InfiniteFuture(), kind, description});
-  if (output_.record != nullptr) {
-    // Kept index for index with fault_spans_ (CloseSpan relies on it).
-    MC_ASSERT(output_.record->faults.size() + 1 == fault_spans_.size(),
-              "recorded faults mirror the fault spans");
-    sim::FaultWindow w;
-    w.start = now;
-    w.kind = kind;
-    w.description = description;
-    if (!node.empty()) w.nodes.push_back(node);
-    output_.record->faults.push_back(std::move(w));
-  }
+  FaultWindow w;
+  w.start = now;
+  w.kind = kind;
+  w.description = description;
+  if (!node.empty()) w.nodes.push_back(node);
+  fault_spans_.push_back(std::move(w));
 }
 
 void Driver::CloseSpan(const std::string& key, absl::Time now) {
   auto it = open_spans_.find(key);
   if (it == open_spans_.end()) return;
   fault_spans_[it->second].end = now;
-  if (output_.record != nullptr)
-    output_.record->faults.at(it->second).end = now;
   open_spans_.erase(it);
 }
 
@@ -537,7 +538,7 @@ void Driver::Apply(const FaultAction& a, absl::Time now) {
       n.up = false;
       n.paused = false;
       host_.Kill(node, now);
-      workload_.CancelInits(n.id);
+      interpreter_.CancelInits(n.id);
       workload_dirty_ = true;
       OpenSpan("kill " + a.node, "kill", what, now, a.node);
       break;
@@ -553,7 +554,7 @@ void Driver::Apply(const FaultAction& a, absl::Time now) {
       // A new process: Maelstrom reads its stdout from scratch.
       n.up = true;
       n.deaf = false;
-      Send(workload_.InitFor(n.id, now), now);
+      Send(interpreter_.InitFor(n.id, now), now);
       workload_dirty_ = true;  // the init has a deadline
       break;
     }
@@ -606,7 +607,7 @@ void Driver::Heal(absl::Time now) {
 
 void Driver::RunProbe(absl::Time now) {
   if (probe_.done || now < probe_.next_round) return;
-  if (workload_.phase() != Workload::Phase::kSleep) {
+  if (interpreter_.phase() != Interpreter::Phase::kSleep || !probe_spec_) {
     probe_.done = true;
     probe_.next_round = absl::InfiniteFuture();
     return;
@@ -619,21 +620,22 @@ void Driver::RunProbe(absl::Time now) {
     const std::string client = absl::StrCat("c", probe_.next_client++);
     probe_.round_client_node[client] = node;
     ++probe_.reads_sent;
-    Send(Message{client, nodes_[node].id, kvclient::ReadRequestBody(1)}, now,
+    Json body = probe_spec_->request;
+    body["msg_id"] = 1;
+    Send(Message{client, nodes_[node].id, std::move(body)}, now,
          /*counted=*/false);
   }
 }
 
 void Driver::OnProbeReply(const Message& m, absl::Time now) {
-  kvclient::CounterReply r =
-      kvclient::CheckCounterReply(kvclient::CounterOp::kRead, m.body);
+  absl::optional<Json> value = probe_spec_->value(m.body);
   auto it = probe_.round_client_node.find(m.dest);
   // Only this round's answers count; late ones from older rounds are stale.
-  if (r.kind != kvclient::CounterReply::kOk || probe_.done ||
+  if (!value.has_value() || probe_.done ||
       it == probe_.round_client_node.end()) {
     return;
   }
-  probe_.answers[it->second] = r.value;
+  probe_.answers[it->second] = *std::move(value);
   if (probe_.answers.size() < probe_.round_client_node.size()) return;
   for (const auto& [node, value] : probe_.answers) {
     if (value != probe_.answers.begin()->second) return;
@@ -660,12 +662,49 @@ DriverResult Driver::Finish(absl::Time now) {
   MC_ASSERT(journal_lines_ <= config_.journal_max_lines,
             "the journal bound holds");
   DriverResult r;
-  r.history = workload_.history();
+  r.history = interpreter_.history();
+  EndPartitionWindow(now);
+  r.verdict = Check(r.history);
+  r.report = Report(now);
+  if (harness_error_.empty()) {
+    // The workload's EXTENSION measures, of a run that completed.
+    r.report.staleness = r.verdict.workload.staleness;
+    r.report.convergence_from_reads = r.verdict.workload.convergence_from_reads;
+    r.report.convergence_from_reads_note =
+        r.verdict.workload.convergence_from_reads_note;
+  }
+  if (config_.probe_interval > absl::ZeroDuration())
+    ReportProbe(r.history, r.report);
+  if (records_dropped_ > 0) {
+    r.report.notes.push_back(absl::StrCat(
+        records_dropped_, " messages beyond the first ",
+        config_.journal_max_lines, " are not in the report's message record"));
+  }
+  FillRecord(r);
+  return r;
+}
+
+absl::Time Driver::JepsenT0() const {
+  // Jepsen's relative time starts with the generator (the main phase); a run
+  // that never got there counts from the driver's start.
+  return interpreter_.main_started() ? interpreter_.start_time() : t0_;
+}
+
+Verdict Driver::Check(const History& history) const {
   CheckOptions options;
   options.availability = config_.availability;
   options.nemesis_ops = nemesis_ops_;
-  r.verdict = CheckCounterHistory(r.history, options);
-  RunReport& report = r.report;
+  const JepsenHistory jepsen(history, config_.workload.concurrency, JepsenT0(),
+                             fault_spans_);
+  CheckContext context;
+  context.node_count = node_count();
+  context.partitions = partition_windows_;
+  context.op = [&jepsen](size_t i) { return jepsen.Op(i); };
+  return CheckHistory(*workload_, history, options, context);
+}
+
+RunReport Driver::Report(absl::Time now) const {
+  RunReport report;
   report.messages = messages_;
   report.server_messages = server_messages_;
   report.strict = config_.strict;
@@ -675,7 +714,7 @@ DriverResult Driver::Finish(absl::Time now) {
     report.findings.push_back(Finding{
         "more", absl::StrCat(findings_dropped_, " further findings not kept")});
   }
-  for (const FaultSpan& f : fault_spans_) {
+  for (const FaultWindow& f : fault_spans_) {
     const absl::Time end = f.end == absl::InfiniteFuture() ? now : f.end;
     report.faults.push_back(
         absl::StrFormat("%.3f-%.3fs %s", absl::ToDoubleSeconds(f.start - t0_),
@@ -693,59 +732,40 @@ DriverResult Driver::Finish(absl::Time now) {
                        " discarded after it went deaf or down"));
     }
   }
-  if (harness_error_.empty()) {
-    EndPartitionWindow(now);
-    StalenessReport staleness = MeasureStaleness(r.history, partition_windows_);
-    if (staleness.defined) report.staleness = staleness;
-    std::string note;
-    report.convergence_from_reads =
-        ConvergenceFromReads(r.history, node_count(), r.verdict, &note);
-    report.convergence_from_reads_note = note;
+  return report;
+}
+
+void Driver::ReportProbe(const History& history, RunReport& report) const {
+  report.notes.push_back(absl::StrCat(
+      "EXTENSION --convergence-probe sent ", probe_.reads_sent,
+      " extra reads between the heal and the final reads: this run's traffic "
+      "is not "
+      "Maelstrom's, and a node that refreshes on reads is helped by them"));
+  absl::optional<absl::Time> last_write;
+  for (const HistoryEvent& e : history) {
+    if (probe_spec_ && e.type == EventType::kOk && e.f == probe_spec_->write_f)
+      last_write = e.time;
   }
-  if (config_.probe_interval > absl::ZeroDuration()) {
-    report.notes.push_back(absl::StrCat(
-        "EXTENSION --convergence-probe sent ", probe_.reads_sent,
-        " extra reads between the heal and the final reads: this run's traffic "
-        "is not "
-        "Maelstrom's, and a node that refreshes on reads is helped by them"));
-    absl::optional<absl::Time> last_add;
-    for (const HistoryEvent& e : r.history) {
-      if (e.type == EventType::kOk && e.f == kvclient::CounterOp::kAdd)
-        last_add = e.time;
-    }
-    if (probe_.converged_at && last_add) {
-      report.convergence =
-          std::max(absl::ZeroDuration(), *probe_.converged_at - *last_add);
-      report.convergence_note =
-          absl::StrCat("probe reads: every node read ", probe_.converged_value);
-    } else {
-      report.convergence_note = "probe reads: the nodes never agreed";
-    }
+  if (probe_.converged_at && last_write) {
+    report.convergence =
+        std::max(absl::ZeroDuration(), *probe_.converged_at - *last_write);
+    report.convergence_note = absl::StrCat("probe reads: every node read ",
+                                           FormatValue(probe_.converged_value));
+  } else {
+    report.convergence_note = "probe reads: the nodes never agreed";
   }
-  if (records_dropped_ > 0) {
-    report.notes.push_back(absl::StrCat(
-        records_dropped_, " messages beyond the first ",
-        config_.journal_max_lines, " are not in the report's message record"));
-  }
-  FillRecord(r);
-  return r;
 }
 
 void Driver::FillRecord(const DriverResult& r) {
-  sim::RunRecord* run = output_.record;
+  RunRecord* run = output_.record;
   if (run == nullptr) return;
-  // Jepsen's relative time starts with the generator (the main phase); a run
-  // that never got past the inits counts from the driver's start.
-  run->t0 = workload_.phase() == Workload::Phase::kInit
-                ? t0_
-                : workload_.start_time();
+  run->t0 = JepsenT0();
   run->concurrency = config_.workload.concurrency;
   run->history = r.history;
   run->meta.node_ids = config_.nodes;
-  run->results.acceptable = r.verdict.acceptable;
-  run->results.net = sim::NetFromJournal(run->messages);
-  MC_ASSERT(run->faults.size() == fault_spans_.size(),
-            "recorded faults mirror the fault spans");
+  run->faults = fault_spans_;
+  run->results.workload = r.verdict.workload.report;
+  run->results.net = NetFromJournal(run->messages);
 }
 
 }  // namespace sim

@@ -67,6 +67,7 @@
 #include "sim/maelstrom/checker.h"
 #include "sim/maelstrom/event_queue.h"
 #include "sim/maelstrom/history.h"
+#include "sim/maelstrom/interpreter.h"
 #include "sim/maelstrom/kv_service.h"
 #include "sim/maelstrom/nemesis.h"
 #include "sim/maelstrom/network.h"
@@ -90,11 +91,11 @@ struct DriverOutput {
   // that made a node deaf (at most kMaxFindings). Finish() adds the history,
   // t0 (the workload's start: Jepsen's :time 0), the concurrency, the node
   // ids and the figures results.edn needs; the host fills in run->meta.
-  sim::RunRecord* record = nullptr;
+  RunRecord* record = nullptr;
 };
 
 struct DriverResult {
-  CounterVerdict verdict;
+  Verdict verdict;
   RunReport report;
   History history;
 };
@@ -150,7 +151,7 @@ class Driver {
   int NodeIndex(absl::string_view id) const;  // -1 when not a node
   bool node_up(int node) const { return nodes_.at(node).up; }
   bool node_deaf(int node) const { return nodes_.at(node).deaf; }
-  const Workload& workload() const { return workload_; }
+  const Interpreter& interpreter() const { return interpreter_; }
   const KvService* service(absl::string_view name) const;
   bool healed() const { return healed_; }
   absl::optional<absl::Time> heal_time() const { return heal_time_; }
@@ -159,7 +160,7 @@ class Driver {
   int64_t journal_lines() const { return journal_lines_; }
   const std::string& harness_error() const { return harness_error_; }
   const std::vector<Finding>& findings() const { return findings_; }
-  const std::vector<FaultSpan>& fault_spans() const { return fault_spans_; }
+  const std::vector<FaultWindow>& fault_spans() const { return fault_spans_; }
   std::vector<std::string> ActiveFaults()
       const;  // descriptions, for progress lines
   absl::Time t0() const { return t0_; }
@@ -214,7 +215,11 @@ class Driver {
   // Appends a MessageRecord (fate kInFlight); its index, or -1 when there is
   // no record or it is full.
   int64_t Record(const kvclient::Message& m, absl::Time now);
-  void SetFate(int64_t record, sim::Fate fate, absl::Time now);
+  void SetFate(int64_t record, Fate fate, absl::Time now);
+  absl::Time JepsenT0() const;
+  Verdict Check(const History& history) const;
+  RunReport Report(absl::Time now) const;
+  void ReportProbe(const History& history, RunReport& report) const;
   void FillRecord(const DriverResult& result);
   void Note(absl::Time now, const std::string& line);
   std::string Stamp(absl::Time now) const;
@@ -228,7 +233,9 @@ class Driver {
   Network network_;
   std::map<std::string, std::unique_ptr<KvService>> services_;
   std::map<std::string, Prng> service_prngs_;
-  Workload workload_;
+  std::unique_ptr<Workload> workload_;  // the plug-in -w chose
+  Interpreter interpreter_;             // its clients and generators
+  absl::optional<Workload::Probe> probe_spec_;
   std::vector<NodeState> nodes_;
   std::map<std::string, int> node_index_;
   std::vector<Fault> faults_;
@@ -252,7 +259,7 @@ class Driver {
   int64_t journal_lines_ = 0;
   std::vector<Finding> findings_;
   int64_t findings_dropped_ = 0;
-  std::vector<FaultSpan> fault_spans_;
+  std::vector<FaultWindow> fault_spans_;
   std::map<std::string, size_t> open_spans_;  // key → index into fault_spans_
   // Windows in which a partition that cuts something held, for read
   // staleness (a grudge that cuts nothing is no partition). Bounded like
@@ -267,10 +274,10 @@ class Driver {
     absl::Time next_round = absl::InfiniteFuture();
     int64_t next_client = kFirstProbeClient;
     std::map<std::string, int> round_client_node;  // this round's clients
-    std::map<int, int64_t> answers;                // node → value, this round
+    std::map<int, kvclient::Json> answers;         // node → value, this round
     int64_t reads_sent = 0;
     absl::optional<absl::Time> converged_at;
-    int64_t converged_value = 0;
+    kvclient::Json converged_value;
     bool done = false;
   } probe_;
 };

@@ -20,8 +20,8 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "sim/maelstrom/checker.h"
+#include "sim/maelstrom/interpreter.h"
 #include "sim/maelstrom/network.h"
-#include "sim/maelstrom/workload.h"
 
 namespace sim {
 
@@ -37,7 +37,8 @@ struct DriverConfig {
   std::vector<std::string>
       nodes;  // in order: client thread i talks to nodes[i % N]
   int node_count() const { return static_cast<int>(nodes.size()); }
-  // concurrency, rate, time_limit, pn_counter, client_timeout, final_sleep.
+  // name (-w) and the workload's flags, concurrency, rate, time_limit,
+  // client_timeout, final_sleep.
   WorkloadOptions workload;
   // latency, latency_dist, and the EXTENSION loss/dup/reorder.
   NetworkOptions network;

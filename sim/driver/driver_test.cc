@@ -128,7 +128,7 @@ TEST(DriverTest, ACorrectNodeSetPasses) {
   EXPECT_EQ(run.exit_code, 0)
       << FormatResults(run.result.verdict, run.result.report);
   EXPECT_GT(run.result.verdict.by_f["add"].ok, 10);
-  EXPECT_EQ(run.result.verdict.final_reads.size(), 3u);
+  EXPECT_EQ(run.result.verdict.workload.json["final-reads"].size(), 3u);
   EXPECT_TRUE(run.result.report.findings.empty());
   EXPECT_TRUE(run.result.report.convergence_from_reads.has_value())
       << run.result.report.convergence_from_reads_note;
@@ -198,7 +198,7 @@ TEST(DriverTest, AnUnregisteredSourceMakesTheNodeDeaf) {
   // are :info, and its final read is not checked. The verdict is the
   // checker's (Maelstrom's), unchanged by the finding...
   EXPECT_GT(run.result.verdict.by_f["read"].info, 0);
-  EXPECT_EQ(run.result.verdict.final_reads.size(), 2u);
+  EXPECT_EQ(run.result.verdict.workload.json["final-reads"].size(), 2u);
   EXPECT_EQ(run.exit_code, 0)
       << FormatResults(run.result.verdict, run.result.report);
   // ... unless --strict.
@@ -288,8 +288,8 @@ TEST(DriverTest, TheRecordIsTheJournalAsData) {
   Ran ran = RunDriver(
       c, host,
       [&](Driver& d, absl::Time) {
-        if (d.workload().phase() != Workload::Phase::kInit)
-          start = d.workload().start_time();
+        if (d.interpreter().main_started())
+          start = d.interpreter().start_time();
       },
       &run);
   ASSERT_EQ(ran.exit_code, 0) << ran.notes;
@@ -327,7 +327,10 @@ TEST(DriverTest, TheRecordIsTheJournalAsData) {
   EXPECT_EQ(run.history.size(), ran.result.history.size());
   EXPECT_EQ(run.concurrency, c.workload.concurrency);
   EXPECT_EQ(run.meta.node_ids, c.nodes);
-  EXPECT_EQ(run.results.acceptable, ran.result.verdict.acceptable);
+  EXPECT_EQ(run.results.workload.results.Print(),
+            ran.result.verdict.workload.report.results.Print());
+  EXPECT_EQ(run.results.workload.summary,
+            ran.result.verdict.workload.report.summary);
   EXPECT_EQ(run.results.net.all.send_count,
             static_cast<int64_t>(run.messages.size()));
   EXPECT_TRUE(run.invalid_lines.empty());
@@ -484,8 +487,7 @@ TEST(DriverTest, PartitionOpsTakeRoundRobinTurns) {
   auto threads = [](const Ran& run) {
     std::vector<int> out;
     for (const HistoryEvent& e : run.result.history) {
-      if (e.type == EventType::kInvoke && !e.final_read)
-        out.push_back(e.thread);
+      if (e.type == EventType::kInvoke && !e.final) out.push_back(e.thread);
     }
     return out;
   };

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -15,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "kvclient/assert.h"
 #include "kvclient/message.h"
+#include "sim/workloads/registry.h"
 
 namespace sim {
 
@@ -247,26 +249,41 @@ std::string Fraction(const std::string& v, uint64_t* ppm) {
   return "";
 }
 
-}  // namespace
+// "g-counter and pn-counter", "a, b and c".
+std::string WorkloadList() {
+  std::vector<std::string> names;
+  for (const WorkloadSpec* spec : workloads::All()) names.push_back(spec->name);
+  if (names.size() <= 1) return absl::StrJoin(names, "");
+  const std::string last = names.back();
+  names.pop_back();
+  return absl::StrCat(absl::StrJoin(names, ", "), " and ", last);
+}
 
-void AddSharedFlags(FlagTable& table, SharedFlags& shared) {
+// -h and -w.
+void AddWorkloadFlag(FlagTable& table, SharedFlags& shared) {
   SharedFlags* s = &shared;
   DriverConfig* c = shared.config;
   table.Add({"--help", "-h", "", "print this message and exit",
              FlagOrigin::kJepsen,
              [](const std::string&) { return std::string(); }});
-  table.Add(
-      {"--workload", "-w", "NAME",
-       "g-counter | pn-counter (Maelstrom's default, lin-kv, is not emulated)",
-       FlagOrigin::kMaelstrom, [s, c](const std::string& v) -> std::string {
-         if (v != "g-counter" && v != "pn-counter") {
-           return "this emulation runs the g-counter and pn-counter workloads "
-                  "only";
-         }
-         c->workload.pn_counter = v == "pn-counter";
-         s->workload_given = true;
-         return "";
-       }});
+  table.Add({"--workload", "-w", "NAME",
+             absl::StrCat(workloads::Names(),
+                          " (Maelstrom's default, lin-kv, is not emulated)"),
+             FlagOrigin::kMaelstrom,
+             [s, c](const std::string& v) -> std::string {
+               if (workloads::Find(v) == nullptr) {
+                 return absl::StrCat("this emulation runs the ", WorkloadList(),
+                                     " workloads only");
+               }
+               c->workload.name = v;
+               s->workload_given = true;
+               return "";
+             }});
+}
+
+// Jepsen cli.clj's nodes and concurrency, Maelstrom's --node-count.
+void AddNodeFlags(FlagTable& table, SharedFlags& shared) {
+  SharedFlags* s = &shared;
   table.Add({"--node-count", "", "NUM",
              "nodes n0..n(NUM-1); overrides --nodes (default: Jepsen's n1..n5)",
              FlagOrigin::kMaelstrom, [s](const std::string& v) -> std::string {
@@ -313,6 +330,11 @@ void AddSharedFlags(FlagTable& table, SharedFlags& shared) {
                s->concurrency = v;
                return "";
              }});
+}
+
+// The clients' pace and the network's latency.
+void AddClientFlags(FlagTable& table, SharedFlags& shared) {
+  DriverConfig* c = shared.config;
   table.Add({"--rate", "", "RATE",
              "operations per second, all threads (default 5)",
              FlagOrigin::kMaelstrom, [c](const std::string& v) -> std::string {
@@ -349,6 +371,11 @@ void AddSharedFlags(FlagTable& table, SharedFlags& shared) {
                c->network.latency_dist = *d;
                return "";
              }});
+}
+
+// Maelstrom's faults and --availability.
+void AddNemesisFlags(FlagTable& table, SharedFlags& shared) {
+  DriverConfig* c = shared.config;
   table.Add({"--nemesis", "", "FAULTS",
              "comma-separated: partition (Maelstrom); EXTENSIONS kill, pause, "
              "kv-cut, none",
@@ -402,7 +429,12 @@ void AddSharedFlags(FlagTable& table, SharedFlags& shared) {
                c->availability = Availability{false, *a};
                return "";
              }});
-  // EXTENSIONS.
+}
+
+// EXTENSIONS: the seed and the extra faults.
+void AddExtensionFlags(FlagTable& table, SharedFlags& shared) {
+  SharedFlags* s = &shared;
+  DriverConfig* c = shared.config;
   table.Add({"--seed", "", "N",
              "seed of every random choice (printed with the results)",
              FlagOrigin::kExtension,
@@ -437,6 +469,11 @@ void AddSharedFlags(FlagTable& table, SharedFlags& shared) {
              FlagOrigin::kExtension, [c](const std::string& v) {
                return Fraction(v, &c->network.reorder_ppm);
              }});
+}
+
+// EXTENSIONS: timing, the probe and --strict.
+void AddExtensionCheckFlags(FlagTable& table, SharedFlags& shared) {
+  DriverConfig* c = shared.config;
   table.Add({"--client-timeout", "", "SECONDS",
              "how long a client waits for a reply (default 5, Maelstrom's "
              "fixed value)",
@@ -471,6 +508,33 @@ void AddSharedFlags(FlagTable& table, SharedFlags& shared) {
              }});
 }
 
+}  // namespace
+
+void AddWorkloadFlags(FlagTable& table, DriverConfig* config,
+                      const std::vector<const WorkloadSpec*>& specs) {
+  for (const WorkloadSpec* spec : specs) {
+    for (const WorkloadFlag& flag : spec->flags) {
+      if (table.Find(flag.name) != nullptr) continue;  // shared by workloads
+      table.Add({flag.name, "", flag.arg, flag.help, FlagOrigin::kMaelstrom,
+                 [config, flag](const std::string& v) -> std::string {
+                   std::string why = flag.check ? flag.check(v) : "";
+                   if (why.empty()) config->workload.params[flag.name] = v;
+                   return why;
+                 }});
+    }
+  }
+}
+
+void AddSharedFlags(FlagTable& table, SharedFlags& shared) {
+  AddWorkloadFlag(table, shared);
+  AddNodeFlags(table, shared);
+  AddClientFlags(table, shared);
+  AddNemesisFlags(table, shared);
+  AddWorkloadFlags(table, shared.config, workloads::All());
+  AddExtensionFlags(table, shared);
+  AddExtensionCheckFlags(table, shared);
+}
+
 void AddIgnoredFlags(FlagTable& table, std::vector<std::string>* ignored) {
   struct Ignored {
     const char* name;
@@ -500,6 +564,7 @@ void AddIgnoredFlags(FlagTable& table, std::vector<std::string>* ignored) {
            {"--logging-json", "", FlagOrigin::kJepsen, "the log is plain text"},
        }) {
     const std::string name = f.name;
+    if (table.Find(name) != nullptr) continue;  // a workload's own now
     const std::string why = f.why;
     std::string help = absl::StrCat(
         f.source == FlagOrigin::kJepsen ? "Jepsen" : "Maelstrom", ": ", why);
@@ -526,44 +591,32 @@ void AddIgnoredFlags(FlagTable& table, std::vector<std::string>* ignored) {
   }
 }
 
-std::string FinishSharedFlags(SharedFlags& shared, const std::string& cwd) {
-  DriverConfig& c = *shared.config;
-  // Maelstrom core.clj parse-node-count replaces :nodes...
-  absl::optional<std::vector<std::string>> nodes = shared.nodes;
-  if (shared.node_count) nodes = NodeIdsFromCount(*shared.node_count);
-  // ... then Jepsen cli.clj parse-nodes merges.
-  std::vector<std::string> from_file;
-  if (shared.nodes_file) {
-    std::string path = *shared.nodes_file;
-    if (!path.empty() && path[0] != '/') path = absl::StrCat(cwd, "/", path);
-    std::ifstream in(path);
-    if (!in)
-      return absl::StrCat("--nodes-file ", *shared.nodes_file,
-                          ": cannot read it");
-    std::stringstream text;
-    text << in.rdbuf();
-    if (text.str().size() > (1 << 20)) return "--nodes-file: over 1 MiB";
-    // (str/split (slurp f) #"\s*\n\s*"): trailing empty parts dropped.
-    std::vector<std::string> lines = absl::StrSplit(text.str(), '\n');
-    for (std::string& l : lines) l = std::string(absl::StripAsciiWhitespace(l));
-    while (!lines.empty() && lines.back().empty()) lines.pop_back();
-    from_file = lines;
-  }
-  const bool any = nodes.has_value() || shared.nodes_file.has_value() ||
-                   !shared.node.empty();
-  if (any) {
-    std::vector<std::string> all = from_file;
-    if (nodes) all.insert(all.end(), nodes->begin(), nodes->end());
-    if (!shared.node.empty()) {
-      all.insert(all.end(), shared.node.begin(), shared.node.end());
-    }
-    c.nodes = all;
-  }
-  if (c.nodes.empty()) return "no nodes to test";
-  if (c.node_count() > kMaxNodes)
+namespace {
+
+// --nodes-file's lines (str/split (slurp f) #"\s*\n\s*"), trailing empty
+// ones dropped; "" or why it cannot be read.
+std::string ReadNodesFile(const std::string& file, const std::string& cwd,
+                          std::vector<std::string>* lines) {
+  std::string path = file;
+  if (!path.empty() && path[0] != '/') path = absl::StrCat(cwd, "/", path);
+  std::ifstream in(path);
+  if (!in) return absl::StrCat("--nodes-file ", file, ": cannot read it");
+  std::stringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > (1 << 20)) return "--nodes-file: over 1 MiB";
+  *lines = absl::StrSplit(text.str(), '\n');
+  for (std::string& l : *lines) l = std::string(absl::StripAsciiWhitespace(l));
+  while (!lines->empty() && lines->back().empty()) lines->pop_back();
+  return "";
+}
+
+// "" or why a node id cannot be used.
+std::string CheckNodeIds(const std::vector<std::string>& nodes) {
+  if (nodes.empty()) return "no nodes to test";
+  if (static_cast<int>(nodes.size()) > kMaxNodes)
     return absl::StrCat("at most ", kMaxNodes, " nodes here");
   std::set<std::string> seen;
-  for (const std::string& id : c.nodes) {
+  for (const std::string& id : nodes) {
     if (id.empty()) return "a node id is empty";
     if (!seen.insert(id).second)
       return absl::StrCat("node ", id, " is listed twice");
@@ -576,8 +629,13 @@ std::string FinishSharedFlags(SharedFlags& shared, const std::string& cwd) {
                           " looks like a Maelstrom client id (c<digits>)");
     }
   }
-  // Jepsen cli.clj parse-concurrency.
-  const std::string spec = shared.concurrency.value_or("1n");
+  return "";
+}
+
+// Jepsen cli.clj parse-concurrency: "3n" = 3 x nodes; absent = "1n".
+std::string ResolveConcurrency(const absl::optional<std::string>& given,
+                               int node_count, int* threads_out) {
+  const std::string spec = given.value_or("1n");
   const bool per_node = absl::EndsWith(spec, "n");
   int64_t k;
   if (!absl::SimpleAtoi(per_node ? spec.substr(0, spec.size() - 1) : spec,
@@ -585,12 +643,44 @@ std::string FinishSharedFlags(SharedFlags& shared, const std::string& cwd) {
     return absl::StrCat("--concurrency ", spec,
                         " should be an integer optionally followed by n");
   }
-  const int64_t threads = per_node ? k * c.node_count() : k;
+  const int64_t threads = per_node ? k * node_count : k;
   if (threads <= 0)
     return "--concurrency must give at least one client thread here";
   if (threads > 100000)
     return "--concurrency: at most 100000 client threads here";
-  c.workload.concurrency = static_cast<int>(threads);
+  *threads_out = static_cast<int>(threads);
+  return "";
+}
+
+}  // namespace
+
+std::string FinishSharedFlags(SharedFlags& shared, const std::string& cwd) {
+  DriverConfig& c = *shared.config;
+  // Maelstrom core.clj parse-node-count replaces :nodes...
+  absl::optional<std::vector<std::string>> nodes = shared.nodes;
+  if (shared.node_count) nodes = NodeIdsFromCount(*shared.node_count);
+  // ... then Jepsen cli.clj parse-nodes merges.
+  std::vector<std::string> all;
+  if (shared.nodes_file) {
+    std::string why = ReadNodesFile(*shared.nodes_file, cwd, &all);
+    if (!why.empty()) return why;
+  }
+  if (nodes.has_value() || shared.nodes_file.has_value() ||
+      !shared.node.empty()) {
+    if (nodes) all.insert(all.end(), nodes->begin(), nodes->end());
+    all.insert(all.end(), shared.node.begin(), shared.node.end());
+    c.nodes = all;
+  }
+  if (std::string why = CheckNodeIds(c.nodes); !why.empty()) return why;
+  if (std::string why = ResolveConcurrency(shared.concurrency, c.node_count(),
+                                           &c.workload.concurrency);
+      !why.empty()) {
+    return why;
+  }
+  // The workload's factory has the last word on its options.
+  absl::StatusOr<std::unique_ptr<Workload>> w =
+      workloads::Make(c.workload.name, c.workload.params);
+  if (!w.ok()) return std::string(w.status().message());
   return "";
 }
 

@@ -32,6 +32,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
 #include "sim/driver/driver_config.h"
+#include "sim/maelstrom/workload.h"
 
 namespace sim {
 
@@ -93,15 +94,24 @@ struct SharedFlags {
   bool seed_given = false;
 };
 
-// The flags both binaries take: -w/--workload, --node-count, -n/--node,
-// --nodes, --nodes-file, --concurrency, --rate, --time-limit, --latency,
-// --latency-dist, --nemesis, --nemesis-interval, --availability; EXTENSIONS
-// --seed, --fault-interval, --loss, --dup, --reorder, --client-timeout,
-// --recovery-time, --convergence-probe, --strict.
+// The flags both binaries take: -w/--workload (the registry's names,
+// sim/workloads/registry.h), --node-count, -n/--node, --nodes, --nodes-file,
+// --concurrency, --rate, --time-limit, --latency, --latency-dist, --nemesis,
+// --nemesis-interval, --availability, the workloads' own flags
+// (AddWorkloadFlags); EXTENSIONS --seed, --fault-interval, --loss, --dup,
+// --reorder, --client-timeout, --recovery-time, --convergence-probe,
+// --strict.
 void AddSharedFlags(FlagTable& table, SharedFlags& shared);
-// Maelstrom and Jepsen flags that make no sense here (SSH, other workloads'
-// knobs, --leave-db-running, --logging-json): accepted with their value
-// rules, and noted in `ignored` ("--topology: broadcast only").
+// The workloads' own flags (WorkloadSpec::flags, Maelstrom's names: every
+// workload's, as Maelstrom accepts them all whatever -w says), each once;
+// a value that passes its check goes to config->workload.params[name].
+// AddSharedFlags adds the registry's (workloads::All()).
+void AddWorkloadFlags(FlagTable& table, DriverConfig* config,
+                      const std::vector<const WorkloadSpec*>& specs);
+// Maelstrom and Jepsen flags that make no sense here (SSH, the knobs of
+// workloads not emulated, --leave-db-running, --logging-json): accepted with
+// their value rules, and noted in `ignored` ("--topology: broadcast only").
+// A flag a workload already defined is skipped.
 void AddIgnoredFlags(FlagTable& table, std::vector<std::string>* ignored);
 
 // Jepsen cli.clj parse-nodes after Maelstrom core.clj parse-node-count:
@@ -112,7 +122,8 @@ void AddIgnoredFlags(FlagTable& table, std::vector<std::string>* ignored);
 // ("3n" = 3 x nodes; absent = "1n"). Relative --nodes-file paths resolve
 // against `cwd`. Returns "" or why the result is unusable (duplicate or
 // reserved node names: a service's name, or c<digits> which Maelstrom uses
-// for clients; more than kMaxNodes nodes).
+// for clients; more than kMaxNodes nodes; a workload whose factory rejects
+// its flags' values).
 inline constexpr int kMaxNodes = 1000;
 std::string FinishSharedFlags(SharedFlags& shared, const std::string& cwd);
 

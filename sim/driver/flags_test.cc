@@ -99,7 +99,7 @@ TEST(FlagsTest, ValuesFollowMaelstromsParsers) {
                     "--nemesis", "partition", "--nemesis-interval", "1/2",
                     "--availability", "0.9"});
   ASSERT_EQ(p.error, "");
-  EXPECT_TRUE(p.config.workload.pn_counter);
+  EXPECT_EQ(p.config.workload.name, "pn-counter");
   EXPECT_EQ(p.config.workload.rate, 100);
   EXPECT_EQ(p.config.workload.time_limit, absl::Seconds(20));
   EXPECT_EQ(p.config.network.latency, absl::Milliseconds(10));
@@ -139,7 +139,7 @@ TEST(FlagsTest, ToolsCliTokenizing) {
       Parse({"--rate=7", "-wpn-counter", "node-arg", "--", "--rate", "9"});
   ASSERT_EQ(p.error, "");
   EXPECT_EQ(p.config.workload.rate, 7);
-  EXPECT_TRUE(p.config.workload.pn_counter);
+  EXPECT_EQ(p.config.workload.name, "pn-counter");
   EXPECT_EQ(p.command_line.positional,
             (std::vector<std::string>{"node-arg", "--rate", "9"}));
   // Unknown flags are errors wherever they are.
@@ -220,6 +220,45 @@ TEST(FlagsTest, HelpMarksEveryOrigin) {
   EXPECT_GT(help.find("--strict"), extensions);
   EXPECT_GT(help.find("--topology SPEC"), ignored);
   EXPECT_NE(help.find("-w, --workload NAME"), std::string::npos);
+}
+
+// A workload's own flags (maelstrom core.clj opt-spec: --topology and the
+// like are global options, read by the workloads that use them): defined
+// once whatever workload defines them, checked, handed to the workload in
+// config.workload.params, and no longer in the ignored list.
+TEST(FlagsTest, WorkloadsBringTheirOwnFlags) {
+  WorkloadSpec broadcast;
+  broadcast.name = "broadcast-like";
+  broadcast.flags.push_back({"--topology", "SPEC", "grid | line (default grid)",
+                             [](const std::string& v) -> std::string {
+                               return v == "grid" || v == "line"
+                                          ? ""
+                                          : "Must be grid or line";
+                             }});
+  WorkloadSpec another = broadcast;  // the same flag twice: defined once
+  DriverConfig config;
+  std::vector<std::string> ignored;
+  FlagTable table;
+  AddWorkloadFlags(table, &config, {&broadcast, &another});
+  AddIgnoredFlags(table, &ignored);
+  ASSERT_NE(table.Find("--topology"), nullptr);
+  EXPECT_EQ(table.Find("--topology")->origin, FlagOrigin::kMaelstrom);
+  EXPECT_EQ(ApplyFlags(ParseCommandLine(table, {"--topology", "line"})), "");
+  EXPECT_EQ(config.workload.params.at("--topology"), "line");
+  EXPECT_TRUE(ignored.empty()) << "--topology is the workload's now";
+  EXPECT_EQ(ApplyFlags(ParseCommandLine(table, {"--topology", "tree"})),
+            "--topology tree: Must be grid or line");
+  EXPECT_EQ(ApplyFlags(ParseCommandLine(table, {"--key-count", "3"})), "");
+  EXPECT_EQ(ignored.size(), 1u) << "the others are still ignored";
+}
+
+// -w takes the registry's names, and FinishSharedFlags lets the workload's
+// factory judge its values.
+TEST(FlagsTest, WorkloadNamesComeFromTheRegistry) {
+  EXPECT_EQ(Parse({"-w", "g-counter"}).config.workload.name, "g-counter");
+  EXPECT_EQ(Parse({"-w", "lin-kv"}).error,
+            "--workload lin-kv: this emulation runs the g-counter and "
+            "pn-counter workloads only");
 }
 
 TEST(FlagsTest, ValueGrammars) {

@@ -10,74 +10,6 @@
 
 namespace sim {
 
-Validity MergeValid(Validity a, Validity b) {
-  if (a == Validity::kFalse || b == Validity::kFalse) return Validity::kFalse;
-  if (a == Validity::kUnknown || b == Validity::kUnknown)
-    return Validity::kUnknown;
-  return Validity::kTrue;
-}
-
-const char* ValidityName(Validity v) {
-  switch (v) {
-    case Validity::kTrue: return "true";
-    case Validity::kFalse: return "false";
-    case Validity::kUnknown: return ":unknown";
-  }
-  return ":unknown";
-}
-
-absl::optional<IntervalSet> SubsetSums(int64_t base,
-                                       const std::vector<int64_t>& deltas) {
-  int64_t lo = 0, hi = 0;
-  for (int64_t d : deltas) {
-    if (std::abs(d) > kMaxSubsetSumRange) return absl::nullopt;
-    (d < 0 ? lo : hi) += d;
-    if (hi - lo > kMaxSubsetSumRange) return absl::nullopt;
-  }
-  // reachable[i] <=> lo + i is a subset sum.
-  std::vector<bool> reachable(static_cast<size_t>(hi - lo + 1), false);
-  reachable[static_cast<size_t>(-lo)] = true;
-  for (int64_t d : deltas) {
-    if (d == 0) continue;
-    if (d > 0) {
-      for (size_t i = reachable.size(); i-- > static_cast<size_t>(d);) {
-        if (reachable[i - d]) reachable[i] = true;
-      }
-    } else {
-      const size_t step = static_cast<size_t>(-d);
-      for (size_t i = 0; i + step < reachable.size(); ++i) {
-        if (reachable[i + step]) reachable[i] = true;
-      }
-    }
-  }
-  IntervalSet out;
-  for (size_t i = 0; i < reachable.size(); ++i) {
-    if (!reachable[i]) continue;
-    int64_t v = base + lo + static_cast<int64_t>(i);
-    if (!out.empty() && out.back().second + 1 == v) {
-      out.back().second = v;
-    } else {
-      out.emplace_back(v, v);
-    }
-  }
-  MC_ASSERT(!out.empty(), "the empty subset always sums to base");
-  return out;
-}
-
-bool Contains(const IntervalSet& set, int64_t value) {
-  for (const auto& [lo, hi] : set) {
-    if (lo <= value && value <= hi) return true;
-  }
-  return false;
-}
-
-std::string FormatIntervals(const IntervalSet& set) {
-  std::vector<std::string> parts;
-  for (const auto& [lo, hi] : set)
-    parts.push_back(absl::StrCat("[", lo, " ", hi, "]"));
-  return absl::StrCat("#{", absl::StrJoin(parts, " "), "}");
-}
-
 absl::Duration OpStats::Quantile(double q) const {
   if (ok_latencies.empty()) return absl::ZeroDuration();
   size_t i = static_cast<size_t>(std::ceil(q * ok_latencies.size()));
@@ -87,22 +19,16 @@ absl::Duration OpStats::Quantile(double q) const {
 
 namespace {
 
-const char* FName(kvclient::CounterOp f) {
-  return f == kvclient::CounterOp::kAdd ? "add" : "read";
+// jepsen.tests.kafka stats-checker: these :f may fail every time.
+bool ForgivenByStats(const std::string& f) {
+  return f == "crash" || f == "debug-topic-partitions";
 }
 
-}  // namespace
-
-CounterVerdict CheckCounterHistory(const History& history,
-                                   const CheckOptions& options) {
-  CounterVerdict v;
+// :stats (checker.clj stats): pairs each completion with its thread's
+// invoke; what does not pair is an analysis error.
+void Tally(const History& history, Verdict& v) {
   std::map<int, const HistoryEvent*> open;  // thread → its invoke
-  std::vector<int64_t> unsure;
-  std::map<int, int64_t> final_by_thread;
-  v.by_f["add"];
-  v.by_f["read"];
   for (const HistoryEvent& e : history) {
-    const bool add = e.f == kvclient::CounterOp::kAdd;
     if (e.type == EventType::kInvoke) {
       if (open.count(e.thread)) {
         v.analysis_errors.push_back(absl::StrCat(
@@ -120,61 +46,34 @@ CounterVerdict CheckCounterHistory(const History& history,
     }
     const HistoryEvent& invoke = *it->second;
     open.erase(it);
-    OpStats& stats = v.by_f[FName(e.f)];
+    OpStats& stats = v.by_f[e.f];
     ++v.completed_ops;
     switch (e.type) {
       case EventType::kOk:
         ++stats.ok;
         ++v.ok_ops;
         stats.ok_latencies.push_back(e.time - invoke.time);
-        if (add) v.acknowledged_sum += invoke.value;
-        if (!add && e.final_read) final_by_thread[e.thread] = e.value;
         break;
       case EventType::kFail: ++stats.fail; break;
-      default:
-        ++stats.info;
-        if (add) unsure.push_back(invoke.value);
-        break;
+      default: ++stats.info; break;
     }
-  }
-  for (const auto& [thread, invoke] : open) {  // never completed: unsure
-    if (invoke->f == kvclient::CounterOp::kAdd) unsure.push_back(invoke->value);
   }
   for (auto& [f, stats] : v.by_f) {
     std::sort(stats.ok_latencies.begin(), stats.ok_latencies.end());
   }
-
-  // :workload.
-  v.indeterminate_adds = static_cast<int64_t>(unsure.size());
-  absl::optional<IntervalSet> acceptable =
-      SubsetSums(v.acknowledged_sum, unsure);
-  if (!acceptable.has_value()) {
-    v.analysis_errors.push_back(absl::StrCat(
-        "the acceptable set spans more than ", kMaxSubsetSumRange, " values"));
-  } else {
-    v.acceptable = *acceptable;
-  }
-  for (const auto& [thread, value] : final_by_thread) {
-    v.final_reads.push_back(value);
-    if (acceptable.has_value() && !Contains(v.acceptable, value)) {
-      v.errors.push_back(absl::StrCat("final read ", value, " on thread ",
-                                      thread, " is not in ",
-                                      FormatIntervals(v.acceptable)));
-    }
-  }
-  v.workload_validity = !v.analysis_errors.empty() ? Validity::kUnknown
-                        : v.errors.empty()         ? Validity::kTrue
-                                                   : Validity::kFalse;
-  // :stats: only the :f values that occur are judged.
+  // Only the :f values that occur are judged.
   for (const auto& [f, stats] : v.by_f) {
-    if (stats.count() > 0 && stats.ok == 0) {
+    if (stats.count() > 0 && stats.ok == 0 && !ForgivenByStats(f)) {
       v.stats_errors.push_back(absl::StrCat(f, ": no :ok among ", stats.count(),
                                             " completed operations"));
     }
   }
   v.stats_validity =
       v.stats_errors.empty() ? Validity::kTrue : Validity::kFalse;
-  // :availability: oks over every invoke, the nemesis's included.
+}
+
+// :availability: oks over every invoke, the nemesis's included.
+void CheckAvailability(const CheckOptions& options, Verdict& v) {
   const int64_t invokes = v.invocations + options.nemesis_ops;
   v.ok_fraction = invokes == 0 ? 1.0 : static_cast<double>(v.ok_ops) / invokes;
   if (options.availability.has_value()) {
@@ -183,78 +82,29 @@ CounterVerdict CheckCounterHistory(const History& history,
                          : options.availability->fraction <= v.ok_fraction;
     v.availability_validity = met ? Validity::kTrue : Validity::kFalse;
   }
-  v.validity = MergeValid(MergeValid(v.workload_validity, v.stats_validity),
+}
+
+}  // namespace
+
+Verdict CheckHistory(const Workload& workload, const History& history,
+                     const CheckOptions& options, const CheckContext& context) {
+  Verdict v;
+  for (const std::string& f : workload.fs()) v.by_f[f];
+  Tally(history, v);
+  CheckAvailability(options, v);
+  v.workload = workload.Check(history, context);
+  // An inconsistent history: the workload's verdict cannot stand either.
+  if (!v.analysis_errors.empty()) v.workload.validity = Validity::kUnknown;
+  v.analysis_errors.insert(v.analysis_errors.end(),
+                           v.workload.analysis_errors.begin(),
+                           v.workload.analysis_errors.end());
+  v.validity = MergeValid(MergeValid(v.workload.validity, v.stats_validity),
                           v.availability_validity);
   v.valid = v.validity == Validity::kTrue;
   return v;
 }
 
-absl::optional<absl::Duration> ConvergenceFromReads(
-    const History& history, int node_count, const CounterVerdict& verdict,
-    std::string* note) {
-  MC_ASSERT(node_count > 0, "a run has nodes: ", node_count);
-  if (verdict.final_reads.empty()) {
-    *note = "no final read succeeded";
-    return absl::nullopt;
-  }
-  const int64_t total = verdict.final_reads.front();
-  for (int64_t value : verdict.final_reads) {
-    if (value != total) {
-      *note = "the final reads disagree";
-      return absl::nullopt;
-    }
-  }
-  if (!Contains(verdict.acceptable, total)) {
-    *note = "the final reads are not acceptable";
-    return absl::nullopt;
-  }
-  std::map<int, const HistoryEvent*> open;
-  absl::optional<absl::Time> last_add;
-  // Per node: when it started reading the final total for good.
-  std::map<int, absl::optional<absl::Time>> settled;
-  for (const HistoryEvent& e : history) {
-    if (e.type == EventType::kInvoke) {
-      open[e.thread] = &e;
-      continue;
-    }
-    auto it = open.find(e.thread);
-    if (it == open.end()) continue;  // the checker reports it
-    const HistoryEvent& invoke = *it->second;
-    open.erase(it);
-    if (e.type != EventType::kOk) continue;
-    if (e.f == kvclient::CounterOp::kAdd) {
-      if (invoke.value != 0)
-        last_add = std::max(last_add.value_or(e.time), e.time);
-      continue;
-    }
-    absl::optional<absl::Time>& since = settled[e.thread % node_count];
-    if (e.value != total) {
-      since.reset();
-    } else if (!since.has_value()) {
-      since = e.time;
-    }
-  }
-  if (!last_add.has_value()) {
-    *note = "no add changed the total";
-    return absl::nullopt;
-  }
-  absl::Time all = absl::InfinitePast();
-  for (int node = 0; node < node_count; ++node) {
-    auto it = settled.find(node);
-    if (it == settled.end() || !it->second.has_value()) {
-      *note = absl::StrCat("node ", node,
-                           "'s last ok read was not the final total ", total);
-      return absl::nullopt;
-    }
-    all = std::max(all, *it->second);
-  }
-  *note =
-      absl::StrCat("upper bound from Maelstrom's own reads: every node read ",
-                   total, " from then on");
-  return std::max(absl::ZeroDuration(), all - *last_add);
-}
-
-int ExitCode(const CounterVerdict& verdict, const RunReport& report) {
+int ExitCode(const Verdict& verdict, const RunReport& report) {
   if (!report.harness_error.empty()) return 255;
   Validity valid = verdict.validity;
   if (report.strict && !report.findings.empty())
@@ -267,6 +117,13 @@ int ExitCode(const CounterVerdict& verdict, const RunReport& report) {
   return 2;
 }
 
+std::string EdnStrings(const std::vector<std::string>& items,
+                       const std::string& indent) {
+  if (items.empty()) return "nil";
+  return absl::StrCat(
+      "[\"", absl::StrJoin(items, absl::StrCat("\"\n", indent, "\"")), "\"]");
+}
+
 namespace {
 
 std::string Ms(absl::Duration d) {
@@ -276,13 +133,6 @@ std::string Ms(absl::Duration d) {
 std::string Ratio(int64_t num, int64_t den) {
   return den == 0 ? "nil"
                   : absl::StrFormat("%.3f", static_cast<double>(num) / den);
-}
-
-std::string EdnStrings(const std::vector<std::string>& items,
-                       const char* indent) {
-  if (items.empty()) return "nil";
-  return absl::StrCat(
-      "[\"", absl::StrJoin(items, absl::StrCat("\"\n", indent, "\"")), "\"]");
 }
 
 // {:reads 1300 :stale 40 :p50-ms 0.000 :p99-ms 480.000 :max-ms 700.000}
@@ -300,26 +150,31 @@ std::string StalenessEdn(const absl::optional<StalenessReport>& s) {
                       StalenessStatsEdn(s->during_partitions));
 }
 
-}  // namespace
+// {:workload {:valid? true
+//             :errors nil
+//             ...}
+void AppendWorkload(const WorkloadResult& w, std::string& out) {
+  std::vector<std::pair<std::string, std::string>> block = w.block;
+  if (block.empty()) {
+    for (const auto& [key, value] : w.report.results.entries()) {
+      if (key != "valid?") block.emplace_back(key, value.Print());
+    }
+  }
+  absl::StrAppend(&out, "{:workload {:valid? ", ValidityName(w.validity));
+  for (const auto& [key, value] : block)
+    absl::StrAppend(&out, "\n            :", key, " ", value);
+  absl::StrAppend(&out, "}\n");
+}
 
-std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
-  std::string out;
-  absl::StrAppend(&out, "{:workload {:valid? ",
-                  ValidityName(v.workload_validity), "\n");
-  absl::StrAppend(&out, "            :errors ",
-                  EdnStrings(v.errors, "                     "), "\n");
-  absl::StrAppend(&out, "            :final-reads [",
-                  absl::StrJoin(v.final_reads, " "), "]\n");
-  absl::StrAppend(&out, "            :acknowledged-sum ", v.acknowledged_sum,
-                  "\n            :indeterminate-adds ", v.indeterminate_adds,
-                  "\n            :acceptable ", FormatIntervals(v.acceptable),
-                  "}\n");
-  const OpStats& add = v.by_f.at("add");
-  const OpStats& read = v.by_f.at("read");
+void AppendStats(const Verdict& v, std::string& out) {
+  int64_t fails = 0, infos = 0;
+  for (const auto& [f, s] : v.by_f) {
+    fails += s.fail;
+    infos += s.info;
+  }
   absl::StrAppend(&out, " :stats {:valid? ", ValidityName(v.stats_validity),
                   " :count ", v.completed_ops, " :ok-count ", v.ok_ops,
-                  " :fail-count ", add.fail + read.fail, " :info-count ",
-                  add.info + read.info, "\n");
+                  " :fail-count ", fails, " :info-count ", infos, "\n");
   absl::StrAppend(&out, "         :by-f {");
   for (const auto& [f, s] : v.by_f) {
     if (s.count() == 0) continue;  // Jepsen groups the :f values that occur
@@ -330,6 +185,10 @@ std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
   absl::StrAppend(&out, "}}\n");
   for (const std::string& e : v.stats_errors)
     absl::StrAppend(&out, "        ;; ", e, "\n");
+}
+
+void AppendNetAndLatency(const Verdict& v, const RunReport& r,
+                         std::string& out) {
   absl::StrAppend(&out, " :availability {:valid? ",
                   ValidityName(v.availability_validity), " :ok-fraction ",
                   absl::StrFormat("%.4f", v.ok_fraction), "}\n");
@@ -346,12 +205,17 @@ std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
                     " :max ", Ms(s.Quantile(1.0)), "} ");
   }
   absl::StrAppend(&out, "}\n");
-  if (!v.analysis_errors.empty()) {
-    absl::StrAppend(&out, " :analysis-errors ",
-                    EdnStrings(v.analysis_errors, "                   "), "\n");
-  }
-  absl::StrAppend(&out, " :valid? ", ValidityName(v.validity), "}\n");
+}
 
+std::string MillisOrNil(const absl::optional<absl::Duration>& d,
+                        const std::string& note) {
+  return absl::StrCat(d ? Ms(*d) : "nil",
+                      note.empty() ? "" : absl::StrCat(" ; ", note));
+}
+
+// The EXTENSIONS section; returns the findings as "kind: detail".
+std::vector<std::string> AppendExtensions(const RunReport& r,
+                                          std::string& out) {
   absl::StrAppend(
       &out,
       ";; EXTENSIONS beyond Maelstrom v0.2.4: they never change :valid? "
@@ -359,18 +223,12 @@ std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
   absl::StrAppend(&out, " :faults [", absl::StrJoin(r.faults, "\n          "),
                   "]\n");
   if (r.convergence.has_value() || !r.convergence_note.empty()) {
-    absl::StrAppend(
-        &out, " :convergence-ms ", r.convergence ? Ms(*r.convergence) : "nil",
-        r.convergence_note.empty() ? ""
-                                   : absl::StrCat(" ; ", r.convergence_note),
-        "\n");
+    absl::StrAppend(&out, " :convergence-ms ",
+                    MillisOrNil(r.convergence, r.convergence_note), "\n");
   }
   absl::StrAppend(
       &out, " :convergence-from-reads-ms ",
-      r.convergence_from_reads ? Ms(*r.convergence_from_reads) : "nil",
-      r.convergence_from_reads_note.empty()
-          ? ""
-          : absl::StrCat(" ; ", r.convergence_from_reads_note),
+      MillisOrNil(r.convergence_from_reads, r.convergence_from_reads_note),
       "\n");
   absl::StrAppend(&out, " :read-staleness ", StalenessEdn(r.staleness), "\n");
   for (const std::string& note : r.notes)
@@ -380,8 +238,13 @@ std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
     findings.push_back(absl::StrCat(f.kind, ": ", f.detail));
   absl::StrAppend(&out, " :findings ", EdnStrings(findings, "            "),
                   "\n\n");
+  return findings;
+}
 
-  const int code = ExitCode(v, r);
+// The closing lines: findings, then Jepsen's verdict line.
+void AppendVerdictLine(const Verdict& v, const RunReport& r,
+                       const std::vector<std::string>& findings,
+                       std::string& out) {
   if (!r.findings.empty()) {
     if (r.strict) {
       absl::StrAppend(&out, "--strict: this run fails on ", r.findings.size(),
@@ -393,7 +256,7 @@ std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
           findings.front(), "\n");
     }
   }
-  switch (code) {
+  switch (ExitCode(v, r)) {
     case 0: absl::StrAppend(&out, "Everything looks good! ヽ(‘ー`)ノ\n"); break;
     case 1: absl::StrAppend(&out, "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻\n"); break;
     case 2:
@@ -406,6 +269,22 @@ std::string FormatResults(const CounterVerdict& v, const RunReport& r) {
                       r.harness_error, "\n");
       break;
   }
+}
+
+}  // namespace
+
+std::string FormatResults(const Verdict& v, const RunReport& r) {
+  std::string out;
+  AppendWorkload(v.workload, out);
+  AppendStats(v, out);
+  AppendNetAndLatency(v, r, out);
+  if (!v.analysis_errors.empty()) {
+    absl::StrAppend(&out, " :analysis-errors ",
+                    EdnStrings(v.analysis_errors, "                   "), "\n");
+  }
+  absl::StrAppend(&out, " :valid? ", ValidityName(v.validity), "}\n");
+  const std::vector<std::string> findings = AppendExtensions(r, out);
+  AppendVerdictLine(v, r, findings, out);
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "sim/maelstrom/edn.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
@@ -122,6 +123,37 @@ Edn Edn::List(std::vector<Edn> items) {
 }
 
 Edn Edn::Map() { return Edn(Kind::kMap); }
+
+Edn Edn::FromJson(const kvclient::Json& value) {
+  switch (value.type()) {
+    case kvclient::Json::value_t::null: return Nil();
+    case kvclient::Json::value_t::boolean: return Bool(value.get<bool>());
+    case kvclient::Json::value_t::number_integer:
+      return Int(value.get<int64_t>());
+    case kvclient::Json::value_t::number_unsigned: {
+      const uint64_t u = value.get<uint64_t>();
+      if (u <= static_cast<uint64_t>(INT64_MAX))
+        return Int(static_cast<int64_t>(u));
+      return Double(static_cast<double>(u));  // a bigint, approximately
+    }
+    case kvclient::Json::value_t::number_float:
+      return Double(value.get<double>());
+    case kvclient::Json::value_t::string:
+      return String(value.get_ref<const std::string&>());
+    case kvclient::Json::value_t::array: {
+      Edn v = Vector();
+      for (const kvclient::Json& item : value) v.Add(FromJson(item));
+      return v;
+    }
+    case kvclient::Json::value_t::object: {
+      Edn m = Map();
+      for (auto it = value.begin(); it != value.end(); ++it)
+        m.Put(it.key(), FromJson(it.value()));
+      return m;
+    }
+    default: return Nil();  // binary, discarded: not from a parsed line
+  }
+}
 
 Edn& Edn::Add(Edn item) {
   MC_ASSERT(kind_ == Kind::kVector || kind_ == Kind::kList,

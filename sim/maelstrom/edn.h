@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "kvclient/message.h"
 
 namespace sim {
 
@@ -54,12 +55,21 @@ class Edn {
   static Edn Vector(std::vector<Edn> items = {});
   static Edn List(std::vector<Edn> items = {});
   static Edn Map();
+  // A JSON value as Maelstrom holds it after parsing a node's message
+  // (cheshire, keys keywordized): null -> nil, numbers, strings, arrays ->
+  // vectors, objects -> maps with keyword keys (in the JSON's key order).
+  //   FromJson({"a":[1,null]}).Print() == "{:a [1 nil]}"
+  static Edn FromJson(const kvclient::Json& value);
 
   // Vectors and lists: append. Maps: add an entry with a keyword key.
   Edn& Add(Edn item);
   Edn& Put(absl::string_view keyword, Edn value);
 
   Kind kind() const { return kind_; }
+  // A map's entries (keyword name, value), in insertion order.
+  const std::vector<std::pair<std::string, Edn>>& entries() const {
+    return entries_;
+  }
 
   // One line, as Clojure's prn prints it: {:a 1, :b [1 2]}.
   std::string Print() const;

@@ -108,5 +108,16 @@ TEST(EdnReader, RejectsMalformedInput) {
   EXPECT_TRUE(ReadEdn("#{1 2}").ok());
 }
 
+// A JSON value as Maelstrom holds it once parsed (cheshire, keys
+// keywordized): how any workload's :value prints.
+TEST(EdnTest, FromJsonAsMaelstromParsesIt) {
+  EXPECT_EQ(Edn::FromJson(nullptr).Print(), "nil");
+  EXPECT_EQ(Edn::FromJson(kvclient::Json::parse(
+                              R"({"a":[1,null,"x"],"b":{"c":true},"d":1.5})"))
+                .Print(),
+            "{:a [1 nil \"x\"], :b {:c true}, :d 1.5}");
+  EXPECT_EQ(Edn::FromJson(kvclient::Json(int64_t{-3})).Print(), "-3");
+}
+
 }  // namespace
 }  // namespace sim

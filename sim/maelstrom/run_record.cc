@@ -1,7 +1,5 @@
 #include "sim/maelstrom/run_record.h"
 
-#include <map>
-
 #include "absl/strings/str_format.h"
 
 namespace sim {
@@ -34,18 +32,6 @@ NetFigures NetFromJournal(const std::vector<MessageRecord>& messages) {
     }
   }
   return net;
-}
-
-std::vector<int64_t> ProcessIds(const History& history, int concurrency) {
-  std::vector<int64_t> ids;
-  ids.reserve(history.size());
-  std::map<int, int64_t> process;  // thread → its current process
-  for (const HistoryEvent& e : history) {
-    auto it = process.emplace(e.thread, e.thread).first;
-    ids.push_back(it->second);
-    if (e.type == EventType::kInfo) it->second += concurrency;
-  }
-  return ids;
 }
 
 std::string SecondsSince(absl::Time t0, absl::Time t, int decimals) {

@@ -16,7 +16,7 @@
 //   m.fate = sim::Fate::kDelivered;
 //   run.messages.push_back(std::move(m));
 //   run.faults.push_back({start, end, "partition", "n0 ignores [n1 n2]", {}});
-//   run.results.acceptable = verdict.acceptable;   // [[lo hi] ...]
+//   run.results.workload = verdict.workload.report;  // the checker's say
 //   run.results.net = sim::NetFromJournal(run.messages);
 //
 // Sizes: every renderer is linear in the record (the SVG draws at most
@@ -34,6 +34,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "kvclient/message.h"
+#include "sim/maelstrom/edn.h"
 #include "sim/maelstrom/history.h"
 
 namespace sim {
@@ -97,11 +98,32 @@ struct NetFigures {
 // message sent once; it is received iff it was delivered.
 NetFigures NetFromJournal(const std::vector<MessageRecord>& messages);
 
+// An operation the workload's checker rejects, for the pages: the timeline
+// marks it, the diagram's window and the index point at the first one.
+struct FlaggedOp {
+  size_t index = 0;  // its position in the history (usually a completion)
+  // The failed check, for people: "final read 7 on thread 0 is not in
+  // [[5 5]]".
+  std::string what;
+  std::string note;  // shown on the op: "NOT in [[5 5]]"
+};
+
+// The workload checker's results as the pages show them (the driver hands
+// over what the checker returned: sim::WorkloadResult::report).
+struct WorkloadReport {
+  Edn results = Edn::Map();  // results.edn's :workload map, Jepsen's shape
+  bool valid = true;         // its :valid?, merged into the top :valid?
+  // Rows under the timeline's operation counts: {"final reads", "7, 7"}.
+  std::vector<std::pair<std::string, std::string>> summary;
+  std::vector<FlaggedOp> flagged;  // in history order
+  // The timeline's words for a final op and a flagged one.
+  std::string final_label = "final op";
+  std::string flagged_label = "rejected by the checker";
+};
+
 // The figures results.edn needs besides the history (see jepsen_edn.h).
 struct ResultsFigures {
-  // The workload checker's acceptable final values, closed [lo, hi]
-  // intervals (sim::CounterVerdict::acceptable).
-  std::vector<std::pair<int64_t, int64_t>> acceptable;
+  WorkloadReport workload;
   NetFigures net;
   // EXTENSIONS beyond Maelstrom, printed under `:extensions` as strings:
   // e.g. {"convergence-ms", "150.8"}, {"liveness", "ok"}.
@@ -134,12 +156,6 @@ struct RunRecord {
   std::vector<InvalidLine> invalid_lines;
   ResultsFigures results;
 };
-
-// Jepsen process ids, one per history event (generator/context.clj
-// with-next-process): thread i starts as process i; after an :info
-// completion the thread's next operation runs as process + concurrency.
-// The :info completion itself still carries the old process.
-std::vector<int64_t> ProcessIds(const History& history, int concurrency);
 
 // Seconds since t0, for display: "12.345".
 std::string SecondsSince(absl::Time t0, absl::Time t, int decimals = 3);

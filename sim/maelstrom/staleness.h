@@ -1,21 +1,14 @@
-// Read staleness (an EXTENSION: Maelstrom does not measure it): for every ok
-// read, how long before the read was invoked the acknowledged sum first
-// exceeded the value it returned, or 0 if the value was current. It shows
-// what a dissemination strategy buys between the final reads, which are all
-// Maelstrom checks.
+// Read staleness (an EXTENSION: Maelstrom does not measure it), as data: for
+// every ok read, how long before the read was invoked the value it returned
+// had already been superseded by acknowledged writes (0 if it was current).
+// A workload that defines it measures it (sim/workloads/counter/staleness.h
+// for the grow-only counter); the driver reports it, the bench and the
+// results show it.
 //
-//   acknowledged sum over time:  0 ──(add 3 ok at 1.0s)── 3 ──(add 2 ok
-//   at 1.5s)── 5 read invoked at 2.0s returns 3  →  the sum first exceeded 3
-//   at 1.5s: 0.5 s stale read invoked at 2.0s returns 5  →  current: 0 read
-//   invoked at 1.2s returns 4  →  above the acknowledged sum (an add still
-//                                      in flight was counted): 0
-//
-//   sim::StalenessReport s = sim::MeasureStaleness(history, partitions);
+//   sim::StalenessReport s = ...;   // WorkloadResult::staleness
 //   s.all.p99;  s.during_partitions.count;
-//
-// Defined for grow-only counters, whose acknowledged sum never falls. For a
-// pn-counter "first exceeded" has no useful meaning; MeasureStaleness then
-// returns a report with `defined` false.
+//   sim::FormatStaleness(s.all)
+//     == "p50 0 ms, p99 480 ms, max 700 ms over 1300 reads (40 stale)"
 #ifndef SIM_MAELSTROM_STALENESS_H_
 #define SIM_MAELSTROM_STALENESS_H_
 
@@ -25,7 +18,6 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "sim/maelstrom/history.h"
 
 namespace sim {
 
@@ -38,7 +30,7 @@ struct StalenessStats {
 };
 
 struct StalenessReport {
-  bool defined = true;  // false when some add has a negative delta
+  bool defined = true;  // false when the workload cannot define it
   StalenessStats all;
   StalenessStats during_partitions;  // read invoked while a partition held
   StalenessStats outside_partitions;
@@ -46,11 +38,6 @@ struct StalenessReport {
 
 // Half-open windows [start, end) during which a partition was in force.
 using TimeWindows = std::vector<std::pair<absl::Time, absl::Time>>;
-
-// Every ok read in `history` (final reads included) is measured against the
-// acknowledged sum at its invocation. `partitions` need not be sorted.
-StalenessReport MeasureStaleness(const History& history,
-                                 const TimeWindows& partitions);
 
 // "p50 12 ms, p99 480 ms, max 700 ms over 1300 reads (40 stale)".
 std::string FormatStaleness(const StalenessStats& stats);

@@ -1,6 +1,7 @@
 #include "sim/report/analysis.h"
 
 #include "gtest/gtest.h"
+#include "sim/maelstrom/jepsen_history.h"
 #include "sim/report/test_util.h"
 
 namespace report {
@@ -48,28 +49,13 @@ TEST(ProcessIds, AnInfoMovesTheThreadToProcessPlusConcurrency) {
             (std::vector<int64_t>{0, 1, 0, 1, 5, 5, 10, 1}));
 }
 
-TEST(FinalReads, OnlyOkFinalReadsInHistoryOrderAndTheOnesOutside) {
-  const sim::History h = {
-      Invoke(0, 1, kRead, 0, true),
-      Invoke(0, 0, kRead, 0, true),
-      Invoke(0, 2, kRead, 0, true),
-      Event(1, 1, EventType::kOk, kRead, 12, true),
-      Event(2, 0, EventType::kOk, kRead, 15, true),
-      Event(3, 2, EventType::kInfo, kRead, 0, true, "timeout"),
-  };
-  EXPECT_EQ(FinalReads(h), (std::vector<size_t>{3, 4}));
-  EXPECT_EQ(FinalReadsOutside(h, {{10, 12}}), (std::vector<size_t>{4}));
-  EXPECT_EQ(FinalReadsOutside(h, {{12, 12}, {15, 16}}),
-            (std::vector<size_t>{}));
-  EXPECT_EQ(FormatIntervals({{12, 12}, {15, 16}}), "[[12 12] [15 16]]");
-}
-
-TEST(FirstFailure, TheEarliestOfInvalidLinesAndBadFinalReads) {
+TEST(FirstFailure, TheEarliestOfInvalidLinesAndFlaggedOps) {
   sim::RunRecord run = EmptyRun();
   EXPECT_FALSE(FirstFailure(run).has_value());
-  run.results.acceptable = {{5, 5}};
   run.history = {Invoke(100, 0, kRead, 0, true),
                  Event(101, 0, EventType::kOk, kRead, 6, true)};
+  EXPECT_FALSE(FirstFailure(run).has_value()) << "nothing flagged";
+  FlagFinalRead(run, 1, "[[5 5]]");
   absl::optional<Failure> f = FirstFailure(run);
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->time, Ms(101));

@@ -1,21 +1,8 @@
 // history.edn and results.edn in the shapes Jepsen 0.3.7 and Maelstrom
 // v0.2.4 write them, so tools that read Maelstrom's store read ours.
 //
-// history.edn (jepsen/store.clj write-history!: one `prn`ed op per line):
-//   {:index 0, :time 1203000, :type :invoke, :process 0, :f :add, :value 4}
-//   {:index 1, :time 1250000, :type :ok, :process 0, :f :add, :value 4}
-//   {:index 2, :time 1310000, :type :invoke, :process 1, :f :read, :value nil}
-//   {:index 3, :time 6310000, :type :info, :process 1, :f :read, :value nil,
-//   :error "timeout"}
-//   {:index 4, :time 9000000, :type :info, :process :nemesis, :f
-//   :start-partition, :value nil}
-//   {:index 5, :time 9000000, :type :info, :process :nemesis, :f
-//   :start-partition, :value "n0 ignores [n1]"}
-//   ... {:index 90, ..., :type :ok, :process 4, :f :read, :value 17, :final?
-//   true}
-// :time is nanoseconds since run.t0; processes follow sim::ProcessIds; fault
-// windows become :nemesis :info pairs (:start-<kind> at the start,
-// :stop-<kind> at the end) merged in by time.
+// history.edn: the Jepsen history (sim/maelstrom/jepsen_history.h), one
+// prn'ed op per line, nemesis ops merged in by time.
 //
 // results.edn (Maelstrom core.clj checker/compose, pretty-printed):
 //   {:perf {:latency-graph {:valid? true}, :rate-graph {:valid? true}, :valid?
@@ -30,12 +17,12 @@
 //    :msgs-per-op 2.99},
 //          :clients {...}, :servers {..., :msgs-per-op 0.93}, :valid? true},
 //    :workload {:valid? true, :errors nil, :final-reads (152 152 152),
-//               :acceptable ([152 152])},
+//               :acceptable ([152 152])},        ; the g-counter's
 //    :extensions {...},       ; EXTENSION: only when run.results.extensions is
 //    set :valid? true}
-// :stats, :availability and :workload are computed from run.history and
-// run.results.acceptable exactly as the Clojure checkers do (see the .cc);
-// :net from run.results.net.
+// :stats and :availability are computed from run.history exactly as the
+// Clojure checkers do (see the .cc); :net from run.results.net; :workload is
+// what the workload's checker returned (run.results.workload.results).
 #ifndef SIM_REPORT_JEPSEN_EDN_H_
 #define SIM_REPORT_JEPSEN_EDN_H_
 

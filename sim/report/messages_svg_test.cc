@@ -219,9 +219,9 @@ TEST(MessagesSvg, TheFirstFailureAndInvalidLinesAreMarked) {
 
 TEST(MessagesSvg, ABadFinalReadIsMarkedBelowTheReplyThatCarriedIt) {
   sim::RunRecord run = SmallRun();
-  run.results.acceptable = {{3, 3}};
   run.history = {Invoke(8, 0, kRead, 0, true),
                  Event(8, 0, EventType::kOk, kRead, 9, true)};
+  SetCounterWorkload(run, {{3, 3}});
   run.messages[7].body = {
       {"type", "read_ok"}, {"value", 9}, {"in_reply_to", 1}};
   const std::string svg =

@@ -120,7 +120,7 @@ Json Expected(const sim::RunRecord& run, const report::WrittenReport& written) {
       open.insert(e.thread);
     } else if (open.erase(e.thread)) {
       ++completed;
-      finals += e.final_read;
+      finals += e.final;
     }
   }
   return Json{{"messages", written.window.size()},

@@ -35,7 +35,7 @@ sim::RunRecord SmallRun() {
       Event(6002, 1, EventType::kOk, kRead, 4, true),
       Invoke(6003, 0, kAdd, 2),  // never completes
   };
-  run.results.acceptable = {{3, 3}};
+  SetCounterWorkload(run, {{3, 3}});
   sim::FaultWindow f;
   f.start = Ms(100);
   f.end = Ms(3000);

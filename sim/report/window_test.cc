@@ -20,9 +20,9 @@ sim::RunRecord Steady(int n, double every_ms) {
 }
 
 void AddBadFinalRead(sim::RunRecord* run, double at_ms) {
-  run->results.acceptable = {{0, 0}};
   run->history.push_back(Invoke(at_ms - 1, 0, kRead, 0, true));
   run->history.push_back(Event(at_ms, 0, EventType::kOk, kRead, 5, true));
+  SetCounterWorkload(*run, {{0, 0}});
 }
 
 TEST(ChooseWindow, WithoutAFailureTheStartOfTheRun) {

@@ -1,11 +1,18 @@
-#include "sim/maelstrom/staleness.h"
+#include "sim/workloads/counter/staleness.h"
 
 #include "gtest/gtest.h"
 
-namespace sim {
+namespace workloads {
+namespace counter {
 namespace {
 
-using kvclient::CounterOp;
+using sim::EventType;
+using sim::FormatStaleness;
+using sim::History;
+using sim::HistoryEvent;
+using sim::StalenessStats;
+
+enum class CounterOp { kAdd, kRead };
 
 absl::Time At(double seconds) {
   return absl::UnixEpoch() +
@@ -32,12 +39,12 @@ class Ops {
     HistoryEvent invoke;
     invoke.time = At(start);
     invoke.thread = next_thread_++;
-    invoke.f = f;
-    invoke.value = f == CounterOp::kAdd ? value : 0;
+    invoke.f = f == CounterOp::kAdd ? "add" : "read";
+    if (f == CounterOp::kAdd) invoke.value = value;
     HistoryEvent done = invoke;
     done.time = At(end);
     done.type = outcome;
-    done.value = value;
+    if (f == CounterOp::kAdd || outcome == EventType::kOk) done.value = value;
     h_.push_back(invoke);
     h_.push_back(done);
     return *this;
@@ -134,4 +141,5 @@ TEST(StalenessTest, FormatsForPeople) {
 }
 
 }  // namespace
-}  // namespace sim
+}  // namespace counter
+}  // namespace workloads
