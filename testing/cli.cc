@@ -58,6 +58,18 @@ void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared,
                o.test_count = static_cast<int>(*n);
                return "";
              }});
+  table.Add({"--max-line-bytes", "", "BYTES",
+             "a node's stdout line longer than this stops the run as a "
+             "harness error, exit 255 (default 1073741824, 1 GiB; Maelstrom "
+             "reads lines of any length)",
+             sim::FlagOrigin::kExtension,
+             [&o](const std::string& v) -> std::string {
+               absl::optional<int64_t> n = sim::ParseJavaLong(v);
+               if (!n || *n < 1024) return "Must be at least 1024";
+               if (*n > (int64_t{1} << 40)) return "at most 2^40 here";
+               o.max_line_bytes = static_cast<size_t>(*n);
+               return "";
+             }});
   table.Add({"--store", "", "DIR", "where results go (default ./store)",
              sim::FlagOrigin::kExtension,
              [&o](const std::string& v) -> std::string {

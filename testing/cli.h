@@ -39,6 +39,8 @@ struct HarnessOptions {
   bool log_net_send = false;  // print every message as it is sent
   bool log_net_recv = false;  // ... and as it is delivered
   int test_count = 1;         // Jepsen's --test-count
+  // EXTENSION --max-line-bytes: a longer node line is a harness error.
+  size_t max_line_bytes = 0;  // 0: NodeProcess::kMaxLineBytes (1 GiB)
   std::string store_root;  // EXTENSION --store; absolute, default <cwd>/store
   report::WindowOptions diagram;  // EXTENSION --diagram-window/-messages
   std::string command;            // the command line, for the run's index.html
