@@ -230,7 +230,15 @@ case "$case_name" in
     run 254 "--max-line-bytes 5: Must be at least 1024" test "${g[@]}" --bin "$counter" \
       --max-line-bytes 5
     run 0 "EXTENSIONS" --help
+    run 0 "maelstrom serve \[--host HOST\]" --help
     run 0 "--ssh-private-key FILE" test --help
+    run 0 "-p, --port NUMBER" serve --help
+    run 254 "--port x: Must be a number" serve --port x
+    run 254 "--port 70000: Must be at most 65535" serve --port 70000
+    run 254 "serve takes no arguments" serve extra
+    run 254 "Unknown option: \"--bin\"" serve --bin x
+    run 255 "no store at $work/no-store" serve --store no-store --port 0
+    run 254 "the commands are test and serve" frobnicate
     ;;
   sigterm_kills_nodes)
     # A unique tag in the nodes' argv finds them (pgrep only looks).
