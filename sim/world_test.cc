@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "gtest/gtest.h"
-#include "sim/kv_service.h"
+#include "sim/maelstrom/kv_service.h"
 
 namespace sim {
 namespace {

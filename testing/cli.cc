@@ -1,7 +1,7 @@
 #include "testing/cli.h"
 
 #include "absl/strings/str_cat.h"
-#include "sim/flags.h"
+#include "sim/driver/flags.h"
 
 namespace harness {
 namespace {

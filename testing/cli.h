@@ -1,8 +1,8 @@
 // The harness's command line: Maelstrom 0.2.4's `test` command as its
 // --help lists it. The flags shared with the simulator (nodes, rate,
 // time-limit, concurrency, latency, nemesis, seed, the extension faults,
-// --strict ...) are defined and parsed once, in sim/flags.h; this file adds
-// the harness's own (--bin, --log-*, --test-count, and the extension
+// --strict ...) are defined and parsed once, in sim/driver/flags.h; this file
+// adds the harness's own (--bin, --log-*, --test-count, and the extension
 // --store), and Maelstrom/Jepsen's flags that mean nothing here.
 //
 //   ParsedArgs p = ParseArgs({"test", "-w", "g-counter", "--bin", "./node",
@@ -27,14 +27,14 @@
 #include <string>
 #include <vector>
 
-#include "sim/driver_config.h"
+#include "sim/driver/driver_config.h"
 #include "sim/report/window.h"
 #include "testing/serve.h"
 
 namespace harness {
 
 struct HarnessOptions {
-  sim::DriverConfig driver;            // the shared flags (sim/flags.h)
+  sim::DriverConfig driver;            // the shared flags (sim/driver/flags.h)
   bool seed_given = false;             // --seed; else drawn and printed
   std::string workload = "g-counter";  // or "pn-counter"
   std::string bin;                     // absolute path

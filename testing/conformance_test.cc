@@ -1,18 +1,19 @@
 // Conformance of the shared driver and the harness's command line with
 // Maelstrom v0.2.4 and Jepsen 0.3.7, one test per behaviour, each naming the
 // source file and function it pins (docs/maelstrom-fidelity.md lists
-// them). The library tests go further: sim/node_line_test.cc (the line
-// schema table), sim/driver_test.cc, sim/checker_test.cc, sim/flags_test.cc,
-// testing/cli_test.cc; the e2e cases in harness_test.sh run real processes.
+// them). The library tests go further: sim/maelstrom/node_line_test.cc (the
+// line schema table), sim/driver/driver_test.cc, sim/maelstrom/checker_test.cc,
+// sim/driver/flags_test.cc, testing/cli_test.cc; the e2e cases in
+// harness_test.sh run real processes.
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "sim/checker.h"
-#include "sim/driver.h"
-#include "sim/network.h"
-#include "sim/node_line.h"
+#include "sim/driver/driver.h"
+#include "sim/maelstrom/checker.h"
+#include "sim/maelstrom/network.h"
+#include "sim/maelstrom/node_line.h"
 #include "testing/cli.h"
 
 namespace harness {

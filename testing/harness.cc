@@ -456,7 +456,7 @@ void Harness::WriteStore(const Outcome& o, const sim::History& history) {
 }
 
 void Harness::WriteReport(const Outcome& o, const std::string& results) {
-  report::RunMetadata& meta = record_.meta;
+  sim::RunMetadata& meta = record_.meta;
   meta.workload = options_.workload;
   meta.driver = "harness";
   meta.seed = seed_;

@@ -1,5 +1,5 @@
-// The real-process host for the shared driver (sim/driver.h): runs N node
-// binaries as child processes on the wall clock and implements
+// The real-process host for the shared driver (sim/driver/driver.h): runs N
+// node binaries as child processes on the wall clock and implements
 // sim::NodeHost over them (stdin writes, SIGKILL and a fresh process,
 // SIGSTOP/SIGCONT). Everything Maelstrom decides (routing, latency,
 // partitions, services, clients, nemeses, the heal, line validation, the
@@ -43,9 +43,9 @@
 
 #include "absl/time/time.h"
 #include "kvclient/message.h"
-#include "sim/driver.h"
-#include "sim/node_host.h"
-#include "sim/report/run_record.h"
+#include "sim/driver/driver.h"
+#include "sim/driver/node_host.h"
+#include "sim/maelstrom/run_record.h"
 #include "testing/cli.h"
 #include "testing/process.h"
 #include "testing/results.h"
@@ -105,7 +105,7 @@ class Harness : public sim::NodeHost {
   std::string tmp_dir_;
   std::vector<Node> nodes_;
   std::ofstream journal_;
-  report::RunRecord record_;  // filled by the driver, for sim/report
+  sim::RunRecord record_;  // filled by the driver, for sim/report
   std::unique_ptr<sim::Driver> driver_;
   absl::Time t0_;
   absl::Time next_progress_;

@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "sim/checker.h"
+#include "sim/maelstrom/checker.h"
 #include "testing/cli.h"
 #include "testing/harness.h"
 #include "testing/serve.h"

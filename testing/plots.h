@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "sim/checker.h"
-#include "sim/history.h"
+#include "sim/maelstrom/checker.h"
+#include "sim/maelstrom/history.h"
 
 namespace harness {
 

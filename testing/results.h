@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "kvclient/message.h"
-#include "sim/checker.h"
+#include "sim/maelstrom/checker.h"
 
 namespace harness {
 

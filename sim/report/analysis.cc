@@ -65,13 +65,13 @@ std::vector<size_t> FinalReadsOutside(
   return bad;
 }
 
-absl::optional<Failure> FirstFailure(const RunRecord& run) {
+absl::optional<Failure> FirstFailure(const sim::RunRecord& run) {
   absl::optional<Failure> first;
   auto consider = [&](absl::Time t, std::string what, std::string client) {
     if (!first || t < first->time)
       first = Failure{t, std::move(what), std::move(client)};
   };
-  for (const InvalidLine& line : run.invalid_lines) {
+  for (const sim::InvalidLine& line : run.invalid_lines) {
     consider(line.time,
              absl::StrCat("invalid line from ", line.node, ": ", line.why), "");
   }
@@ -86,7 +86,7 @@ absl::optional<Failure> FirstFailure(const RunRecord& run) {
   return first;
 }
 
-std::vector<size_t> SendOrder(const std::vector<MessageRecord>& messages) {
+std::vector<size_t> SendOrder(const std::vector<sim::MessageRecord>& messages) {
   std::vector<size_t> order(messages.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
@@ -95,7 +95,7 @@ std::vector<size_t> SendOrder(const std::vector<MessageRecord>& messages) {
   return order;
 }
 
-ReplyPairs PairReplies(const std::vector<MessageRecord>& messages,
+ReplyPairs PairReplies(const std::vector<sim::MessageRecord>& messages,
                        const std::vector<size_t>& order) {
   ReplyPairs pairs;
   pairs.reply_of.assign(order.size(), -1);
@@ -105,7 +105,7 @@ ReplyPairs PairReplies(const std::vector<MessageRecord>& messages,
   std::map<std::tuple<std::string, std::string, int64_t>, std::vector<int64_t>>
       waiting;
   for (size_t pos = 0; pos < order.size(); ++pos) {
-    const MessageRecord& m = messages[order[pos]];
+    const sim::MessageRecord& m = messages[order[pos]];
     if (absl::optional<int64_t> to = kvclient::InReplyTo(m.body)) {
       auto it = waiting.find({m.dest, m.src, *to});
       if (it != waiting.end() && !it->second.empty()) {

@@ -18,8 +18,8 @@
 
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
-#include "sim/history.h"
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/history.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace report {
 
@@ -51,11 +51,11 @@ struct Failure {
   std::string what;
   std::string client;  // a final read: the client that received the value
 };
-absl::optional<Failure> FirstFailure(const RunRecord& run);
+absl::optional<Failure> FirstFailure(const sim::RunRecord& run);
 
 // Indices of `messages` ordered by send time (stable: equal times keep
 // journal order). Every page walks the journal in this order.
-std::vector<size_t> SendOrder(const std::vector<MessageRecord>& messages);
+std::vector<size_t> SendOrder(const std::vector<sim::MessageRecord>& messages);
 
 // For messages in send order (indices into `order`): reply_of[i] is the
 // position of the reply to request i, request_of[j] the request that reply j
@@ -65,7 +65,7 @@ struct ReplyPairs {
   std::vector<int64_t> reply_of;
   std::vector<int64_t> request_of;
 };
-ReplyPairs PairReplies(const std::vector<MessageRecord>& messages,
+ReplyPairs PairReplies(const std::vector<sim::MessageRecord>& messages,
                        const std::vector<size_t>& order);
 
 }  // namespace report

@@ -13,7 +13,7 @@
 //   :start-partition, :value "n0 ignores [n1]"}
 //   ... {:index 90, ..., :type :ok, :process 4, :f :read, :value 17, :final?
 //   true}
-// :time is nanoseconds since run.t0; processes follow ProcessIds; fault
+// :time is nanoseconds since run.t0; processes follow sim::ProcessIds; fault
 // windows become :nemesis :info pairs (:start-<kind> at the start,
 // :stop-<kind> at the end) merged in by time.
 //
@@ -41,17 +41,17 @@
 
 #include <string>
 
-#include "sim/report/edn.h"
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/edn.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace report {
 
-std::string HistoryEdn(const RunRecord& run);
-std::string ResultsEdn(const RunRecord& run);
+std::string HistoryEdn(const sim::RunRecord& run);
+std::string ResultsEdn(const sim::RunRecord& run);
 
 // The results map itself (ResultsEdn pretty-prints it), for tests and for
 // drivers that want one figure.
-Edn ResultsMap(const RunRecord& run);
+sim::Edn ResultsMap(const sim::RunRecord& run);
 
 }  // namespace report
 

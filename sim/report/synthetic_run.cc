@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "kvclient/assert.h"
-#include "sim/prng.h"
+#include "sim/maelstrom/prng.h"
 #include "sim/report/analysis.h"
 
 namespace report {
@@ -38,7 +38,7 @@ class Synth {
     run_.meta.command = absl::StrCat("synthetic run, seed ", o.seed);
   }
 
-  RunRecord Run();
+  sim::RunRecord Run();
 
  private:
   struct Pending {  // an add waiting for seq-kv
@@ -93,10 +93,10 @@ class Synth {
 
   void Send(const std::string& src, const std::string& dest, Json body);
   void Arrive(size_t index);
-  void Handle(const MessageRecord& m);
-  void HandleAtNode(Node& node, const MessageRecord& m);
-  void HandleAtKv(const MessageRecord& m);
-  void HandleAtClient(const MessageRecord& m);
+  void Handle(const sim::MessageRecord& m);
+  void HandleAtNode(Node& node, const sim::MessageRecord& m);
+  void HandleAtKv(const sim::MessageRecord& m);
+  void HandleAtClient(const sim::MessageRecord& m);
   void Record(int thread, EventType type, int64_t value, bool final_read,
               std::string error = "");
   void Invoke(int thread, bool add, int64_t delta, bool final_read);
@@ -110,7 +110,7 @@ class Synth {
 
   const SyntheticOptions o_;
   sim::Prng prng_;
-  RunRecord run_;
+  sim::RunRecord run_;
   std::multimap<absl::Time, std::function<void()>> queue_;
   absl::Time now_;
   std::vector<Node> nodes_;
@@ -125,15 +125,15 @@ class Synth {
 };
 
 void Synth::Send(const std::string& src, const std::string& dest, Json body) {
-  MessageRecord m;
+  sim::MessageRecord m;
   m.sent = now();
   m.src = src;
   m.dest = dest;
   m.body = std::move(body);
-  m.fate = Fate::kInFlight;
+  m.fate = sim::Fate::kInFlight;
   const Node* sender = NodeById(src);
   const bool unread = sender != nullptr && sender->deaf;
-  if (unread) m.fate = Fate::kNotRead;
+  if (unread) m.fate = sim::Fate::kNotRead;
   run_.messages.push_back(std::move(m));
   if (unread) return;
   const size_t index = run_.messages.size() - 1;
@@ -143,25 +143,25 @@ void Synth::Send(const std::string& src, const std::string& dest, Json body) {
 }
 
 void Synth::Arrive(size_t index) {
-  MessageRecord& m = run_.messages[index];
+  sim::MessageRecord& m = run_.messages[index];
   m.end = now();
   if (grudge_.count({m.dest, m.src})) {
-    m.fate = Fate::kPartitioned;
+    m.fate = sim::Fate::kPartitioned;
   } else if (!kv_cut_.empty() && m.src == kv_cut_ && m.dest == "seq-kv") {
-    m.fate = Fate::kKvCut;
+    m.fate = sim::Fate::kKvCut;
   } else {
-    m.fate = Fate::kDelivered;
+    m.fate = sim::Fate::kDelivered;
     Handle(run_.messages[index]);
   }
 }
 
-void Synth::Handle(const MessageRecord& m) {
+void Synth::Handle(const sim::MessageRecord& m) {
   if (kvclient::IsClientId(m.dest)) return HandleAtClient(m);
   if (m.dest == "seq-kv") return HandleAtKv(m);
   if (Node* node = NodeById(m.dest)) HandleAtNode(*node, m);
 }
 
-void Synth::HandleAtKv(const MessageRecord& m) {
+void Synth::HandleAtKv(const sim::MessageRecord& m) {
   const std::string type(kvclient::BodyType(m.body));
   const int64_t id = kvclient::MsgId(m.body).value_or(0);
   const std::string key = m.body.value("key", "");
@@ -197,7 +197,7 @@ void Synth::HandleAtKv(const MessageRecord& m) {
   Send("seq-kv", m.src, std::move(reply));
 }
 
-void Synth::HandleAtNode(Node& node, const MessageRecord& m) {
+void Synth::HandleAtNode(Node& node, const sim::MessageRecord& m) {
   const std::string type(kvclient::BodyType(m.body));
   const int64_t id = kvclient::MsgId(m.body).value_or(0);
   const int64_t reply_to = kvclient::InReplyTo(m.body).value_or(-1);
@@ -258,7 +258,7 @@ void Synth::HandleAtNode(Node& node, const MessageRecord& m) {
   }
 }
 
-void Synth::HandleAtClient(const MessageRecord& m) {
+void Synth::HandleAtClient(const sim::MessageRecord& m) {
   const int64_t reply_to = kvclient::InReplyTo(m.body).value_or(-1);
   for (size_t t = 0; t < threads_.size(); ++t) {
     Thread& th = threads_[t];
@@ -461,7 +461,7 @@ void Synth::FinishAcceptable() {
   }
 }
 
-RunRecord Synth::Run() {
+sim::RunRecord Synth::Run() {
   // Init: one client per node, 10 ms before t0 (Maelstrom's db setup).
   now_ = run_.t0 - absl::Milliseconds(10);
   for (const Node& n : nodes_) {
@@ -493,7 +493,7 @@ RunRecord Synth::Run() {
     done_ = finished;
   }
   FinishAcceptable();
-  run_.results.net = NetFromJournal(run_.messages);
+  run_.results.net = sim::NetFromJournal(run_.messages);
   const bool valid =
       FinalReadsOutside(run_.history, run_.results.acceptable).empty() &&
       run_.invalid_lines.empty();
@@ -508,7 +508,7 @@ RunRecord Synth::Run() {
 
 }  // namespace
 
-RunRecord SyntheticRun(const SyntheticOptions& options) {
+sim::RunRecord SyntheticRun(const SyntheticOptions& options) {
   return Synth(options).Run();
 }
 

@@ -1,7 +1,7 @@
 // Small builders for the report's unit tests: history events and messages at
 // millisecond offsets from a fixed t0.
 //
-//   RunRecord run = EmptyRun();
+//   sim::RunRecord run = EmptyRun();
 //   run.history = {Invoke(0, 0, kAdd, 3), Done(5, 0, kOk, kAdd, 3)};
 //   run.messages = {Msg(0, 1, "c4", "n0", {{"type", "add"}, {"msg_id", 1}})};
 #ifndef SIM_REPORT_TEST_UTIL_H_
@@ -10,7 +10,7 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace report {
 namespace testing {
@@ -20,8 +20,8 @@ inline absl::Time Ms(double ms) {
   return T0() + absl::Microseconds(static_cast<int64_t>(ms * 1000));
 }
 
-inline RunRecord EmptyRun(int concurrency = 2) {
-  RunRecord run;
+inline sim::RunRecord EmptyRun(int concurrency = 2) {
+  sim::RunRecord run;
   run.t0 = T0();
   run.concurrency = concurrency;
   run.meta.workload = "g-counter";
@@ -55,10 +55,10 @@ inline sim::HistoryEvent Invoke(double ms, int thread, kvclient::CounterOp f,
 }
 
 // A message sent at `sent_ms`; `end_ms` < 0 means it never arrived.
-inline MessageRecord Msg(double sent_ms, double end_ms, std::string src,
-                         std::string dest, kvclient::Json body,
-                         Fate fate = Fate::kDelivered) {
-  MessageRecord m;
+inline sim::MessageRecord Msg(double sent_ms, double end_ms, std::string src,
+                              std::string dest, kvclient::Json body,
+                              sim::Fate fate = sim::Fate::kDelivered) {
+  sim::MessageRecord m;
   m.sent = Ms(sent_ms);
   if (end_ms >= 0) m.end = Ms(end_ms);
   m.src = std::move(src);

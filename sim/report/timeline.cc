@@ -105,10 +105,10 @@ std::string Span(double seconds) {
 
 class TimelineBuilder {
  public:
-  explicit TimelineBuilder(const RunRecord& run)
+  explicit TimelineBuilder(const sim::RunRecord& run)
       : run_(run),
         ops_(PairOperations(run.history)),
-        process_(ProcessIds(run.history, run.concurrency)) {
+        process_(sim::ProcessIds(run.history, run.concurrency)) {
     for (const HistoryEvent& e : run.history) threads_.insert(e.thread);
     int row = 0;
     for (int t : threads_) row_of_[t] = row++;
@@ -121,7 +121,7 @@ class TimelineBuilder {
       lo = std::min(lo, Rel(e.time));
       hi = std::max(hi, Rel(e.time));
     }
-    for (const FaultWindow& f : run.faults) {
+    for (const sim::FaultWindow& f : run.faults) {
       lo = std::min(lo, Rel(f.start));
       if (f.end != absl::InfiniteFuture()) hi = std::max(hi, Rel(f.end));
     }
@@ -129,7 +129,7 @@ class TimelineBuilder {
     duration_ = hi - lo;
     // Each fault goes on the first level whose faults ended before it began.
     std::vector<absl::Time> level_end;
-    for (const FaultWindow& f : run.faults) {
+    for (const sim::FaultWindow& f : run.faults) {
       size_t level = 0;
       while (level < level_end.size() && level_end[level] > f.start) ++level;
       if (level == level_end.size()) level_end.push_back(f.end);
@@ -155,7 +155,7 @@ class TimelineBuilder {
   std::string OpTitle(const OpPair& op) const;
   std::string Faults(double chart_height) const;
 
-  const RunRecord& run_;
+  const sim::RunRecord& run_;
   const std::vector<OpPair> ops_;
   const std::vector<int64_t> process_;
   std::set<int> threads_;
@@ -258,7 +258,7 @@ std::string TimelineBuilder::OpDiv(const OpPair& op) const {
 std::string TimelineBuilder::Faults(double chart_height) const {
   std::string out;
   for (size_t k = 0; k < run_.faults.size(); ++k) {
-    const FaultWindow& f = run_.faults[k];
+    const sim::FaultWindow& f = run_.faults[k];
     const double start = X(f.start);
     const double end = f.end == absl::InfiniteFuture() ? duration_ : X(f.end);
     const std::string title =
@@ -282,7 +282,7 @@ std::string TimelineBuilder::Faults(double chart_height) const {
 }
 
 std::string TimelineBuilder::Render() const {
-  const RunMetadata& meta = run_.meta;
+  const sim::RunMetadata& meta = run_.meta;
   const double chart_height =
       kAxisHeight + FaultsHeight() + kRowHeight * threads_.size() + 4;
   const double default_pxs = std::min(
@@ -377,7 +377,7 @@ std::string TimelineBuilder::Render() const {
 
 }  // namespace
 
-std::string RenderTimelineHtml(const RunRecord& run) {
+std::string RenderTimelineHtml(const sim::RunRecord& run) {
   return TimelineBuilder(run).Render();
 }
 
