@@ -30,7 +30,6 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "kvclient/assert.h"
-#include "sim/report/escape.h"
 #include "testing/wait.h"
 
 namespace harness {
@@ -58,6 +57,39 @@ const char* Reason(int status) {
   }
   MC_ASSERT(false, "a status this server sends has a reason: ", status);
   return "";
+}
+
+// (sim/report's EscapeXml and UrlPath do the same, but that package admits
+// only the report writers.)
+std::string HtmlEscape(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// "/a b/c" → "/a%20b/c": bytes outside [A-Za-z0-9-._~/] percent-encoded.
+std::string PercentEncodePath(absl::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (absl::ascii_isalnum(c) || (c != 0 && std::strchr("-._~/", c))) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 // For the request log: printable, bounded.
@@ -125,7 +157,8 @@ absl::string_view StripCr(absl::string_view line) {
 bool IsToken(absl::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
-    if (!absl::ascii_isalnum(c) && !std::strchr("!#$%&'*+-.^_`|~", c)) {
+    if (!absl::ascii_isalnum(c) &&
+        (c == 0 || !std::strchr("!#$%&'*+-.^_`|~", c))) {
       return false;
     }
   }
@@ -313,7 +346,7 @@ std::string DirectoryListing(const std::string& dir, const std::string& path) {
     return std::make_pair(!a.is_dir, a.name) <
            std::make_pair(!b.is_dir, b.name);
   });
-  const std::string title = report::EscapeXml(path);
+  const std::string title = HtmlEscape(path);
   std::string html = absl::StrCat(
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", title,
       "</title></head>\n<body style=\"font-family: sans-serif\">\n<h1>", title,
@@ -322,8 +355,8 @@ std::string DirectoryListing(const std::string& dir, const std::string& path) {
   for (const Entry& e : entries) {
     const std::string shown = e.name + (e.is_dir ? "/" : "");
     absl::StrAppend(
-        &html, "<li><a href=\"", report::EscapeXml(report::UrlPath(shown)),
-        "\">", report::EscapeXml(shown), "</a>",
+        &html, "<li><a href=\"", HtmlEscape(PercentEncodePath(shown)), "\">",
+        HtmlEscape(shown), "</a>",
         e.is_dir || e.size < 0 ? "" : absl::StrCat(" (", e.size, " bytes)"),
         "</li>\n");
   }
@@ -576,7 +609,7 @@ void Server::Respond(Connection& c, const HttpRequest& r) {
     return;
   }
   if (path->back() != '/') {  // relative links inside need the slash
-    const std::string to = report::UrlPath(*path + "/");
+    const std::string to = PercentEncodePath(*path + "/");
     SendError(c, r, 301, absl::StrCat("see ", to),
               absl::StrCat("Location: ", to, "\r\n"));
     return;

@@ -62,6 +62,10 @@ TEST(ParseRequestHeadTest, IncompleteBadTooLargeAndOtherVersions) {
   EXPECT_EQ(Parse("GET / HTTP/2.0\r\n\r\n", &r, &consumed),
             HeadParse::kBadVersion);
   EXPECT_EQ(Parse("GET / FTP/1.0\r\n\r\n", &r, &consumed), HeadParse::kBad);
+  EXPECT_EQ(Parse(std::string("GET / HTTP/1.1\r\nA\0B: 1\r\n\r\n", 26), &r,
+                  &consumed),
+            HeadParse::kBad)
+      << "a NUL is not a token character";
   const std::string huge =
       "GET / HTTP/1.1\r\nX: " + std::string(kMaxRequestHead, 'a');
   EXPECT_EQ(Parse(huge, &r, &consumed), HeadParse::kTooLarge);
@@ -171,6 +175,10 @@ TEST(DirectoryListingTest, EscapesAndEncodesNames) {
       << html;
   EXPECT_LT(html.find("sub dir/"), html.find("a &lt;b")) << "directories first";
   EXPECT_TRUE(absl::StrContains(html, "<a href=\"../\">../</a>"));
+  // A name with a NUL-free byte that is not ASCII: encoded, not dropped.
+  std::ofstream(dir + "/\xff#?") << "";
+  EXPECT_TRUE(
+      absl::StrContains(DirectoryListing(dir, "/"), "href=\"%FF%23%3F\""));
 }
 
 }  // namespace
