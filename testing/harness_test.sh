@@ -68,8 +68,12 @@ case "$case_name" in
       --time-limit 3 --seed 3 --strict -- --pn_counter
     ;;
   bug_stale_read)
+    # Whether a stale final read shows depends on real-time interleaving:
+    # one run lets this bug through about 1 time in 4 (30 runs each with
+    # main's harness and with ppoll's). Jepsen's --test-count stops at the
+    # first invalid run (exit 1): five runs miss it about 1 time in 1000.
     run 1 "Analysis invalid" test "${g[@]}" --bin "$bug_counter" "${fast[@]}" --time-limit 4 \
-      --seed 4 -- --bug=stale-read
+      --seed 4 --test-count 5 -- --bug=stale-read
     ;;
   bug_ack_before_durable)
     # Acked adds still waiting for their cas die with the node: a long cas
