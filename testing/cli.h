@@ -17,6 +17,9 @@
 // (`--bin ./node --pn_counter` fails; write `--bin ./node -- --pn_counter`).
 // Without -w this harness refuses to run: Maelstrom's default workload is
 // lin-kv, which it does not emulate.
+//
+//   ParseArgs({"serve", "--port", "9000"}, "/home/me") → kServe,
+//   p.serve.port == 9000, p.serve.store_root == "/home/me/store"
 #ifndef TESTING_CLI_H_
 #define TESTING_CLI_H_
 
@@ -26,6 +29,7 @@
 
 #include "sim/driver/driver_config.h"
 #include "sim/report/window.h"
+#include "testing/serve.h"
 
 namespace harness {
 
@@ -39,6 +43,8 @@ struct HarnessOptions {
   bool log_net_send = false;  // print every message as it is sent
   bool log_net_recv = false;  // ... and as it is delivered
   int test_count = 1;         // Jepsen's --test-count
+  // EXTENSION --max-line-bytes: a longer node line is a harness error.
+  size_t max_line_bytes = 0;  // 0: NodeProcess::kMaxLineBytes (1 GiB)
   std::string store_root;  // EXTENSION --store; absolute, default <cwd>/store
   report::WindowOptions diagram;  // EXTENSION --diagram-window/-messages
   std::string command;            // the command line, for the run's index.html
@@ -47,9 +53,11 @@ struct HarnessOptions {
 };
 
 struct ParsedArgs {
-  enum Kind { kRun, kHelp, kError } kind = kError;
-  HarnessOptions options;
-  std::string error;  // kError: what was wrong, for the user
+  enum Kind { kRun, kServe, kHelp, kError } kind = kError;
+  HarnessOptions options;  // kRun
+  ServeOptions serve;      // kServe
+  std::string help;        // kHelp: the text to print (the command's usage)
+  std::string error;       // kError: what was wrong, for the user
 };
 
 // `args` excludes argv[0]. Relative paths (--bin, --store, --nodes-file)
@@ -57,7 +65,8 @@ struct ParsedArgs {
 ParsedArgs ParseArgs(const std::vector<std::string>& args,
                      const std::string& user_cwd);
 
-std::string UsageText();
+std::string UsageText();       // `maelstrom --help`, `maelstrom test --help`
+std::string ServeUsageText();  // `maelstrom serve --help`
 
 }  // namespace harness
 

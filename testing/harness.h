@@ -17,7 +17,13 @@
 // bound (it is not reading). A node process that exits on its own is a
 // crash (exit 255), as Maelstrom's db teardown reports it. Lines are split
 // as Java's readLine splits them (\n, \r or \r\n); a line over
-// NodeProcess::kMaxLineBytes makes the node deaf (a bound Maelstrom lacks).
+// --max-line-bytes (NodeProcess::kMaxLineBytes, 1 GiB, a bound Maelstrom
+// lacks) is a harness error (exit 255), never a verdict.
+//
+// No process left behind: the harness is the subreaper of the nodes'
+// process trees (testing/process.h), reaps orphans as they exit, and at
+// teardown (the end, an error, a signal) ends every descendant, a node's
+// setsid() daemons included.
 //
 // The store directory (testing/store.h) gets Maelstrom's files and the
 // report's (sim/report/writer.h): results.json, results.txt (the printed
@@ -84,8 +90,8 @@ class Harness : public sim::NodeHost {
   void StopAll();
   void DrainStderr(Node& node);
   void CheckExits(absl::Time now);
-  int PollTimeoutMs(absl::Time now) const;
-  void PollFds(int timeout_ms);
+  absl::Time WakeAt() const;  // the earliest moment the loop has work
+  void PollFds(absl::Time wake_at);
   void Progress(absl::Time now);
   Outcome Finish();
   void WriteStore(const Outcome& outcome, const sim::History& history);
@@ -104,6 +110,7 @@ class Harness : public sim::NodeHost {
   absl::Time t0_;
   absl::Time next_progress_;
   absl::Time next_exit_check_;
+  bool descendants_reported_ = false;
 };
 
 }  // namespace harness
