@@ -1,24 +1,22 @@
-// PROVISIONAL (wl2): replaced by struct's version on merge
 #include "sim/maelstrom/edn.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "kvclient/assert.h"
-#include "sim/report/escape.h"
+#include "sim/maelstrom/utf8.h"
 
 namespace sim {
 namespace {
-
-using report::Utf8SequenceLength;
 
 bool IsKeywordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9') || c == '*' || c == '+' || c == '!' ||
          c == '-' || c == '_' || c == '?' || c == '<' || c == '>' || c == '=' ||
-         c == '.' || c == '\'';  // PROPOSED ADDITION (wl2): Elle's :value'
+         c == '.';
 }
 
 // The shortest %g form that reads back as `d` (as a float when `single`).
@@ -124,19 +122,43 @@ Edn Edn::List(std::vector<Edn> items) {
   return e;
 }
 
-Edn Edn::Set(std::vector<Edn> items) {
-  Edn e(Kind::kSet);
-  e.items_ = std::move(items);
-  return e;
-}
-
 Edn Edn::Map() { return Edn(Kind::kMap); }
 
+Edn Edn::FromJson(const kvclient::Json& value) {
+  switch (value.type()) {
+    case kvclient::Json::value_t::null: return Nil();
+    case kvclient::Json::value_t::boolean: return Bool(value.get<bool>());
+    case kvclient::Json::value_t::number_integer:
+      return Int(value.get<int64_t>());
+    case kvclient::Json::value_t::number_unsigned: {
+      const uint64_t u = value.get<uint64_t>();
+      if (u <= static_cast<uint64_t>(INT64_MAX))
+        return Int(static_cast<int64_t>(u));
+      return Double(static_cast<double>(u));  // a bigint, approximately
+    }
+    case kvclient::Json::value_t::number_float:
+      return Double(value.get<double>());
+    case kvclient::Json::value_t::string:
+      return String(value.get_ref<const std::string&>());
+    case kvclient::Json::value_t::array: {
+      Edn v = Vector();
+      for (const kvclient::Json& item : value) v.Add(FromJson(item));
+      return v;
+    }
+    case kvclient::Json::value_t::object: {
+      Edn m = Map();
+      for (auto it = value.begin(); it != value.end(); ++it)
+        m.Put(it.key(), FromJson(it.value()));
+      return m;
+    }
+    default: return Nil();  // binary, discarded: not from a parsed line
+  }
+}
+
 Edn& Edn::Add(Edn item) {
-  MC_ASSERT(
-      kind_ == Kind::kVector || kind_ == Kind::kList || kind_ == Kind::kSet,
-      "Add is for vectors, lists and sets; this is kind ",
-      static_cast<int>(kind_));
+  MC_ASSERT(kind_ == Kind::kVector || kind_ == Kind::kList,
+            "Add is for vectors and lists; this is kind ",
+            static_cast<int>(kind_));
   items_.push_back(std::move(item));
   return *this;
 }
@@ -144,15 +166,7 @@ Edn& Edn::Add(Edn item) {
 Edn& Edn::Put(absl::string_view keyword, Edn value) {
   MC_ASSERT(kind_ == Kind::kMap, "Put is for maps; this is kind ",
             static_cast<int>(kind_));
-  entries_.emplace_back(absl::StrCat(":", Keyword(keyword).text_),
-                        std::move(value));
-  return *this;
-}
-
-Edn& Edn::PutKey(const Edn& key, Edn value) {
-  MC_ASSERT(kind_ == Kind::kMap, "PutKey is for maps; this is kind ",
-            static_cast<int>(kind_));
-  entries_.emplace_back(key.Print(), std::move(value));
+  entries_.emplace_back(Keyword(keyword).text_, std::move(value));
   return *this;
 }
 
@@ -174,21 +188,20 @@ void Edn::PrintTo(std::string* out) const {
       return;
     case Kind::kKeyword: absl::StrAppend(out, ":", text_); return;
     case Kind::kVector:
-    case Kind::kList:
-    case Kind::kSet: {
-      *out += kind_ == Kind::kVector ? "[" : kind_ == Kind::kList ? "(" : "#{";
+    case Kind::kList: {
+      *out += kind_ == Kind::kVector ? "[" : "(";
       for (size_t i = 0; i < items_.size(); ++i) {
         if (i) *out += " ";
         items_[i].PrintTo(out);
       }
-      *out += kind_ == Kind::kVector ? "]" : kind_ == Kind::kList ? ")" : "}";
+      *out += kind_ == Kind::kVector ? "]" : ")";
       return;
     }
     case Kind::kMap: {
       *out += "{";
       for (size_t i = 0; i < entries_.size(); ++i) {
         if (i) *out += ", ";
-        absl::StrAppend(out, entries_[i].first, " ");
+        absl::StrAppend(out, ":", entries_[i].first, " ");
         entries_[i].second.PrintTo(out);
       }
       *out += "}";
@@ -211,7 +224,7 @@ void Edn::PrettyTo(std::string* out, size_t column) const {
   *out += "{";
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (i) absl::StrAppend(out, ",\n", std::string(column + 1, ' '));
-    const std::string key = absl::StrCat(entries_[i].first, " ");
+    const std::string key = absl::StrCat(":", entries_[i].first, " ");
     *out += key;
     entries_[i].second.PrettyTo(out, column + 1 + key.size());
   }

@@ -1,5 +1,3 @@
-// PROVISIONAL (wl2): replaced by struct's version on merge
-//
 // A small EDN value and printer, enough for Jepsen's history.edn and
 // results.edn. Maps keep insertion order (Clojure's array maps print that
 // way for the few keys Jepsen uses).
@@ -10,15 +8,6 @@
 //   op.Print() == "{:index 0, :type :invoke, :value nil}"
 //   Edn::String("a\"b\n").Print() == "\"a\\\"b\\n\""
 //   Edn::List({Edn::Int(1), Edn::Int(2)}).Print() == "(1 2)"
-//   Edn::Set({Edn::Int(1), Edn::Int(2)}).Print() == "#{1 2}"   (*)
-//   Edn::Map().PutKey(Edn::String("k"), Edn::Int(1)).Print() == "{\"k\" 1}" (*)
-//
-// (*) PROPOSED ADDITIONS (wl2), not in sim/report/edn.h: Jepsen's and
-// Elle's results carry sets (#{:read-committed}, a skip's values) and maps
-// keyed by strings and numbers (kafka's {"5" 3}); struct's version needs
-// them for kafka, txn-rw-register and g-set. Sets print their items in the
-// order given (callers sort, as Clojure's sorted-set would). Keywords may
-// also hold ' (Elle's :value' and :a', which Clojure reads back).
 //
 // Strings: \" \\ \n \t \r \b \f as Clojure's pr-str writes them; other
 // control characters (and DEL) as \uXXXX, which clojure.edn reads; invalid
@@ -35,6 +24,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "kvclient/message.h"
 
 namespace sim {
 
@@ -50,7 +40,6 @@ class Edn {
     kKeyword,
     kVector,
     kList,
-    kSet,
     kMap
   };
 
@@ -65,16 +54,22 @@ class Edn {
   static Edn Keyword(absl::string_view name);  // without the ':'
   static Edn Vector(std::vector<Edn> items = {});
   static Edn List(std::vector<Edn> items = {});
-  static Edn Set(std::vector<Edn> items = {});  // PROPOSED ADDITION (wl2)
   static Edn Map();
+  // A JSON value as Maelstrom holds it after parsing a node's message
+  // (cheshire, keys keywordized): null -> nil, numbers, strings, arrays ->
+  // vectors, objects -> maps with keyword keys (in the JSON's key order).
+  //   FromJson({"a":[1,null]}).Print() == "{:a [1 nil]}"
+  static Edn FromJson(const kvclient::Json& value);
 
-  // Vectors, lists and sets: append. Maps: add an entry with a keyword key.
+  // Vectors and lists: append. Maps: add an entry with a keyword key.
   Edn& Add(Edn item);
   Edn& Put(absl::string_view keyword, Edn value);
-  // Maps: add an entry with any key. PROPOSED ADDITION (wl2)
-  Edn& PutKey(const Edn& key, Edn value);
 
   Kind kind() const { return kind_; }
+  // A map's entries (keyword name, value), in insertion order.
+  const std::vector<std::pair<std::string, Edn>>& entries() const {
+    return entries_;
+  }
 
   // One line, as Clojure's prn prints it: {:a 1, :b [1 2]}.
   std::string Print() const;
@@ -93,7 +88,6 @@ class Edn {
   double double_ = 0;
   std::string text_;  // string contents or keyword name
   std::vector<Edn> items_;
-  // Map entries; the key as printed (":name" for keywords).
   std::vector<std::pair<std::string, Edn>> entries_;
 };
 
