@@ -16,7 +16,7 @@ bool IsKeywordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9') || c == '*' || c == '+' || c == '!' ||
          c == '-' || c == '_' || c == '?' || c == '<' || c == '>' || c == '=' ||
-         c == '.';
+         c == '.' || c == '\'';
 }
 
 // The shortest %g form that reads back as `d` (as a float when `single`).
@@ -122,6 +122,12 @@ Edn Edn::List(std::vector<Edn> items) {
   return e;
 }
 
+Edn Edn::Set(std::vector<Edn> items) {
+  Edn e(Kind::kSet);
+  e.items_ = std::move(items);
+  return e;
+}
+
 Edn Edn::Map() { return Edn(Kind::kMap); }
 
 Edn Edn::FromJson(const kvclient::Json& value) {
@@ -156,9 +162,10 @@ Edn Edn::FromJson(const kvclient::Json& value) {
 }
 
 Edn& Edn::Add(Edn item) {
-  MC_ASSERT(kind_ == Kind::kVector || kind_ == Kind::kList,
-            "Add is for vectors and lists; this is kind ",
-            static_cast<int>(kind_));
+  MC_ASSERT(
+      kind_ == Kind::kVector || kind_ == Kind::kList || kind_ == Kind::kSet,
+      "Add is for vectors, lists and sets; this is kind ",
+      static_cast<int>(kind_));
   items_.push_back(std::move(item));
   return *this;
 }
@@ -167,6 +174,16 @@ Edn& Edn::Put(absl::string_view keyword, Edn value) {
   MC_ASSERT(kind_ == Kind::kMap, "Put is for maps; this is kind ",
             static_cast<int>(kind_));
   entries_.emplace_back(Keyword(keyword).text_, std::move(value));
+  keyword_keys_.push_back(true);
+  return *this;
+}
+
+Edn& Edn::Put(const Edn& key, Edn value) {
+  MC_ASSERT(kind_ == Kind::kMap, "Put is for maps; this is kind ",
+            static_cast<int>(kind_));
+  if (key.kind_ == Kind::kKeyword) return Put(key.text_, std::move(value));
+  entries_.emplace_back(key.Print(), std::move(value));
+  keyword_keys_.push_back(false);
   return *this;
 }
 
@@ -188,20 +205,22 @@ void Edn::PrintTo(std::string* out) const {
       return;
     case Kind::kKeyword: absl::StrAppend(out, ":", text_); return;
     case Kind::kVector:
-    case Kind::kList: {
-      *out += kind_ == Kind::kVector ? "[" : "(";
+    case Kind::kList:
+    case Kind::kSet: {
+      *out += kind_ == Kind::kVector ? "[" : kind_ == Kind::kList ? "(" : "#{";
       for (size_t i = 0; i < items_.size(); ++i) {
         if (i) *out += " ";
         items_[i].PrintTo(out);
       }
-      *out += kind_ == Kind::kVector ? "]" : ")";
+      *out += kind_ == Kind::kVector ? "]" : kind_ == Kind::kList ? ")" : "}";
       return;
     }
     case Kind::kMap: {
       *out += "{";
       for (size_t i = 0; i < entries_.size(); ++i) {
         if (i) *out += ", ";
-        absl::StrAppend(out, ":", entries_[i].first, " ");
+        absl::StrAppend(out, keyword_keys_[i] ? ":" : "", entries_[i].first,
+                        " ");
         entries_[i].second.PrintTo(out);
       }
       *out += "}";
@@ -224,7 +243,8 @@ void Edn::PrettyTo(std::string* out, size_t column) const {
   *out += "{";
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (i) absl::StrAppend(out, ",\n", std::string(column + 1, ' '));
-    const std::string key = absl::StrCat(":", entries_[i].first, " ");
+    const std::string key =
+        absl::StrCat(keyword_keys_[i] ? ":" : "", entries_[i].first, " ");
     *out += key;
     entries_[i].second.PrettyTo(out, column + 1 + key.size());
   }

@@ -8,12 +8,15 @@
 //   op.Print() == "{:index 0, :type :invoke, :value nil}"
 //   Edn::String("a\"b\n").Print() == "\"a\\\"b\\n\""
 //   Edn::List({Edn::Int(1), Edn::Int(2)}).Print() == "(1 2)"
+//   Edn::Set({Edn::Int(1), Edn::Int(2)}).Print() == "#{1 2}"
+//   Edn::Map().Put(Edn::String("k"), Edn::Int(1)).Print() == "{\"k\" 1}"
 //
 // Strings: \" \\ \n \t \r \b \f as Clojure's pr-str writes them; other
 // control characters (and DEL) as \uXXXX, which clojure.edn reads; invalid
 // UTF-8 bytes as U+FFFD. Keywords are restricted to EDN's symbol characters
-// (anything else becomes '-'). Doubles print in the shortest form that reads
-// back exactly, always with a '.' or exponent ("1.0"); NaN and infinities as
+// (anything else becomes '-'; ' is one: Elle's :value'). Doubles print in the
+// shortest form that reads back exactly, always with a '.' or exponent ("1.0");
+// NaN and infinities as
 // ##NaN, ##Inf, ##-Inf. Jepsen's ratios are (float ...): see Float.
 #ifndef SIM_MAELSTROM_EDN_H_
 #define SIM_MAELSTROM_EDN_H_
@@ -40,6 +43,7 @@ class Edn {
     kKeyword,
     kVector,
     kList,
+    kSet,
     kMap
   };
 
@@ -54,6 +58,9 @@ class Edn {
   static Edn Keyword(absl::string_view name);  // without the ':'
   static Edn Vector(std::vector<Edn> items = {});
   static Edn List(std::vector<Edn> items = {});
+  // #{...}: Jepsen's and Elle's sets (:anomaly-types, #{:G1c}). Items print
+  // in the order given: callers sort, as a sorted-set would.
+  static Edn Set(std::vector<Edn> items = {});
   static Edn Map();
   // A JSON value as Maelstrom holds it after parsing a node's message
   // (cheshire, keys keywordized): null -> nil, numbers, strings, arrays ->
@@ -61,12 +68,16 @@ class Edn {
   //   FromJson({"a":[1,null]}).Print() == "{:a [1 nil]}"
   static Edn FromJson(const kvclient::Json& value);
 
-  // Vectors and lists: append. Maps: add an entry with a keyword key.
+  // Vectors, lists and sets: append. Maps: add an entry with a keyword key,
+  // or with any other key (kafka's string-keyed {"5" 3}, Elle's integer
+  // keys).
   Edn& Add(Edn item);
   Edn& Put(absl::string_view keyword, Edn value);
+  Edn& Put(const Edn& key, Edn value);
 
   Kind kind() const { return kind_; }
-  // A map's entries (keyword name, value), in insertion order.
+  // A map's entries (keyword name, value), in insertion order; an entry put
+  // with a non-keyword key has that key's printed form ("\"5\"") as name.
   const std::vector<std::pair<std::string, Edn>>& entries() const {
     return entries_;
   }
@@ -89,6 +100,7 @@ class Edn {
   std::string text_;  // string contents or keyword name
   std::vector<Edn> items_;
   std::vector<std::pair<std::string, Edn>> entries_;
+  std::vector<bool> keyword_keys_;  // per entry: printed with a ':'
 };
 
 // The body of an EDN string literal, without the quotes.

@@ -119,5 +119,24 @@ TEST(EdnTest, FromJsonAsMaelstromParsesIt) {
   EXPECT_EQ(Edn::FromJson(kvclient::Json(int64_t{-3})).Print(), "-3");
 }
 
+// Elle's and Jepsen's results carry sets (#{:read-committed}), maps keyed by
+// strings and integers (kafka's {"5" 3}) and primed keywords (:value').
+TEST(Edn, SetsNonKeywordKeysAndPrimedKeywords) {
+  EXPECT_EQ(Edn::Set({Edn::Int(1), Edn::Keyword("a")}).Print(), "#{1 :a}");
+  EXPECT_EQ(Edn::Set().Print(), "#{}");
+  Edn m = Edn::Map();
+  m.Put(Edn::String("5"), Edn::Int(3))
+      .Put(Edn::Int(-2), Edn::Nil())
+      .Put(Edn::Keyword("k"), Edn::Int(1))
+      .Put("value'", Edn::Nil());
+  EXPECT_EQ(m.Print(), "{\"5\" 3, -2 nil, :k 1, :value' nil}");
+  EXPECT_EQ(m.Pretty(), "{\"5\" 3,\n -2 nil,\n :k 1,\n :value' nil}");
+  EXPECT_EQ(m.entries()[0].first, "\"5\"");
+  EXPECT_EQ(m.entries()[2].first, "k");
+  EXPECT_EQ(Edn::Keyword("a'").Print(), ":a'");
+  absl::StatusOr<EdnValue> back = ReadEdn(m.Print());
+  ASSERT_TRUE(back.ok()) << back.status();
+}
+
 }  // namespace
 }  // namespace sim
