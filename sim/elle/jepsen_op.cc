@@ -1,5 +1,11 @@
 #include "sim/elle/jepsen_op.h"
 
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+
 namespace elle {
 
 using sim::Edn;
@@ -29,7 +35,7 @@ Edn JsonToEdn(const kvclient::Json& value) {
     case kvclient::Json::value_t::object: {
       Edn m = Edn::Map();
       for (const auto& [k, v] : value.items()) {
-        m.PutKey(Edn::String(k), JsonToEdn(v));
+        m.Put(Edn::String(k), JsonToEdn(v));
       }
       return m;
     }
@@ -52,6 +58,51 @@ Edn JepsenOp(const sim::HistoryEvent& event, int64_t index, int64_t process,
     op.Put("error", Edn::String(event.error));
   }
   return op;
+}
+
+std::vector<int64_t> ProcessKeys(const sim::History& history) {
+  int64_t threads = 1;
+  for (const sim::HistoryEvent& e : history) {
+    threads = std::max<int64_t>(threads, int64_t{e.thread} + 1);
+  }
+  std::vector<int64_t> keys;
+  keys.reserve(history.size());
+  std::map<int, int64_t> process;  // thread -> its current process
+  for (const sim::HistoryEvent& e : history) {
+    auto it = process.emplace(e.thread, e.thread).first;
+    keys.push_back(it->second);
+    if (e.type == sim::EventType::kInfo) it->second += threads;
+  }
+  return keys;
+}
+
+Edn OpWithValue(const std::function<Edn(size_t)>& jepsen_op,
+                const sim::History& history,
+                const std::vector<int64_t>& process, size_t i, Edn value) {
+  if (!jepsen_op) {
+    return JepsenOp(history[i], static_cast<int64_t>(i), process[i],
+                    history.front().time, std::move(value));
+  }
+  const Edn op = jepsen_op(i);
+  if (op.kind() != Edn::Kind::kMap) return op;
+  Edn out = Edn::Map();
+  for (const auto& [key, v] : op.entries()) {
+    if (key == "value") {
+      out.Put(key, std::move(value));
+    } else {
+      out.Put(key, v);
+    }
+  }
+  return out;
+}
+
+absl::optional<int64_t> IntField(const Edn& op, absl::string_view key) {
+  for (const auto& [k, v] : op.entries()) {
+    if (k != key || v.kind() != Edn::Kind::kInt) continue;
+    int64_t n = 0;
+    if (absl::SimpleAtoi(v.Print(), &n)) return n;
+  }
+  return absl::nullopt;
 }
 
 }  // namespace elle

@@ -11,9 +11,14 @@
 #ifndef SIM_ELLE_JEPSEN_OP_H_
 #define SIM_ELLE_JEPSEN_OP_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "kvclient/message.h"
 #include "sim/maelstrom/edn.h"
 #include "sim/maelstrom/history.h"
@@ -29,6 +34,27 @@ sim::Edn JsonToEdn(const kvclient::Json& value);
 // keyword, `value` already rendered.
 sim::Edn JepsenOp(const sim::HistoryEvent& event, int64_t index,
                   int64_t process, absl::Time t0, sim::Edn value);
+
+// Jepsen's processes as a checker groups ops by them, from the history
+// alone: thread t's k-th process (after k :info completions) is
+// t + k * (highest thread + 1). Two events have the same key iff Jepsen
+// gives them the same :process (generator/context.clj with-next-process);
+// the numbers are Jepsen's when the concurrency is the highest thread + 1.
+std::vector<int64_t> ProcessKeys(const sim::History& history);
+
+// history[i] as Jepsen prints it inside a checker's results, with `value`
+// (the workload's rendering) as its :value: `jepsen_op(i)` when the driver
+// gave one (sim::CheckContext::op: Jepsen's :index, :time and :process),
+// else JepsenOp with :index i, :process process[i] and :time from
+// history[0].
+sim::Edn OpWithValue(const std::function<sim::Edn(size_t)>& jepsen_op,
+                     const sim::History& history,
+                     const std::vector<int64_t>& process, size_t i,
+                     sim::Edn value);
+
+// The integer under keyword `key` of a printed op map (:time, :process);
+// nullopt when absent or not an integer.
+absl::optional<int64_t> IntField(const sim::Edn& op, absl::string_view key);
 
 }  // namespace elle
 

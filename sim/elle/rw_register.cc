@@ -14,15 +14,6 @@ namespace elle {
 
 using sim::Edn;
 
-const char* ValidityName(Validity v) {
-  switch (v) {
-    case Validity::kTrue: return "true";
-    case Validity::kFalse: return "false";
-    case Validity::kUnknown: return ":unknown";
-  }
-  return "?";
-}
-
 Edn ValidityEdn(Validity v) {
   if (v == Validity::kUnknown) return Edn::Keyword("unknown");
   return Edn::Bool(v == Validity::kTrue);

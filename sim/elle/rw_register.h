@@ -48,12 +48,13 @@
 #include "sim/elle/ops.h"
 #include "sim/maelstrom/edn.h"
 #include "sim/maelstrom/history.h"
+#include "sim/maelstrom/validity.h"
 
 namespace elle {
 
-// Jepsen's :valid? values.
-enum class Validity { kTrue, kFalse, kUnknown };
-const char* ValidityName(Validity v);  // "true", "false", ":unknown"
+// Jepsen's :valid? values (sim/maelstrom/validity.h), as EDN: true, false,
+// :unknown.
+using Validity = sim::Validity;
 sim::Edn ValidityEdn(Validity v);
 
 inline constexpr int32_t kNil = -1;  // the value of a read of nothing

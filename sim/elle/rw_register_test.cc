@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "sim/elle/jepsen_op.h"
 #include "sim/elle/test_history.h"
+#include "sim/maelstrom/jepsen_history.h"
 
 namespace elle {
 namespace {

@@ -6,6 +6,8 @@
 #include "absl/strings/str_join.h"
 #include "kvclient/assert.h"
 #include "sim/workloads/counter/counter.h"
+#include "sim/workloads/kafka/kafka.h"
+#include "sim/workloads/txn_rw_register/txn_rw_register.h"
 
 namespace workloads {
 namespace {
@@ -16,6 +18,8 @@ std::vector<const sim::WorkloadSpec*> Build() {
   std::vector<const sim::WorkloadSpec*> all = {
       &counter::GCounterSpec(),
       &counter::PnCounterSpec(),
+      &kafka::KafkaSpec(),
+      &txn_rw_register::TxnRwRegisterSpec(),
   };
   std::set<std::string> names;
   for (const sim::WorkloadSpec* spec : all) {

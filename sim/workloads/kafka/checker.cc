@@ -14,6 +14,7 @@
 #include "sim/elle/jepsen_op.h"
 #include "sim/elle/ops.h"
 
+namespace workloads {
 namespace kafka {
 
 using elle::JsonToEdn;
@@ -67,7 +68,7 @@ struct PollKey {
 
 struct KOp {
   int64_t index = 0, invoke_index = 0, process = 0;
-  int64_t time = 0, invoke_time = 0;  // ns since t0
+  int64_t time = 0, invoke_time = 0;  // ns since the first event
   sim::EventType type = sim::EventType::kOk;
   Fn fn = Fn::kOther;
   uint32_t poll_keys_begin = 0, poll_keys_end = 0;  // op-reads
@@ -87,7 +88,7 @@ struct Error {
 class Analysis {
  public:
   Analysis(const sim::History& h, const KafkaCheckOptions& o)
-      : h_(h), o_(o), process_(sim::ProcessIds(h, o.concurrency)) {
+      : h_(h), o_(o), process_(elle::ProcessKeys(h)) {
     Parse();
   }
 
@@ -109,9 +110,9 @@ class Analysis {
       op.invoke_index = it->second;
       open.erase(it);
       op.process = process_[i];
-      op.time = absl::ToInt64Nanoseconds(e.time - o_.t0);
+      op.time = absl::ToInt64Nanoseconds(e.time - h_.front().time);
       op.invoke_time =
-          absl::ToInt64Nanoseconds(h_[op.invoke_index].time - o_.t0);
+          absl::ToInt64Nanoseconds(h_[op.invoke_index].time - h_.front().time);
       op.type = e.type;
       op.fn = ParseFn(e.f);
       ParseValue(e.value, &op);
@@ -181,14 +182,11 @@ class Analysis {
   // ---- printing
   // ---------------------------------------------------------------
 
-  Edn Op(uint32_t i) const {
-    const int64_t index = ops_[i].index;
-    return elle::JepsenOp(h_[index], index, process_[index], o_.t0,
-                          KafkaValueEdn(h_[index].value));
-  }
+  Edn Op(uint32_t i) const { return PrintIndex(ops_[i].index); }
   Edn PrintIndex(int64_t index) const {
-    return elle::JepsenOp(h_[index], index, process_[index], o_.t0,
-                          KafkaValueEdn(h_[index].value));
+    const size_t i = static_cast<size_t>(index);
+    return elle::OpWithValue(o_.jepsen_op, h_, process_, i,
+                             KafkaValueEdn(h_[i].value));
   }
   Edn Key(uint32_t k) const { return JsonToEdn(keys_.json(k)); }
   Edn Value(uint32_t v) const { return JsonToEdn(values_.json(v)); }
@@ -834,6 +832,7 @@ class Analysis {
 
   struct Lag {
     int64_t time = 0, lag = 0, process = 0;
+    int64_t invoke_index = 0;  // the poll's invocation
     uint32_t key = 0;
     bool any = false;
   };
@@ -892,7 +891,7 @@ class Analysis {
         absl::optional<int64_t> at = expired_at(key, offsets[key] + 1);
         const int64_t lag = at ? std::max<int64_t>(0, op.invoke_time - *at) : 0;
         if (!worst.any || lag > worst.lag) {
-          worst = {op.invoke_time, lag, op.process, key, true};
+          worst = {op.invoke_time, lag, op.process, op.invoke_index, key, true};
         }
       }
     }
@@ -1053,7 +1052,7 @@ KafkaResult CheckKafka(const sim::History& history,
   Analysis a(history, options);
   a.Index();
   auto fail = [&](const std::string& message) {
-    result.valid = elle::Validity::kUnknown;
+    result.valid = sim::Validity::kUnknown;
     result.error = message;
     result.results = Edn::Map();
     result.results.Put("valid?", Edn::Keyword("unknown"))
@@ -1155,11 +1154,11 @@ KafkaResult CheckKafka(const sim::History& history,
       if (vs.empty()) continue;
       any = true;
       result.unseen_messages += static_cast<int64_t>(vs.size());
-      counts.PutKey(a.Key(key), Edn::Int(static_cast<int64_t>(vs.size())));
+      counts.Put(a.Key(key), Edn::Int(static_cast<int64_t>(vs.size())));
       Edn first = Edn::List();
       for (size_t i = 0; i < vs.size() && i < 32; ++i)
         first.Add(a.Value(vs[i]));
-      messages.PutKey(a.Key(key), std::move(first));
+      messages.Put(a.Key(key), std::move(first));
     }
     if (any) {
       Edn e = Edn::Map();
@@ -1208,13 +1207,21 @@ KafkaResult CheckKafka(const sim::History& history,
     result.bad_error_types.push_back(type);
     bad_types.Add(Edn::Keyword(type));
   }
-  result.valid = result.bad_error_types.empty() ? elle::Validity::kTrue
-                                                : elle::Validity::kFalse;
+  result.valid = result.bad_error_types.empty() ? sim::Validity::kTrue
+                                                : sim::Validity::kFalse;
   Analysis::Lag lag = a.WorstRealtimeLag();
   Edn worst = Edn::Map();
-  worst.Put("time", Edn::Double(lag.any ? lag.time / 1e9 : 0.0));
+  // :time and :process as the run's Jepsen history has them (the printed
+  // invocation), which the history alone does not know.
+  const Edn invocation = lag.any ? a.PrintIndex(lag.invoke_index) : Edn::Nil();
+  const int64_t time_ns = elle::IntField(invocation, "time").value_or(lag.time);
+  worst.Put("time", Edn::Double(lag.any ? time_ns / 1e9 : 0.0));
   if (lag.any) {
-    worst.Put("process", Edn::Int(lag.process)).Put("key", a.Key(lag.key));
+    worst
+        .Put("process",
+             Edn::Int(
+                 elle::IntField(invocation, "process").value_or(lag.process)))
+        .Put("key", a.Key(lag.key));
   }
   worst.Put("lag", Edn::Double(lag.any ? lag.lag / 1e9 : 0.0));
   result.worst_realtime_lag_s = lag.any ? lag.lag / 1e9 : 0.0;
@@ -1239,3 +1246,4 @@ KafkaResult CheckKafka(const sim::History& history,
 }
 
 }  // namespace kafka
+}  // namespace workloads

@@ -2,9 +2,9 @@
 // maelstrom.workload.kafka (v0.2.4) configures it (:sub-via #{:assign},
 // :txn? false, no :ww-deps), as a pure function of the generic history.
 //
-//   KafkaCheckOptions o;  o.concurrency = 2;  o.t0 = run_start;
+//   KafkaCheckOptions o;  o.jepsen_op = context.op;  // sim::CheckContext
 //   KafkaResult r = CheckKafka(history, o);
-//   r.valid == elle::Validity::kFalse;
+//   r.valid == sim::Validity::kFalse;
 //   r.results.Pretty()   // {:valid? false, :worst-realtime-lag {...},
 //                        //  :bad-error-types (:lost-write), ...}
 //
@@ -40,25 +40,29 @@
 #ifndef SIM_WORKLOADS_KAFKA_CHECKER_H_
 #define SIM_WORKLOADS_KAFKA_CHECKER_H_
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
-#include "absl/time/time.h"
 #include "sim/elle/cycles.h"
 #include "sim/elle/rw_register.h"
 #include "sim/maelstrom/edn.h"
 #include "sim/maelstrom/history.h"
+#include "sim/maelstrom/validity.h"
 
+namespace workloads {
 namespace kafka {
 
 struct KafkaCheckOptions {
-  int concurrency = 1;  // for Jepsen process ids (sim::ProcessIds)
-  absl::Time t0;        // the run's time origin: :time is ns since t0
+  // history[i] as the run's Jepsen history prints it (:index, :time,
+  // :process; sim::CheckContext::op); empty: elle::OpWithValue's default.
+  std::function<sim::Edn(size_t)> jepsen_op;
   elle::CycleOptions cycle;
 };
 
 struct KafkaResult {
-  elle::Validity valid = elle::Validity::kUnknown;
+  sim::Validity valid = sim::Validity::kUnknown;
   // The results map (the :workload value of Maelstrom's results.edn).
   sim::Edn results = sim::Edn::Map();
   // Sorted error types found, and those that invalidate the run.
@@ -77,5 +81,6 @@ KafkaResult CheckKafka(const sim::History& history,
 sim::Edn KafkaValueEdn(const kvclient::Json& value);
 
 }  // namespace kafka
+}  // namespace workloads
 
 #endif  // SIM_WORKLOADS_KAFKA_CHECKER_H_

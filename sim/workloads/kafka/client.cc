@@ -7,6 +7,7 @@
 #include "kvclient/assert.h"
 #include "kvclient/errors.h"
 
+namespace workloads {
 namespace kafka {
 
 using kvclient::Json;
@@ -77,66 +78,47 @@ std::string CheckReply(const std::string& type, const Json& body) {
   return "";
 }
 
-KafkaClient::Step KafkaClient::Done(sim::EventType type, Json value,
-                                    std::string error) {
+sim::ClientStep KafkaClient::Done(sim::ClientStep step) {
   stage_ = Stage::kIdle;
-  Step s;
-  s.done = Completion{type, std::move(value), std::move(error)};
-  return s;
+  return step;
 }
 
-// client.clj with-errors: :fail when the error is definite or the op is
-// idempotent (assign), else :info; the op keeps its invocation's value.
-KafkaClient::Step KafkaClient::Fail(const std::string& error, bool definite) {
-  const bool idempotent = op_.f == "assign";
-  return Done(
-      definite || idempotent ? sim::EventType::kFail : sim::EventType::kInfo,
-      op_.value, error);
-}
-
-KafkaClient::Step KafkaClient::Start(const KafkaOp& op) {
+sim::ClientStep KafkaClient::Invoke(const sim::Op& op) {
   MC_ASSERT(stage_ == Stage::kIdle, "a Maelstrom client does one op at a time");
-  op_ = op;
-  Step s;
-  if (op.f == "crash") return Done(sim::EventType::kInfo, op.value, "");
+  if (op.f == "crash")
+    return sim::ClientStep::Info("");  // (assoc op :type :info)
   if (op.f == "assign") {
-    if (op.seek_to_beginning) {
+    auto seek = op.extra.find(kSeekToBeginning);
+    if (seek != op.extra.end() && seek->second == true) {
+      // (reset! offsets (zipmap value (repeat 0)))
       offsets_.clear();
-      for (const auto& k : op.value) offsets_[k.get<std::string>()] = 0;
-      return Done(sim::EventType::kOk, op.value, "");
+      for (const Json& k : op.value) offsets_[k.get<std::string>()] = 0;
+      return sim::ClientStep::Ok();
     }
     stage_ = Stage::kListCommitted;
-    s.request = Json{{"type", "list_committed_offsets"}, {"keys", op.value}};
-    return s;
+    return sim::ClientStep::Send(
+        Json{{"type", "list_committed_offsets"}, {"keys", op.value}});
   }
   if (op.f == "poll") {
     stage_ = Stage::kPoll;
     Json offsets = Json::object();
     for (const auto& [k, o] : offsets_) offsets[k] = o;
-    s.request = Json{{"type", "poll"}, {"offsets", offsets}};
-    return s;
+    return sim::ClientStep::Send(Json{{"type", "poll"}, {"offsets", offsets}});
   }
   MC_ASSERT(op.f == "send" && op.value.is_array() && op.value.size() == 1 &&
                 op.value[0].size() == 3,
             "kafka ops are send, poll, assign or crash; got ", op.f, " ",
             op.value.dump());
   stage_ = Stage::kSend;
-  s.request =
-      Json{{"type", "send"}, {"key", op.value[0][1]}, {"msg", op.value[0][2]}};
-  return s;
+  return sim::ClientStep::Send(
+      Json{{"type", "send"}, {"key", op.value[0][1]}, {"msg", op.value[0][2]}});
 }
 
-KafkaClient::Step KafkaClient::OnReply(const Json& body) {
+sim::ClientStep KafkaClient::OnReply(const sim::Op& op, const Json& body) {
   MC_ASSERT(stage_ != Stage::kIdle, "a reply with no request outstanding");
-  if (body.is_object() && body.value("type", Json()) == "error") {
-    // client.clj throw-errors!: before any schema check.
-    const Json code = body.value("code", Json());
-    const int64_t c = kvclient::IsInt64(code) ? code.get<int64_t>() : -1;
-    const Json text = body.value("text", Json());
-    return Fail(
-        absl::StrCat(kvclient::ErrorName(c), ": ",
-                     text.is_string() ? text.get<std::string>() : text.dump()),
-        kvclient::IsDefinite(c));
+  if (kvclient::BodyType(body) == "error") {
+    // client.clj throw-errors!, before any schema check; with-errors.
+    return Done(sim::WithErrors(/*idempotent=*/op.f == "assign", &body));
   }
   const char* expected = "";
   switch (stage_) {
@@ -148,16 +130,15 @@ KafkaClient::Step KafkaClient::OnReply(const Json& body) {
   }
   const std::string why = CheckReply(expected, body);
   if (!why.empty()) {
-    // Not caught by with-errors: the interpreter's :info.
-    return Done(
-        sim::EventType::kInfo, op_.value,
-        absl::StrCat("indeterminate: Malformed RPC response. ", "Expected a ",
-                     expected, " body; ", why, ": ", body.dump()));
+    // Not caught by with-errors: Jepsen's interpreter records :info.
+    return Done(sim::ClientStep::Info(
+        absl::StrCat("indeterminate: Malformed RPC response. Expected a ",
+                     expected, " body; ", why, ": ", body.dump())));
   }
   switch (stage_) {
     case Stage::kListCommitted: {
       std::map<std::string, int64_t> next;
-      for (const auto& k : op_.value) {
+      for (const Json& k : op.value) {
         const std::string key = k.get<std::string>();
         auto local = offsets_.find(key);
         if (local != offsets_.end()) {
@@ -169,14 +150,14 @@ KafkaClient::Step KafkaClient::OnReply(const Json& body) {
         }
       }
       offsets_ = std::move(next);
-      return Done(sim::EventType::kOk, op_.value, "");
+      return Done(sim::ClientStep::Ok());
     }
     case Stage::kPoll: {
       polled_ = body["msgs"];
       Json commit = Json::object();
       for (const auto& [k, pairs] : polled_.items()) {
         int64_t max = -1;
-        for (const auto& p : pairs) {
+        for (const Json& p : pairs) {
           const int64_t o = p[0].get<int64_t>();
           max = std::max(max, o);
           // txn-offsets: (max (get offsets k 0) offset)
@@ -186,32 +167,30 @@ KafkaClient::Step KafkaClient::OnReply(const Json& body) {
         if (!fresh) it->second = std::max(it->second, max + 1);
       }
       if (commit.empty()) {
-        return Done(sim::EventType::kOk,
-                    Json::array({Json::array({"poll", polled_})}), "");
+        return Done(
+            sim::ClientStep::Ok(Json::array({Json::array({"poll", polled_})})));
       }
       stage_ = Stage::kCommit;
-      Step s;
-      s.request = Json{{"type", "commit_offsets"}, {"offsets", commit}};
-      return s;
+      return sim::ClientStep::Send(
+          Json{{"type", "commit_offsets"}, {"offsets", commit}});
     }
     case Stage::kCommit:
-      return Done(sim::EventType::kOk,
-                  Json::array({Json::array({"poll", polled_})}), "");
+      return Done(
+          sim::ClientStep::Ok(Json::array({Json::array({"poll", polled_})})));
     case Stage::kSend:
-      return Done(sim::EventType::kOk,
-                  Json::array({Json::array(
-                      {"send", op_.value[0][1],
-                       Json::array({body["offset"], op_.value[0][2]})})}),
-                  "");
+      return Done(sim::ClientStep::Ok(Json::array(
+          {Json::array({"send", op.value[0][1],
+                        Json::array({body["offset"], op.value[0][2]})})})));
     case Stage::kIdle: break;
   }
   MC_ASSERT(false, "unreachable");
-  return {};
+  return sim::ClientStep::Info("unreachable");
 }
 
-KafkaClient::Step KafkaClient::OnTimeout() {
+sim::ClientStep KafkaClient::OnTimeout(const sim::Op& op) {
   MC_ASSERT(stage_ != Stage::kIdle, "a timeout with no request outstanding");
-  return Fail("net-timeout", /*definite=*/false);
+  return Done(sim::WithErrors(/*idempotent=*/op.f == "assign", nullptr));
 }
 
 }  // namespace kafka
+}  // namespace workloads

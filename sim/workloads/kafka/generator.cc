@@ -7,24 +7,24 @@
 
 #include "absl/strings/numbers.h"
 #include "kvclient/assert.h"
+#include "sim/workloads/kafka/client.h"
 
+namespace workloads {
 namespace kafka {
 
 using kvclient::Json;
 
-KafkaGenerator::KafkaGenerator(KafkaOptions options)
+TxnGenerator::TxnGenerator(KafkaOptions options)
     : options_(std::move(options)) {
   MC_ASSERT(options_.key_count > 0, "--key-count must be positive");
   MC_ASSERT(options_.max_writes_per_key > 0,
             "--max-writes-per-key must be positive");
-  MC_ASSERT(options_.min_txn_length <= 1,
-            "kafka txns are one micro-op (:max-txn-length 1)");
   for (int64_t k = 0; k < options_.key_count; ++k) active_keys_.push_back(k);
 }
 
 // elle/txn.clj rand-key :exponential with key-dist-base 2: index i with
 // probability 2^(i+1) / (2^(n+1) - 2), drawn exactly in integers.
-int64_t KafkaGenerator::RandKey(sim::Prng& prng) const {
+int64_t TxnGenerator::RandKey(sim::Prng& prng) const {
   const int n = static_cast<int>(active_keys_.size());
   int64_t index;
   if (n <= 61) {
@@ -43,7 +43,7 @@ int64_t KafkaGenerator::RandKey(sim::Prng& prng) const {
 
 // One micro-op of wr-txns: f uniform from [:r :w]; a write of a key already
 // written max-writes-per-key times retires the key and draws again.
-Mop KafkaGenerator::DrawMop(sim::Prng& prng) {
+Mop TxnGenerator::DrawMop(sim::Prng& prng) {
   while (true) {
     const bool write = prng.Bernoulli(1, 2);
     const int64_t key = RandKey(prng);
@@ -60,7 +60,7 @@ Mop KafkaGenerator::DrawMop(sim::Prng& prng) {
   }
 }
 
-KafkaOp KafkaGenerator::Next(sim::Prng& prng) {
+sim::Op TxnGenerator::Next(sim::Prng& prng) {
   if (!pending_) pending_ = DrawMop(prng);
   const Mop mop = *pending_;
   const std::string key = std::to_string(mop.key);
@@ -77,11 +77,11 @@ KafkaOp KafkaGenerator::Next(sim::Prng& prng) {
         if (s != key) keys.push_back(s);
       }
     }
-    return {"assign", keys, false};
+    return sim::Op("assign", std::move(keys));
   }
   pending_.reset();
-  if (!mop.write) return {"poll", Json::array({Json::array({"poll"})}), false};
-  return {"send", Json::array({Json::array({"send", key, mop.value})}), false};
+  if (!mop.write) return sim::Op("poll", Json::array({Json::array({"poll"})}));
+  return sim::Op("send", Json::array({Json::array({"send", key, mop.value})}));
 }
 
 std::map<int64_t, int64_t> MaxOffsets(const sim::HistoryEvent& e) {
@@ -132,7 +132,7 @@ std::map<int64_t, int64_t> MaxOffsets(const sim::HistoryEvent& e) {
   return out;
 }
 
-void KafkaGenerator::Update(const sim::HistoryEvent& e) {
+void TxnGenerator::Update(const sim::HistoryEvent& e) {
   if (e.type != sim::EventType::kOk) return;
   const std::map<int64_t, int64_t> offsets = MaxOffsets(e);
   for (const auto& [k, o] : offsets) {
@@ -166,34 +166,90 @@ void KafkaGenerator::Update(const sim::HistoryEvent& e) {
   }
 }
 
-absl::Duration KafkaGenerator::CrashInterval(int concurrency) const {
-  MC_ASSERT(concurrency > 0, "concurrency is positive");
-  return options_.crash_client_interval / concurrency;
+MainGenerator::MainGenerator(KafkaOptions options,
+                             std::shared_ptr<MaxOffsetsAtom> offsets)
+    : txns_(options),
+      offsets_(std::move(offsets)),
+      crash_interval_(options.crash_client_interval) {
+  MC_ASSERT(offsets_ != nullptr, "the generators share an offsets atom");
 }
 
-FinalPolls::FinalPolls(std::map<int64_t, int64_t> target_offsets)
-    : targets_(std::move(target_offsets)) {
-  for (const auto& [k, o] : targets_) keys_.push_back(k);  // sorted-map order
+absl::Duration MainGenerator::CrashInterval(absl::Duration interval,
+                                            int concurrency) {
+  MC_ASSERT(concurrency > 0, "concurrency is positive: ", concurrency);
+  return interval / concurrency;
 }
 
-absl::optional<KafkaOp> FinalPolls::Next() {
-  if (targets_.empty()) return absl::nullopt;
+sim::GenResult MainGenerator::Next(const sim::GenContext& ctx,
+                                   sim::Prng& prng) {
+  // gen/any over the crash stream and the txns: both offer an op at `now`
+  // once a crash is due (Stagger returns a due op at the context's time),
+  // and soonest-op-map breaks the tie with (rand-int 2).
+  const bool crash_due = next_crash_.value_or(ctx.now) <= ctx.now;
+  if (crash_due && prng.Uniform(2) == 0) {
+    const absl::Duration dt =
+        2 * CrashInterval(crash_interval_, ctx.concurrency);
+    next_crash_ = ctx.now + prng.UniformDuration(dt);
+    return sim::GenResult::Of(sim::Op("crash", nullptr));
+  }
+  return sim::GenResult::Of(txns_.Next(prng));
+}
+
+void MainGenerator::Update(const sim::HistoryEvent& event) {
+  txns_.Update(event);
+  if (event.type != sim::EventType::kOk) return;
+  // TrackKeyOffsets.update: (swap! offsets #(merge-with max % op-offsets)).
+  for (const auto& [k, o] : MaxOffsets(event)) {
+    auto [it, fresh] = offsets_->emplace(k, o);
+    if (!fresh) it->second = std::max(it->second, o);
+  }
+}
+
+FinalGenerator::FinalGenerator(std::shared_ptr<const MaxOffsetsAtom> offsets,
+                               absl::Duration time_limit)
+    : offsets_(std::move(offsets)), time_limit_(time_limit) {
+  MC_ASSERT(offsets_ != nullptr, "the generators share an offsets atom");
+}
+
+sim::GenResult FinalGenerator::Next(const sim::GenContext& ctx,
+                                    sim::Prng& prng) {
+  if (!started_) {
+    // final-polls' delay: the atom read once, when the phase first asks;
+    // TimeLimit's cutoff from that moment (every thread is asked at once).
+    started_ = true;
+    targets_ = *offsets_;
+    cutoff_ = ctx.now + time_limit_;
+  }
+  // FinalPolls.op: (when-not (empty? target-offsets) ...).
+  if (targets_.empty()) return sim::GenResult::Exhausted();
+  sim::Op op;
+  absl::Time at = ctx.now;
   if (step_ == 0) {
+    op = sim::Op("crash", nullptr);
     step_ = 1;
-    return KafkaOp{"crash", nullptr, false};
-  }
-  if (step_ == 1) {
+  } else if (step_ == 1) {
     // (The :debug-topic-partitions op between them is filtered out by
-    // Maelstrom's final generator.)
-    step_ = 2;
+    // Maelstrom's final generator.) (keys offsets) of a sorted map.
     Json keys = Json::array();
-    for (int64_t k : keys_) keys.push_back(std::to_string(k));
-    return KafkaOp{"assign", keys, /*seek_to_beginning=*/true};
+    for (const auto& [k, o] : targets_) keys.push_back(std::to_string(k));
+    op = sim::Op("assign", std::move(keys));
+    op.extra[kSeekToBeginning] = true;
+    step_ = 2;
+  } else {
+    // (gen/stagger 1/5 (repeat poll)): due at max(next-time, now).
+    at = std::max(next_poll_.value_or(ctx.now), ctx.now);
+    op = sim::Op("poll", Json::array({Json::array({"poll"})}));
   }
-  return KafkaOp{"poll", Json::array({Json::array({"poll"})}), false};
+  // TimeLimit: an op at or past the cutoff ends the generator.
+  if (at >= cutoff_) return sim::GenResult::Exhausted();
+  if (step_ == 2 && op.f == "poll") {
+    next_poll_ = at + prng.UniformDuration(PollStaggerDt());
+    if (at > ctx.now) op.time = at;
+  }
+  return sim::GenResult::Of(std::move(op));
 }
 
-void FinalPolls::Update(const sim::HistoryEvent& e) {
+void FinalGenerator::Update(const sim::HistoryEvent& e) {
   if (e.type != sim::EventType::kOk || e.f != "poll") return;
   for (const auto& [k, seen] : MaxOffsets(e)) {
     auto it = targets_.find(k);
@@ -202,3 +258,4 @@ void FinalPolls::Update(const sim::HistoryEvent& e) {
 }
 
 }  // namespace kafka
+}  // namespace workloads

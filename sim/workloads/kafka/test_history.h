@@ -18,6 +18,7 @@
 #include "kvclient/message.h"
 #include "sim/maelstrom/history.h"
 
+namespace workloads {
 namespace kafka {
 
 class KafkaHistory {
@@ -95,5 +96,6 @@ class KafkaHistory {
 };
 
 }  // namespace kafka
+}  // namespace workloads
 
 #endif  // SIM_WORKLOADS_KAFKA_TEST_HISTORY_H_

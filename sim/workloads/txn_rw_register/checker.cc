@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "sim/elle/jepsen_op.h"
 
+namespace workloads {
 namespace txn_rw_register {
 
 using sim::Edn;
@@ -30,12 +31,11 @@ elle::NameSet ParseConsistencyModels(absl::string_view flag) {
 TxnResult CheckTxnRwRegister(const sim::History& history,
                              const TxnCheckOptions& options) {
   TxnResult out;
-  const std::vector<int64_t> process =
-      sim::ProcessIds(history, options.concurrency);
+  const std::vector<int64_t> process = elle::ProcessKeys(history);
   absl::StatusOr<elle::TxnHistory> txns =
       elle::TxnHistory::FromHistory(history, process, "txn");
   if (!txns.ok()) {
-    out.valid = elle::Validity::kUnknown;
+    out.valid = sim::Validity::kUnknown;
     out.results.Put("valid?", Edn::Keyword("unknown"))
         .Put("error", Edn::String(std::string(txns.status().message())));
     return out;
@@ -45,12 +45,13 @@ TxnResult CheckTxnRwRegister(const sim::History& history,
   o.wfr_keys = true;
   o.cycle = options.cycle;
   elle::OpPrinter print = [&](int64_t i) {
-    return elle::JepsenOp(history[i], i, process[i], options.t0,
-                          elle::TxnEdn(history[i].value));
+    const size_t at = static_cast<size_t>(i);
+    return elle::OpWithValue(options.jepsen_op, history, process, at,
+                             elle::TxnEdn(history[at].value));
   };
   out.elle = elle::CheckRwRegister(*txns, o, print);
   if (!out.elle.error.empty()) {
-    out.valid = elle::Validity::kUnknown;
+    out.valid = sim::Validity::kUnknown;
     out.results = elle::ResultMapEdn(out.elle);
     return out;
   }
@@ -58,7 +59,7 @@ TxnResult CheckTxnRwRegister(const sim::History& history,
   elle::NameSet types = out.elle.reportable_types;
   types.erase("cycle-search-timeout");
   out.anomaly_types.assign(types.begin(), types.end());
-  out.valid = types.empty() ? elle::Validity::kTrue : elle::Validity::kFalse;
+  out.valid = types.empty() ? sim::Validity::kTrue : sim::Validity::kFalse;
   Edn type_list = Edn::List();
   for (const auto& t : types) type_list.Add(Edn::Keyword(t));
   out.results.Put("valid?", elle::ValidityEdn(out.valid))
@@ -81,3 +82,4 @@ TxnResult CheckTxnRwRegister(const sim::History& history,
 }
 
 }  // namespace txn_rw_register
+}  // namespace workloads

@@ -11,37 +11,41 @@
 // :empty-transaction-graph included (where Elle alone says :unknown), and a
 // timed-out cycle search never invalidates a run by itself.
 //
-//   TxnCheckOptions o;  o.concurrency = 2;  o.t0 = start;
+//   TxnCheckOptions o;  o.jepsen_op = context.op;  // sim::CheckContext
 //   o.consistency_models = {"read-committed"};
 //   TxnResult r = CheckTxnRwRegister(history, o);
 //   r.results.Print()  // {:valid? true, :anomaly-types (), :anomalies nil}
 #ifndef SIM_WORKLOADS_TXN_RW_REGISTER_CHECKER_H_
 #define SIM_WORKLOADS_TXN_RW_REGISTER_CHECKER_H_
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
 #include "sim/elle/consistency_model.h"
 #include "sim/elle/cycles.h"
 #include "sim/elle/rw_register.h"
 #include "sim/maelstrom/edn.h"
 #include "sim/maelstrom/history.h"
+#include "sim/maelstrom/validity.h"
 
+namespace workloads {
 namespace txn_rw_register {
 
 struct TxnCheckOptions {
-  int concurrency = 1;
-  absl::Time t0;
+  // history[i] as the run's Jepsen history prints it (:index, :time,
+  // :process; sim::CheckContext::op); empty: elle::OpWithValue's default.
+  std::function<sim::Edn(size_t)> jepsen_op;
   // --consistency-models (maelstrom core.clj default [:strict-serializable])
   elle::NameSet consistency_models = {"strict-serializable"};
   elle::CycleOptions cycle;
 };
 
 struct TxnResult {
-  elle::Validity valid = elle::Validity::kUnknown;
+  sim::Validity valid = sim::Validity::kUnknown;
   sim::Edn results = sim::Edn::Map();  // the :workload results map
   std::vector<std::string> anomaly_types;
   elle::RwRegisterResult elle;  // Elle's own result, before the wrapper
@@ -58,5 +62,6 @@ TxnResult CheckTxnRwRegister(const sim::History& history,
 elle::NameSet ParseConsistencyModels(absl::string_view flag);
 
 }  // namespace txn_rw_register
+}  // namespace workloads
 
 #endif  // SIM_WORKLOADS_TXN_RW_REGISTER_CHECKER_H_

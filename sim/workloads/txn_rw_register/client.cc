@@ -3,11 +3,10 @@
 #include "absl/strings/str_cat.h"
 #include "kvclient/errors.h"
 
+namespace workloads {
 namespace txn_rw_register {
 
 using kvclient::Json;
-
-Json TxnRequest(const Json& txn) { return Json{{"type", "txn"}, {"txn", txn}}; }
 
 std::string CheckTxnReply(const Json& body) {
   if (!body.is_object()) return "the body is not a map";
@@ -40,29 +39,28 @@ std::string CheckTxnReply(const Json& body) {
   return "";
 }
 
-Completion TxnCompletion(const Json& invocation, const Json& reply) {
-  if (reply.is_object() && reply.value("type", Json()) == "error") {
-    const Json code = reply.value("code", Json());
-    const int64_t c = kvclient::IsInt64(code) ? code.get<int64_t>() : -1;
-    const Json text = reply.value("text", Json());
-    return {
-        kvclient::IsDefinite(c) ? sim::EventType::kFail : sim::EventType::kInfo,
-        invocation,
-        absl::StrCat(kvclient::ErrorName(c), ": ",
-                     text.is_string() ? text.get<std::string>() : text.dump())};
-  }
-  const std::string why = CheckTxnReply(reply);
-  if (!why.empty()) {
-    return {sim::EventType::kInfo, invocation,
-            absl::StrCat("indeterminate: Malformed RPC response. Expected a "
-                         "txn_ok body; ",
-                         why, ": ", reply.dump())};
-  }
-  return {sim::EventType::kOk, reply["txn"], ""};
+sim::ClientStep TxnClient::Invoke(const sim::Op& op) {
+  // (txn! conn node {:txn (kw->str value)})
+  return sim::ClientStep::Send(Json{{"type", "txn"}, {"txn", op.value}});
 }
 
-Completion TxnTimeout(const Json& invocation) {
-  return {sim::EventType::kInfo, invocation, "net-timeout"};
+sim::ClientStep TxnClient::OnReply(const sim::Op& /*op*/, const Json& body) {
+  if (kvclient::BodyType(body) == "error") {
+    // client.clj throw-errors!, before the schema; with-errors op #{}.
+    return sim::WithErrors(/*idempotent=*/false, &body);
+  }
+  const std::string why = CheckTxnReply(body);
+  if (!why.empty()) {
+    return sim::ClientStep::Info(absl::StrCat(
+        "indeterminate: Malformed RPC response. Expected a txn_ok body; ", why,
+        ": ", body.dump()));
+  }
+  return sim::ClientStep::Ok(body["txn"]);  // (assoc op :type :ok :value ...)
+}
+
+sim::ClientStep TxnClient::OnTimeout(const sim::Op& /*op*/) {
+  return sim::WithErrors(/*idempotent=*/false, nullptr);
 }
 
 }  // namespace txn_rw_register
+}  // namespace workloads

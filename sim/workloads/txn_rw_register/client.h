@@ -2,45 +2,44 @@
 // client and txn! defrpc, v0.2.4): the request body, the reply schema, and
 // the completion.
 //
-//   TxnRequest(Json::parse(R"([["r",1,null],["w",2,3]])"))
-//     == {"type":"txn","txn":[["r",1,null],["w",2,3]]}      // + msg_id
-//   TxnCompletion(invocation, reply).type == sim::EventType::kOk
+//   TxnClient c;
+//   c.Invoke({"txn", [["r",1,null],["w",2,3]]})
+//     -> Send {"type":"txn","txn":[["r",1,null],["w",2,3]]}   // + msg_id
+//   c.OnReply(op, {"type":"txn_ok","txn":[["r",1,5],["w",2,3]],
+//                  "in_reply_to":1})  -> Ok([["r",1,5],["w",2,3]])
 //
 // Reply schema (client.clj recv-schema of txn!): a closed map
 // {"type":"txn_ok", "txn":[mop...], "in_reply_to":int, "msg_id"?:int} where
 // each mop is exactly ["r", k, v] or ["w", k, v] (any k and v). The ok op's
 // value is the reply's txn, whatever it says (Maelstrom does not compare it
-// with the request). Errors (client.clj with-errors, no idempotent :f): a
+// with the request). Errors (sim::WithErrors, no idempotent :f): a
 // definite error code -> :fail, any other error or a timeout -> :info; a
 // reply failing the schema throws past with-errors -> :info
 // "indeterminate: ...". Failed and indefinite ops keep the invocation.
+// The client is Reusable (kept after an :info): it holds no state.
 #ifndef SIM_WORKLOADS_TXN_RW_REGISTER_CLIENT_H_
 #define SIM_WORKLOADS_TXN_RW_REGISTER_CLIENT_H_
 
 #include <string>
 
 #include "kvclient/message.h"
-#include "sim/maelstrom/history.h"
+#include "sim/maelstrom/workload.h"
 
+namespace workloads {
 namespace txn_rw_register {
-
-kvclient::Json TxnRequest(const kvclient::Json& txn);
 
 // Why a reply fails txn!'s reply schema, or "".
 std::string CheckTxnReply(const kvclient::Json& body);
 
-struct Completion {
-  sim::EventType type = sim::EventType::kOk;
-  kvclient::Json value;
-  std::string error;
+class TxnClient : public sim::Client {
+ public:
+  sim::ClientStep Invoke(const sim::Op& op) override;
+  sim::ClientStep OnReply(const sim::Op& op,
+                          const kvclient::Json& body) override;
+  sim::ClientStep OnTimeout(const sim::Op& op) override;
 };
 
-// The completion of an invocation (its txn) given the reply body.
-Completion TxnCompletion(const kvclient::Json& invocation,
-                         const kvclient::Json& reply);
-// ... or given that the request timed out (client.clj default-timeout 5 s).
-Completion TxnTimeout(const kvclient::Json& invocation);
-
 }  // namespace txn_rw_register
+}  // namespace workloads
 
 #endif  // SIM_WORKLOADS_TXN_RW_REGISTER_CLIENT_H_

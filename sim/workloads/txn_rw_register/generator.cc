@@ -6,6 +6,7 @@
 
 #include "kvclient/assert.h"
 
+namespace workloads {
 namespace txn_rw_register {
 
 using kvclient::Json;
@@ -63,3 +64,4 @@ Json TxnGenerator::Next(sim::Prng& prng) {
 }
 
 }  // namespace txn_rw_register
+}  // namespace workloads

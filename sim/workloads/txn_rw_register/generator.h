@@ -23,8 +23,9 @@
 #include <vector>
 
 #include "kvclient/message.h"
-#include "sim/prng.h"
+#include "sim/maelstrom/prng.h"
 
+namespace workloads {
 namespace txn_rw_register {
 
 struct TxnGeneratorOptions {
@@ -52,5 +53,6 @@ class TxnGenerator {
 };
 
 }  // namespace txn_rw_register
+}  // namespace workloads
 
 #endif  // SIM_WORKLOADS_TXN_RW_REGISTER_GENERATOR_H_

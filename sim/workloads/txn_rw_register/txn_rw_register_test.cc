@@ -3,6 +3,8 @@
 // (maelstrom/client.clj defrpc, recv-schema, with-errors), the checker
 // wrapper (txn_rw_register.clj checker) and core.clj's
 // --consistency-models parsing.
+#include "sim/workloads/txn_rw_register/txn_rw_register.h"
+
 #include <map>
 #include <set>
 #include <string>
@@ -10,11 +12,15 @@
 
 #include "gtest/gtest.h"
 #include "sim/elle/test_history.h"
-#include "sim/prng.h"
+#include "sim/maelstrom/checker.h"
+#include "sim/maelstrom/prng.h"
+#include "sim/workloads/inline_run.h"
 #include "sim/workloads/txn_rw_register/checker.h"
 #include "sim/workloads/txn_rw_register/client.h"
 #include "sim/workloads/txn_rw_register/generator.h"
+#include "sim/workloads/txn_rw_register/reference.h"
 
+namespace workloads {
 namespace txn_rw_register {
 namespace {
 
@@ -83,9 +89,13 @@ TEST(TxnGenerator, ASeedReplaysTheSameTransactions) {
   for (int i = 0; i < 100; ++i) EXPECT_EQ(a.Next(pa), b.Next(pb));
 }
 
-// txn! request body (defrpc assoc's :type; the caller adds :msg_id).
+// txn! request body (defrpc assoc's :type; the interpreter adds :msg_id).
 TEST(TxnClient, RequestBody) {
-  EXPECT_EQ(TxnRequest(Json::parse(R"([["r",1,null],["w",2,3]])")),
+  TxnClient c;
+  sim::ClientStep s =
+      c.Invoke(sim::Op("txn", Json::parse(R"([["r",1,null],["w",2,3]])")));
+  ASSERT_TRUE(s.request);
+  EXPECT_EQ(*s.request,
             Json::parse(R"({"type":"txn","txn":[["r",1,null],["w",2,3]]})"));
 }
 
@@ -111,26 +121,28 @@ TEST(TxnClient, ReplySchema) {
 // with-errors (no idempotent :f): definite codes fail, others and timeouts
 // are indeterminate; a malformed reply is :info via the interpreter.
 TEST(TxnClient, Completions) {
-  const Json inv = Json::parse(R"([["r",1,null]])");
-  Completion ok = TxnCompletion(
+  const sim::Op inv("txn", Json::parse(R"([["r",1,null]])"));
+  TxnClient c;
+  sim::ClientStep ok = c.OnReply(
       inv,
       Json::parse(R"({"type":"txn_ok","in_reply_to":1,"txn":[["r",1,7]]})"));
   EXPECT_EQ(ok.type, EventType::kOk);
-  EXPECT_EQ(ok.value, Json::parse(R"([["r",1,7]])"));
-  Completion conflict = TxnCompletion(
+  EXPECT_EQ(*ok.value, Json::parse(R"([["r",1,7]])"));
+  sim::ClientStep conflict = c.OnReply(
       inv,
       Json::parse(R"({"type":"error","in_reply_to":1,"code":30,"text":"no"})"));
   EXPECT_EQ(conflict.type, EventType::kFail);
-  EXPECT_EQ(conflict.value, inv);
-  EXPECT_EQ(conflict.error, "txn-conflict: no");
-  Completion crash = TxnCompletion(
+  EXPECT_FALSE(conflict.value) << "keeps the invocation";
+  EXPECT_EQ(conflict.error, "[:txn-conflict \"no\"]");
+  sim::ClientStep crash = c.OnReply(
       inv, Json::parse(R"({"type":"error","in_reply_to":1,"code":13})"));
   EXPECT_EQ(crash.type, EventType::kInfo);
-  EXPECT_EQ(TxnTimeout(inv).type, EventType::kInfo);
-  Completion bad = TxnCompletion(
+  EXPECT_EQ(c.OnTimeout(inv).type, EventType::kInfo);
+  EXPECT_EQ(c.OnTimeout(inv).error, "net-timeout");
+  sim::ClientStep bad = c.OnReply(
       inv, Json::parse(R"({"type":"txn_ok","in_reply_to":1,"txn":[["r"]]})"));
   EXPECT_EQ(bad.type, EventType::kInfo);
-  EXPECT_EQ(bad.value, inv);
+  EXPECT_FALSE(bad.value);
   EXPECT_EQ(bad.error.rfind("indeterminate: Malformed RPC response", 0), 0u);
 }
 
@@ -146,8 +158,6 @@ TEST(ConsistencyModelsFlag, SplitsOnlyAtSpacedCommas) {
 
 TxnResult Check(const elle::TestHistory& t, elle::NameSet models) {
   TxnCheckOptions o;
-  o.concurrency = 10;
-  o.t0 = t.t0();
   o.consistency_models = std::move(models);
   return CheckTxnRwRegister(t.history(), o);
 }
@@ -159,7 +169,7 @@ TEST(TxnChecker, ValidRunShape) {
   t.Ok(1, "rx1wx2");
   t.Ok(0, "rx2");
   TxnResult r = Check(t, {"strict-serializable"});
-  EXPECT_EQ(r.valid, elle::Validity::kTrue);
+  EXPECT_EQ(r.valid, sim::Validity::kTrue);
   EXPECT_EQ(r.results.Print(),
             "{:valid? true, :anomaly-types (), :anomalies nil}");
 }
@@ -169,8 +179,8 @@ TEST(TxnChecker, EmptyTransactionGraphIsInvalid) {
   elle::TestHistory t;
   t.Ok(0, "wx1");
   TxnResult r = Check(t, {"read-committed"});
-  EXPECT_EQ(r.elle.valid, elle::Validity::kUnknown);
-  EXPECT_EQ(r.valid, elle::Validity::kFalse);
+  EXPECT_EQ(r.elle.valid, sim::Validity::kUnknown);
+  EXPECT_EQ(r.valid, sim::Validity::kFalse);
   EXPECT_EQ(r.results.Print(),
             "{:valid? false, :anomaly-types (:empty-transaction-graph), "
             ":anomalies {:empty-transaction-graph true}, :not #{}, "
@@ -183,13 +193,11 @@ TEST(TxnChecker, CycleSearchTimeoutIsDropped) {
   t.Ok(0, "rx0wx1");
   t.Ok(1, "rx0wx2");  // G2-item (and lost-update): fine under read-committed
   TxnCheckOptions o;
-  o.concurrency = 10;
-  o.t0 = t.t0();
   o.consistency_models = {"read-committed"};
   o.cycle.budget = 0;
   TxnResult r = CheckTxnRwRegister(t.history(), o);
   EXPECT_TRUE(r.elle.reportable_types.count("cycle-search-timeout"));
-  EXPECT_EQ(r.valid, elle::Validity::kTrue);
+  EXPECT_EQ(r.valid, sim::Validity::kTrue);
   EXPECT_EQ(r.results.Print().find("cycle-search-timeout"), std::string::npos)
       << r.results.Print();
 }
@@ -204,7 +212,7 @@ TEST(TxnChecker, ReadCommittedTeeth) {
   g1a.Ok(0, "rx1ry1");
   EXPECT_EQ(Check(g1a, {"read-committed"}).anomaly_types,
             std::vector<std::string>({"G1a"}));
-  EXPECT_EQ(Check(g1a, {"read-uncommitted"}).valid, elle::Validity::kTrue);
+  EXPECT_EQ(Check(g1a, {"read-uncommitted"}).valid, sim::Validity::kTrue);
 
   elle::TestHistory g1b;
   g1b.Ok(0, "wx1wx2");
@@ -214,5 +222,63 @@ TEST(TxnChecker, ReadCommittedTeeth) {
             std::vector<std::string>({"G1b"}));
 }
 
+// The plug-in through Jepsen's interpreter against the reference store:
+// challenge 6a's shape (one node, --concurrency 2n, --rate 1000), judged as
+// Maelstrom's core.clj composes the checkers, under the given models.
+sim::Verdict RunStore(ReferenceStore::Bug bug, const std::string& models,
+                      uint64_t seed = 1) {
+  std::unique_ptr<sim::Workload> workload =
+      *TxnRwRegisterSpec().make({{"--consistency-models", models}});
+  sim::WorkloadOptions o;
+  o.name = "txn-rw-register";
+  o.concurrency = 2;
+  o.rate = 1000;
+  o.time_limit = absl::Seconds(5);
+  InlineRun run(o, *workload, {"n0"});
+  ReferenceStore store(bug);
+  const sim::History& h = run.Run(
+      [&](const std::string&, const Json& request) -> absl::optional<Json> {
+        return store.Handle(request);
+      },
+      seed);
+  EXPECT_EQ(run.interpreter().harness_error(), "");
+  EXPECT_FALSE(run.interpreter().heal_time()) << "no final phase, no heal";
+  return sim::CheckHistory(*workload, h, sim::CheckOptions{},
+                           sim::CheckContext{});
+}
+
+std::vector<std::string> Errors(const sim::Verdict& v) {
+  return v.workload.errors;
+}
+
+TEST(TxnInterpreter, CorrectStoreIsStrictSerializable) {
+  sim::Verdict v = RunStore(ReferenceStore::Bug::kNone, "strict-serializable");
+  EXPECT_EQ(v.validity, sim::Validity::kTrue)
+      << v.workload.report.results.Pretty();
+  EXPECT_NEAR(v.by_f["txn"].ok, 5000, 500);
+}
+
+TEST(TxnInterpreter, EachBrokenStoreFailsItsModel) {
+  using Bug = ReferenceStore::Bug;
+  EXPECT_EQ(Errors(RunStore(Bug::kIgnoreOwnWrites, "serializable")),
+            std::vector<std::string>({"txn-rw-register: anomaly :internal"}));
+  EXPECT_EQ(RunStore(Bug::kIgnoreOwnWrites, "read-committed").validity,
+            sim::Validity::kTrue)
+      << "read-committed does not proscribe :internal";
+  EXPECT_EQ(Errors(RunStore(Bug::kFirstWriteWins, "read-committed")),
+            std::vector<std::string>({"txn-rw-register: anomaly :G1b"}));
+  EXPECT_EQ(Errors(RunStore(Bug::kAbortButApply, "read-committed")),
+            std::vector<std::string>({"txn-rw-register: anomaly :G1a"}));
+  for (Bug bug : {Bug::kFirstWriteWins, Bug::kAbortButApply}) {
+    EXPECT_EQ(RunStore(bug, "read-uncommitted").validity, sim::Validity::kTrue);
+  }
+  sim::Verdict stale = RunStore(Bug::kStaleReads, "serializable");
+  EXPECT_EQ(stale.validity, sim::Validity::kFalse);
+  EXPECT_EQ(RunStore(Bug::kStaleReads, "read-committed").validity,
+            sim::Validity::kTrue)
+      << stale.workload.report.results.Pretty();
+}
+
 }  // namespace
 }  // namespace txn_rw_register
+}  // namespace workloads
