@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 
 namespace elle {
 
@@ -103,6 +104,32 @@ absl::optional<int64_t> IntField(const Edn& op, absl::string_view key) {
     if (absl::SimpleAtoi(v.Print(), &n)) return n;
   }
   return absl::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> ResultsBlock(
+    const Edn& results, size_t max_chars) {
+  std::vector<std::pair<std::string, std::string>> block;
+  for (const auto& [key, value] : results.entries()) {
+    if (key == "valid?") continue;
+    std::string text = value.Print();
+    if (text.size() > max_chars) {
+      size_t cut = max_chars;
+      // Never cut inside a UTF-8 sequence.
+      while (cut > 0 &&
+             (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+        --cut;
+      }
+      const std::string size =
+          text.size() >= 10240
+              ? absl::StrFormat("%d KB",
+                                static_cast<int64_t>(text.size() / 1024))
+              : absl::StrFormat("%d bytes", static_cast<int64_t>(text.size()));
+      text = absl::StrCat(text.substr(0, cut), " ... ;; ", size,
+                          ", whole in results.edn");
+    }
+    block.emplace_back(key, std::move(text));
+  }
+  return block;
 }
 
 }  // namespace elle

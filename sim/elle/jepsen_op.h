@@ -14,6 +14,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -55,6 +57,15 @@ sim::Edn OpWithValue(const std::function<sim::Edn(size_t)>& jepsen_op,
 // The integer under keyword `key` of a printed op map (:time, :process);
 // nullopt when absent or not an integer.
 absl::optional<int64_t> IntField(const sim::Edn& op, absl::string_view key);
+
+// The results block's `:workload` entries (sim::WorkloadResult::block) for
+// a results map that may be huge (a broken kafka run lists every lost write
+// with the poll that proves it): each entry but :valid? as printed, an entry
+// longer than `max_chars` cut there and marked
+//   "{:count 520, :errs ({:key \"3\", ... ;; 613 KB, whole in results.edn"
+// Presentation only: results.edn keeps the whole map, as Jepsen's.
+std::vector<std::pair<std::string, std::string>> ResultsBlock(
+    const sim::Edn& results, size_t max_chars = 2000);
 
 }  // namespace elle
 

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "sim/elle/jepsen_op.h"
 #include "sim/workloads/kafka/checker.h"
 #include "sim/workloads/kafka/client.h"
 #include "sim/workloads/kafka/generator.h"
@@ -50,6 +51,7 @@ class Kafka : public sim::Workload {
     }
     w.report.valid = r.valid != sim::Validity::kFalse;
     w.report.results = std::move(r.results);
+    w.block = elle::ResultsBlock(w.report.results);
     w.report.summary.emplace_back("error types",
                                   r.error_types.empty()
                                       ? std::string("none")

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "sim/elle/jepsen_op.h"
 #include "sim/workloads/txn_rw_register/checker.h"
 #include "sim/workloads/txn_rw_register/client.h"
 #include "sim/workloads/txn_rw_register/generator.h"
@@ -56,6 +57,7 @@ class TxnRwRegister : public sim::Workload {
     }
     w.report.valid = r.valid != sim::Validity::kFalse;
     w.report.results = std::move(r.results);
+    w.block = elle::ResultsBlock(w.report.results);
     w.report.summary.emplace_back("consistency models",
                                   absl::StrJoin(models_, " "));
     w.report.summary.emplace_back("anomalies",
