@@ -30,13 +30,16 @@ TARGETS=(codec node)
 # Every non-test source of the libraries the targets exercise: robust to
 # files being added or split. The test-only variants (baseline, broken
 # builds) only with FUZZ_BUG, which compiles node.cc with them
-# (COUNTER_TESTONLY_VARIANTS=1, as //counter:testonly_variants does).
+# (COUNTER_TESTONLY_VARIANTS=1, as //counter:testonly_variants does). The
+# node target plays seq-kv with the shared model (//sim/maelstrom:kv_service
+# and what it uses).
 sources() {
   local skip='_test\.cc$|/main\.cc$'
   if [[ -z "${FUZZ_BUG:-}" ]]; then
     skip="$skip|/testonly_variants\.cc$|/baseline\.cc$"
   fi
   ls kvclient/*.cc counter/*.cc | grep -vE "$skip"
+  echo sim/maelstrom/kv_service.cc sim/maelstrom/clojure_print.cc
 }
 
 build() {
