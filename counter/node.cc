@@ -442,7 +442,6 @@ void Node::BecomeOwnReadFailed() {
   own_state_ = OwnUnsure{{std::move(resolving->open)}};
 }
 
-// keep_open: the reply showed no open attempt landed, so each may still.
 void Node::BecomeOwnIdle(bool keep_open) {
   const bool first_time = Is<OwnLoading>(own_state_);
   MC_ASSERT(
@@ -691,7 +690,7 @@ void Node::EndRoundRead() {
 
 // ------------------------------------------------------------- summary --
 
-void Node::QueuePush(Json from) {
+void Node::BecomePushQueued(Json from) {
   MC_ASSERT(!Is<PushRereadQueued>(push_),
             "a re-read is sent in the Pump that queued it, before any reply");
   if (Is<PushIdle>(push_) || Is<PushQueued>(push_)) {
@@ -701,7 +700,7 @@ void Node::QueuePush(Json from) {
   }
 }
 
-void Node::DropQueuedPush() {
+void Node::BecomePushUnqueued() {
   MC_ASSERT(!Is<PushRereadQueued>(push_),
             "a re-read is sent in the Pump that queued it, before any reply");
   if (Is<PushQueued>(push_)) push_ = PushIdle{};
@@ -717,7 +716,7 @@ Json Node::BecomePushInFlight() {
   return from;
 }
 
-void Node::EndPush() {
+void Node::BecomePushEnded() {
   if (Is<PushInFlight>(push_)) {
     push_ = PushIdle{};
     return;
@@ -777,14 +776,14 @@ void Node::OnSummaryRead(const KvReply& reply, bool round_read) {
   }
   // Only the newest read decides what to cas from (reads of one node never
   // go back in seq-kv's order); an older value would be sure to fail.
-  DropQueuedPush();
+  BecomePushUnqueued();
   if (read.has_value()) {
     Summary summary = DecodeSummary(*read);
     MergeSummary(summary);
     // A round with news to push is not quiet: until the push lands, keep
     // the short interval so a lost race is retried soon.
     if (KnowsMoreThan(summary)) {
-      QueuePush(*std::move(read));
+      BecomePushQueued(*std::move(read));
       round_saw_change_ = true;
     }
   }
@@ -865,8 +864,8 @@ void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
     // very value this cas replaced: it could only fail (found by the fuzzer).
     const auto* queued = absl::get_if<PushInFlightQueued>(&push_);
     bool stale = queued != nullptr && queued->from == cas.from;
-    EndPush();
-    if (stale) DropQueuedPush();
+    BecomePushEnded();
+    if (stale) BecomePushUnqueued();
     return;
   }
   bool retry =
@@ -876,7 +875,7 @@ void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
     --summary_retries_left_;
     BecomeRereadQueued();
   } else {
-    EndPush();  // a queued push (from a later read) goes out at once
+    BecomePushEnded();  // a queued push (from a later read) goes out at once
   }
   Log(absl::StrCat("summary push failed with error ", error->code, " (",
                    error->text, "); ",
@@ -920,7 +919,7 @@ void Node::OnKvTimeout(const KvCall& call) {
       MC_ASSERT(summary_rereads_ > 0, "a re-read lost that was never sent");
       --summary_rereads_;
       break;
-    case Purpose::kCasSummary: EndPush(); break;
+    case Purpose::kCasSummary: BecomePushEnded(); break;
   }
 }
 
@@ -1243,7 +1242,7 @@ kvclient::KvRequest Node::OwnWriteRequest(const Entry& to) const {
 void Node::ChooseDissemination(const std::vector<std::string>& node_ids) {
   if (options_.dissemination == Dissemination::kPush ||
       (options_.dissemination == Dissemination::kAuto && options_.auto_push)) {
-    SetSpread(Spread::kPush);
+    BecomeSpread(Spread::kPush);
     return;
   }
   bool allowed = false;
@@ -1262,11 +1261,11 @@ void Node::ChooseDissemination(const std::vector<std::string>& node_ids) {
     allowed = false;
   }
   if (!allowed) {
-    SetSpread(Spread::kPeerKeys);
+    BecomeSpread(Spread::kPeerKeys);
   } else if (options_.dissemination == Dissemination::kSummary) {
-    SetSpread(Spread::kSummary);
+    BecomeSpread(Spread::kSummary);
   } else {
-    SetSpread(Spread::kAutoSummary);
+    BecomeSpread(Spread::kAutoSummary);
   }
 }
 
@@ -1274,7 +1273,7 @@ bool Node::UsesSummary() const {
   return spread_ == Spread::kSummary || spread_ == Spread::kAutoSummary;
 }
 
-void Node::SetSpread(Spread spread) {
+void Node::BecomeSpread(Spread spread) {
   bool automatic =
       spread_ == Spread::kAutoSummary || spread_ == Spread::kAutoPeerKeys;
   MC_ASSERT(node_id_.empty() || !automatic || spread == Spread::kAutoSummary ||
@@ -1317,7 +1316,7 @@ void Node::UpdateDissemination() {
   bool use_summary = spread_ == Spread::kAutoSummary;
   bool want = use_summary ? utilization <= 0.5 : utilization <= 0.25;
   if (want == use_summary) return;
-  SetSpread(want ? Spread::kAutoSummary : Spread::kAutoPeerKeys);
+  BecomeSpread(want ? Spread::kAutoSummary : Spread::kAutoPeerKeys);
   Log(absl::StrFormat("KV round trip %s x %.1f changes/s: switching to %s",
                       absl::FormatDuration(rtt), change_rate_,
                       want ? "the summary" : "peer keys"));

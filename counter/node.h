@@ -227,10 +227,13 @@ class Node : public Core {
   const std::deque<PendingAdd>& pending() const { return pending_; }
   int RoundReads() const;  // the last round's reads in flight
   int64_t push_rounds() const { return push_rounds_; }
-  void BecomeOwnReading();  // kUnloaded -> kLoading, kUnsure -> kResolving
-  void BecomeOwnIdle(
-      bool keep_open);  // kLoading, kResolving, kWriting -> kIdle
-  void BecomeSynced();  // any round but kOff -> kSynced
+  // kUnloaded -> kLoading, kUnsure -> kResolving
+  void BecomeOwnReading();
+  // kLoading, kResolving, kWriting -> kIdle; keep_open: the open attempts
+  // stay open (the reply showed none landed), else a new base clears them.
+  void BecomeOwnIdle(bool keep_open);
+  // Any round but kOff -> kSynced.
+  void BecomeSynced();
   void SendRoundReads(absl::Time now);
   std::vector<std::string> PushTargets(uint64_t round) const;
   void SendPush(const std::string& target, kvclient::Json body);
@@ -314,8 +317,10 @@ class Node : public Core {
   };
 
   // ------------------------------------------------------ transitions --
-  // The only writers of own_state_, round_, push_, spread_ and gossip_.
-  // Each checks the state it leaves.
+  // With BecomeOwnReading, BecomeOwnIdle and BecomeSynced above, the only
+  // writers of own_state_, round_, push_, spread_ and gossip_. Each checks
+  // the state it leaves. (Reschedule moves a waiting round's due time; it
+  // stays waiting.)
   void BecomeOwnReadFailed();  // kLoading -> kUnloaded, kResolving -> kUnsure
   void BecomeOwnWriting(absl::optional<Attempt> fresh);  // kIdle -> kWriting
   void BecomeOwnUnsure();                                // kWriting -> kUnsure
@@ -331,14 +336,22 @@ class Node : public Core {
   absl::optional<absl::Time> RoundDueAt() const;  // kOff, kSynced: none
   void Reschedule(absl::Time due, absl::Time reads_sent_at);  // in kWaiting
 
-  void QueuePush(kvclient::Json from);  // kIdle/kQueued, kInFlight(Queued)
-  void DropQueuedPush();  // kQueued -> kIdle, ...Queued -> kInFlight
-  kvclient::Json BecomePushInFlight();  // kQueued -> kInFlight: its `from`
-  void EndPush();                       // kInFlight(Queued) -> kIdle/kQueued
-  void BecomeRereadQueued();            // kInFlight(Queued) -> kRereadQueued
-  void BecomeRereadDone();  // kRereadQueued -> kIdle (sent or skipped)
+  // Summary push. Queued: kIdle/kQueued -> kQueued, kInFlight(Queued) ->
+  // kInFlightQueued. Unqueued: kQueued -> kIdle, kInFlightQueued ->
+  // kInFlight. InFlight: kQueued -> kInFlight (returns its `from`). Ended:
+  // kInFlight -> kIdle, kInFlightQueued -> kQueued. RereadQueued:
+  // kInFlight(Queued) -> kRereadQueued. RereadDone: kRereadQueued -> kIdle
+  // (the re-read was sent, or skipped at its bound).
+  void BecomePushQueued(kvclient::Json from);
+  void BecomePushUnqueued();
+  kvclient::Json BecomePushInFlight();
+  void BecomePushEnded();
+  void BecomeRereadQueued();
+  void BecomeRereadDone();
 
-  void SetSpread(Spread spread);  // and the round interval that goes with it
+  // Auto dissemination switches only between its two modes; push is chosen
+  // once, at init. Sets the round interval that goes with the mode.
+  void BecomeSpread(Spread spread);
   bool UsesSummary() const;
   bool UsesPush() const { return spread_ == Spread::kPush; }
 
