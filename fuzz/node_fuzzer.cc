@@ -76,6 +76,9 @@
 #include "absl/types/optional.h"
 #include "counter/node.h"
 #include "counter/stdio_driver.h"
+#ifdef FUZZ_BUG
+#include "counter/testonly_variants.h"
+#endif
 #include "kvclient/counter_ops.h"
 #include "kvclient/message.h"
 #include "sim/maelstrom/kv_service.h"
@@ -712,8 +715,8 @@ class World {
     options.jitter_summary_rounds = jitter_;
 #ifdef FUZZ_BUG
     // fuzz/run.sh builds the test-only variants for FUZZ_BUG=...
-    node_ =
-        std::make_unique<counter::Node>(options, *counter::ParseBug(FUZZ_BUG));
+    node_ = counter::MakeVariantCore(options, counter::Strategy::kOwnKeys,
+                                     *counter::ParseBug(FUZZ_BUG));
 #else
     node_ = std::make_unique<counter::Node>(options);
 #endif
@@ -1146,7 +1149,7 @@ class World {
   const bool push_;
   std::set<Pair> own_pairs_;              // (n, total) the own key ever held
   std::set<std::string> summary_values_;  // every value the summary held
-  std::unique_ptr<counter::Node> node_;
+  std::unique_ptr<counter::Core> node_;
   int incarnation_ = 0;
   bool initialized_ = false;
   std::vector<std::string> peers_;

@@ -706,7 +706,7 @@ bool FileContains(const std::string& path, const std::string& needle) {
 }
 
 // What ships has neither --bug nor --strategy, and none of their code: no
-// test-only build of the node (its RTTI names the inline namespace
+// broken variant of the node (their RTTI names the namespace
 // testonly_variants) and no baseline. The test-only binary has all three, so
 // this test can tell them apart.
 TEST(ShippedBinary, HasNoTestOnlyFlagsAndNoTestOnlyCode) {
