@@ -1,0 +1,91 @@
+// PROVISIONAL (wl1): replaced by struct's version on merge
+//
+// A small EDN value and printer, enough for Jepsen's history.edn and
+// results.edn. Maps keep insertion order (Clojure's array maps print that
+// way for the few keys Jepsen uses).
+//
+//   Edn op = Edn::Map();
+//   op.Put("index", Edn::Int(0)).Put("type", Edn::Keyword("invoke"))
+//     .Put("value", Edn::Nil());
+//   op.Print() == "{:index 0, :type :invoke, :value nil}"
+//   Edn::String("a\"b\n").Print() == "\"a\\\"b\\n\""
+//   Edn::List({Edn::Int(1), Edn::Int(2)}).Print() == "(1 2)"
+//
+// Strings: \" \\ \n \t \r \b \f as Clojure's pr-str writes them; other
+// control characters (and DEL) as \uXXXX, which clojure.edn reads; invalid
+// UTF-8 bytes as U+FFFD. Keywords are restricted to EDN's symbol characters
+// (anything else becomes '-'). Doubles print in the shortest form that reads
+// back exactly, always with a '.' or exponent ("1.0"); NaN and infinities as
+// ##NaN, ##Inf, ##-Inf. Jepsen's ratios are (float ...): see Float.
+#ifndef SIM_MAELSTROM_EDN_H_
+#define SIM_MAELSTROM_EDN_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace sim {
+
+class Edn {
+ public:
+  enum class Kind {
+    kNil,
+    kBool,
+    kInt,
+    kDouble,
+    kFloat,
+    kString,
+    kKeyword,
+    kVector,
+    kList,
+    kMap
+  };
+
+  static Edn Nil() { return Edn(Kind::kNil); }
+  static Edn Bool(bool b);
+  static Edn Int(int64_t i);
+  static Edn Double(double d);
+  // A Java float, as Clojure's (float x) prints it: the shortest decimal
+  // that reads back as the same float (0.6666667, not 0.6666666865).
+  static Edn Float(float f);
+  static Edn String(absl::string_view s);
+  static Edn Keyword(absl::string_view name);  // without the ':'
+  static Edn Vector(std::vector<Edn> items = {});
+  static Edn List(std::vector<Edn> items = {});
+  static Edn Map();
+
+  // Vectors and lists: append. Maps: add an entry with a keyword key.
+  Edn& Add(Edn item);
+  Edn& Put(absl::string_view keyword, Edn value);
+
+  Kind kind() const { return kind_; }
+
+  // One line, as Clojure's prn prints it: {:a 1, :b [1 2]}.
+  std::string Print() const;
+  // Maps one entry per line, nested maps indented under their key, as
+  // Jepsen's results.edn (pprint) reads; everything else as Print().
+  std::string Pretty() const;
+
+ private:
+  explicit Edn(Kind kind) : kind_(kind) {}
+  void PrintTo(std::string* out) const;
+  void PrettyTo(std::string* out, size_t column) const;
+
+  Kind kind_;
+  bool bool_ = false;
+  int64_t int_ = 0;
+  double double_ = 0;
+  std::string text_;  // string contents or keyword name
+  std::vector<Edn> items_;
+  std::vector<std::pair<std::string, Edn>> entries_;
+};
+
+// The body of an EDN string literal, without the quotes.
+std::string EdnEscape(absl::string_view text);
+
+}  // namespace sim
+
+#endif  // SIM_MAELSTROM_EDN_H_
