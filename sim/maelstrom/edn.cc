@@ -124,6 +124,21 @@ Edn Edn::List(std::vector<Edn> items) {
 
 Edn Edn::Map() { return Edn(Kind::kMap); }
 
+Edn Edn::Tagged(absl::string_view tag, Edn form) {
+  MC_ASSERT(!tag.empty(), "a tagged literal needs a tag");
+  Edn e(Kind::kTagged);
+  e.text_ = std::string(tag);
+  e.items_.push_back(std::move(form));
+  return e;
+}
+
+Edn Edn::Raw(absl::string_view text) {
+  MC_ASSERT(!text.empty(), "a raw element is not empty");
+  Edn e(Kind::kRaw);
+  e.text_ = std::string(text);
+  return e;
+}
+
 Edn& Edn::Add(Edn item) {
   MC_ASSERT(kind_ == Kind::kVector || kind_ == Kind::kList,
             "Add is for vectors and lists; this is kind ",
@@ -135,7 +150,14 @@ Edn& Edn::Add(Edn item) {
 Edn& Edn::Put(absl::string_view keyword, Edn value) {
   MC_ASSERT(kind_ == Kind::kMap, "Put is for maps; this is kind ",
             static_cast<int>(kind_));
-  entries_.emplace_back(Keyword(keyword).text_, std::move(value));
+  entries_.emplace_back(Keyword(keyword).Print(), std::move(value));
+  return *this;
+}
+
+Edn& Edn::Put(const Edn& key, Edn value) {
+  MC_ASSERT(kind_ == Kind::kMap, "Put is for maps; this is kind ",
+            static_cast<int>(kind_));
+  entries_.emplace_back(key.Print(), std::move(value));
   return *this;
 }
 
@@ -156,6 +178,11 @@ void Edn::PrintTo(std::string* out) const {
       absl::StrAppend(out, "\"", EdnEscape(text_), "\"");
       return;
     case Kind::kKeyword: absl::StrAppend(out, ":", text_); return;
+    case Kind::kRaw: *out += text_; return;
+    case Kind::kTagged:
+      absl::StrAppend(out, "#", text_);
+      items_[0].PrintTo(out);
+      return;
     case Kind::kVector:
     case Kind::kList: {
       *out += kind_ == Kind::kVector ? "[" : "(";
@@ -170,7 +197,7 @@ void Edn::PrintTo(std::string* out) const {
       *out += "{";
       for (size_t i = 0; i < entries_.size(); ++i) {
         if (i) *out += ", ";
-        absl::StrAppend(out, ":", entries_[i].first, " ");
+        absl::StrAppend(out, entries_[i].first, " ");
         entries_[i].second.PrintTo(out);
       }
       *out += "}";
@@ -186,6 +213,11 @@ std::string Edn::Pretty() const {
 }
 
 void Edn::PrettyTo(std::string* out, size_t column) const {
+  if (kind_ == Kind::kTagged) {
+    absl::StrAppend(out, "#", text_);
+    items_[0].PrettyTo(out, column + 1 + text_.size());
+    return;
+  }
   if (kind_ != Kind::kMap || entries_.empty()) {
     PrintTo(out);
     return;
@@ -193,7 +225,7 @@ void Edn::PrettyTo(std::string* out, size_t column) const {
   *out += "{";
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (i) absl::StrAppend(out, ",\n", std::string(column + 1, ' '));
-    const std::string key = absl::StrCat(":", entries_[i].first, " ");
+    const std::string key = absl::StrCat(entries_[i].first, " ");
     *out += key;
     entries_[i].second.PrettyTo(out, column + 1 + key.size());
   }

@@ -41,7 +41,9 @@ class Edn {
     kKeyword,
     kVector,
     kList,
-    kMap
+    kMap,
+    kTagged,  // ADDITION (wl1)
+    kRaw      // ADDITION (wl1)
   };
 
   static Edn Nil() { return Edn(Kind::kNil); }
@@ -56,10 +58,19 @@ class Edn {
   static Edn Vector(std::vector<Edn> items = {});
   static Edn List(std::vector<Edn> items = {});
   static Edn Map();
+  // ADDITIONS (wl1), needed by Jepsen's checkers' results (sim/jepsen):
+  // a tagged literal, as fipp prints a record in results.edn
+  // (`#jepsen.history.Op{:index 3, ...}`), and an element printed verbatim
+  // (the caller guarantees it is one EDN element: a BigInteger's digits, a
+  // double as Java prints it).
+  static Edn Tagged(absl::string_view tag, Edn form);
+  static Edn Raw(absl::string_view text);
 
   // Vectors and lists: append. Maps: add an entry with a keyword key.
   Edn& Add(Edn item);
   Edn& Put(absl::string_view keyword, Edn value);
+  // ADDITION (wl1): an entry with any key, e.g. {0.5 12} or {"id" 2}.
+  Edn& Put(const Edn& key, Edn value);
 
   Kind kind() const { return kind_; }
 
@@ -78,9 +89,9 @@ class Edn {
   bool bool_ = false;
   int64_t int_ = 0;
   double double_ = 0;
-  std::string text_;  // string contents or keyword name
-  std::vector<Edn> items_;
-  std::vector<std::pair<std::string, Edn>> entries_;
+  std::string text_;  // string contents, keyword name, tag or raw text
+  std::vector<Edn> items_;  // tagged: the form
+  std::vector<std::pair<std::string, Edn>> entries_;  // printed key, value
 };
 
 // The body of an EDN string literal, without the quotes.
