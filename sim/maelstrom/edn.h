@@ -89,7 +89,7 @@ class Edn {
   bool bool_ = false;
   int64_t int_ = 0;
   double double_ = 0;
-  std::string text_;  // string contents, keyword name, tag or raw text
+  std::string text_;        // string contents, keyword name, tag or raw text
   std::vector<Edn> items_;  // tagged: the form
   std::vector<std::pair<std::string, Edn>> entries_;  // printed key, value
 };

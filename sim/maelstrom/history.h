@@ -24,8 +24,8 @@ enum class EventType { kInvoke, kOk, kFail, kInfo };
 
 struct HistoryEvent {
   absl::Time time;
-  int thread = 0;        // Jepsen worker thread (process ids: ProcessIds)
-  std::string client;    // Maelstrom client id, "c7"
+  int thread = 0;      // Jepsen worker thread (process ids: ProcessIds)
+  std::string client;  // Maelstrom client id, "c7"
   EventType type = EventType::kInvoke;
   std::string f;         // Jepsen :f: "add", "read", "echo", "generate", ...
   kvclient::Json value;  // Jepsen :value (null = nil), as each event carries it
