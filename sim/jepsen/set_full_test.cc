@@ -53,6 +53,11 @@ TEST(SetFullConformance, JepsenTestNeverRead) {
   EXPECT_EQ(res.stable_count, 0);
   EXPECT_FALSE(res.stable_latencies.has_value());
   EXPECT_FALSE(res.lost_latencies.has_value());
+  EXPECT_EQ(res.edn.Print(),
+            "{:worst-stale (), :duplicated-count 0, :valid? :unknown, "
+            ":lost-count 0, :lost (), :stable-count 0, :stale-count 0, "
+            ":stale (), :never-read-count 1, :attempt-count 1, "
+            ":never-read (0), :duplicated {}}");
 }
 
 TEST(SetFullConformance, JepsenTestNeverConfirmedNeverRead) {
@@ -303,6 +308,29 @@ TEST(SetFullEdgeCases, ASecondAddOfAnElementStartsItOver) {
   EXPECT_EQ(res.elements.size(), 1u);
 }
 
+TEST(SetFullEdgeCases, ASecondAddForgetsWhatWasKnown) {
+  B b;
+  b.Invoke(0, "add", 0).Ok(0, "add", 0);
+  b.Invoke(1, "read").Ok(1, "read", Json::array({0}));
+  b.Invoke(0, "add", 0).Info(0, "add", 0);  // fresh state, never known
+  b.Invoke(1, "read").Ok(1, "read", Json::array());
+  SetFullResult res = Check(b);
+  EXPECT_EQ(res.valid, Validity::kUnknown);  // not lost: never-read
+  EXPECT_EQ(Elements(res, res.never_read), std::vector<Json>{0});
+}
+
+TEST(SetFullEdgeCases, ReadsCompletingOutOfOrderKeepTheLatestInvocation) {
+  B b;
+  b.Invoke(0, "add", 0).Ok(0, "add", 0);
+  b.Invoke(1, "read");                                   // 2: slow read
+  b.Invoke(2, "read").Ok(2, "read", Json::array({0}));   // 3-4: present
+  b.Invoke(3, "read").Ok(3, "read", Json::array());      // 5-6: absent
+  b.Ok(1, "read", Json::array());                        // 7: absent, inv 2
+  SetFullResult res = Check(b);
+  EXPECT_EQ(res.elements[0].last_absent, 5);  // not 2: the latest invoke
+  EXPECT_EQ(res.valid, Validity::kFalse);
+}
+
 TEST(SetFullEdgeCases, NoElementsIsUnknown) {
   B b;
   b.Invoke(1, "read").Ok(1, "read", Json::array());
@@ -353,6 +381,8 @@ TEST(SetFullEdgeCases, IncomparableElementsMakeJepsenThrow) {
 TEST(FrequencyDistribution, IndexIsMinOfLastAndFloorOfNTimesP) {
   EXPECT_FALSE(FrequencyDistribution({}).has_value());
   EXPECT_EQ(FrequencyDistribution({5}), All(5));
+  EXPECT_EQ(FrequencyDistribution({3, 1, 2}),  // 0.5: floor(1.5) = 1
+            (Quantiles{{0, 1}, {0.5, 2}, {0.95, 3}, {0.99, 3}, {1, 3}}));
   std::vector<int64_t> hundred;
   for (int i = 100; i > 0; --i) hundred.push_back(i);  // sorted first
   EXPECT_EQ(FrequencyDistribution(hundred),

@@ -102,8 +102,8 @@ TEST(UniqueIdsConformance, EqualityIsClojures) {
 TEST(UniqueIdsConformance, NilIdsAreCountedButOutOfRange) {
   B b;
   Gen(b, 0, nullptr);
-  Gen(b, 1, nullptr);
-  Gen(b, 2, 5);
+  Gen(b, 1, 5);
+  Gen(b, 2, nullptr);  // after an id, still not the smallest
   UniqueIdsResult r = CheckUniqueIds(b.Build());
   EXPECT_EQ(r.edn.Print(),
             "{:valid? false, :attempted-count 3, :acknowledged-count 3, "
