@@ -322,10 +322,10 @@ TEST(SetFullEdgeCases, ASecondAddForgetsWhatWasKnown) {
 TEST(SetFullEdgeCases, ReadsCompletingOutOfOrderKeepTheLatestInvocation) {
   B b;
   b.Invoke(0, "add", 0).Ok(0, "add", 0);
-  b.Invoke(1, "read");                                   // 2: slow read
-  b.Invoke(2, "read").Ok(2, "read", Json::array({0}));   // 3-4: present
-  b.Invoke(3, "read").Ok(3, "read", Json::array());      // 5-6: absent
-  b.Ok(1, "read", Json::array());                        // 7: absent, inv 2
+  b.Invoke(1, "read");                                  // 2: slow read
+  b.Invoke(2, "read").Ok(2, "read", Json::array({0}));  // 3-4: present
+  b.Invoke(3, "read").Ok(3, "read", Json::array());     // 5-6: absent
+  b.Ok(1, "read", Json::array());                       // 7: absent, inv 2
   SetFullResult res = Check(b);
   EXPECT_EQ(res.elements[0].last_absent, 5);  // not 2: the latest invoke
   EXPECT_EQ(res.valid, Validity::kFalse);
