@@ -12,8 +12,8 @@
 // baseline's read path is counted as background); node-to-node pushes per
 // op; add and read latency p99; convergence (last acknowledged add → every
 // node reads the exact total; worst of the seeds); read staleness
-// (sim/staleness.h, an EXTENSION: p50 over all ok reads, mean of the seeds;
-// p99 of reads invoked outside partitions and p99 of those during
+// (sim/maelstrom/staleness.h, an EXTENSION: p50 over all ok reads, mean of the
+// seeds; p99 of reads invoked outside partitions and p99 of those during
 // partitions, worst of the seeds; "-" for a pn-counter, where it is not
 // defined); sim speed.
 #include <cstdio>
@@ -29,7 +29,7 @@
 #include "absl/types/optional.h"
 #include "kvclient/message.h"
 #include "sim/config.h"
-#include "sim/staleness.h"
+#include "sim/maelstrom/staleness.h"
 #include "sim/world.h"
 
 ABSL_FLAG(int, seeds, 3, "seeds per scenario and strategy");

@@ -75,7 +75,7 @@ absl::optional<SimConfig> ProfileConfig(const std::string& name) {
     c.dissemination = counter::Dissemination::kSummary;
   } else if (name == "pn-chaos") {  // versions, not totals, order entries
     SetNodes(c, 5);
-    c.workload.pn_counter = true;
+    c.workload.name = "pn-counter";
     ChaosFaults(c);
   } else if (name == "single") {
     SetNodes(c, 1);
@@ -87,7 +87,7 @@ absl::optional<SimConfig> ProfileConfig(const std::string& name) {
     c.workload.rate = 1000;
     c.workload.time_limit = absl::Seconds(10);
   } else if (name == "pn") {
-    c.workload.pn_counter = true;
+    c.workload.name = "pn-counter";
   } else {
     return absl::nullopt;
   }
@@ -105,7 +105,7 @@ std::vector<std::pair<std::string, std::string>> ConfigFlags(
                        : absl::StrFormat("%g", c.availability->fraction);
   }
   return {
-      {"workload", c.workload.pn_counter ? "pn-counter" : "g-counter"},
+      {"workload", c.workload.name},
       {counted ? "node-count" : "nodes",
        counted ? absl::StrCat(c.node_count()) : absl::StrJoin(c.nodes, ",")},
       {"concurrency", absl::StrCat(c.workload.concurrency)},

@@ -30,7 +30,7 @@
 #include "absl/types/optional.h"
 #include "counter/core.h"
 #include "counter/testonly_variants.h"
-#include "sim/driver_config.h"
+#include "sim/driver/driver_config.h"
 
 namespace sim {
 

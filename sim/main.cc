@@ -7,7 +7,7 @@
 // DIR/index.html listing every run), so a failing seed is looked at like a
 // real run.
 // The flags shared with the harness (Maelstrom's and the extensions) are
-// parsed by sim/flags.h; this file adds the simulator's own.
+// parsed by sim/driver/flags.h; this file adds the simulator's own.
 // Exit: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 the test broke.
 #include <unistd.h>
 
@@ -22,9 +22,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "sim/config.h"
-#include "sim/flags.h"
-#include "sim/history.h"
-#include "sim/report/run_record.h"
+#include "sim/driver/flags.h"
+#include "sim/maelstrom/history.h"
+#include "sim/maelstrom/run_record.h"
 #include "sim/report/window.h"
 #include "sim/report/writer.h"
 #include "sim/world.h"
@@ -75,10 +75,9 @@ std::string VerdictLine(const std::string& results) {
 
 // Writes the run's store directory; prints where it is.
 int WriteStore(const std::string& root, const sim::SimConfig& config,
-               const sim::RunResult& r, report::RunRecord run,
+               const sim::RunResult& r, sim::RunRecord run,
                const report::WindowOptions& window) {
-  const std::string workload =
-      config.workload.pn_counter ? "pn-counter" : "g-counter";
+  const std::string& workload = config.workload.name;
   absl::StatusOr<std::string> dir =
       report::CreateRunDir(root, workload, absl::Now());
   if (!dir.ok()) {
@@ -262,7 +261,7 @@ int main(int argc, char** argv) {
   }
   std::cout << "profile " << config.profile << ": "
             << absl::StrJoin(settings, " ") << "\n\n";
-  report::RunRecord run;
+  sim::RunRecord run;
   sim::RunResult r = sim::RunWorld(config, trace ? &std::cout : nullptr,
                                    nullptr, store.empty() ? nullptr : &run);
   if (trace) std::cout << "\n";

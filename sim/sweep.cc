@@ -107,7 +107,7 @@ absl::Duration LatencyAllowance(const SimConfig& c) {
 // interval on average, so its rounds never stretch (README: "Rounds that
 // see no change double the interval").
 bool IsBusy(const SimConfig& c, const counter::Options& node) {
-  const double add_share = c.workload.pn_counter ? 0.5 : 1.0 / 3;
+  const double add_share = c.workload.name == "pn-counter" ? 0.5 : 1.0 / 3;
   const double adds_per_node_per_round =
       c.workload.rate * add_share / c.node_count() *
       absl::ToDoubleSeconds(node.refresh_interval);
@@ -175,7 +175,7 @@ absl::Duration ConvergenceBound(const SimConfig& config) {
 namespace {
 
 std::string WhyFailed(const RunResult& r) {
-  std::vector<std::string> why = r.verdict.errors;
+  std::vector<std::string> why = r.verdict.workload.errors;
   why.insert(why.end(), r.verdict.stats_errors.begin(),
              r.verdict.stats_errors.end());
   for (const std::string& e : r.verdict.analysis_errors) {
@@ -196,7 +196,7 @@ std::string WhyFailed(const RunResult& r) {
 absl::optional<absl::Time> HealTime(const SimConfig& config,
                                     const History& history) {
   for (const HistoryEvent& e : history) {
-    if (e.final_read && e.type == EventType::kInvoke) {
+    if (e.final && e.type == EventType::kInvoke) {
       return e.time - config.workload.final_sleep;
     }
   }
@@ -211,7 +211,7 @@ absl::optional<absl::Duration> ConvergenceAfterHeal(const SimConfig& config,
                                                     std::string* why) {
   absl::optional<absl::Time> last_ok_add;
   for (const HistoryEvent& e : r.history) {
-    if (e.type == EventType::kOk && e.f == kvclient::CounterOp::kAdd) {
+    if (e.type == EventType::kOk && e.f == "add") {
       last_ok_add = e.time;
     }
   }

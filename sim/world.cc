@@ -12,11 +12,11 @@
 #include "absl/strings/str_join.h"
 #include "counter/core.h"
 #include "kvclient/assert.h"
-#include "sim/driver.h"
-#include "sim/event_queue.h"
-#include "sim/kv_service.h"
-#include "sim/node_host.h"
-#include "sim/prng.h"
+#include "sim/driver/driver.h"
+#include "sim/driver/node_host.h"
+#include "sim/maelstrom/event_queue.h"
+#include "sim/maelstrom/kv_service.h"
+#include "sim/maelstrom/prng.h"
 
 namespace sim {
 
@@ -71,7 +71,7 @@ struct NodeSlot {
 class World : public NodeHost {
  public:
   World(const SimConfig& config, std::ostream* trace, CoreFactory make_core,
-        report::RunRecord* record)
+        sim::RunRecord* record)
       : config_(config),
         trace_(trace),
         make_core_(make_core
@@ -134,7 +134,7 @@ void World::StartNode(int index) {
   NodeSlot& node = nodes_[index];
   counter::Options options;
   options.dissemination = config_.dissemination;
-  options.allow_negative = config_.workload.pn_counter;
+  options.allow_negative = config_.workload.name == "pn-counter";
   options.incarnation = incarnation_prng_.Next();
   node.core = make_core_(options);
   node.paused = false;
@@ -390,8 +390,7 @@ RunResult World::Run() {
   RunReport& report = result.report;
   absl::optional<absl::Time> last_ok_add;
   for (const HistoryEvent& e : result.history) {
-    if (e.type == EventType::kOk && e.f == kvclient::CounterOp::kAdd)
-      last_ok_add = e.time;
+    if (e.type == EventType::kOk && e.f == "add") last_ok_add = e.time;
   }
   if (!probe_supported_) {
     report.convergence_note =
@@ -413,7 +412,7 @@ RunResult World::Run() {
 }  // namespace
 
 RunResult RunWorld(const SimConfig& config, std::ostream* trace,
-                   CoreFactory make_core, report::RunRecord* record) {
+                   CoreFactory make_core, sim::RunRecord* record) {
   World world(config, trace, std::move(make_core), record);
   return world.Run();
 }

@@ -1,5 +1,5 @@
-// The simulator's host for the shared driver (sim/driver.h): counter cores
-// in-process, in virtual time. The driver does everything Maelstrom does
+// The simulator's host for the shared driver (sim/driver/driver.h): counter
+// cores in-process, in virtual time. The driver does everything Maelstrom does
 // (network, services, clients, nemeses, heal, validation, statistics); this
 // file only runs the cores (Step/Tick/TakeReady, pause inboxes, wake-ups)
 // as a sim::NodeHost and owns the one clock of a simulated run. All
@@ -28,15 +28,15 @@
 #include <string>
 
 #include "counter/core.h"
-#include "sim/checker.h"
 #include "sim/config.h"
-#include "sim/history.h"
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/checker.h"
+#include "sim/maelstrom/history.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace sim {
 
 struct RunResult {
-  CounterVerdict verdict;
+  Verdict verdict;
   RunReport report;
   History history;
   std::string results;  // FormatResults(verdict, report)
@@ -57,7 +57,7 @@ using CoreFactory =
 // caller fills in record->meta.
 RunResult RunWorld(const SimConfig& config, std::ostream* trace,
                    CoreFactory make_core = nullptr,
-                   report::RunRecord* record = nullptr);
+                   sim::RunRecord* record = nullptr);
 
 // The exact total a correct counter must converge to, from a KV state: the
 // shared "counter" integer (baseline strategy) or the sum of the "total"

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "gtest/gtest.h"
-#include "sim/kv_service.h"
+#include "sim/maelstrom/kv_service.h"
 
 namespace sim {
 namespace {
@@ -35,7 +35,7 @@ TEST(WorldTest, SameSeedSameBytesDifferentSeedDifferentRun) {
 TEST(WorldTest, CorrectCounterPassesTheChallengeProfile) {
   RunResult r = RunWorld(Short("challenge", 3), nullptr);
   EXPECT_EQ(r.exit_code, 0) << r.results;
-  EXPECT_EQ(r.verdict.final_reads.size(), 3u);
+  EXPECT_EQ(r.verdict.workload.json["final-reads"].size(), 3u);
   EXPECT_GT(r.verdict.by_f["add"].ok, 50);
   EXPECT_TRUE(r.report.convergence.has_value()) << r.report.convergence_note;
   // Final reads start 10 s after the heal, which follows the time limit
@@ -211,7 +211,8 @@ TEST(WorldJudgementTest, AnOverCountingNodeIsInvalid) {
   SimConfig c = Short("challenge", 1);
   RunResult r = RunWorld(c, nullptr, Scripted(absl::ZeroDuration(), 1000000));
   EXPECT_EQ(r.exit_code, 1) << r.results;
-  EXPECT_NE(r.verdict.errors[0].find("final read 1000000"), std::string::npos);
+  EXPECT_NE(r.verdict.workload.errors[0].find("final read 1000000"),
+            std::string::npos);
 }
 
 // A correct node by construction: every instance shares one true total.

@@ -1,7 +1,7 @@
 #include "testing/cli.h"
 
 #include "absl/strings/str_cat.h"
-#include "sim/flags.h"
+#include "sim/driver/flags.h"
 
 namespace harness {
 namespace {
@@ -58,6 +58,18 @@ void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared,
                o.test_count = static_cast<int>(*n);
                return "";
              }});
+  table.Add({"--max-line-bytes", "", "BYTES",
+             "a node's stdout line longer than this stops the run as a "
+             "harness error, exit 255 (default 1073741824, 1 GiB; Maelstrom "
+             "reads lines of any length)",
+             sim::FlagOrigin::kExtension,
+             [&o](const std::string& v) -> std::string {
+               absl::optional<int64_t> n = sim::ParseJavaLong(v);
+               if (!n || *n < 1024) return "Must be at least 1024";
+               if (*n > (int64_t{1} << 40)) return "at most 2^40 here";
+               o.max_line_bytes = static_cast<size_t>(*n);
+               return "";
+             }});
   table.Add({"--store", "", "DIR", "where results go (default ./store)",
              sim::FlagOrigin::kExtension,
              [&o](const std::string& v) -> std::string {
@@ -79,21 +91,87 @@ void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared,
   sim::AddIgnoredFlags(table, &o.ignored);
 }
 
+// Jepsen cli.clj serve-cmd: -b/--host, -p/--port; and --store.
+void AddServeFlags(sim::FlagTable& table, ServeOptions& o) {
+  table.Add({"--help", "-h", "", "print this message and exit",
+             sim::FlagOrigin::kJepsen,
+             [](const std::string&) { return std::string(); }});
+  table.Add({"--host", "-b", "HOST",
+             "hostname or address to bind to (default localhost; Jepsen's "
+             "is 0.0.0.0: pass -b 0.0.0.0 to serve other machines)",
+             sim::FlagOrigin::kJepsen,
+             [&o](const std::string& v) -> std::string {
+               if (v.empty()) return "Must not be empty";
+               o.host = v;
+               return "";
+             }});
+  table.Add({"--port", "-p", "NUMBER",
+             "port number to bind to (default 8080; 0, an EXTENSION: any "
+             "free port, printed)",
+             sim::FlagOrigin::kJepsen,
+             [&o](const std::string& v) -> std::string {
+               absl::optional<int64_t> n = sim::ParseJavaLong(v);
+               if (!n) return "Must be a number";
+               if (*n < 0) return "Must be positive";
+               if (*n > 65535) return "Must be at most 65535";
+               o.port = static_cast<int>(*n);
+               return "";
+             }});
+  table.Add({"--store", "", "DIR",
+             "the store to serve (relative: your cwd; default ./store, "
+             "where `maelstrom test` writes)",
+             sim::FlagOrigin::kExtension,
+             [&o](const std::string& v) -> std::string {
+               if (v.empty()) return "Must not be empty";
+               o.store_root = v;
+               return "";
+             }});
+}
+
+ParsedArgs ParseServeArgs(const std::vector<std::string>& args,
+                          const std::string& user_cwd) {
+  ParsedArgs p;
+  sim::FlagTable table;
+  AddServeFlags(table, p.serve);
+  sim::CommandLine cl = sim::ParseCommandLine(
+      table, std::vector<std::string>(args.begin() + 1, args.end()));
+  if (cl.help) {
+    p.kind = ParsedArgs::kHelp;
+    p.help = ServeUsageText();
+    return p;
+  }
+  if (!cl.error.empty()) return Error(cl.error);
+  if (!cl.positional.empty()) {
+    return Error(absl::StrCat("serve takes no arguments, got \"",
+                              cl.positional[0], "\""));
+  }
+  if (std::string why = sim::ApplyFlags(cl); !why.empty()) return Error(why);
+  p.serve.store_root = Absolute(
+      p.serve.store_root.empty() ? "store" : p.serve.store_root, user_cwd);
+  p.kind = ParsedArgs::kServe;
+  return p;
+}
+
 }  // namespace
 
 ParsedArgs ParseArgs(const std::vector<std::string>& args,
                      const std::string& user_cwd) {
   ParsedArgs p;
   HarnessOptions& o = p.options;
-  if (args.empty()) return Error("expected a command: test (see --help)");
+  if (args.empty()) {
+    return Error("expected a command: test or serve (see --help)");
+  }
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     p.kind = ParsedArgs::kHelp;
+    p.help = UsageText();
     return p;
   }
+  if (args[0] == "serve") return ParseServeArgs(args, user_cwd);
   if (args[0] != "test") {
     // Jepsen cli.clj run!: an unknown command prints the commands, exit 254.
     return Error(absl::StrCat("unknown command \"", args[0],
-                              "\"; this harness runs `test` (see --help)"));
+                              "\"; the commands are test and serve (see "
+                              "--help)"));
   }
   sim::SharedFlags shared(&o.driver);
   sim::FlagTable table;
@@ -102,6 +180,7 @@ ParsedArgs ParseArgs(const std::vector<std::string>& args,
       table, std::vector<std::string>(args.begin() + 1, args.end()));
   if (cl.help) {
     p.kind = ParsedArgs::kHelp;
+    p.help = UsageText();
     return p;
   }
   if (!cl.error.empty()) {
@@ -125,7 +204,7 @@ ParsedArgs ParseArgs(const std::vector<std::string>& args,
         "which this harness does not emulate (use -w g-counter or -w "
         "pn-counter)");
   }
-  o.workload = o.driver.workload.pn_counter ? "pn-counter" : "g-counter";
+  o.workload = o.driver.workload.name;
   o.seed_given = shared.seed_given;
   o.bin_args = cl.positional;
   o.bin = Absolute(o.bin, user_cwd);
@@ -149,7 +228,10 @@ std::string UsageText() {
       "Usage:\n"
       "  maelstrom test -w g-counter --bin PATH [options] [node args...] [-- "
       "node args...]\n"
-      "  bazel run //testing:maelstrom -- test -w g-counter --bin PATH ...\n\n",
+      "  maelstrom serve [--host HOST] [--port PORT] [--store DIR]   (see "
+      "serve --help)\n"
+      "  bazel run //testing:maelstrom -- test -w g-counter --bin PATH ...\n\n"
+      "Options of test:\n",
       table.Help(),
       "Arguments that are not options, and everything after a bare --, are "
       "passed to\n"
@@ -159,6 +241,26 @@ std::string UsageText() {
       "finding), 2 analysis errors (:unknown), 254 bad arguments, 255 the test "
       "broke\n"
       "(a node crashed or never answered init).\n");
+}
+
+std::string ServeUsageText() {
+  ServeOptions o;
+  sim::FlagTable table;
+  AddServeFlags(table, o);
+  return absl::StrCat(
+      "maelstrom serve: Maelstrom's web server (Jepsen's `serve`) over the "
+      "store, read-only:\n"
+      "the store's index.html at /, every run's pages and files at their "
+      "path in the\n"
+      "store (also under Jepsen's /files/), a listing for directories "
+      "without an index.\n\n"
+      "Usage:\n"
+      "  maelstrom serve [--host HOST] [--port PORT] [--store DIR]\n"
+      "  bazel run //testing:maelstrom -- serve --port 8080\n\n",
+      table.Help(),
+      "Runs until Ctrl-C (or SIGTERM), then exits 0. Exit 254: bad "
+      "arguments;\n"
+      "255: no store directory there, or the address cannot be bound.\n");
 }
 
 }  // namespace harness

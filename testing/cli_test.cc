@@ -1,7 +1,7 @@
 // Pins the harness's `test` command line against maelstrom v0.2.4
 // src/maelstrom/core.clj (test-opt-spec, opt-spec, add-args) and jepsen
 // 0.3.7 jepsen/src/jepsen/cli.clj (test-opt-spec, run!). The shared flags'
-// value rules are pinned in sim/flags_test.cc.
+// value rules are pinned in sim/driver/flags_test.cc.
 #include "testing/cli.h"
 
 #include "gtest/gtest.h"

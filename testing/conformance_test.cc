@@ -1,18 +1,20 @@
 // Conformance of the shared driver and the harness's command line with
 // Maelstrom v0.2.4 and Jepsen 0.3.7, one test per behaviour, each naming the
 // source file and function it pins (docs/maelstrom-fidelity.md lists
-// them). The library tests go further: sim/node_line_test.cc (the line
-// schema table), sim/driver_test.cc, sim/checker_test.cc, sim/flags_test.cc,
-// testing/cli_test.cc; the e2e cases in harness_test.sh run real processes.
+// them). The library tests go further: sim/maelstrom/node_line_test.cc (the
+// line schema table), sim/driver/driver_test.cc, sim/maelstrom/checker_test.cc,
+// sim/driver/flags_test.cc, testing/cli_test.cc; the e2e cases in
+// harness_test.sh run real processes.
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "sim/checker.h"
-#include "sim/driver.h"
-#include "sim/network.h"
-#include "sim/node_line.h"
+#include "sim/driver/driver.h"
+#include "sim/maelstrom/checker.h"
+#include "sim/maelstrom/network.h"
+#include "sim/maelstrom/node_line.h"
+#include "sim/workloads/registry.h"
 #include "testing/cli.h"
 
 namespace harness {
@@ -204,7 +206,7 @@ TEST(ConformanceRouting, RepliesToOtherRequestsAreSkipped_ClientRecv) {
 TEST(ConformanceRouting, MessageStatistics_NetChecker) {
   RecordingHost host;
   Ran o = RunTest(Config(), host);
-  const sim::CounterVerdict& v = o.result.verdict;
+  const sim::Verdict& v = o.result.verdict;
   // The recording nodes never talk to each other or to services.
   EXPECT_EQ(o.result.report.server_messages, 0);
   // Each init and each operation: one request and one reply.
@@ -235,40 +237,44 @@ TEST(ConformanceSchema, ParseMsgAndTheMessageSchema_ProcessParseMsg) {
 
 sim::History TwoOps(sim::EventType add_outcome, int64_t final_value) {
   sim::History h;
-  auto op = [&h](int thread, kvclient::CounterOp f, int64_t v, sim::EventType t,
+  auto op = [&h](int thread, const char* f, int64_t v, sim::EventType t,
                  bool final) {
     sim::HistoryEvent e;
     e.thread = thread;
     e.f = f;
-    e.value = f == kvclient::CounterOp::kAdd ? v : 0;
-    e.final_read = final;
+    if (e.f == "add") e.value = v;  // a read invokes with :value nil
+    e.final = final;
     h.push_back(e);
     e.type = t;
     e.value = v;
     h.push_back(e);
   };
-  op(0, kvclient::CounterOp::kAdd, 2, add_outcome, false);
-  op(1, kvclient::CounterOp::kRead, final_value, sim::EventType::kOk, true);
+  op(0, "add", 2, add_outcome, false);
+  op(1, "read", final_value, sim::EventType::kOk, true);
   return h;
+}
+
+// The g-counter's checkers, composed as the driver composes them.
+sim::Verdict CheckCounterHistory(const sim::History& h) {
+  std::unique_ptr<sim::Workload> w = *workloads::Make("g-counter", {});
+  return sim::CheckHistory(*w, h, sim::CheckOptions{}, sim::CheckContext{});
 }
 
 // Pins jepsen cli.clj single-test-cmd (0 valid, 1 invalid, 2 :unknown),
 // run! (255 when the test throws) and core.clj log-results (the lines).
 TEST(ConformanceVerdict, ExitCodesAndVerdictLines_CliSingleTestCmd) {
   sim::RunReport r;
-  sim::CounterVerdict ok =
-      sim::CheckCounterHistory(TwoOps(sim::EventType::kOk, 2));
+  sim::Verdict ok = CheckCounterHistory(TwoOps(sim::EventType::kOk, 2));
   EXPECT_EQ(sim::ExitCode(ok, r), 0);
   EXPECT_TRUE(absl::EndsWith(sim::FormatResults(ok, r),
                              "Everything looks good! ヽ(‘ー`)ノ\n"));
-  sim::CounterVerdict bad =
-      sim::CheckCounterHistory(TwoOps(sim::EventType::kOk, 5));
+  sim::Verdict bad = CheckCounterHistory(TwoOps(sim::EventType::kOk, 5));
   EXPECT_EQ(sim::ExitCode(bad, r), 1);
   EXPECT_TRUE(absl::EndsWith(sim::FormatResults(bad, r),
                              "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻\n"));
   sim::History broken = TwoOps(sim::EventType::kOk, 2);
   broken.erase(broken.begin());  // a completion without its invoke
-  sim::CounterVerdict unknown = sim::CheckCounterHistory(broken);
+  sim::Verdict unknown = CheckCounterHistory(broken);
   EXPECT_EQ(sim::ExitCode(unknown, r), 2);
   EXPECT_TRUE(absl::EndsWith(
       sim::FormatResults(unknown, r),
@@ -280,9 +286,9 @@ TEST(ConformanceVerdict, ExitCodesAndVerdictLines_CliSingleTestCmd) {
 // Pins jepsen checker.clj stats (every :f that occurs needs an :ok) and
 // maelstrom workload/pn_counter.clj checker (OK final reads in the set).
 TEST(ConformanceVerdict, StatsAndWorkloadCheckers_CheckerStats) {
-  sim::CounterVerdict info_adds =
-      sim::CheckCounterHistory(TwoOps(sim::EventType::kInfo, 2));
-  EXPECT_EQ(info_adds.workload_validity,
+  sim::Verdict info_adds =
+      CheckCounterHistory(TwoOps(sim::EventType::kInfo, 2));
+  EXPECT_EQ(info_adds.workload.validity,
             sim::Validity::kTrue);                             // 2 is possible
   EXPECT_EQ(info_adds.stats_validity, sim::Validity::kFalse);  // no :ok add
   EXPECT_FALSE(info_adds.valid);
@@ -290,8 +296,7 @@ TEST(ConformanceVerdict, StatsAndWorkloadCheckers_CheckerStats) {
 
 // Findings beyond Maelstrom change nothing by default; --strict fails.
 TEST(ConformanceVerdict, FindingsAreExtensions) {
-  sim::CounterVerdict ok =
-      sim::CheckCounterHistory(TwoOps(sim::EventType::kOk, 2));
+  sim::Verdict ok = CheckCounterHistory(TwoOps(sim::EventType::kOk, 2));
   sim::RunReport r;
   r.findings.push_back({"invalid-line", "n1 wrote garbage"});
   EXPECT_EQ(sim::ExitCode(ok, r), 0);

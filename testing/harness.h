@@ -1,5 +1,5 @@
-// The real-process host for the shared driver (sim/driver.h): runs N node
-// binaries as child processes on the wall clock and implements
+// The real-process host for the shared driver (sim/driver/driver.h): runs N
+// node binaries as child processes on the wall clock and implements
 // sim::NodeHost over them (stdin writes, SIGKILL and a fresh process,
 // SIGSTOP/SIGCONT). Everything Maelstrom decides (routing, latency,
 // partitions, services, clients, nemeses, the heal, line validation, the
@@ -17,7 +17,13 @@
 // bound (it is not reading). A node process that exits on its own is a
 // crash (exit 255), as Maelstrom's db teardown reports it. Lines are split
 // as Java's readLine splits them (\n, \r or \r\n); a line over
-// NodeProcess::kMaxLineBytes makes the node deaf (a bound Maelstrom lacks).
+// --max-line-bytes (NodeProcess::kMaxLineBytes, 1 GiB, a bound Maelstrom
+// lacks) is a harness error (exit 255), never a verdict.
+//
+// No process left behind: the harness is the subreaper of the nodes'
+// process trees (testing/process.h), reaps orphans as they exit, and at
+// teardown (the end, an error, a signal) ends every descendant, a node's
+// setsid() daemons included.
 //
 // The store directory (testing/store.h) gets Maelstrom's files and the
 // report's (sim/report/writer.h): results.json, results.txt (the printed
@@ -37,9 +43,9 @@
 
 #include "absl/time/time.h"
 #include "kvclient/message.h"
-#include "sim/driver.h"
-#include "sim/node_host.h"
-#include "sim/report/run_record.h"
+#include "sim/driver/driver.h"
+#include "sim/driver/node_host.h"
+#include "sim/maelstrom/run_record.h"
 #include "testing/cli.h"
 #include "testing/process.h"
 #include "testing/results.h"
@@ -84,8 +90,8 @@ class Harness : public sim::NodeHost {
   void StopAll();
   void DrainStderr(Node& node);
   void CheckExits(absl::Time now);
-  int PollTimeoutMs(absl::Time now) const;
-  void PollFds(int timeout_ms);
+  absl::Time WakeAt() const;  // the earliest moment the loop has work
+  void PollFds(absl::Time wake_at);
   void Progress(absl::Time now);
   Outcome Finish();
   void WriteStore(const Outcome& outcome, const sim::History& history);
@@ -99,11 +105,12 @@ class Harness : public sim::NodeHost {
   std::string tmp_dir_;
   std::vector<Node> nodes_;
   std::ofstream journal_;
-  report::RunRecord record_;  // filled by the driver, for sim/report
+  sim::RunRecord record_;  // filled by the driver, for sim/report
   std::unique_ptr<sim::Driver> driver_;
   absl::Time t0_;
   absl::Time next_progress_;
   absl::Time next_exit_check_;
+  bool descendants_reported_ = false;
 };
 
 }  // namespace harness

@@ -68,8 +68,12 @@ case "$case_name" in
       --time-limit 3 --seed 3 --strict -- --pn_counter
     ;;
   bug_stale_read)
+    # Whether a stale final read shows depends on real-time interleaving:
+    # one run lets this bug through about 1 time in 4 (30 runs each with
+    # main's harness and with ppoll's). Jepsen's --test-count stops at the
+    # first invalid run (exit 1): five runs miss it about 1 time in 1000.
     run 1 "Analysis invalid" test "${g[@]}" --bin "$bug_counter" "${fast[@]}" --time-limit 4 \
-      --seed 4 -- --bug=stale-read
+      --seed 4 --test-count 5 -- --bug=stale-read
     ;;
   bug_ack_before_durable)
     # Acked adds still waiting for their cas die with the node: a long cas
@@ -158,9 +162,57 @@ case "$case_name" in
     run 1 "--strict: .*Invalid source" "${bad[@]}" --strict -- --unknown-src-after 0.5
     ;;
   stdout_flood)
-    run 1 "without a line end" test "${g[@]}" --bin "$py_counter" --node-count 3 --rate 20 \
-      --time-limit 2 --recovery-time 1 --client-timeout 1.5 --seed 14 --strict \
-      -- --flood-after 0.5
+    # 8 MiB without a line end, then the node's next message: one line, read
+    # whole as Java's readLine reads it, and not JSON (process.clj
+    # parse-msg), so the node goes deaf as in Maelstrom.
+    flood=(test "${g[@]}" --bin "$py_counter" --node-count 3 --rate 20 --time-limit 2
+           --recovery-time 1 --client-timeout 1.5 --seed 14)
+    run 1 "--strict: .*not a valid message" "${flood[@]}" --strict -- --flood-after 0.5
+    # Past the harness's own line bound: a harness error naming the bound
+    # (exit 255, the run not judged), never a verdict.
+    run 255 "wrote a line longer than 1048576 bytes .*--max-line-bytes" \
+      "${flood[@]}" --max-line-bytes 1048576 -- --flood-after 0.5
+    ! grep -qE "Everything looks good|Analysis invalid" "$out" ||
+      { echo "FAIL: a verdict despite the harness error"; exit 1; }
+    ;;
+  long_line_valid)
+    # Issue 19: a node that sends one valid 5 MB message (Java's readLine
+    # has no bound; the harness's used to be 4 MiB, which made the node deaf).
+    # --strict: not even an EXTENSION finding.
+    run 0 "Everything looks good" test "${g[@]}" --bin "$py_counter" --node-count 3 \
+      --rate 20 --time-limit 3 --recovery-time 1 --seed 16 --strict -- --long-line-after 0.5
+    grep -qE "gossip of 50000[0-9]{2} bytes" store/latest/node-logs/n*.log ||
+      { echo "FAIL: no node received the 5 MB gossip"; cat store/latest/node-logs/*.log; exit 1; }
+    ;;
+  daemons_killed_at_teardown)
+    # Issue 19: every node forks a setsid() daemon (double fork, stdio on
+    # /dev/null: out of the node's process group and session). Whether the
+    # run ends normally, by a node's crash or by SIGTERM, no process with
+    # the run's tag (nodes and daemons) may remain. Today's code left 3.
+    left() { pgrep -f -- "$1" | wc -l; }
+    cleanup() { for p in $(pgrep -f -- "$1"); do kill -9 "$p"; done; }
+    daemon=(test "${g[@]}" --bin "$py_counter" --node-count 3 --rate 20 --recovery-time 1 --seed 17)
+    tag="daemon-end-$$-$RANDOM"
+    run 0 "Everything looks good" "${daemon[@]}" --time-limit 2 -- --daemonize "--tag=$tag"
+    n=$(left "$tag"); cleanup "$tag"
+    [[ $n -eq 0 ]] || { echo "FAIL: $n processes left after a normal end"; exit 1; }
+    tag="daemon-crash-$$-$RANDOM"
+    run 255 "crashed: it exited with code 3" "${daemon[@]}" --time-limit 3 \
+      -- --daemonize --crash-after 1 "--tag=$tag"
+    n=$(left "$tag"); cleanup "$tag"
+    [[ $n -eq 0 ]] || { echo "FAIL: $n processes left after a crash"; exit 1; }
+    tag="daemon-term-$$-$RANDOM"
+    "$maelstrom" "${daemon[@]}" --time-limit 60 -- --daemonize "--tag=$tag" >"$out" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do [[ $(left "$tag") -ge 6 ]] && break; sleep 0.1; done
+    started=$(left "$tag")
+    kill -TERM "$pid"
+    wait "$pid"
+    rc=$?
+    n=$(left "$tag"); cleanup "$tag"
+    [[ $started -ge 6 ]] || { echo "FAIL: only $started nodes and daemons started"; cat "$out"; exit 1; }
+    [[ $rc -eq 143 && $n -eq 0 ]] || { echo "FAIL: exit $rc (want 143), $n processes left after SIGTERM"; exit 1; }
+    echo "ok $case_name: 0 processes left (normal end, crash, SIGTERM)"
     ;;
   reply_after_timeout)
     # The reply comes after the client gave up and was closed: "Invalid
@@ -179,8 +231,18 @@ case "$case_name" in
     run 254 "Unknown option: \"--pn_counter\"" test -w pn-counter --bin "$counter" --pn_counter
     run 254 "default workload is lin-kv" test --bin "$counter"
     run 254 "--time-limit 2.5" test "${g[@]}" --bin "$counter" --time-limit 2.5
+    run 254 "--max-line-bytes 5: Must be at least 1024" test "${g[@]}" --bin "$counter" \
+      --max-line-bytes 5
     run 0 "EXTENSIONS" --help
+    run 0 "maelstrom serve \[--host HOST\]" --help
     run 0 "--ssh-private-key FILE" test --help
+    run 0 "-p, --port NUMBER" serve --help
+    run 254 "--port x: Must be a number" serve --port x
+    run 254 "--port 70000: Must be at most 65535" serve --port 70000
+    run 254 "serve takes no arguments" serve extra
+    run 254 "Unknown option: \"--bin\"" serve --bin x
+    run 255 "no store at $work/no-store" serve --store no-store --port 0
+    run 254 "the commands are test and serve" frobnicate
     ;;
   sigterm_kills_nodes)
     # A unique tag in the nodes' argv finds them (pgrep only looks).

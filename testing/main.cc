@@ -1,5 +1,6 @@
 // maelstrom: Maelstrom's g-counter / pn-counter test for real node binaries,
-// without a JVM. See cli.h for the flags, harness.h for what it does.
+// without a JVM, and `serve` for the results. See cli.h for the flags,
+// harness.h for what a test does, serve.h for the web server.
 //
 //   bazel run -c opt //testing:maelstrom -- test -w g-counter
 //       --bin bazel-bin/counter/maelstrom-counter --node-count 3 --rate 100
@@ -15,9 +16,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "sim/checker.h"
+#include "sim/maelstrom/checker.h"
 #include "testing/cli.h"
 #include "testing/harness.h"
+#include "testing/serve.h"
 #include "testing/store.h"
 
 namespace {
@@ -74,13 +76,17 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   harness::ParsedArgs parsed = harness::ParseArgs(args, UserCwd());
   if (parsed.kind == harness::ParsedArgs::kHelp) {
-    std::cout << harness::UsageText();
+    std::cout << parsed.help;
     return 0;
   }
   if (parsed.kind == harness::ParsedArgs::kError) {
-    std::cerr << "maelstrom: " << parsed.error
-              << "\n(see maelstrom test --help)\n";
+    const bool serve = !args.empty() && args[0] == "serve";
+    std::cerr << "maelstrom: " << parsed.error << "\n(see maelstrom "
+              << (serve ? "serve" : "test") << " --help)\n";
     return 254;
+  }
+  if (parsed.kind == harness::ParsedArgs::kServe) {
+    return harness::Serve(parsed.serve, std::cout);
   }
   const uint64_t seed =
       parsed.options.seed_given ? parsed.options.driver.seed : DrawSeed();

@@ -4,7 +4,7 @@
 // Fault windows (partitions, kills, ...) are shaded, as Jepsen shades
 // nemesis activity.
 //
-//   PlotFiles f = MakePlots(history, start, faults);
+//   PlotFiles f = MakePlots(history, {"add", "read"}, start, end, faults);
 //   store.WriteFile("latency-raw.dat", f.latency_data); ...
 //   store.WriteFile("plots.gnuplot", f.script);
 //   store.RunGnuplot("plots.gnuplot");
@@ -15,13 +15,10 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "sim/checker.h"
-#include "sim/history.h"
+#include "sim/maelstrom/history.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace harness {
-
-// A fault window (partition, kill, pause, kv-cut), as the driver records it.
-using FaultSpan = sim::FaultSpan;
 
 struct PlotFiles {
   std::string latency_data;  // latency-raw.dat
@@ -29,8 +26,12 @@ struct PlotFiles {
   std::string script;        // plots.gnuplot → latency-raw.png, rate.png
 };
 
-PlotFiles MakePlots(const sim::History& history, absl::Time start,
-                    absl::Time end, const std::vector<FaultSpan>& faults);
+// One series per (f, outcome) for each f in `fs` (the verdict's by_f keys),
+// in that order; fault windows shaded.
+PlotFiles MakePlots(const sim::History& history,
+                    const std::vector<std::string>& fs, absl::Time start,
+                    absl::Time end,
+                    const std::vector<sim::FaultWindow>& faults);
 
 }  // namespace harness
 

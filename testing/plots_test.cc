@@ -10,8 +10,7 @@ namespace {
 using sim::EventType;
 using sim::HistoryEvent;
 
-HistoryEvent Event(double t, int thread, EventType type,
-                   kvclient::CounterOp f) {
+HistoryEvent Event(double t, int thread, EventType type, const char* f) {
   HistoryEvent e;
   e.time =
       absl::UnixEpoch() + absl::Milliseconds(static_cast<int64_t>(t * 1000));
@@ -22,18 +21,20 @@ HistoryEvent Event(double t, int thread, EventType type,
 }
 
 TEST(PlotsTest, LatencyPointsRateBucketsAndShading) {
-  const auto kAdd = kvclient::CounterOp::kAdd;
-  const auto kRead = kvclient::CounterOp::kRead;
+  const char* kAdd = "add";
+  const char* kRead = "read";
   sim::History h = {
       Event(0.1, 0, EventType::kInvoke, kAdd),
       Event(0.3, 0, EventType::kOk, kAdd),
       Event(1.2, 1, EventType::kInvoke, kRead),
       Event(6.2, 1, EventType::kInfo, kRead),
   };
-  std::vector<FaultSpan> faults = {{absl::UnixEpoch() + absl::Seconds(1),
-                                    absl::UnixEpoch() + absl::Seconds(2),
-                                    "partition", "partition n0 ignores [n1]"}};
-  PlotFiles p = MakePlots(h, absl::UnixEpoch(),
+  std::vector<sim::FaultWindow> faults = {{absl::UnixEpoch() + absl::Seconds(1),
+                                           absl::UnixEpoch() + absl::Seconds(2),
+                                           "partition",
+                                           "partition n0 ignores [n1]",
+                                           {}}};
+  PlotFiles p = MakePlots(h, {"add", "read"}, absl::UnixEpoch(),
                           absl::UnixEpoch() + absl::Seconds(7), faults);
   // Block 0 (add ok) holds the add: invoked at 0.1 s, 200 ms.
   std::vector<std::string> blocks = absl::StrSplit(p.latency_data, "\n\n\n");
@@ -48,6 +49,7 @@ TEST(PlotsTest, LatencyPointsRateBucketsAndShading) {
       << p.rate_data;
   EXPECT_TRUE(absl::StrContains(p.script, "rect from 1.000, graph 0 to 2.000"));
   EXPECT_TRUE(absl::StrContains(p.script, "latency-raw.png"));
+  EXPECT_TRUE(absl::StrContains(p.script, "title \"read fail\""));
   EXPECT_TRUE(absl::StrContains(p.script, "rate.png"));
 }
 

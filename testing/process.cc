@@ -5,12 +5,15 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <ctime>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -19,22 +22,54 @@
 namespace harness {
 namespace {
 
-// Process groups to kill from a signal handler: plain atomics, no locks.
+// Process groups to kill from a signal handler, with the exit status of a
+// leader that ReapOrphans or KillAllDescendants reaped before its
+// NodeProcess asked: plain atomics, no locks (signal handlers use them).
 constexpr int kMaxGroups = 4096;
-std::atomic<pid_t> g_groups[kMaxGroups];
+struct GroupSlot {
+  std::atomic<pid_t> pgid{0};
+  std::atomic<bool> exited{false};
+  std::atomic<int> status{0};
+};
+GroupSlot g_groups[kMaxGroups];
 
 void Remember(pid_t pgid) {
-  for (auto& slot : g_groups) {
+  for (GroupSlot& slot : g_groups) {
     pid_t empty = 0;
-    if (slot.compare_exchange_strong(empty, pgid)) return;
+    if (slot.pgid.compare_exchange_strong(empty, pgid)) {
+      slot.exited = false;
+      return;
+    }
   }
+  MC_ASSERT(false, "at most ", kMaxGroups,
+            " node processes live at once (kMaxNodes is far below)");
 }
 
 void Forget(pid_t pgid) {
-  for (auto& slot : g_groups) {
+  for (GroupSlot& slot : g_groups) {
     pid_t expected = pgid;
-    if (slot.compare_exchange_strong(expected, 0)) return;
+    if (slot.pgid.compare_exchange_strong(expected, 0)) return;
   }
+}
+
+// Async-signal-safe. A reaped pid that leads a remembered group keeps its
+// status for NodeProcess::Reap; true if so.
+bool RecordExit(pid_t pid, int status) {
+  for (GroupSlot& slot : g_groups) {
+    if (slot.pgid.load() != pid) continue;
+    slot.status = status;
+    slot.exited = true;
+    return true;
+  }
+  return false;
+}
+
+absl::optional<int> TakeRecordedExit(pid_t pid) {
+  for (GroupSlot& slot : g_groups) {
+    if (slot.pgid.load() == pid && slot.exited.load())
+      return slot.status.load();
+  }
+  return absl::nullopt;
 }
 
 void SetNonBlocking(int fd) {
@@ -118,8 +153,9 @@ absl::StatusOr<std::unique_ptr<NodeProcess>> NodeProcess::Spawn(
     n = read(status[0], &child_errno, sizeof child_errno);
   } while (n < 0 && errno == EINTR);
   close(status[0]);
-  std::unique_ptr<NodeProcess> p(
-      new NodeProcess(name, pid, in[1], out[0], err[0]));
+  std::unique_ptr<NodeProcess> p(new NodeProcess(
+      name, pid, in[1], out[0], err[0],
+      spec.max_line_bytes ? spec.max_line_bytes : kMaxLineBytes));
   if (n == sizeof child_errno) {
     p->KillAndWait();
     return absl::FailedPreconditionError(absl::StrCat(
@@ -130,12 +166,15 @@ absl::StatusOr<std::unique_ptr<NodeProcess>> NodeProcess::Spawn(
   return p;
 }
 
-NodeProcess::NodeProcess(std::string name, pid_t pid, int in, int out, int err)
+NodeProcess::NodeProcess(std::string name, pid_t pid, int in, int out, int err,
+                         size_t max_line_bytes)
     : name_(std::move(name)),
       pid_(pid),
       stdin_fd_(in),
       stdout_fd_(out),
-      stderr_fd_(err) {
+      stderr_fd_(err),
+      max_line_bytes_(max_line_bytes) {
+  MC_ASSERT(max_line_bytes_ > 0, "a line bound of 0 would refuse every line");
   // kill(-pid) must only ever reach this child's own group: -0 would be the
   // harness's group, -1 every process we may signal.
   MC_ASSERT(pid_ > 1, "a node process has a real pid: ", pid_);
@@ -227,14 +266,21 @@ StdoutState NodeProcess::ReadStdout(std::vector<std::string>* lines,
     }
     if (c != '\n' && c != '\r') continue;
     partial_stdout_.append(buf + start, i - start);
+    if (partial_stdout_.size() > max_line_bytes_) return LineTooLong();
     lines->push_back(std::move(partial_stdout_));
     partial_stdout_.clear();
     start = i + 1;
     skip_lf_ = c == '\r';
   }
   partial_stdout_.append(buf + start, static_cast<size_t>(n) - start);
-  if (partial_stdout_.size() > kMaxLineBytes) return StdoutState::kLineTooLong;
+  if (partial_stdout_.size() > max_line_bytes_) return LineTooLong();
   return StdoutState::kOpen;
+}
+
+StdoutState NodeProcess::LineTooLong() {
+  std::string().swap(partial_stdout_);  // the bound is about memory: free it
+  CloseStdout();
+  return StdoutState::kLineTooLong;
 }
 
 bool NodeProcess::ReadStderr(std::string* out, size_t budget) {
@@ -270,8 +316,17 @@ absl::optional<int> NodeProcess::Reap() {
   if (exited()) return exit_status_;
   int status = 0;
   pid_t r = waitpid(pid_, &status, WNOHANG);
+  absl::optional<int> reaped;
   if (r == pid_) {
-    exit_status_ = status;
+    reaped = status;
+  } else if (r < 0 && errno == ECHILD) {
+    // ReapOrphans or KillAllDescendants got to it first.
+    reaped = TakeRecordedExit(pid_);
+    MC_ASSERT(reaped.has_value(), "a node leader reaped elsewhere left its ",
+              "status in the table: ", pid_);
+  }
+  if (reaped.has_value()) {
+    exit_status_ = *reaped;
     // The leader is gone; anything it left in its group goes too.
     kill(-pid_, SIGKILL);
     Forget(pid_);
@@ -301,8 +356,8 @@ std::string DescribeWaitStatus(int status) {
 }
 
 void KillAllChildren() {
-  for (auto& slot : g_groups) {
-    pid_t pgid = slot.load();
+  for (GroupSlot& slot : g_groups) {
+    pid_t pgid = slot.pgid.load();
     if (pgid > 0) {
       kill(-pgid, SIGKILL);
       kill(-pgid, SIGCONT);
@@ -310,9 +365,190 @@ void KillAllChildren() {
   }
 }
 
+std::string BecomeSubreaper() {
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0) return "";
+  return std::strerror(errno);
+}
+
+int ReapOrphans() {
+  int orphans = 0;
+  int status = 0;
+  pid_t r;
+  while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
+    if (!RecordExit(r, status)) ++orphans;
+  }
+  return orphans;
+}
+
+// ----------------------------------------- listing children, signal-safely
+// Only syscalls and hand-written parsing: these run in signal handlers.
+namespace {
+
+struct LinuxDirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[1];
+};
+
+// "123" → 123; anything else → -1.
+long ParsePid(const char* s) {
+  if (*s == '\0') return -1;
+  long v = 0;
+  for (; *s; ++s) {
+    if (*s < '0' || *s > '9' || v > (1L << 40)) return -1;
+    v = v * 10 + (*s - '0');
+  }
+  return v;
+}
+
+// out = a + b + c, truncated to cap - 1 bytes and NUL-terminated.
+template <size_t cap>
+void JoinPath(char (&out)[cap], const char* a, const char* b, const char* c) {
+  size_t len = 0;
+  for (const char* part : {a, b, c}) {
+    for (; *part && len + 1 < cap; ++part) out[len++] = *part;
+  }
+  out[len] = '\0';
+}
+
+// Reads at most cap-1 bytes of `path` into buf, NUL-terminated; -1 on error.
+ssize_t ReadSmallFile(const char* path, char* buf, size_t cap) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  size_t got = 0;
+  while (got + 1 < cap) {
+    ssize_t n = read(fd, buf + got, cap - 1 - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  close(fd);
+  buf[got] = '\0';
+  return static_cast<ssize_t>(got);
+}
+
+// Calls visit(name) for every all-digit entry of `dir`; false if unreadable.
+template <typename Visit>
+bool ForEachNumericEntry(const char* dir, Visit visit) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  alignas(8) char buf[8192];
+  for (;;) {
+    long n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+    if (n <= 0) break;
+    for (long off = 0; off < n;) {
+      auto* d = reinterpret_cast<LinuxDirent64*>(buf + off);
+      off += d->d_reclen;
+      if (ParsePid(d->d_name) > 0) visit(d->d_name);
+    }
+  }
+  close(fd);
+  return true;
+}
+
+// Adds the space-separated pids in `text` to out[*count] (bounded).
+void AddPids(char* text, pid_t* out, int cap, int* count) {
+  char* p = text;
+  while (*p) {
+    while (*p == ' ' || *p == '\n') ++p;
+    char* q = p;
+    while (*q >= '0' && *q <= '9') ++q;
+    if (q == p) break;
+    const char saved = *q;
+    *q = '\0';
+    long pid = ParsePid(p);
+    *q = saved;
+    if (pid > 0 && *count < cap) out[(*count)++] = static_cast<pid_t>(pid);
+    p = q;
+  }
+}
+
+int ListFromChildrenFiles(pid_t* out, int cap) {
+  int count = 0;
+  bool any_file = false;
+  bool listed = ForEachNumericEntry("/proc/self/task", [&](const char* tid) {
+    char path[96];
+    JoinPath(path, "/proc/self/task/", tid, "/children");
+    char text[16384];
+    if (ReadSmallFile(path, text, sizeof text) < 0) return;
+    any_file = true;
+    AddPids(text, out, cap, &count);
+  });
+  return listed && any_file ? count : -1;
+}
+
+int ListFromStatScan(pid_t* out, int cap) {
+  const pid_t self = getpid();
+  int count = 0;
+  bool listed = ForEachNumericEntry("/proc", [&](const char* pid) {
+    char path[64];
+    JoinPath(path, "/proc/", pid, "/stat");
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses,
+    // so the fields start after the last ')'.
+    char text[1024];
+    if (ReadSmallFile(path, text, sizeof text) <= 0) return;
+    char* close_paren = nullptr;
+    for (char* c = text; *c; ++c) {
+      if (*c == ')') close_paren = c;
+    }
+    if (!close_paren || close_paren[1] != ' ' || close_paren[2] == '\0' ||
+        close_paren[3] != ' ') {
+      return;
+    }
+    char* ppid = close_paren + 4;
+    char* end = ppid;
+    while (*end >= '0' && *end <= '9') ++end;
+    *end = '\0';
+    if (ParsePid(ppid) == self && count < cap) {
+      out[count++] = static_cast<pid_t>(ParsePid(pid));
+    }
+  });
+  return listed ? count : -1;
+}
+
+int64_t MonotonicMs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+}  // namespace
+
+int ListChildren(pid_t* out, int cap, ChildListing how) {
+  return how == ChildListing::kChildrenFiles ? ListFromChildrenFiles(out, cap)
+                                             : ListFromStatScan(out, cap);
+}
+
+int KillAllDescendants(int timeout_ms) {
+  const int64_t give_up = MonotonicMs() + timeout_ms;
+  constexpr int kCap = 2048;
+  pid_t children[kCap];
+  for (;;) {
+    int status = 0;
+    pid_t r;
+    while ((r = waitpid(-1, &status, WNOHANG)) > 0) RecordExit(r, status);
+    if (r < 0 && errno == ECHILD) return 0;  // no child left, live or zombie
+    int n = ListChildren(children, kCap, ChildListing::kChildrenFiles);
+    if (n < 0) n = ListChildren(children, kCap, ChildListing::kStatScan);
+    if (n < 0) return -1;
+    // SIGKILL ends a stopped process too. Each death hands the victim's
+    // own children to this subreaper: the next round finds them.
+    for (int i = 0; i < n; ++i) {
+      MC_ASSERT(children[i] > 1, "never kill pid 0, 1 or -1");
+      kill(children[i], SIGKILL);
+    }
+    if (MonotonicMs() >= give_up) return n;
+    const timespec pause = {0, 1000000};
+    nanosleep(&pause, nullptr);
+  }
+}
+
 namespace {
 void OnFatalSignal(int sig) {
   KillAllChildren();
+  KillAllDescendants(2000);
   static const char kMsg[] =
       "\nmaelstrom: stopped by a signal; killed every node\n";
   ssize_t unused = write(2, kMsg, sizeof kMsg - 1);

@@ -15,6 +15,21 @@
 // that KillAllChildren() — safe inside a signal handler — can take them all
 // down on Ctrl-C, SIGTERM or an unexpected exit. PR_SET_PDEATHSIG kills a
 // node even if the harness itself is SIGKILLed.
+//
+// No process left behind: a node may start descendants that leave its
+// group (a daemon that calls setsid() and double-forks). BecomeSubreaper()
+// makes every such orphan a child of this process instead of init's;
+// ReapOrphans() collects those that exit during the run, and
+// KillAllDescendants() ends and reaps every one at teardown:
+//
+//   BecomeSubreaper();                 // once, before the first Spawn
+//   ... run; every 50 ms: ReapOrphans();
+//   node->KillAndWait(); ...           // each node's group
+//   KillAllDescendants(2000);          // and whatever escaped it
+//
+// These assume every child of this process is a node or a node's
+// descendant while they run (the harness spawns gnuplot only after
+// teardown).
 #ifndef TESTING_PROCESS_H_
 #define TESTING_PROCESS_H_
 
@@ -35,6 +50,8 @@ struct SpawnSpec {
   std::string bin;                // absolute or relative to the harness cwd
   std::vector<std::string> args;  // argv[1..]
   std::string cwd;                // the node's working directory
+  // The longest stdout line accepted (see NodeProcess::kMaxLineBytes).
+  size_t max_line_bytes = 0;  // 0: kMaxLineBytes
 };
 
 // Why reading stopped, if it did.
@@ -42,9 +59,13 @@ enum class StdoutState { kOpen, kEof, kLineTooLong };
 
 class NodeProcess {
  public:
-  // A line longer than this is a protocol violation, not a message: it stops
-  // a flood without a newline from eating the harness's memory.
-  static constexpr size_t kMaxLineBytes = 4 << 20;
+  // The default bound on one stdout line. Maelstrom has none (process.clj
+  // reads lines with Java's BufferedReader.readLine, which grows a
+  // StringBuilder until the JVM's ~2^31-byte array limit or its heap runs
+  // out); 1 GiB is far above any line a Maelstrom test carries, and only
+  // stops a newline-free flood from eating the harness's memory. Reaching
+  // it is a harness error (the run is not judged), never a verdict.
+  static constexpr size_t kMaxLineBytes = size_t{1} << 30;
   // Bytes queued for a node's stdin that it is not reading. Past this the
   // node is declared stuck rather than letting the buffer grow forever.
   static constexpr size_t kMaxPendingStdin = 64 << 20;
@@ -75,8 +96,12 @@ class NodeProcess {
 
   // Reads at most `budget` bytes of stdout and appends the complete lines,
   // split as Java's readLine splits them (\n, \r or \r\n).
+  // kLineTooLong once a line passes max_line_bytes(): the partial line is
+  // dropped and stdout closed (there is no telling where the next one
+  // starts).
   StdoutState ReadStdout(std::vector<std::string>* lines,
                          size_t budget = 1 << 16);
+  size_t max_line_bytes() const { return max_line_bytes_; }
   // Reads at most `budget` bytes of stderr into *out. False at EOF.
   bool ReadStderr(std::string* out, size_t budget = 1 << 16);
   // Stop polling stdout (Maelstrom stops reading a node after a bad line).
@@ -93,14 +118,17 @@ class NodeProcess {
   absl::optional<int> exit_status() const { return exit_status_; }
 
  private:
-  NodeProcess(std::string name, pid_t pid, int in, int out, int err);
+  NodeProcess(std::string name, pid_t pid, int in, int out, int err,
+              size_t max_line_bytes);
   void CloseFd(int* fd);
+  StdoutState LineTooLong();
 
   std::string name_;
   pid_t pid_;
   int stdin_fd_;
   int stdout_fd_;
   int stderr_fd_;
+  size_t max_line_bytes_;
   std::string pending_stdin_;
   std::string partial_stdout_;
   bool skip_lf_ =
@@ -113,6 +141,30 @@ std::string DescribeWaitStatus(int status);
 
 // Async-signal-safe: SIGKILLs every process group spawned and not yet reaped.
 void KillAllChildren();
+
+// prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants of this process's
+// children (a node's setsid() daemon) are reparented here, not to init.
+// Returns why not when the kernel refuses ("" on success).
+std::string BecomeSubreaper();
+
+// Reaps, without blocking, every exited child that is not a node leader
+// being waited for by its NodeProcess (a node leader reaped here keeps its
+// status for NodeProcess::Reap). Returns how many orphans it reaped.
+int ReapOrphans();
+
+// Async-signal-safe. SIGKILLs every child of this process, reaps it, and
+// repeats for whatever each death hands to this subreaper, until no child
+// is left or `timeout_ms` passes. Returns the number of children still
+// there (0: the whole tree is gone), or -1 when the children cannot be
+// listed (no /proc), after reaping what had exited.
+int KillAllDescendants(int timeout_ms);
+
+// The live and zombie children of this process, as /proc lists them: from
+// /proc/self/task/*/children, or by scanning every /proc/<pid>/stat for its
+// parent. Async-signal-safe; at most `cap` pids into `out`. Returns the
+// count, or -1 when /proc cannot tell. Exposed for tests.
+enum class ChildListing { kChildrenFiles, kStatScan };
+int ListChildren(pid_t* out, int cap, ChildListing how);
 
 // Installs handlers (SIGINT, SIGTERM, SIGHUP, SIGQUIT and crash signals) that
 // kill every child and then let the signal terminate the harness as usual;

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -131,20 +133,129 @@ TEST(NodeProcessTest, KillTakesTheWholeGroup) {
   EXPECT_NE(kill(grandchild, 0), 0) << "grandchild survived";
 }
 
+// Reads stdout until it ends or the node's line bound stops it.
+StdoutState ReadAll(NodeProcess& p, std::vector<std::string>* lines) {
+  StdoutState state = StdoutState::kOpen;
+  for (int i = 0; i < 20000 && state == StdoutState::kOpen; ++i) {
+    pollfd pfd{p.stdout_fd(), POLLIN, 0};
+    poll(&pfd, 1, 10);
+    state = p.ReadStdout(lines);
+  }
+  return state;
+}
+
+// Issue 19: Java's readLine (process.clj) has no bound, so a 9 MB line is
+// a line (the bound used to be 4 MiB).
+TEST(NodeProcessTest, LongLinesAreReadWhole) {
+  std::string script = WriteFile(
+      "long.sh",
+      "#!/bin/sh\nhead -c 9000000 /dev/zero | tr '\\0' x; echo; echo next\n",
+      0755);
+  auto p = NodeProcess::Spawn({script, {}, "/"}, "n0");
+  ASSERT_TRUE(p.ok()) << p.status();
+  std::vector<std::string> lines;
+  EXPECT_EQ(ReadAll(**p, &lines), StdoutState::kEof);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], std::string(9000000, 'x'));
+  EXPECT_EQ(lines[1], "next");
+  EXPECT_EQ(NodeProcess::kMaxLineBytes, size_t{1} << 30);
+}
+
+// Past the bound a flood without a line end stops; what it read is freed.
 TEST(NodeProcessTest, OverlongLineIsReported) {
   std::string script = WriteFile(
       "flood.sh", "#!/bin/sh\nexec head -c 9000000 /dev/zero\n", 0755);
+  auto p = NodeProcess::Spawn({script, {}, "/", 1 << 20}, "n0");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ((*p)->max_line_bytes(), size_t{1} << 20);
+  std::vector<std::string> lines;
+  EXPECT_EQ(ReadAll(**p, &lines), StdoutState::kLineTooLong);
+  EXPECT_TRUE(lines.empty());
+  EXPECT_LT((*p)->stdout_fd(), 0) << "stdout is closed past the bound";
+}
+
+// The bound holds for a line that ends in the same read that passes it:
+// the lines before it still count, it does not.
+TEST(NodeProcessTest, BoundHoldsForALineEndedInOneRead) {
+  std::string script = WriteFile(
+      "burst.sh",
+      "#!/bin/sh\necho ok; head -c 3000 /dev/zero | tr '\\0' y; echo\n", 0755);
+  auto p = NodeProcess::Spawn({script, {}, "/", 2048}, "n0");
+  ASSERT_TRUE(p.ok()) << p.status();
+  std::vector<std::string> lines;
+  EXPECT_EQ(ReadAll(**p, &lines), StdoutState::kLineTooLong);
+  EXPECT_EQ(lines, std::vector<std::string>{"ok"});
+}
+
+bool Gone(pid_t pid) { return kill(pid, 0) != 0 && errno == ESRCH; }
+
+// Issue 19: a node that daemonizes (a child that calls setsid(), in a
+// session and group of its own, with a child of its own) escapes the
+// group kill; as the subreaper, KillAllDescendants finds, ends and reaps
+// it (a zombie would still answer kill(pid, 0)).
+TEST(DescendantsTest, KillAllDescendantsEndsSetsidDaemons) {
+  ASSERT_EQ(BecomeSubreaper(), "");
+  const std::string dir = TempDir();
+  std::string script =
+      WriteFile("daemonizes.sh",
+                "#!/bin/sh\nsetsid sh -c 'echo $$ > " + dir +
+                    "/daemon.pid; sleep 300 & echo $! > " + dir +
+                    "/daemon_child.pid; wait' </dev/null >/dev/null 2>&1 &\n"
+                    "while [ ! -s " +
+                    dir +
+                    "/daemon_child.pid ]; do sleep 0.01; done\necho ready\n"
+                    "exec sleep 300\n",
+                0755);
   auto p = NodeProcess::Spawn({script, {}, "/"}, "n0");
   ASSERT_TRUE(p.ok()) << p.status();
-  StdoutState state = StdoutState::kOpen;
-  std::vector<std::string> lines;
-  for (int i = 0; i < 5000 && state == StdoutState::kOpen; ++i) {
-    pollfd pfd{(*p)->stdout_fd(), POLLIN, 0};
-    poll(&pfd, 1, 10);
-    state = (*p)->ReadStdout(&lines);
+  ASSERT_EQ(ReadLines(**p, 1), std::vector<std::string>{"ready"});
+  pid_t daemon = 0, daemon_child = 0;
+  std::ifstream(dir + "/daemon.pid") >> daemon;
+  std::ifstream(dir + "/daemon_child.pid") >> daemon_child;
+  ASSERT_GT(daemon, 1);
+  ASSERT_GT(daemon_child, 1);
+  EXPECT_NE(getpgid(daemon), (*p)->pid()) << "the daemon left the group";
+  (*p)->KillAndWait();
+  usleep(50000);
+  ASSERT_FALSE(Gone(daemon)) << "the group kill does not reach the daemon";
+  EXPECT_EQ(KillAllDescendants(5000), 0);
+  EXPECT_TRUE(Gone(daemon)) << "daemon " << daemon << " survived";
+  EXPECT_TRUE(Gone(daemon_child))
+      << "its child " << daemon_child << " survived";
+}
+
+// Orphans reaped during the run leave a node's own exit status alone.
+TEST(DescendantsTest, ReapOrphansKeepsANodesExitStatus) {
+  ASSERT_EQ(BecomeSubreaper(), "");
+  std::string script = WriteFile(
+      "orphan.sh", "#!/bin/sh\nsetsid sh -c 'exit 0' &\nsleep 0.2\nexit 3\n",
+      0755);
+  auto p = NodeProcess::Spawn({script, {}, "/"}, "n0");
+  ASSERT_TRUE(p.ok()) << p.status();
+  usleep(400000);  // the node has exited: both are zombies now
+  ReapOrphans();   // reaps the node's pid too, keeping its status
+  absl::optional<int> status = (*p)->Reap();
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(DescribeWaitStatus(*status), "exited with code 3");
+  EXPECT_EQ(KillAllDescendants(1000), 0);
+}
+
+// Both ways of listing children see the same children.
+TEST(DescendantsTest, ListChildrenBothWays) {
+  auto a = NodeProcess::Spawn({"/bin/sleep", {"30"}, "/"}, "n0");
+  auto b = NodeProcess::Spawn({"/bin/sleep", {"30"}, "/"}, "n1");
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (ChildListing how :
+       {ChildListing::kChildrenFiles, ChildListing::kStatScan}) {
+    pid_t children[64];
+    const int n = ListChildren(children, 64, how);
+    ASSERT_GE(n, 2) << static_cast<int>(how);
+    std::vector<pid_t> listed(children, children + n);
+    for (pid_t want : {(*a)->pid(), (*b)->pid()}) {
+      EXPECT_NE(std::find(listed.begin(), listed.end(), want), listed.end())
+          << "listing " << static_cast<int>(how) << " misses " << want;
+    }
   }
-  EXPECT_EQ(state, StdoutState::kLineTooLong);
-  EXPECT_TRUE(lines.empty());
 }
 
 TEST(NodeProcessTest, ExitCodeIsReaped) {

@@ -46,17 +46,16 @@ Json StalenessJson(const absl::optional<sim::StalenessReport>& s) {
 }  // namespace
 
 Json ResultsJson(const Outcome& o, uint64_t seed) {
-  const sim::CounterVerdict& v = o.verdict;
+  const sim::Verdict& v = o.verdict;
   Json j;
   j["valid?"] = Validity(v.validity);
   j["exit-code"] = o.exit_code;
   j["seed"] = seed;
-  j["workload"] = {{"valid?", Validity(v.workload_validity)},
-                   {"errors", v.errors},
-                   {"final-reads", v.final_reads},
-                   {"acknowledged-sum", v.acknowledged_sum},
-                   {"indeterminate-adds", v.indeterminate_adds},
-                   {"acceptable", v.acceptable}};
+  // The workload's own entries (sim::WorkloadResult::json), or its errors.
+  j["workload"] = v.workload.json.is_object()
+                      ? v.workload.json
+                      : Json{{"errors", v.workload.errors}};
+  j["workload"]["valid?"] = Validity(v.workload.validity);
   Json by_f = Json::object();
   for (const auto& [f, s] : v.by_f) {
     if (s.count() == 0) continue;

@@ -17,12 +17,12 @@
 #include <vector>
 
 #include "kvclient/message.h"
-#include "sim/checker.h"
+#include "sim/maelstrom/checker.h"
 
 namespace harness {
 
 struct Outcome {
-  sim::CounterVerdict verdict;
+  sim::Verdict verdict;
   sim::RunReport report;
   int exit_code = 255;             // sim::ExitCode: 0, 1, 2 or 255
   double harness_cpu_seconds = 0;  // user + system of the harness process

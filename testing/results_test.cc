@@ -9,9 +9,8 @@ TEST(ResultsJsonTest, MaelstromKeysAndExtensions) {
   Outcome o;
   o.exit_code = 0;
   o.verdict.validity = sim::Validity::kTrue;
-  o.verdict.workload_validity = sim::Validity::kTrue;
-  o.verdict.final_reads = {7, 7};
-  o.verdict.acceptable = {{7, 7}};
+  o.verdict.workload.validity = sim::Validity::kTrue;
+  o.verdict.workload.json = {{"final-reads", {7, 7}}, {"acceptable", {{7, 7}}}};
   o.verdict.completed_ops = 4;
   o.verdict.invocations = 4;
   o.verdict.ok_ops = 3;
@@ -29,6 +28,7 @@ TEST(ResultsJsonTest, MaelstromKeysAndExtensions) {
   EXPECT_EQ(j["exit-code"], 0);
   EXPECT_EQ(j["seed"], 42);
   EXPECT_EQ(j["workload"]["final-reads"], kvclient::Json({7, 7}));
+  EXPECT_EQ(j["workload"]["valid?"], true);
   EXPECT_EQ(j["stats"]["by-f"]["read"]["info-count"], 1);
   EXPECT_DOUBLE_EQ(j["availability"]["ok-fraction"].get<double>(), 0.75);
   EXPECT_DOUBLE_EQ(j["net"]["all"]["msgs-per-op"].get<double>(), 2.5);
@@ -53,6 +53,9 @@ TEST(ResultsJsonTest, NoOperationsMeansNullRatesAndUnknownIsAString) {
   Outcome o;
   kvclient::Json j = ResultsJson(o, 1);
   EXPECT_EQ(j["valid?"], "unknown");
+  // A workload that gives no JSON of its own: its validity and errors.
+  EXPECT_EQ(j["workload"]["valid?"], "unknown");
+  EXPECT_EQ(j["workload"]["errors"], kvclient::Json::array());
   EXPECT_TRUE(j["net"]["all"]["msgs-per-op"].is_null());
   EXPECT_TRUE(j["extensions"]["convergence-ms"].is_null());
 }

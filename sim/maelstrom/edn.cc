@@ -1,13 +1,13 @@
-// PROVISIONAL (wl1): replaced by struct's version on merge
 #include "sim/maelstrom/edn.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "kvclient/assert.h"
-#include "sim/report/escape.h"
+#include "sim/maelstrom/utf8.h"
 
 namespace sim {
 namespace {
@@ -59,7 +59,7 @@ std::string EdnEscape(absl::string_view text) {
       out.push_back(static_cast<char>(c));
     } else {
       // A multi-byte sequence: kept if valid, else U+FFFD for this byte.
-      const size_t len = report::Utf8SequenceLength(text, i);
+      const size_t len = Utf8SequenceLength(text, i);
       if (len > 1) {
         out.append(text.data() + i, len);
         i += len - 1;
@@ -124,19 +124,35 @@ Edn Edn::List(std::vector<Edn> items) {
 
 Edn Edn::Map() { return Edn(Kind::kMap); }
 
-Edn Edn::Tagged(absl::string_view tag, Edn form) {
-  MC_ASSERT(!tag.empty(), "a tagged literal needs a tag");
-  Edn e(Kind::kTagged);
-  e.text_ = std::string(tag);
-  e.items_.push_back(std::move(form));
-  return e;
-}
-
-Edn Edn::Raw(absl::string_view text) {
-  MC_ASSERT(!text.empty(), "a raw element is not empty");
-  Edn e(Kind::kRaw);
-  e.text_ = std::string(text);
-  return e;
+Edn Edn::FromJson(const kvclient::Json& value) {
+  switch (value.type()) {
+    case kvclient::Json::value_t::null: return Nil();
+    case kvclient::Json::value_t::boolean: return Bool(value.get<bool>());
+    case kvclient::Json::value_t::number_integer:
+      return Int(value.get<int64_t>());
+    case kvclient::Json::value_t::number_unsigned: {
+      const uint64_t u = value.get<uint64_t>();
+      if (u <= static_cast<uint64_t>(INT64_MAX))
+        return Int(static_cast<int64_t>(u));
+      return Double(static_cast<double>(u));  // a bigint, approximately
+    }
+    case kvclient::Json::value_t::number_float:
+      return Double(value.get<double>());
+    case kvclient::Json::value_t::string:
+      return String(value.get_ref<const std::string&>());
+    case kvclient::Json::value_t::array: {
+      Edn v = Vector();
+      for (const kvclient::Json& item : value) v.Add(FromJson(item));
+      return v;
+    }
+    case kvclient::Json::value_t::object: {
+      Edn m = Map();
+      for (auto it = value.begin(); it != value.end(); ++it)
+        m.Put(it.key(), FromJson(it.value()));
+      return m;
+    }
+    default: return Nil();  // binary, discarded: not from a parsed line
+  }
 }
 
 Edn& Edn::Add(Edn item) {
@@ -150,14 +166,7 @@ Edn& Edn::Add(Edn item) {
 Edn& Edn::Put(absl::string_view keyword, Edn value) {
   MC_ASSERT(kind_ == Kind::kMap, "Put is for maps; this is kind ",
             static_cast<int>(kind_));
-  entries_.emplace_back(Keyword(keyword).Print(), std::move(value));
-  return *this;
-}
-
-Edn& Edn::Put(const Edn& key, Edn value) {
-  MC_ASSERT(kind_ == Kind::kMap, "Put is for maps; this is kind ",
-            static_cast<int>(kind_));
-  entries_.emplace_back(key.Print(), std::move(value));
+  entries_.emplace_back(Keyword(keyword).text_, std::move(value));
   return *this;
 }
 
@@ -178,11 +187,6 @@ void Edn::PrintTo(std::string* out) const {
       absl::StrAppend(out, "\"", EdnEscape(text_), "\"");
       return;
     case Kind::kKeyword: absl::StrAppend(out, ":", text_); return;
-    case Kind::kRaw: *out += text_; return;
-    case Kind::kTagged:
-      absl::StrAppend(out, "#", text_);
-      items_[0].PrintTo(out);
-      return;
     case Kind::kVector:
     case Kind::kList: {
       *out += kind_ == Kind::kVector ? "[" : "(";
@@ -197,7 +201,7 @@ void Edn::PrintTo(std::string* out) const {
       *out += "{";
       for (size_t i = 0; i < entries_.size(); ++i) {
         if (i) *out += ", ";
-        absl::StrAppend(out, entries_[i].first, " ");
+        absl::StrAppend(out, ":", entries_[i].first, " ");
         entries_[i].second.PrintTo(out);
       }
       *out += "}";
@@ -213,11 +217,6 @@ std::string Edn::Pretty() const {
 }
 
 void Edn::PrettyTo(std::string* out, size_t column) const {
-  if (kind_ == Kind::kTagged) {
-    absl::StrAppend(out, "#", text_);
-    items_[0].PrettyTo(out, column + 1 + text_.size());
-    return;
-  }
   if (kind_ != Kind::kMap || entries_.empty()) {
     PrintTo(out);
     return;
@@ -225,7 +224,7 @@ void Edn::PrettyTo(std::string* out, size_t column) const {
   *out += "{";
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (i) absl::StrAppend(out, ",\n", std::string(column + 1, ' '));
-    const std::string key = absl::StrCat(entries_[i].first, " ");
+    const std::string key = absl::StrCat(":", entries_[i].first, " ");
     *out += key;
     entries_[i].second.PrettyTo(out, column + 1 + key.size());
   }

@@ -1,5 +1,3 @@
-// PROVISIONAL (wl1): replaced by struct's version on merge
-//
 // A small EDN value and printer, enough for Jepsen's history.edn and
 // results.edn. Maps keep insertion order (Clojure's array maps print that
 // way for the few keys Jepsen uses).
@@ -26,6 +24,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "kvclient/message.h"
 
 namespace sim {
 
@@ -41,9 +40,7 @@ class Edn {
     kKeyword,
     kVector,
     kList,
-    kMap,
-    kTagged,  // ADDITION (wl1)
-    kRaw      // ADDITION (wl1)
+    kMap
   };
 
   static Edn Nil() { return Edn(Kind::kNil); }
@@ -58,21 +55,21 @@ class Edn {
   static Edn Vector(std::vector<Edn> items = {});
   static Edn List(std::vector<Edn> items = {});
   static Edn Map();
-  // ADDITIONS (wl1), needed by Jepsen's checkers' results (sim/jepsen):
-  // a tagged literal, as fipp prints a record in results.edn
-  // (`#jepsen.history.Op{:index 3, ...}`), and an element printed verbatim
-  // (the caller guarantees it is one EDN element: a BigInteger's digits, a
-  // double as Java prints it).
-  static Edn Tagged(absl::string_view tag, Edn form);
-  static Edn Raw(absl::string_view text);
+  // A JSON value as Maelstrom holds it after parsing a node's message
+  // (cheshire, keys keywordized): null -> nil, numbers, strings, arrays ->
+  // vectors, objects -> maps with keyword keys (in the JSON's key order).
+  //   FromJson({"a":[1,null]}).Print() == "{:a [1 nil]}"
+  static Edn FromJson(const kvclient::Json& value);
 
   // Vectors and lists: append. Maps: add an entry with a keyword key.
   Edn& Add(Edn item);
   Edn& Put(absl::string_view keyword, Edn value);
-  // ADDITION (wl1): an entry with any key, e.g. {0.5 12} or {"id" 2}.
-  Edn& Put(const Edn& key, Edn value);
 
   Kind kind() const { return kind_; }
+  // A map's entries (keyword name, value), in insertion order.
+  const std::vector<std::pair<std::string, Edn>>& entries() const {
+    return entries_;
+  }
 
   // One line, as Clojure's prn prints it: {:a 1, :b [1 2]}.
   std::string Print() const;
@@ -89,9 +86,9 @@ class Edn {
   bool bool_ = false;
   int64_t int_ = 0;
   double double_ = 0;
-  std::string text_;        // string contents, keyword name, tag or raw text
-  std::vector<Edn> items_;  // tagged: the form
-  std::vector<std::pair<std::string, Edn>> entries_;  // printed key, value
+  std::string text_;  // string contents or keyword name
+  std::vector<Edn> items_;
+  std::vector<std::pair<std::string, Edn>> entries_;
 };
 
 // The body of an EDN string literal, without the quotes.

@@ -5,7 +5,6 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 
 namespace report {
 
@@ -27,66 +26,25 @@ std::vector<OpPair> PairOperations(const sim::History& history) {
   return ops;
 }
 
-bool InIntervals(const std::vector<std::pair<int64_t, int64_t>>& intervals,
-                 int64_t value) {
-  for (const auto& [lo, hi] : intervals) {
-    if (lo <= value && value <= hi) return true;
-  }
-  return false;
-}
-
-std::string FormatIntervals(
-    const std::vector<std::pair<int64_t, int64_t>>& intervals) {
-  std::vector<std::string> parts;
-  for (const auto& [lo, hi] : intervals)
-    parts.push_back(absl::StrCat("[", lo, " ", hi, "]"));
-  return absl::StrCat("[", absl::StrJoin(parts, " "), "]");
-}
-
-std::vector<size_t> FinalReads(const sim::History& history) {
-  std::vector<size_t> reads;
-  for (size_t i = 0; i < history.size(); ++i) {
-    const sim::HistoryEvent& e = history[i];
-    if (e.final_read && e.type == sim::EventType::kOk &&
-        e.f == kvclient::CounterOp::kRead) {
-      reads.push_back(i);
-    }
-  }
-  return reads;
-}
-
-std::vector<size_t> FinalReadsOutside(
-    const sim::History& history,
-    const std::vector<std::pair<int64_t, int64_t>>& acceptable) {
-  std::vector<size_t> bad;
-  for (size_t i : FinalReads(history)) {
-    if (!InIntervals(acceptable, history[i].value)) bad.push_back(i);
-  }
-  return bad;
-}
-
-absl::optional<Failure> FirstFailure(const RunRecord& run) {
+absl::optional<Failure> FirstFailure(const sim::RunRecord& run) {
   absl::optional<Failure> first;
   auto consider = [&](absl::Time t, std::string what, std::string client) {
     if (!first || t < first->time)
       first = Failure{t, std::move(what), std::move(client)};
   };
-  for (const InvalidLine& line : run.invalid_lines) {
+  for (const sim::InvalidLine& line : run.invalid_lines) {
     consider(line.time,
              absl::StrCat("invalid line from ", line.node, ": ", line.why), "");
   }
-  for (size_t i : FinalReadsOutside(run.history, run.results.acceptable)) {
-    const sim::HistoryEvent& e = run.history[i];
-    consider(
-        e.time,
-        absl::StrCat("final read ", e.value, " on thread ", e.thread,
-                     " is not in ", FormatIntervals(run.results.acceptable)),
-        e.client);
+  for (const sim::FlaggedOp& op : run.results.workload.flagged) {
+    if (op.index >= run.history.size()) continue;
+    const sim::HistoryEvent& e = run.history[op.index];
+    consider(e.time, op.what, e.client);
   }
   return first;
 }
 
-std::vector<size_t> SendOrder(const std::vector<MessageRecord>& messages) {
+std::vector<size_t> SendOrder(const std::vector<sim::MessageRecord>& messages) {
   std::vector<size_t> order(messages.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
@@ -95,7 +53,7 @@ std::vector<size_t> SendOrder(const std::vector<MessageRecord>& messages) {
   return order;
 }
 
-ReplyPairs PairReplies(const std::vector<MessageRecord>& messages,
+ReplyPairs PairReplies(const std::vector<sim::MessageRecord>& messages,
                        const std::vector<size_t>& order) {
   ReplyPairs pairs;
   pairs.reply_of.assign(order.size(), -1);
@@ -105,7 +63,7 @@ ReplyPairs PairReplies(const std::vector<MessageRecord>& messages,
   std::map<std::tuple<std::string, std::string, int64_t>, std::vector<int64_t>>
       waiting;
   for (size_t pos = 0; pos < order.size(); ++pos) {
-    const MessageRecord& m = messages[order[pos]];
+    const sim::MessageRecord& m = messages[order[pos]];
     if (absl::optional<int64_t> to = kvclient::InReplyTo(m.body)) {
       auto it = waiting.find({m.dest, m.src, *to});
       if (it != waiting.end() && !it->second.empty()) {

@@ -1,6 +1,5 @@
 // Facts about a run that several pages show: operations paired per thread,
-// final reads outside the acceptable set, the first failed check, and
-// request/reply pairs in the message journal.
+// the first failed check, and request/reply pairs in the message journal.
 //
 //   std::vector<OpPair> ops = PairOperations(run.history);
 //   ops[0].invoke == 0;  ops[0].completion == 1   (indices into the history)
@@ -18,8 +17,8 @@
 
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
-#include "sim/history.h"
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/history.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace report {
 
@@ -31,31 +30,19 @@ struct OpPair {
 };
 std::vector<OpPair> PairOperations(const sim::History& history);
 
-bool InIntervals(const std::vector<std::pair<int64_t, int64_t>>& intervals,
-                 int64_t value);
-std::string FormatIntervals(
-    const std::vector<std::pair<int64_t, int64_t>>& intervals);
-
-// History indices of the :ok final reads, in history order, as Maelstrom's
-// pn_counter.clj checker collects them (filter :final?, filter ok?).
-std::vector<size_t> FinalReads(const sim::History& history);
-// Those of them whose value is outside `acceptable` (the checker's :errors).
-std::vector<size_t> FinalReadsOutside(
-    const sim::History& history,
-    const std::vector<std::pair<int64_t, int64_t>>& acceptable);
-
-// The earliest failed check: an invalid line, or an :ok final read outside
-// the acceptable set (at its completion). None when neither happened.
+// The earliest failed check: an invalid line, or an op the workload's
+// checker flagged (run.results.workload.flagged, at that op's time). None
+// when neither happened.
 struct Failure {
   absl::Time time;
   std::string what;
-  std::string client;  // a final read: the client that received the value
+  std::string client;  // a flagged op: its client
 };
-absl::optional<Failure> FirstFailure(const RunRecord& run);
+absl::optional<Failure> FirstFailure(const sim::RunRecord& run);
 
 // Indices of `messages` ordered by send time (stable: equal times keep
 // journal order). Every page walks the journal in this order.
-std::vector<size_t> SendOrder(const std::vector<MessageRecord>& messages);
+std::vector<size_t> SendOrder(const std::vector<sim::MessageRecord>& messages);
 
 // For messages in send order (indices into `order`): reply_of[i] is the
 // position of the reply to request i, request_of[j] the request that reply j
@@ -65,7 +52,7 @@ struct ReplyPairs {
   std::vector<int64_t> reply_of;
   std::vector<int64_t> request_of;
 };
-ReplyPairs PairReplies(const std::vector<MessageRecord>& messages,
+ReplyPairs PairReplies(const std::vector<sim::MessageRecord>& messages,
                        const std::vector<size_t>& order);
 
 }  // namespace report

@@ -1,6 +1,7 @@
 #include "sim/report/analysis.h"
 
 #include "gtest/gtest.h"
+#include "sim/maelstrom/jepsen_history.h"
 #include "sim/report/test_util.h"
 
 namespace report {
@@ -42,32 +43,19 @@ TEST(ProcessIds, AnInfoMovesTheThreadToProcessPlusConcurrency) {
       Invoke(4, 0, kRead),
       Invoke(4, 1, kRead),
   };
-  EXPECT_EQ(ProcessIds(h, 2), (std::vector<int64_t>{0, 1, 0, 1, 2, 2, 4, 1}));
-  EXPECT_EQ(ProcessIds(h, 5), (std::vector<int64_t>{0, 1, 0, 1, 5, 5, 10, 1}));
+  EXPECT_EQ(sim::ProcessIds(h, 2),
+            (std::vector<int64_t>{0, 1, 0, 1, 2, 2, 4, 1}));
+  EXPECT_EQ(sim::ProcessIds(h, 5),
+            (std::vector<int64_t>{0, 1, 0, 1, 5, 5, 10, 1}));
 }
 
-TEST(FinalReads, OnlyOkFinalReadsInHistoryOrderAndTheOnesOutside) {
-  const sim::History h = {
-      Invoke(0, 1, kRead, 0, true),
-      Invoke(0, 0, kRead, 0, true),
-      Invoke(0, 2, kRead, 0, true),
-      Event(1, 1, EventType::kOk, kRead, 12, true),
-      Event(2, 0, EventType::kOk, kRead, 15, true),
-      Event(3, 2, EventType::kInfo, kRead, 0, true, "timeout"),
-  };
-  EXPECT_EQ(FinalReads(h), (std::vector<size_t>{3, 4}));
-  EXPECT_EQ(FinalReadsOutside(h, {{10, 12}}), (std::vector<size_t>{4}));
-  EXPECT_EQ(FinalReadsOutside(h, {{12, 12}, {15, 16}}),
-            (std::vector<size_t>{}));
-  EXPECT_EQ(FormatIntervals({{12, 12}, {15, 16}}), "[[12 12] [15 16]]");
-}
-
-TEST(FirstFailure, TheEarliestOfInvalidLinesAndBadFinalReads) {
-  RunRecord run = EmptyRun();
+TEST(FirstFailure, TheEarliestOfInvalidLinesAndFlaggedOps) {
+  sim::RunRecord run = EmptyRun();
   EXPECT_FALSE(FirstFailure(run).has_value());
-  run.results.acceptable = {{5, 5}};
   run.history = {Invoke(100, 0, kRead, 0, true),
                  Event(101, 0, EventType::kOk, kRead, 6, true)};
+  EXPECT_FALSE(FirstFailure(run).has_value()) << "nothing flagged";
+  FlagFinalRead(run, 1, "[[5 5]]");
   absl::optional<Failure> f = FirstFailure(run);
   ASSERT_TRUE(f.has_value());
   EXPECT_EQ(f->time, Ms(101));
@@ -82,14 +70,14 @@ TEST(FirstFailure, TheEarliestOfInvalidLinesAndBadFinalReads) {
 }
 
 TEST(SendOrder, SortsBySendTimeKeepingJournalOrderForTies) {
-  std::vector<MessageRecord> m = {
+  std::vector<sim::MessageRecord> m = {
       Msg(5, 6, "a", "b", {}), Msg(1, 2, "a", "b", {}), Msg(5, 5, "b", "a", {}),
       Msg(0, 1, "a", "b", {})};
   EXPECT_EQ(SendOrder(m), (std::vector<size_t>{3, 1, 0, 2}));
 }
 
 TEST(PairReplies, MatchesSwappedEndpointsAndMsgIdToTheLatestUnansweredRequest) {
-  std::vector<MessageRecord> m = {
+  std::vector<sim::MessageRecord> m = {
       Msg(0, 1, "c1", "n0", {{"type", "read"}, {"msg_id", 1}}),  // 0
       Msg(0, 1, "c2", "n0",
           {{"type", "read"}, {"msg_id", 1}}),  // 1: same id, other client
@@ -114,8 +102,9 @@ TEST(PairReplies, MatchesSwappedEndpointsAndMsgIdToTheLatestUnansweredRequest) {
 }
 
 TEST(PairReplies, AReusedMsgIdPairsWithTheLatestRequest) {
-  std::vector<MessageRecord> m = {
-      Msg(0, -1, "n0", "seq-kv", {{"type", "cas"}, {"msg_id", 4}}, Fate::kLost),
+  std::vector<sim::MessageRecord> m = {
+      Msg(0, -1, "n0", "seq-kv", {{"type", "cas"}, {"msg_id", 4}},
+          sim::Fate::kLost),
       Msg(10, 11, "n0", "seq-kv", {{"type", "cas"}, {"msg_id", 4}}),
       Msg(11, 12, "seq-kv", "n0", {{"type", "cas_ok"}, {"in_reply_to", 4}}),
   };
@@ -127,14 +116,14 @@ TEST(PairReplies, AReusedMsgIdPairsWithTheLatestRequest) {
 // are messages with a client on either end, :servers the rest; a message is
 // received only if it was delivered.
 TEST(NetFromJournal, CountsSendsReceivesAndMessagesPerClass) {
-  std::vector<MessageRecord> m = {
+  std::vector<sim::MessageRecord> m = {
       Msg(0, 0, "c1", "n0", {}),
       Msg(0, 0, "n0", "c1", {}),
       Msg(0, 1, "n0", "seq-kv", {}),
-      Msg(0, 1, "n0", "n1", {}, Fate::kPartitioned),
-      Msg(0, -1, "n1", "n0", {}, Fate::kLost),
+      Msg(0, 1, "n0", "n1", {}, sim::Fate::kPartitioned),
+      Msg(0, -1, "n1", "n0", {}, sim::Fate::kLost),
   };
-  const NetFigures net = NetFromJournal(m);
+  const sim::NetFigures net = sim::NetFromJournal(m);
   EXPECT_EQ(net.all.send_count, 5);
   EXPECT_EQ(net.all.recv_count, 3);
   EXPECT_EQ(net.all.msg_count, 5);

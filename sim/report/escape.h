@@ -11,7 +11,8 @@
 // becomes U+FFFD; C0 controls other than tab, newline and carriage return
 // become their visible Control Pictures (U+2400 + c), DEL becomes U+2421, C1
 // controls and the noncharacters U+FFFE/U+FFFF become U+FFFD. Valid text passes
-// through unchanged. The EDN escaper (edn.h) has its own rules.
+// through unchanged. The EDN escaper (sim/maelstrom/edn.h) has its own rules;
+// both decode with sim/maelstrom/utf8.h.
 #ifndef SIM_REPORT_ESCAPE_H_
 #define SIM_REPORT_ESCAPE_H_
 
@@ -22,10 +23,6 @@
 namespace report {
 
 std::string SanitizeUtf8(absl::string_view text);
-
-// The length of the valid, shortest-form UTF-8 sequence of one Unicode
-// scalar value starting at text[i], or 0 if the bytes there are not one.
-size_t Utf8SequenceLength(absl::string_view text, size_t i);
 
 // Sanitized text for XML/HTML text nodes and (double- or single-quoted)
 // attribute values: & < > " ' escaped.

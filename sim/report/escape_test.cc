@@ -35,14 +35,6 @@ TEST(SanitizeUtf8, ControlCharactersBecomeVisibleAndXmlLegal) {
   EXPECT_EQ(SanitizeUtf8("\xef\xbf\xbe"), "\uFFFD");  // U+FFFE
 }
 
-TEST(Utf8SequenceLength, CountsOnlyValidSequences) {
-  EXPECT_EQ(Utf8SequenceLength("a", 0), 1u);
-  EXPECT_EQ(Utf8SequenceLength("é", 0), 2u);
-  EXPECT_EQ(Utf8SequenceLength("𝄞", 0), 4u);
-  EXPECT_EQ(Utf8SequenceLength("\xff", 0), 0u);
-  EXPECT_EQ(Utf8SequenceLength("a", 1), 0u);  // past the end
-}
-
 TEST(EscapeXml, EscapesMarkupAndQuotes) {
   EXPECT_EQ(
       EscapeXml("<a href=\"x\" title='y'>&amp;</a>"),

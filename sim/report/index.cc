@@ -70,11 +70,11 @@ std::string Workload(absl::string_view dir) {
 
 }  // namespace
 
-std::string RenderRunIndex(const RunRecord& run,
+std::string RenderRunIndex(const sim::RunRecord& run,
                            const std::vector<IndexLink>& files,
                            absl::string_view window_description,
                            absl::string_view store_index_href) {
-  const RunMetadata& meta = run.meta;
+  const sim::RunMetadata& meta = run.meta;
   std::string body;
   absl::StrAppend(
       &body, "<h1>",
@@ -127,9 +127,9 @@ std::string RenderRunIndex(const RunRecord& run,
                   body, "");
 }
 
-std::string RunJson(const RunRecord& run,
+std::string RunJson(const sim::RunRecord& run,
                     absl::string_view window_description) {
-  const RunMetadata& meta = run.meta;
+  const sim::RunMetadata& meta = run.meta;
   Json j = Json::object();
   j["workload"] = meta.workload;
   j["driver"] = meta.driver;

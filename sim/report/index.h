@@ -24,7 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace report {
 
@@ -37,12 +37,13 @@ struct IndexLink {
 // index.html of one run: verdict, metadata, links to `files` (those that
 // exist; plots among them are also shown inline), the results text, and a
 // link to the store's index at `store_index_href` (none when empty).
-std::string RenderRunIndex(const RunRecord& run,
+std::string RenderRunIndex(const sim::RunRecord& run,
                            const std::vector<IndexLink>& files,
                            absl::string_view window_description,
                            absl::string_view store_index_href = "");
 
-std::string RunJson(const RunRecord& run, absl::string_view window_description);
+std::string RunJson(const sim::RunRecord& run,
+                    absl::string_view window_description);
 
 // One line of the store index.
 struct RunSummary {

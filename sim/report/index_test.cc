@@ -19,7 +19,7 @@ size_t Count(const std::string& text, const std::string& needle) {
 }
 
 TEST(RunIndex, LinksEveryFileShowsPlotsVerdictAndWindow) {
-  RunRecord run = EmptyRun();
+  sim::RunRecord run = EmptyRun();
   run.meta.exit_code = 1;
   run.meta.verdict_line = "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻";
   run.meta.results_text = "{:valid? false}";
@@ -53,7 +53,7 @@ TEST(RunIndex, NoStoreIndexNoLinkToIt) {
 }
 
 TEST(RunIndex, HostileNamesAreEscapedInTextAndLinks) {
-  RunRecord run = EmptyRun();
+  sim::RunRecord run = EmptyRun();
   const std::string hostile = "\"><script>alert(1)</script>";
   run.meta.verdict_line = hostile;
   run.meta.results_text = hostile + "\x01\xff";
@@ -73,7 +73,7 @@ TEST(RunIndex, HostileNamesAreEscapedInTextAndLinks) {
 }
 
 TEST(RunJson, RoundTripsThroughTheStoreIndexParser) {
-  RunRecord run = EmptyRun();
+  sim::RunRecord run = EmptyRun();
   run.meta.driver = "harness";
   run.meta.seed = 42;
   run.meta.exit_code = 1;

@@ -1,21 +1,8 @@
 // history.edn and results.edn in the shapes Jepsen 0.3.7 and Maelstrom
 // v0.2.4 write them, so tools that read Maelstrom's store read ours.
 //
-// history.edn (jepsen/store.clj write-history!: one `prn`ed op per line):
-//   {:index 0, :time 1203000, :type :invoke, :process 0, :f :add, :value 4}
-//   {:index 1, :time 1250000, :type :ok, :process 0, :f :add, :value 4}
-//   {:index 2, :time 1310000, :type :invoke, :process 1, :f :read, :value nil}
-//   {:index 3, :time 6310000, :type :info, :process 1, :f :read, :value nil,
-//   :error "timeout"}
-//   {:index 4, :time 9000000, :type :info, :process :nemesis, :f
-//   :start-partition, :value nil}
-//   {:index 5, :time 9000000, :type :info, :process :nemesis, :f
-//   :start-partition, :value "n0 ignores [n1]"}
-//   ... {:index 90, ..., :type :ok, :process 4, :f :read, :value 17, :final?
-//   true}
-// :time is nanoseconds since run.t0; processes follow ProcessIds; fault
-// windows become :nemesis :info pairs (:start-<kind> at the start,
-// :stop-<kind> at the end) merged in by time.
+// history.edn: the Jepsen history (sim/maelstrom/jepsen_history.h), one
+// prn'ed op per line, nemesis ops merged in by time.
 //
 // results.edn (Maelstrom core.clj checker/compose, pretty-printed):
 //   {:perf {:latency-graph {:valid? true}, :rate-graph {:valid? true}, :valid?
@@ -30,28 +17,28 @@
 //    :msgs-per-op 2.99},
 //          :clients {...}, :servers {..., :msgs-per-op 0.93}, :valid? true},
 //    :workload {:valid? true, :errors nil, :final-reads (152 152 152),
-//               :acceptable ([152 152])},
+//               :acceptable ([152 152])},        ; the g-counter's
 //    :extensions {...},       ; EXTENSION: only when run.results.extensions is
 //    set :valid? true}
-// :stats, :availability and :workload are computed from run.history and
-// run.results.acceptable exactly as the Clojure checkers do (see the .cc);
-// :net from run.results.net.
+// :stats and :availability are computed from run.history exactly as the
+// Clojure checkers do (see the .cc); :net from run.results.net; :workload is
+// what the workload's checker returned (run.results.workload.results).
 #ifndef SIM_REPORT_JEPSEN_EDN_H_
 #define SIM_REPORT_JEPSEN_EDN_H_
 
 #include <string>
 
-#include "sim/report/edn.h"
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/edn.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace report {
 
-std::string HistoryEdn(const RunRecord& run);
-std::string ResultsEdn(const RunRecord& run);
+std::string HistoryEdn(const sim::RunRecord& run);
+std::string ResultsEdn(const sim::RunRecord& run);
 
 // The results map itself (ResultsEdn pretty-prints it), for tests and for
 // drivers that want one figure.
-Edn ResultsMap(const RunRecord& run);
+sim::Edn ResultsMap(const sim::RunRecord& run);
 
 }  // namespace report
 

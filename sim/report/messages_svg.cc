@@ -100,15 +100,15 @@ std::string Label(const Json& body) {
 
 std::string Num(double v) { return absl::StrFormat("%.1f", v); }
 
-std::string FateClass(Fate fate) {
+std::string FateClass(sim::Fate fate) {
   switch (fate) {
-    case Fate::kDelivered: return "delivered";
-    case Fate::kPartitioned: return "partitioned";
-    case Fate::kLost: return "lost";
-    case Fate::kKvCut: return "kv-cut";
-    case Fate::kReceiverDown: return "receiver-down";
-    case Fate::kNotRead: return "not-read";
-    case Fate::kInFlight: return "in-flight";
+    case sim::Fate::kDelivered: return "delivered";
+    case sim::Fate::kPartitioned: return "partitioned";
+    case sim::Fate::kLost: return "lost";
+    case sim::Fate::kKvCut: return "kv-cut";
+    case sim::Fate::kReceiverDown: return "receiver-down";
+    case sim::Fate::kNotRead: return "not-read";
+    case sim::Fate::kInFlight: return "in-flight";
   }
   return "other";
 }
@@ -130,7 +130,7 @@ struct Event {
 
 class SvgBuilder {
  public:
-  SvgBuilder(const RunRecord& run, const MessageWindow& window)
+  SvgBuilder(const sim::RunRecord& run, const MessageWindow& window)
       : run_(run),
         window_(window),
         order_(SendOrder(run.messages)),
@@ -143,7 +143,7 @@ class SvgBuilder {
   std::string Render();
 
  private:
-  const MessageRecord& Msg(size_t pos) const {
+  const sim::MessageRecord& Msg(size_t pos) const {
     return run_.messages[order_[pos]];
   }
   double LaneX(const std::string& id) const {
@@ -165,7 +165,7 @@ class SvgBuilder {
   // The first row at or after t (rows_.size() if none).
   size_t RowAtOrAfter(absl::Time t) const;
   std::string Seconds(absl::Time t) const {
-    return SecondsSince(run_.t0, t, 6);
+    return sim::SecondsSince(run_.t0, t, 6);
   }
 
   void BuildRows();
@@ -178,7 +178,7 @@ class SvgBuilder {
   void FailureLine(std::string* out) const;
   std::string Title(size_t pos) const;
 
-  const RunRecord& run_;
+  const sim::RunRecord& run_;
   const MessageWindow& window_;
   const std::vector<size_t> order_;
   const ReplyPairs pairs_;
@@ -191,14 +191,14 @@ class SvgBuilder {
 
 void SvgBuilder::BuildRows() {
   for (size_t pos = window_.first; pos < window_.last; ++pos) {
-    const MessageRecord& m = Msg(pos);
+    const sim::MessageRecord& m = Msg(pos);
     rows_.push_back({m.sent, pos, 0});
     if (m.end.has_value()) rows_.push_back({std::max(*m.end, m.sent), pos, 1});
   }
   if (window_.size() > 0) {
     const absl::Time from = run_.t0 + window_.from, to = run_.t0 + window_.to;
     for (size_t i = 0; i < run_.invalid_lines.size(); ++i) {
-      const InvalidLine& line = run_.invalid_lines[i];
+      const sim::InvalidLine& line = run_.invalid_lines[i];
       if (line.time >= from && line.time <= to &&
           lane_index_.count(line.node)) {
         rows_.push_back({line.time, i, 2});
@@ -228,7 +228,7 @@ size_t SvgBuilder::RowAtOrAfter(absl::Time t) const {
 }
 
 void SvgBuilder::Header(std::string* out) const {
-  const RunMetadata& meta = run_.meta;
+  const sim::RunMetadata& meta = run_.meta;
   absl::StrAppend(out, "<text class=\"h1\" x=\"12\" y=\"24\">",
                   EscapeXml(absl::StrCat(meta.workload, ", seed ", meta.seed,
                                          ": messages")),
@@ -297,7 +297,7 @@ void SvgBuilder::LanesAndTimes(std::string* out) const {
 
 void SvgBuilder::Faults(std::string* out) const {
   if (rows_.empty()) return;
-  for (const FaultWindow& f : run_.faults) {
+  for (const sim::FaultWindow& f : run_.faults) {
     if (f.end <= rows_.front().time || f.start > rows_.back().time) continue;
     const size_t first = RowAtOrAfter(f.start);
     const size_t end = RowAtOrAfter(f.end);  // rows before it are inside
@@ -344,8 +344,8 @@ void SvgBuilder::Holds(std::string* out) const {
     auto arrived = end_row_.find(static_cast<size_t>(request));
     if (arrived == end_row_.end())
       continue;  // the request is outside the window
-    const MessageRecord& reply = Msg(pos);
-    const MessageRecord& req = Msg(static_cast<size_t>(request));
+    const sim::MessageRecord& reply = Msg(pos);
+    const sim::MessageRecord& req = Msg(static_cast<size_t>(request));
     const double x = LaneX(reply.src);
     const double y0 = RowY(arrived->second), y1 = RowY(send_row_.at(pos));
     if (y1 <= y0) continue;
@@ -362,18 +362,18 @@ void SvgBuilder::Holds(std::string* out) const {
 }
 
 std::string SvgBuilder::Title(size_t pos) const {
-  const MessageRecord& m = Msg(pos);
+  const sim::MessageRecord& m = Msg(pos);
   std::string t = absl::StrCat("#", pos + 1, " ", m.src, " → ", m.dest,
                                "  sent t=", Seconds(m.sent), "s");
   if (m.end.has_value()) {
-    absl::StrAppend(&t, ", ", Arrived(m.fate) ? "delivered" : "dropped",
+    absl::StrAppend(&t, ", ", sim::Arrived(m.fate) ? "delivered" : "dropped",
                     " t=", Seconds(*m.end),
                     absl::StrFormat("s (+%.3f ms)", absl::ToDoubleMilliseconds(
                                                         *m.end - m.sent)));
   }
-  absl::StrAppend(&t, "\nfate: ", FateName(m.fate));
+  absl::StrAppend(&t, "\nfate: ", sim::FateName(m.fate));
   if (int64_t req = pairs_.request_of[pos]; req >= 0) {
-    const MessageRecord& r = Msg(static_cast<size_t>(req));
+    const sim::MessageRecord& r = Msg(static_cast<size_t>(req));
     absl::StrAppend(
         &t, "\nreply to #", req + 1, " (", kvclient::BodyType(r.body),
         " sent t=", Seconds(r.sent),
@@ -381,7 +381,7 @@ std::string SvgBuilder::Title(size_t pos) const {
                         absl::ToDoubleMilliseconds(m.sent - r.sent)));
   }
   if (int64_t rep = pairs_.reply_of[pos]; rep >= 0) {
-    const MessageRecord& r = Msg(static_cast<size_t>(rep));
+    const sim::MessageRecord& r = Msg(static_cast<size_t>(rep));
     absl::StrAppend(
         &t, "\nanswered by #", rep + 1, " (", kvclient::BodyType(r.body),
         absl::StrFormat(") after %.3f ms",
@@ -394,9 +394,9 @@ std::string SvgBuilder::Title(size_t pos) const {
 }
 
 void SvgBuilder::Message(size_t pos, std::string* out) const {
-  const MessageRecord& m = Msg(pos);
+  const sim::MessageRecord& m = Msg(pos);
   const std::string color = ColorOf(m.body);
-  const bool arrived = Arrived(m.fate) && m.end.has_value();
+  const bool arrived = sim::Arrived(m.fate) && m.end.has_value();
   const double x0 = LaneX(m.src), y0 = RowY(send_row_.at(pos));
   double x1 = LaneX(m.dest);
   double y1 = m.end.has_value() ? RowY(end_row_.at(pos)) : y0 + 2 * kRowHeight;
@@ -447,7 +447,7 @@ void SvgBuilder::Message(size_t pos, std::string* out) const {
 
 void SvgBuilder::InvalidLines(std::string* out) const {
   for (const auto& [index, row] : invalid_rows_) {
-    const InvalidLine& line = run_.invalid_lines[index];
+    const sim::InvalidLine& line = run_.invalid_lines[index];
     const double x = LaneX(line.node), y = RowY(row);
     const std::string title = absl::StrCat(
         "invalid line from ", line.node, " at t=", Seconds(line.time),
@@ -474,7 +474,7 @@ void SvgBuilder::FailureLine(std::string* out) const {
   std::string culprit;
   if (!window_.focus_client.empty()) {
     for (size_t pos = window_.last; pos-- > window_.first;) {
-      const MessageRecord& m = Msg(pos);
+      const sim::MessageRecord& m = Msg(pos);
       if (m.dest == window_.focus_client && m.end == f && end_row_.count(pos)) {
         row = end_row_.at(pos) + 1;
         culprit = absl::StrCat(" (#", pos + 1, ")");
@@ -583,7 +583,7 @@ bool LaneLess(const std::string& a, const std::string& b) {
   return ka != kb ? ka < kb : a < b;
 }
 
-std::vector<std::string> Lanes(const RunRecord& run,
+std::vector<std::string> Lanes(const sim::RunRecord& run,
                                const MessageWindow& window) {
   std::set<std::string> ids(run.meta.node_ids.begin(), run.meta.node_ids.end());
   const std::vector<size_t> order = SendOrder(run.messages);
@@ -597,7 +597,7 @@ std::vector<std::string> Lanes(const RunRecord& run,
   return lanes;
 }
 
-std::string RenderMessagesSvg(const RunRecord& run,
+std::string RenderMessagesSvg(const sim::RunRecord& run,
                               const MessageWindow& window) {
   MC_ASSERT(window.first <= window.last && window.last <= run.messages.size(),
             "the window comes from ChooseWindow on this run: [", window.first,

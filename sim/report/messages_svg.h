@@ -31,17 +31,17 @@
 #include <string>
 #include <vector>
 
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/run_record.h"
 #include "sim/report/window.h"
 
 namespace report {
 
-std::string RenderMessagesSvg(const RunRecord& run,
+std::string RenderMessagesSvg(const sim::RunRecord& run,
                               const MessageWindow& window);
 
 // The lanes RenderMessagesSvg draws for `window`, in order: every node of
 // the run plus every endpoint of a drawn message.
-std::vector<std::string> Lanes(const RunRecord& run,
+std::vector<std::string> Lanes(const sim::RunRecord& run,
                                const MessageWindow& window);
 
 // Maelstrom's lane order (util.clj sort-clients): "<letters><digits>" ids by

@@ -75,8 +75,8 @@ std::string XmlProblem(const std::string& xml) {
   return "";
 }
 
-RunRecord SmallRun() {
-  RunRecord run = EmptyRun(2);
+sim::RunRecord SmallRun() {
+  sim::RunRecord run = EmptyRun(2);
   run.meta.node_ids = {"n0", "n1"};
   run.messages = {
       Msg(0, 0, "c11", "n1",
@@ -86,16 +86,17 @@ RunRecord SmallRun() {
       Msg(2, 4, "seq-kv", "n1",
           {{"type", "cas_ok"}, {"in_reply_to", 7}}),                     // #3
       Msg(4, 4, "n1", "c11", {{"type", "add_ok"}, {"in_reply_to", 1}}),  // #4
-      Msg(5, 7, "n1", "n0", {{"type", "gossip"}}, Fate::kPartitioned),   // #5
-      Msg(6, -1, "n0", "n1", {{"type", "gossip"}}, Fate::kLost),         // #6
-      Msg(8, 8, "c10", "n0", {{"type", "read"}, {"msg_id", 1}}),         // #7
+      Msg(5, 7, "n1", "n0", {{"type", "gossip"}},
+          sim::Fate::kPartitioned),                                    // #5
+      Msg(6, -1, "n0", "n1", {{"type", "gossip"}}, sim::Fate::kLost),  // #6
+      Msg(8, 8, "c10", "n0", {{"type", "read"}, {"msg_id", 1}}),       // #7
       Msg(8, 8, "n0", "c10",
           {{"type", "error"},
            {"code", 11},
            {"text", "not ready"},
            {"in_reply_to", 1}}),  // #8
   };
-  FaultWindow f;
+  sim::FaultWindow f;
   f.start = Ms(3);
   f.end = Ms(7.5);
   f.kind = "partition";
@@ -104,14 +105,14 @@ RunRecord SmallRun() {
   return run;
 }
 
-MessageWindow All(const RunRecord& run) {
+MessageWindow All(const sim::RunRecord& run) {
   WindowOptions o;
   o.span = absl::Seconds(100);
   return ChooseWindow(run, o);
 }
 
 TEST(MessagesSvg, OneArrowPerMessageInTheWindowAndOneLanePerEndpoint) {
-  const RunRecord run = SmallRun();
+  const sim::RunRecord run = SmallRun();
   const MessageWindow w = All(run);
   ASSERT_EQ(w.size(), 8u);
   const std::string svg = RenderMessagesSvg(run, w);
@@ -129,7 +130,7 @@ TEST(MessagesSvg, OneArrowPerMessageInTheWindowAndOneLanePerEndpoint) {
 }
 
 TEST(MessagesSvg, ASmallerWindowDrawsOnlyItsMessagesAndLanes) {
-  const RunRecord run = SmallRun();
+  const sim::RunRecord run = SmallRun();
   WindowOptions o;
   o.from = absl::Milliseconds(5);
   o.to = absl::Milliseconds(7);
@@ -181,15 +182,15 @@ TEST(MessagesSvg, ColoursByTypeErrorsMarkedLostMessagesCut) {
 }
 
 TEST(MessagesSvg, FaultWindowsAreShadedOverTheirRows) {
-  RunRecord run = SmallRun();
-  FaultWindow kill;
+  sim::RunRecord run = SmallRun();
+  sim::FaultWindow kill;
   kill.start = Ms(1);
   kill.end = Ms(2);
   kill.kind = "kill";
   kill.description = "n0 killed";
   kill.nodes = {"n0"};
   run.faults.push_back(kill);
-  FaultWindow later;  // after every drawn row: not drawn
+  sim::FaultWindow later;  // after every drawn row: not drawn
   later.start = Ms(50);
   later.kind = "pause";
   run.faults.push_back(later);
@@ -203,7 +204,7 @@ TEST(MessagesSvg, FaultWindowsAreShadedOverTheirRows) {
 }
 
 TEST(MessagesSvg, TheFirstFailureAndInvalidLinesAreMarked) {
-  RunRecord run = SmallRun();
+  sim::RunRecord run = SmallRun();
   run.invalid_lines.push_back(
       {Ms(5), "n1", "message to departed client c3", "{\"dest\":\"c3\"}"});
   const std::string svg =
@@ -217,10 +218,10 @@ TEST(MessagesSvg, TheFirstFailureAndInvalidLinesAreMarked) {
 }
 
 TEST(MessagesSvg, ABadFinalReadIsMarkedBelowTheReplyThatCarriedIt) {
-  RunRecord run = SmallRun();
-  run.results.acceptable = {{3, 3}};
+  sim::RunRecord run = SmallRun();
   run.history = {Invoke(8, 0, kRead, 0, true),
                  Event(8, 0, EventType::kOk, kRead, 9, true)};
+  SetCounterWorkload(run, {{3, 3}});
   run.messages[7].body = {
       {"type", "read_ok"}, {"value", 9}, {"in_reply_to", 1}};
   const std::string svg =
@@ -230,7 +231,7 @@ TEST(MessagesSvg, ABadFinalReadIsMarkedBelowTheReplyThatCarriedIt) {
 }
 
 TEST(MessagesSvg, HostileBodiesAndNamesAreEscaped) {
-  RunRecord run = SmallRun();
+  sim::RunRecord run = SmallRun();
   const std::string hostile =
       "</title><script>alert(1)</script>&amp;\"'\x01\x7f\xff\xc3";
   run.messages[0].body["delta"] = hostile;
@@ -253,7 +254,7 @@ TEST(MessagesSvg, ARealisticRunStaysUsable) {
   // most 800 of them, around the failure.
   SyntheticOptions o;
   o.bad_final_read = true;
-  const RunRecord run = SyntheticRun(o);
+  const sim::RunRecord run = SyntheticRun(o);
   ASSERT_GT(run.messages.size(), 5000u);
   const MessageWindow w = ChooseWindow(run, WindowOptions{});
   EXPECT_LE(w.size(), 800u);

@@ -83,7 +83,7 @@ std::string Png(const std::vector<std::string>& rows, uint32_t width) {
 }
 
 // Completions per second as dark columns, 4 px per second, 100 px tall.
-std::string RatePlot(const report::RunRecord& run) {
+std::string RatePlot(const sim::RunRecord& run) {
   std::map<int64_t, int> per_second;
   int peak = 1;
   for (const sim::HistoryEvent& e : run.history) {
@@ -105,8 +105,7 @@ std::string RatePlot(const report::RunRecord& run) {
   return Png(rows, width);
 }
 
-Json Expected(const report::RunRecord& run,
-              const report::WrittenReport& written) {
+Json Expected(const sim::RunRecord& run, const report::WrittenReport& written) {
   const std::vector<size_t> order = report::SendOrder(run.messages);
   std::set<std::string> lanes(run.meta.node_ids.begin(),
                               run.meta.node_ids.end());
@@ -121,7 +120,7 @@ Json Expected(const report::RunRecord& run,
       open.insert(e.thread);
     } else if (open.erase(e.thread)) {
       ++completed;
-      finals += e.final_read;
+      finals += e.final;
     }
   }
   return Json{{"messages", written.window.size()},
@@ -157,7 +156,7 @@ int main(int argc, char** argv) {
   cases[2].options.invalid_line = true;
   std::string last;
   for (const Case& c : cases) {
-    report::RunRecord run = report::SyntheticRun(c.options);
+    sim::RunRecord run = report::SyntheticRun(c.options);
     run.meta.started = run.meta.started + absl::Minutes(&c - cases.data());
     const std::string rel = absl::StrCat("g-counter/", c.stamp);
     const std::string dir = absl::StrCat(root, "/", rel);

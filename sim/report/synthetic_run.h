@@ -1,4 +1,4 @@
-// A realistic RunRecord built from data, for the report's tests and its
+// A realistic sim::RunRecord built from data, for the report's tests and its
 // browser test: Maelstrom's g-counter challenge shape (3 nodes, 3 client
 // threads, rate 100, 20 s, partitions, a 10 s recovery sleep, final reads)
 // played by a toy counter: each node writes its adds to seq-kv with a cas
@@ -8,7 +8,7 @@
 // the right shape and size (about 6,000 messages).
 //
 //   SyntheticOptions o;  o.bad_final_read = true;
-//   RunRecord run = SyntheticRun(o);   // run.history, run.messages, ...
+//   sim::RunRecord run = SyntheticRun(o);   // run.history, run.messages, ...
 //
 // Options add the failures the report must point at: a final read outside
 // the acceptable set, an invalid line (a reply to a departed client, after
@@ -20,7 +20,7 @@
 #include <cstdint>
 
 #include "absl/time/time.h"
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace report {
 
@@ -38,7 +38,7 @@ struct SyntheticOptions {
   bool partitions = true;
 };
 
-RunRecord SyntheticRun(const SyntheticOptions& options);
+sim::RunRecord SyntheticRun(const SyntheticOptions& options);
 
 }  // namespace report
 

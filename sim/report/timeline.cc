@@ -5,9 +5,11 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "sim/maelstrom/jepsen_history.h"
 #include "sim/report/analysis.h"
 #include "sim/report/escape.h"
 #include "sim/report/page.h"
@@ -95,6 +97,16 @@ const char* FaultClass(const std::string& kind) {
 
 std::string Sec(double s) { return absl::StrFormat("%.6f", s); }
 
+// An :f as a CSS class name: letters, digits, '-' and '_' kept.
+std::string ClassName(const std::string& f) {
+  std::string out = f;
+  for (char& c : out) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-')
+      c = '_';
+  }
+  return out;
+}
+
 // CSS length `seconds` along the time axis.
 std::string At(double seconds) {
   return absl::StrCat("calc(var(--pxs) * ", Sec(seconds), ")");
@@ -105,23 +117,22 @@ std::string Span(double seconds) {
 
 class TimelineBuilder {
  public:
-  explicit TimelineBuilder(const RunRecord& run)
+  explicit TimelineBuilder(const sim::RunRecord& run)
       : run_(run),
         ops_(PairOperations(run.history)),
-        process_(ProcessIds(run.history, run.concurrency)) {
+        process_(sim::ProcessIds(run.history, run.concurrency)) {
     for (const HistoryEvent& e : run.history) threads_.insert(e.thread);
     int row = 0;
     for (int t : threads_) row_of_[t] = row++;
-    const std::vector<size_t> bad =
-        FinalReadsOutside(run.history, run.results.acceptable);
-    bad_.insert(bad.begin(), bad.end());
+    for (const sim::FlaggedOp& op : run.results.workload.flagged)
+      bad_.emplace(op.index, op.note);
     // The axis spans t0 (or the first event before it) to the last event.
     double lo = 0, hi = 1;
     for (const HistoryEvent& e : run.history) {
       lo = std::min(lo, Rel(e.time));
       hi = std::max(hi, Rel(e.time));
     }
-    for (const FaultWindow& f : run.faults) {
+    for (const sim::FaultWindow& f : run.faults) {
       lo = std::min(lo, Rel(f.start));
       if (f.end != absl::InfiniteFuture()) hi = std::max(hi, Rel(f.end));
     }
@@ -129,7 +140,7 @@ class TimelineBuilder {
     duration_ = hi - lo;
     // Each fault goes on the first level whose faults ended before it began.
     std::vector<absl::Time> level_end;
-    for (const FaultWindow& f : run.faults) {
+    for (const sim::FaultWindow& f : run.faults) {
       size_t level = 0;
       while (level < level_end.size() && level_end[level] > f.start) ++level;
       if (level == level_end.size()) level_end.push_back(f.end);
@@ -155,12 +166,12 @@ class TimelineBuilder {
   std::string OpTitle(const OpPair& op) const;
   std::string Faults(double chart_height) const;
 
-  const RunRecord& run_;
+  const sim::RunRecord& run_;
   const std::vector<OpPair> ops_;
   const std::vector<int64_t> process_;
   std::set<int> threads_;
   std::map<int, int> row_of_;
-  std::set<size_t> bad_;
+  std::map<size_t, std::string> bad_;  // flagged completion → its note
   double origin_ = 0, duration_ = 1;
   std::vector<size_t> fault_level_;  // per fault
   size_t levels_ = 0;
@@ -170,9 +181,7 @@ std::string TimelineBuilder::Summary() const {
   std::map<std::string, std::map<std::string, int64_t>> counts;  // f → type → n
   int64_t pending = 0;
   for (const OpPair& op : ops_) {
-    const HistoryEvent& invoke = run_.history[op.invoke];
-    const std::string f =
-        invoke.f == kvclient::CounterOp::kAdd ? "add" : "read";
+    const std::string& f = run_.history[op.invoke].f;
     if (op.completion) {
       ++counts[f][TypeClass(run_.history[*op.completion].type)];
     } else {
@@ -189,33 +198,29 @@ std::string TimelineBuilder::Summary() const {
                     "</td><td>info ", n("info"), "</td><td>fail ", n("fail"),
                     "</td></tr>\n");
   }
-  std::vector<std::string> finals;
-  for (size_t i : FinalReads(run_.history)) {
-    finals.push_back(
-        absl::StrCat(run_.history[i].value, bad_.count(i) ? " (outside)" : ""));
+  absl::StrAppend(&rows, "<tr><th>never completed</th><td>", pending,
+                  "</td></tr>\n");
+  for (const auto& [label, value] : run_.results.workload.summary) {
+    absl::StrAppend(&rows, "<tr><th>", EscapeXml(label),
+                    "</th><td colspan=\"3\">", EscapeXml(value),
+                    "</td></tr>\n");
   }
-  return absl::StrCat("<table class=\"summary\">\n", rows,
-                      "<tr><th>never completed</th><td>", pending,
-                      "</td></tr>\n<tr><th>final reads</th><td colspan=\"3\">",
-                      EscapeXml(finals.empty() ? std::string("none")
-                                               : absl::StrJoin(finals, ", ")),
-                      "</td></tr>\n<tr><th>acceptable</th><td colspan=\"3\">",
-                      EscapeXml(FormatIntervals(run_.results.acceptable)),
-                      "</td></tr>\n</table>\n");
+  return absl::StrCat("<table class=\"summary\">\n", rows, "</table>\n");
 }
 
 std::string TimelineBuilder::OpTitle(const OpPair& op) const {
   const HistoryEvent& invoke = run_.history[op.invoke];
-  const bool add = invoke.f == kvclient::CounterOp::kAdd;
   std::string t =
       absl::StrCat("process ", process_[op.invoke], " (thread ", invoke.thread,
-                   ", client ", invoke.client, ")\n", add ? "add " : "read",
-                   add ? absl::StrCat(invoke.value) : "");
+                   ", client ", invoke.client, ")\n", invoke.f);
+  if (!invoke.value.is_null())
+    absl::StrAppend(&t, " ", sim::FormatValue(invoke.value));
   if (op.completion) {
     const HistoryEvent& done = run_.history[*op.completion];
     absl::StrAppend(&t, " → ", TypeClass(done.type));
-    if (!add && done.type == EventType::kOk)
-      absl::StrAppend(&t, " ", done.value);
+    // What the op learned: a read's value, not an add's echo of its delta.
+    if (done.type == EventType::kOk && done.value != invoke.value)
+      absl::StrAppend(&t, " ", sim::FormatValue(done.value));
     absl::StrAppend(&t, "\ninvoked t=", Sec(Rel(invoke.time)),
                     "s, completed t=", Sec(Rel(done.time)), "s\nlatency ",
                     absl::StrFormat("%.3f ms", absl::ToDoubleMilliseconds(
@@ -225,12 +230,12 @@ std::string TimelineBuilder::OpTitle(const OpPair& op) const {
     absl::StrAppend(&t, " → never completed\ninvoked t=", Sec(Rel(invoke.time)),
                     "s");
   }
-  if (invoke.final_read) {
-    absl::StrAppend(&t, "\nfinal read",
-                    op.completion && bad_.count(*op.completion)
-                        ? absl::StrCat(": NOT in ",
-                                       FormatIntervals(run_.results.acceptable))
-                        : "");
+  auto bad = op.completion ? bad_.find(*op.completion) : bad_.end();
+  if (invoke.final) {
+    absl::StrAppend(&t, "\n", run_.results.workload.final_label,
+                    bad != bad_.end() ? absl::StrCat(": ", bad->second) : "");
+  } else if (bad != bad_.end()) {
+    absl::StrAppend(&t, "\n", bad->second);
   }
   return t;
 }
@@ -246,9 +251,8 @@ std::string TimelineBuilder::OpDiv(const OpPair& op) const {
   }
   const HistoryEvent& done = run_.history[*op.completion];
   std::string classes =
-      absl::StrCat("op ", TypeClass(done.type), " ",
-                   invoke.f == kvclient::CounterOp::kAdd ? "add" : "read");
-  if (invoke.final_read || done.final_read) absl::StrAppend(&classes, " final");
+      absl::StrCat("op ", TypeClass(done.type), " ", ClassName(invoke.f));
+  if (invoke.final || done.final) absl::StrAppend(&classes, " final");
   if (bad_.count(*op.completion)) absl::StrAppend(&classes, " bad");
   return absl::StrCat("<div class=\"", classes, "\" style=\"left:", At(left),
                       ";width:", Span(X(done.time) - left), ";top:", top,
@@ -258,7 +262,7 @@ std::string TimelineBuilder::OpDiv(const OpPair& op) const {
 std::string TimelineBuilder::Faults(double chart_height) const {
   std::string out;
   for (size_t k = 0; k < run_.faults.size(); ++k) {
-    const FaultWindow& f = run_.faults[k];
+    const sim::FaultWindow& f = run_.faults[k];
     const double start = X(f.start);
     const double end = f.end == absl::InfiniteFuture() ? duration_ : X(f.end);
     const std::string title =
@@ -282,7 +286,7 @@ std::string TimelineBuilder::Faults(double chart_height) const {
 }
 
 std::string TimelineBuilder::Render() const {
-  const RunMetadata& meta = run_.meta;
+  const sim::RunMetadata& meta = run_.meta;
   const double chart_height =
       kAxisHeight + FaultsHeight() + kRowHeight * threads_.size() + 4;
   const double default_pxs = std::min(
@@ -326,11 +330,13 @@ std::string TimelineBuilder::Render() const {
       "<span><i class=\"swatch\" style=\"background:#FFAA26\"></i>info "
       "(indeterminate)</span>"
       "<span><i class=\"swatch\" style=\"background:#FEB5DA\"></i>fail</span>"
-      "<span><i class=\"swatch\" style=\"border:2px solid #000\"></i>final "
-      "read</span>"
+      "<span><i class=\"swatch\" style=\"border:2px solid #000\"></i>",
+      EscapeXml(run_.results.workload.final_label),
+      "</span>"
       "<span><i class=\"swatch\" style=\"border:2px solid "
-      "#d00;background:#ff6b6b\"></i>final read "
-      "outside the acceptable set</span><span>Time is seconds since the run's "
+      "#d00;background:#ff6b6b\"></i>",
+      EscapeXml(run_.results.workload.flagged_label),
+      "</span><span>Time is seconds since the run's "
       "start; hover a bar "
       "for "
       "the operation.</span></div>\n");
@@ -377,7 +383,7 @@ std::string TimelineBuilder::Render() const {
 
 }  // namespace
 
-std::string RenderTimelineHtml(const RunRecord& run) {
+std::string RenderTimelineHtml(const sim::RunRecord& run) {
   return TimelineBuilder(run).Render();
 }
 

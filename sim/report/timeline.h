@@ -20,11 +20,11 @@
 
 #include <string>
 
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace report {
 
-std::string RenderTimelineHtml(const RunRecord& run);
+std::string RenderTimelineHtml(const sim::RunRecord& run);
 
 }  // namespace report
 

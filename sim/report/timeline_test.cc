@@ -20,8 +20,8 @@ size_t Count(const std::string& text, const std::string& needle) {
   return n;
 }
 
-RunRecord SmallRun() {
-  RunRecord run = EmptyRun(2);
+sim::RunRecord SmallRun() {
+  sim::RunRecord run = EmptyRun(2);
   run.history = {
       Invoke(0, 0, kAdd, 3),
       Invoke(1, 1, kRead),
@@ -35,8 +35,8 @@ RunRecord SmallRun() {
       Event(6002, 1, EventType::kOk, kRead, 4, true),
       Invoke(6003, 0, kAdd, 2),  // never completes
   };
-  run.results.acceptable = {{3, 3}};
-  FaultWindow f;
+  SetCounterWorkload(run, {{3, 3}});
+  sim::FaultWindow f;
   f.start = Ms(100);
   f.end = Ms(3000);
   f.kind = "partition";
@@ -94,7 +94,7 @@ TEST(TimelineHtml, SelfContained) {
 }
 
 TEST(TimelineHtml, HostileStringsAreEscaped) {
-  RunRecord run = SmallRun();
+  sim::RunRecord run = SmallRun();
   const std::string hostile = "\"><script>alert(1)</script>&\x01\xff";
   run.history[3].error = hostile;
   run.history[1].client = hostile;
@@ -114,7 +114,7 @@ TEST(TimelineHtml, HostileStringsAreEscaped) {
 
 // Pins jepsen src/jepsen/checker/timeline.clj op-limit: at most 10,000.
 TEST(TimelineHtml, AtMostTenThousandBarsAndItSaysSo) {
-  RunRecord run = EmptyRun(1);
+  sim::RunRecord run = EmptyRun(1);
   for (int i = 0; i < 10001; ++i) {
     run.history.push_back(Invoke(i, 0, kRead));
     run.history.push_back(Event(i + 0.5, 0, EventType::kOk, kRead, i));
@@ -129,7 +129,7 @@ TEST(TimelineHtml, AtMostTenThousandBarsAndItSaysSo) {
 }
 
 TEST(TimelineHtml, ARealisticRunHasABarForEveryCompletedOperation) {
-  const RunRecord run = SyntheticRun(SyntheticOptions{});
+  const sim::RunRecord run = SyntheticRun(SyntheticOptions{});
   int64_t completions = 0;
   for (const sim::HistoryEvent& e : run.history)
     completions += e.type != EventType::kInvoke;

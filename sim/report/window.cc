@@ -25,7 +25,8 @@ std::string MessageWindow::Describe() const {
                       " (t=", Secs(from), "-", Secs(to), "s), ", reason);
 }
 
-MessageWindow ChooseWindow(const RunRecord& run, const WindowOptions& options) {
+MessageWindow ChooseWindow(const sim::RunRecord& run,
+                           const WindowOptions& options) {
   const size_t max = std::max<size_t>(1, options.max_messages);
   const std::vector<size_t> order = SendOrder(run.messages);
   const size_t n = order.size();

@@ -19,7 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
-#include "sim/report/run_record.h"
+#include "sim/maelstrom/run_record.h"
 
 namespace report {
 
@@ -47,7 +47,8 @@ struct MessageWindow {
   std::string Describe() const;
 };
 
-MessageWindow ChooseWindow(const RunRecord& run, const WindowOptions& options);
+MessageWindow ChooseWindow(const sim::RunRecord& run,
+                           const WindowOptions& options);
 
 // The drivers' --diagram-window FROM:TO flag (seconds since t0, e.g.
 // "12:15.5"; FROM < TO; a negative FROM reaches the inits before t0) and

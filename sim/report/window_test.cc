@@ -10,8 +10,8 @@ using namespace testing;  // NOLINT: the builders
 using sim::EventType;
 
 // `n` messages, one every `every_ms`, starting at t0.
-RunRecord Steady(int n, double every_ms) {
-  RunRecord run = EmptyRun();
+sim::RunRecord Steady(int n, double every_ms) {
+  sim::RunRecord run = EmptyRun();
   for (int i = 0; i < n; ++i) {
     run.messages.push_back(Msg(i * every_ms, i * every_ms + 1, "n0", "seq-kv",
                                {{"type", "read"}, {"msg_id", i}}));
@@ -19,14 +19,14 @@ RunRecord Steady(int n, double every_ms) {
   return run;
 }
 
-void AddBadFinalRead(RunRecord* run, double at_ms) {
-  run->results.acceptable = {{0, 0}};
+void AddBadFinalRead(sim::RunRecord* run, double at_ms) {
   run->history.push_back(Invoke(at_ms - 1, 0, kRead, 0, true));
   run->history.push_back(Event(at_ms, 0, EventType::kOk, kRead, 5, true));
+  SetCounterWorkload(*run, {{0, 0}});
 }
 
 TEST(ChooseWindow, WithoutAFailureTheStartOfTheRun) {
-  RunRecord run = Steady(1000, 10);  // 10 s of messages
+  sim::RunRecord run = Steady(1000, 10);  // 10 s of messages
   WindowOptions o;
   o.span = absl::Seconds(2);
   o.max_messages = 500;
@@ -47,7 +47,7 @@ TEST(ChooseWindow, WithoutAFailureTheStartOfTheRun) {
 }
 
 TEST(ChooseWindow, AroundTheFirstFailureThreeQuartersBefore) {
-  RunRecord run = Steady(1000, 10);
+  sim::RunRecord run = Steady(1000, 10);
   AddBadFinalRead(&run, 5000);
   WindowOptions o;
   o.span = absl::Seconds(2);
@@ -65,7 +65,7 @@ TEST(ChooseWindow, AroundTheFirstFailureThreeQuartersBefore) {
 }
 
 TEST(ChooseWindow, ATooBusyNeighbourhoodIsTrimmedAroundTheFailure) {
-  RunRecord run = Steady(1000, 10);
+  sim::RunRecord run = Steady(1000, 10);
   AddBadFinalRead(&run, 5000);
   WindowOptions o;
   o.span = absl::Seconds(4);  // [2 s, 6 s): 400 messages
@@ -79,7 +79,7 @@ TEST(ChooseWindow, ATooBusyNeighbourhoodIsTrimmedAroundTheFailure) {
 }
 
 TEST(ChooseWindow, AFailureNearTheEndKeepsTheWindowFull) {
-  RunRecord run = Steady(1000, 10);
+  sim::RunRecord run = Steady(1000, 10);
   AddBadFinalRead(&run, 9990);  // the last message is sent at 9.99 s
   WindowOptions o;
   o.span = absl::Seconds(8);
@@ -90,7 +90,7 @@ TEST(ChooseWindow, AFailureNearTheEndKeepsTheWindowFull) {
 }
 
 TEST(ChooseWindow, AFailureLongAfterTheLastMessageShowsTheLastMessages) {
-  RunRecord run = Steady(100, 10);  // until 0.99 s
+  sim::RunRecord run = Steady(100, 10);  // until 0.99 s
   AddBadFinalRead(&run, 60000);
   WindowOptions o;
   o.max_messages = 30;
@@ -100,7 +100,7 @@ TEST(ChooseWindow, AFailureLongAfterTheLastMessageShowsTheLastMessages) {
 }
 
 TEST(ChooseWindow, ARequestedWindowWinsAndIsCapped) {
-  RunRecord run = Steady(1000, 10);
+  sim::RunRecord run = Steady(1000, 10);
   AddBadFinalRead(&run, 5000);
   WindowOptions o;
   o.from = absl::Seconds(1);
@@ -124,7 +124,7 @@ TEST(ChooseWindow, ARequestedWindowWinsAndIsCapped) {
 }
 
 TEST(ChooseWindow, NoMessagesNoWindow) {
-  RunRecord run = EmptyRun();
+  sim::RunRecord run = EmptyRun();
   MessageWindow w = ChooseWindow(run, WindowOptions{});
   EXPECT_EQ(w.size(), 0u);
   EXPECT_EQ(w.Describe(),
@@ -132,7 +132,7 @@ TEST(ChooseWindow, NoMessagesNoWindow) {
 }
 
 TEST(ChooseWindow, MessagesOutOfJournalOrderAreWindowedBySendTime) {
-  RunRecord run = EmptyRun();
+  sim::RunRecord run = EmptyRun();
   run.messages = {Msg(3000, 3001, "n0", "n1", {}), Msg(0, 1, "n0", "n1", {}),
                   Msg(1000, 1001, "n0", "n1", {})};
   WindowOptions o;

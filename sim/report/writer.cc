@@ -61,7 +61,8 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
 
 // The files index.html links: the report's own, then the driver's, each
 // only if it exists.
-std::vector<IndexLink> Links(const std::string& dir, const RunRecord& run) {
+std::vector<IndexLink> Links(const std::string& dir,
+                             const sim::RunRecord& run) {
   std::vector<IndexLink> candidates = {
       {"messages.svg", "Lamport diagram of the messages (a window; see below)"},
       {"timeline.html", "every operation per client thread over time"},
@@ -163,7 +164,7 @@ absl::Status WriteFileAtomically(const std::string& path,
 }
 
 absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir,
-                                             const RunRecord& run,
+                                             const sim::RunRecord& run,
                                              const ReportOptions& options) {
   if (run.concurrency < 1) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -19,8 +19,8 @@
 //   <store_root>/index.html   RenderStoreIndex(ScanStore(store_root)), when
 //                  options.store_root is set
 // Errors (absl::Status): the directory cannot be created or a file cannot be
-// written; a RunRecord that cannot be rendered (concurrency < 1). Nothing is
-// half-written: a file either has its old content or its new one.
+// written; a sim::RunRecord that cannot be rendered (concurrency < 1). Nothing
+// is half-written: a file either has its old content or its new one.
 #ifndef SIM_REPORT_WRITER_H_
 #define SIM_REPORT_WRITER_H_
 
@@ -31,8 +31,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "sim/maelstrom/run_record.h"
 #include "sim/report/index.h"
-#include "sim/report/run_record.h"
 #include "sim/report/window.h"
 
 namespace report {
@@ -48,7 +48,7 @@ struct WrittenReport {
 };
 
 absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir,
-                                             const RunRecord& run,
+                                             const sim::RunRecord& run,
                                              const ReportOptions& options);
 
 // Every run directory under `root` (<root>/<workload>/<run>/ holding a

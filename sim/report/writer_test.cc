@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "sim/report/edn_reader.h"
+#include "sim/maelstrom/edn_reader.h"
 #include "sim/report/synthetic_run.h"
 #include "sim/report/test_util.h"
 
@@ -42,7 +42,7 @@ TEST(WriteRunReport, WritesEveryFileAndTheStoreIndex) {
   const std::string dir = root + "/g-counter/20260101T120000000";
   SyntheticOptions o;
   o.bad_final_read = true;
-  RunRecord run = SyntheticRun(o);
+  sim::RunRecord run = SyntheticRun(o);
   run.meta.node_logs = {"node-logs/n0.log",
                         "node-logs/n9.log"};  // n9.log does not exist
   ASSERT_TRUE(MakeDirs(dir + "/node-logs").ok());
@@ -65,11 +65,12 @@ TEST(WriteRunReport, WritesEveryFileAndTheStoreIndex) {
             std::string::npos);
   EXPECT_EQ(index.find("n9.log"), std::string::npos)
       << "only files that exist are linked";
-  absl::StatusOr<EdnValue> results = ReadEdn(Read(dir + "/results.edn"));
+  absl::StatusOr<sim::EdnValue> results =
+      sim::ReadEdn(Read(dir + "/results.edn"));
   ASSERT_TRUE(results.ok()) << results.status();
   EXPECT_FALSE(results->Get("valid?").boolean);
-  absl::StatusOr<std::vector<EdnValue>> history =
-      ReadAllEdn(Read(dir + "/history.edn"));
+  absl::StatusOr<std::vector<sim::EdnValue>> history =
+      sim::ReadAllEdn(Read(dir + "/history.edn"));
   ASSERT_TRUE(history.ok()) << history.status();
   EXPECT_EQ(history->size(), run.history.size() + 4 * run.faults.size());
   const std::string store = Read(root + "/index.html");
@@ -81,7 +82,7 @@ TEST(WriteRunReport, WritesEveryFileAndTheStoreIndex) {
 
 TEST(WriteRunReport, WithoutAStoreRootNoStoreIndex) {
   const std::string dir = TempDir("no_root") + "/run";
-  RunRecord run = testing::EmptyRun();
+  sim::RunRecord run = testing::EmptyRun();
   absl::StatusOr<WrittenReport> w = WriteRunReport(dir, run, ReportOptions{});
   ASSERT_TRUE(w.ok()) << w.status();
   EXPECT_EQ(Read(dir + "/index.html").find("all runs"), std::string::npos);
@@ -92,7 +93,7 @@ TEST(WriteRunReport, ErrorsAreStatusesNotCrashes) {
   const std::string root = TempDir("errors");
   ASSERT_TRUE(MakeDirs(root).ok());
   ASSERT_TRUE(WriteFileAtomically(root + "/a-file", "x").ok());
-  RunRecord run = testing::EmptyRun();
+  sim::RunRecord run = testing::EmptyRun();
   absl::StatusOr<WrittenReport> w =
       WriteRunReport(root + "/a-file/run", run, ReportOptions{});
   EXPECT_FALSE(w.ok());
@@ -108,7 +109,7 @@ TEST(ScanStore, ListsRunDirectoriesSkipsSymlinksAndKeepsBrokenOnes) {
   ASSERT_TRUE(MakeDirs(root + "/g-counter/20260102T000000000").ok());
   ASSERT_TRUE(MakeDirs(root + "/g-counter/not-a-run").ok());
   ASSERT_TRUE(MakeDirs(root + "/pn-counter/20260103T000000000").ok());
-  RunRecord run = testing::EmptyRun();
+  sim::RunRecord run = testing::EmptyRun();
   run.meta.exit_code = 0;
   ASSERT_TRUE(
       WriteFileAtomically(root + "/g-counter/20260101T000000000/run.json",

@@ -1,0 +1,84 @@
+// The history as Jepsen 0.3.7 holds and prints it (history.edn, and the ops
+// inside a checker's results): the client events (history.h) merged by time
+// with the nemesis's ops, each fault window becoming an :info invoke and an
+// :info completion at its start (:start-<kind>) and, if it ended, at its end
+// (:stop-<kind>); at equal times client events go first. Jepsen's :index
+// counts that merged history; :process follows ProcessIds; :time is
+// nanoseconds since t0 (the main phase's start).
+//
+//   sim::JepsenHistory jepsen(history, /*concurrency=*/3, t0, faults);
+//   jepsen.Op(4).Print()
+//     == "{:index 5, :time 1250000, :type :ok, :process 0, :f :add, "
+//        ":value 4}"
+//   jepsen.HistoryEdn()   // history.edn: one op per line
+//
+// One line of history.edn (jepsen/store.clj write-history!: one `prn`ed op
+// per line):
+//   {:index 0, :time 1203000, :type :invoke, :process 0, :f :add, :value 4}
+//   {:index 3, :time 6310000, :type :info, :process 1, :f :read, :value nil,
+//    :error "timeout"}
+//   {:index 4, :time 9000000, :type :info, :process :nemesis, :f
+//    :start-partition, :value nil}
+//   {:index 5, :time 9000000, :type :info, :process :nemesis, :f
+//    :start-partition, :value "n0 ignores [n1]"}
+//   {:index 90, ..., :type :ok, :process 4, :f :read, :value 17, :final? true}
+// Keys in Jepsen's order: the Op record's fields (index time type process f
+// value), then the extra keys in the order they were assoc'ed: :final? (from
+// the generator's op; a completion carries its invoke's), :error (fail and
+// info completions).
+#ifndef SIM_MAELSTROM_JEPSEN_HISTORY_H_
+#define SIM_MAELSTROM_JEPSEN_HISTORY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "sim/maelstrom/edn.h"
+#include "sim/maelstrom/history.h"
+#include "sim/maelstrom/run_record.h"
+
+namespace sim {
+
+// Jepsen process ids, one per history event (generator/context.clj
+// with-next-process): thread i starts as process i; after an :info
+// completion the thread's next operation runs as process + concurrency.
+// The :info completion itself still carries the old process.
+std::vector<int64_t> ProcessIds(const History& history, int concurrency);
+
+class JepsenHistory {
+ public:
+  // Keeps references: `history` and `faults` must outlive it.
+  JepsenHistory(const History& history, int concurrency, absl::Time t0,
+                const std::vector<FaultWindow>& faults);
+
+  // history[i] as Jepsen's op map.
+  sim::Edn Op(size_t i) const;
+  // Jepsen's :index of history[i].
+  int64_t Index(size_t i) const { return index_[i]; }
+  // Every op, client and nemesis, one `prn`ed map per line.
+  std::string HistoryEdn() const;
+
+ private:
+  struct NemesisOp {
+    absl::Time time;
+    size_t fault;
+    bool start;
+    bool completion;
+  };
+  sim::Edn NemesisOpEdn(const NemesisOp& n, int64_t index) const;
+  int64_t Nanos(absl::Time t) const;
+
+  const History& history_;
+  absl::Time t0_;
+  const std::vector<FaultWindow>& faults_;
+  std::vector<NemesisOp> nemesis_;  // sorted by time (stable)
+  std::vector<int64_t> index_;      // per client event
+  std::vector<int64_t> process_;    // per client event
+  std::vector<bool> final_;         // per client event: :final?
+};
+
+}  // namespace sim
+
+#endif  // SIM_MAELSTROM_JEPSEN_HISTORY_H_
