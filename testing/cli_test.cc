@@ -192,7 +192,7 @@ TEST(CliTest, EveryMaelstromAndJepsenFlagIsAccepted) {
   ASSERT_EQ(p.kind, ParsedArgs::kRun) << p.error;
   EXPECT_EQ(p.options.driver.nodes,
             (std::vector<std::string>{"c", "d", "a", "b"}));
-  EXPECT_EQ(p.options.ignored.size(), 12u);
+  EXPECT_EQ(p.options.ignored.size(), 11u);  // --topology is broadcast's
   EXPECT_EQ(Parse({"test", "-w", "g-counter", "--bin", "n", "--node-count", "2",
                    "--nodes", "x"})
                 .options.driver.nodes,
@@ -211,7 +211,8 @@ TEST(CliTest, BadArgumentsAreErrors) {
            {"test", "-w", "g-counter", "--bin", "x", "--rate", "fast"},
            {"test", "-w", "g-counter", "--bin", "x", "--rate", "-1"},
            {"test", "-w", "g-counter", "--bin", "x", "--node-count", "0"},
-           {"test", "-w", "broadcast", "--bin", "x"},
+           {"test", "-w", "lin-kv", "--bin", "x"},
+           {"test", "-w", "broadcast", "--bin", "x", "--topology", "ring"},
            {"test", "-w", "g-counter", "--bin", "x", "--nemesis",
             "partition,earthquake"},
            {"test", "-w", "g-counter", "--bin", "x", "--latency-dist",

@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "kvclient/assert.h"
-#include "sim/clojure_print.h"
+#include "sim/maelstrom/clojure_print.h"
 
 namespace sim {
 namespace jepsen {
@@ -371,7 +371,7 @@ Edn JsonToEdn(const Json& v, Keys keys) {
       Edn out = Edn::Map();
       for (size_t i : MapIterationOrder(hashes)) {
         Edn key = keywords ? Edn::Keyword(names[i]) : Edn::String(names[i]);
-        out.Put(key, JsonToEdn(v.at(names[i])));
+        out.PutKey(key, JsonToEdn(v.at(names[i])));
       }
       return out;
     }

@@ -29,6 +29,7 @@
 #include "absl/types/optional.h"
 #include "kvclient/message.h"
 #include "sim/maelstrom/edn.h"
+#include "sim/maelstrom/validity.h"
 
 namespace sim {
 namespace jepsen {
@@ -100,6 +101,16 @@ absl::optional<std::vector<size_t>> SortOrder(
 // How fipp prints the value in results.edn: nil, true, 12, 1.0E10 (Java's
 // Double.toString), "s", [1 2], {"k" 1} (or {:k 1} for keywordized keys).
 Edn JsonToEdn(const kvclient::Json& v, Keys keys = Keys::kStrings);
+
+// A checker's :valid? as it prints: true, false, :unknown.
+inline Edn ValidityEdn(Validity v) {
+  switch (v) {
+    case Validity::kTrue: return Edn::Bool(true);
+    case Validity::kFalse: return Edn::Bool(false);
+    case Validity::kUnknown: return Edn::Keyword("unknown");
+  }
+  return Edn::Keyword("unknown");
+}
 
 }  // namespace jepsen
 }  // namespace sim

@@ -11,13 +11,18 @@
 #ifndef SIM_JEPSEN_HISTORY_BUILDER_H_
 #define SIM_JEPSEN_HISTORY_BUILDER_H_
 
+#include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/time/time.h"
+#include "absl/types/optional.h"
 #include "kvclient/message.h"
-#include "sim/jepsen/op.h"
 #include "sim/maelstrom/history.h"
+#include "sim/maelstrom/jepsen_history.h"
+#include "sim/maelstrom/run_record.h"
+#include "sim/maelstrom/workload.h"
 
 namespace sim {
 namespace jepsen {
@@ -57,7 +62,22 @@ class HistoryBuilder {
   }
   History Build() const { return history_; }
   static absl::Time t0() { return absl::UnixEpoch(); }
-  static OpContext Context(int concurrency) { return {t0(), concurrency}; }
+  // A checker's context whose op(i) is Jepsen's op map of the history built
+  // so far (sim::JepsenHistory: :time from t0, processes moving on after
+  // an :info with `concurrency` threads, no nemesis ops).
+  CheckContext Context(int concurrency) const {
+    struct Held {
+      History history;
+      std::vector<FaultWindow> faults;
+      absl::optional<JepsenHistory> jepsen;
+    };
+    auto held = std::make_shared<Held>();
+    held->history = history_;
+    held->jepsen.emplace(held->history, concurrency, t0(), held->faults);
+    CheckContext context;
+    context.op = [held](size_t i) { return held->jepsen->Op(i); };
+    return context;
+  }
 
  private:
   HistoryBuilder& Add(EventType type, int thread, std::string f,

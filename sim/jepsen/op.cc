@@ -25,7 +25,7 @@ std::vector<std::pair<const char*, Edn>> Entries(const OpView& ops, size_t i,
   const HistoryEvent& e = ops.event(i);
   AssertNoError(e);
   std::vector<std::pair<const char*, Edn>> entries;
-  entries.emplace_back("index", Edn::Int(static_cast<int64_t>(i)));
+  entries.emplace_back("index", Edn::Int(ops.index(i)));
   entries.emplace_back("time", Edn::Int(ops.time(i)));
   entries.emplace_back("type", Edn::Keyword(EventTypeName(e.type)));
   entries.emplace_back("process", Edn::Int(ops.process(i)));
@@ -37,10 +37,8 @@ std::vector<std::pair<const char*, Edn>> Entries(const OpView& ops, size_t i,
 
 }  // namespace
 
-OpView::OpView(const History& history, const OpContext& context)
-    : history_(history), context_(context) {
-  MC_ASSERT(context.concurrency >= 1, "Jepsen runs at least one client thread");
-  process_ = ProcessIds(history, context.concurrency);
+OpView::OpView(const History& history, const CheckContext& context)
+    : history_(history), context_(context), fields_(history.size()) {
   invocation_.assign(history.size(), -1);
   std::map<int, int64_t> open;  // thread -> its open invoke
   for (size_t i = 0; i < history.size(); ++i) {
@@ -56,8 +54,27 @@ OpView::OpView(const History& history, const OpContext& context)
   }
 }
 
-int64_t OpView::time(size_t i) const {
-  return absl::ToInt64Nanoseconds(history_[i].time - context_.t0);
+const OpView::OpFields& OpView::Fields(size_t i) const {
+  MC_ASSERT(i < fields_.size(), "op ", i, " is in the history");
+  OpFields& f = fields_[i];
+  if (f.known) return f;
+  f.known = true;
+  if (!context_.op) {
+    f.index = static_cast<int64_t>(i);
+    f.time = absl::ToInt64Nanoseconds(history_[i].time - absl::UnixEpoch());
+    f.process = history_[i].thread;
+    return f;
+  }
+  const Edn op = context_.op(i);
+  for (auto [key, out] : {std::pair<const char*, int64_t*>{"index", &f.index},
+                          {"time", &f.time},
+                          {"process", &f.process}}) {
+    const Edn* v = op.Find(key);
+    MC_ASSERT(v != nullptr && v->kind() == Edn::Kind::kInt,
+              "a client op's map has an integer :", key);
+    *out = v->int_value();
+  }
+  return f;
 }
 
 Edn OpRecordEdn(const OpView& ops, size_t i, absl::string_view f,
@@ -74,7 +91,7 @@ int32_t OpRecordHash(const OpView& ops, size_t i, absl::string_view f,
   const HistoryEvent& e = ops.event(i);
   AssertNoError(e);
   std::vector<int32_t> entries = {
-      MapEntryHash(KeywordHash("index"), LongHash(static_cast<int64_t>(i))),
+      MapEntryHash(KeywordHash("index"), LongHash(ops.index(i))),
       MapEntryHash(KeywordHash("time"), LongHash(ops.time(i))),
       MapEntryHash(KeywordHash("type"), KeywordHash(EventTypeName(e.type))),
       MapEntryHash(KeywordHash("process"), LongHash(ops.process(i))),

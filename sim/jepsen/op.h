@@ -2,15 +2,19 @@
 // index, time, type, process, f, value, then extra keys such as :final?),
 // for checkers that print or hash ops the way Jepsen does.
 //
-//   OpView ops(history, {t0, /*concurrency=*/5});
+//   OpView ops(history, context);        // context.op: Jepsen's op maps
+//   ops.index(4) == 6                    ; :index, nemesis ops counted
 //   ops.time(3) == 1203000               ; :time, nanoseconds since t0
 //   ops.process(3) == 5                  ; thread 0 after one :info
 //   ops.invocation(4) == 3               ; the invoke a completion answers
 //   OpRecordEdn(ops, 4, "add").Print() ==
-//     "#jepsen.history.Op{:index 4, :time 1250000, :type :ok, :process 5, "
+//     "#jepsen.history.Op{:index 6, :time 1250000, :type :ok, :process 5, "
 //     ":f :add, :value 3}"
 //
-// An op's :index is its position in the History (the layout's rule).
+// :index, :time and :process come from CheckContext::op (the driver's
+// JepsenHistory: Jepsen's :index counts the nemesis's ops too); without
+// one, :index is the History position, :time counts from the Unix epoch
+// and :process is the thread (CheckContext's documented default).
 #ifndef SIM_JEPSEN_OP_H_
 #define SIM_JEPSEN_OP_H_
 
@@ -23,35 +27,36 @@
 #include "sim/jepsen/clojure_value.h"
 #include "sim/maelstrom/edn.h"
 #include "sim/maelstrom/history.h"
+#include "sim/maelstrom/workload.h"
 
 namespace sim {
 namespace jepsen {
 
-// What turns a History into Jepsen's ops: the run's time origin (Jepsen's
-// :time counts nanoseconds from it) and the number of client threads
-// (process ids, see sim::ProcessIds).
-struct OpContext {
-  absl::Time t0 = absl::UnixEpoch();
-  int concurrency = 1;
-};
-
 class OpView {
  public:
-  // `history` must outlive the view.
-  OpView(const History& history, const OpContext& context);
+  // `history` and `context` must outlive the view.
+  OpView(const History& history, const CheckContext& context);
 
   size_t size() const { return history_.size(); }
   const HistoryEvent& event(size_t i) const { return history_[i]; }
-  int64_t time(size_t i) const;
-  int64_t process(size_t i) const { return process_[i]; }
+  int64_t index(size_t i) const { return Fields(i).index; }
+  int64_t time(size_t i) const { return Fields(i).time; }
+  int64_t process(size_t i) const { return Fields(i).process; }
   // The invoke a completion answers (the latest invoke on its thread), or
   // -1 for an invoke and for a completion without one.
   int64_t invocation(size_t i) const { return invocation_[i]; }
 
  private:
+  struct OpFields {
+    bool known = false;
+    int64_t index = 0, time = 0, process = 0;
+  };
+  // Read from context.op(i) on first use (a read's op map may be large).
+  const OpFields& Fields(size_t i) const;
+
   const History& history_;
-  OpContext context_;
-  std::vector<int64_t> process_;
+  const CheckContext& context_;
+  mutable std::vector<OpFields> fields_;
   std::vector<int64_t> invocation_;
 };
 

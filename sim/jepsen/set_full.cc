@@ -148,7 +148,7 @@ Edn QuantilesEdn(const Quantiles& q) {
     const Edn key = point == std::floor(point)
                         ? Edn::Int(static_cast<int64_t>(point))
                         : Edn::Double(point);
-    map.Put(key, Edn::Int(value));
+    map.PutKey(key, Edn::Int(value));
   }
   return map;
 }
@@ -271,7 +271,7 @@ absl::optional<Quantiles> FrequencyDistribution(std::vector<int64_t> values) {
   return q;
 }
 
-SetFullResult CheckSetFull(const History& history, const OpContext& context,
+SetFullResult CheckSetFull(const History& history, const CheckContext& context,
                            const SetFullOptions& options) {
   const OpView ops(history, context);
   SetFullResult r;
@@ -292,6 +292,85 @@ SetFullResult CheckSetFull(const History& history, const OpContext& context,
   for (size_t k : *order) r.elements.push_back(std::move(t.elements[k]));
   Summarize(ops, options, &r);
   return r;
+}
+
+namespace {
+
+constexpr size_t kErrorLines = 20;
+
+// The completion of the read invoked at `invoke` (same thread, next event
+// of that thread), or the invoke itself when it never completed.
+size_t CompletionOf(const History& history, int64_t invoke) {
+  const size_t at = static_cast<size_t>(invoke);
+  for (size_t i = at + 1; i < history.size(); ++i) {
+    if (history[i].thread == history[at].thread) return i;
+  }
+  return at;
+}
+
+std::string Latencies(const absl::optional<Quantiles>& q) {
+  if (!q.has_value()) return "none";
+  return absl::StrCat("median ", q->at(1).second, " ms, max ", q->back().second,
+                      " ms");
+}
+
+Json QuantilesJson(const absl::optional<Quantiles>& q) {
+  if (!q.has_value()) return nullptr;
+  Json j = Json::object();
+  for (const auto& [point, value] : *q) j[absl::StrCat(point)] = value;
+  return j;
+}
+
+}  // namespace
+
+WorkloadResult SetFullWorkloadResult(const History& history,
+                                     const SetFullResult& r) {
+  WorkloadResult w;
+  w.validity = r.valid;
+  if (!r.error.empty()) w.analysis_errors.push_back(r.error);
+  for (size_t n = 0; n < r.lost.size(); ++n) {
+    const SetFullElement& e = r.elements[r.lost[n]];
+    const std::string element = FormatValue(e.element);
+    if (n < kErrorLines) {
+      w.errors.push_back(absl::StrCat("element ", element,
+                                      " lost: acknowledged, then missing "
+                                      "from every later read"));
+    }
+    const size_t at = CompletionOf(history, e.last_absent);
+    w.report.flagged.push_back(
+        {at, absl::StrCat("element ", element, " lost: this read misses it"),
+         absl::StrCat("lost ", element)});
+  }
+  if (r.lost.size() > kErrorLines) {
+    w.errors.push_back(
+        absl::StrCat("... and ", r.lost.size() - kErrorLines, " more lost"));
+  }
+  if (r.valid == Validity::kUnknown && r.error.empty()) {
+    w.errors.push_back("no element is stable: no read after an add saw it");
+  }
+  std::sort(
+      w.report.flagged.begin(), w.report.flagged.end(),
+      [](const FlaggedOp& a, const FlaggedOp& b) { return a.index < b.index; });
+  w.report.valid = r.valid == Validity::kTrue;
+  w.report.results = r.edn;
+  w.report.summary = {
+      {"elements",
+       absl::StrCat(r.elements.size(), " added: ", r.stable_count, " stable, ",
+                    r.lost_count, " lost, ", r.never_read_count,
+                    " never read, ", r.stale.size(), " stale")},
+      {"stable latency", Latencies(r.stable_latencies)},
+  };
+  w.report.final_label = "final read";
+  w.report.flagged_label = "read that misses a lost element";
+  w.json = {{"errors", w.errors},
+            {"attempt-count", r.elements.size()},
+            {"stable-count", r.stable_count},
+            {"lost-count", r.lost_count},
+            {"never-read-count", r.never_read_count},
+            {"stale-count", r.stale.size()},
+            {"stable-latencies", QuantilesJson(r.stable_latencies)},
+            {"lost-latencies", QuantilesJson(r.lost_latencies)}};
+  return w;
 }
 
 }  // namespace jepsen

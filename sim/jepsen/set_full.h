@@ -3,7 +3,7 @@
 // checker of Maelstrom's g-set workload and, with :broadcast renamed :add,
 // of its broadcast workload (maelstrom workload/broadcast.clj checker).
 //
-//   SetFullResult r = CheckSetFull(history, {t0, concurrency}, {});
+//   SetFullResult r = CheckSetFull(history, context, {});
 //   r.valid == Validity::kTrue;      // false: lost elements; :unknown: none
 //                                    // was ever stable
 //   r.edn.Print() == "{:valid? true, :attempt-count 3, ...}"  // results map
@@ -45,9 +45,9 @@
 #include "absl/types/optional.h"
 #include "kvclient/message.h"
 #include "sim/jepsen/op.h"
-#include "sim/jepsen/validity.h"
 #include "sim/maelstrom/edn.h"
 #include "sim/maelstrom/history.h"
+#include "sim/maelstrom/validity.h"
 
 namespace sim {
 namespace jepsen {
@@ -91,8 +91,16 @@ struct SetFullResult {
   Edn edn = Edn::Map();
 };
 
-SetFullResult CheckSetFull(const History& history, const OpContext& context,
+SetFullResult CheckSetFull(const History& history, const CheckContext& context,
                            const SetFullOptions& options);
+
+// A workload's verdict from set-full (g-set's, broadcast's): validity and
+// results map as Jepsen's; one error line per lost element (at most 20,
+// then a count), or for :unknown why; the pages' rows (elements, stable
+// latency median and max) and flagged ops (each lost element's last read
+// that missed it, at that read's completion); results.json's figures.
+WorkloadResult SetFullWorkloadResult(const History& history,
+                                     const SetFullResult& r);
 
 // The quantiles of `values` at 0 0.5 0.95 0.99 1 (index min(n-1,
 // floor(n*p)) of the sorted values); nullopt when empty.

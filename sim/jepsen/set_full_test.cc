@@ -22,7 +22,7 @@ using kvclient::Json;
 using B = HistoryBuilder;
 
 SetFullResult Check(const B& b, SetFullOptions options = {}) {
-  return CheckSetFull(b.Build(), B::Context(8), options);
+  return CheckSetFull(b.Build(), b.Context(8), options);
 }
 
 std::vector<Json> Elements(const SetFullResult& r,

@@ -101,7 +101,7 @@ UniqueIdsResult CheckUniqueIds(const History& history) {
   r.valid = r.duplicates.empty() ? Validity::kTrue : Validity::kFalse;
   Edn duplicated = Edn::Map();
   for (const auto& [id, count] : r.duplicated) {
-    duplicated.Put(JsonToEdn(id), Edn::Int(count));
+    duplicated.PutKey(JsonToEdn(id), Edn::Int(count));
   }
   r.edn.Put("valid?", ValidityEdn(r.valid))
       .Put("attempted-count", Edn::Int(r.attempted_count))

@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "kvclient/message.h"
-#include "sim/jepsen/validity.h"
 #include "sim/maelstrom/edn.h"
 #include "sim/maelstrom/history.h"
+#include "sim/maelstrom/validity.h"
 
 namespace sim {
 namespace jepsen {

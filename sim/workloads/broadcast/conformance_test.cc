@@ -5,6 +5,7 @@
 // core.clj --topology; jepsen generator.clj Mix, each-thread).
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,25 +13,32 @@
 #include "gtest/gtest.h"
 #include "sim/jepsen/clojure_value.h"
 #include "sim/jepsen/history_builder.h"
-#include "sim/workloads/broadcast/checker.h"
-#include "sim/workloads/broadcast/client.h"
-#include "sim/workloads/broadcast/generator.h"
+#include "sim/workloads/broadcast/broadcast.h"
 #include "sim/workloads/broadcast/topology.h"
+#include "sim/workloads/testing/scripted_run.h"
 
-namespace sim {
+namespace workloads {
 namespace broadcast {
 namespace {
 
-using jepsen::Completion;
-using jepsen::GenOp;
-using jepsen::HistoryBuilder;
-using jepsen::Validity;
 using kvclient::Json;
+using sim::ClientStep;
+using sim::EventType;
+using sim::Prng;
+using sim::Validity;
+using sim::jepsen::HistoryBuilder;
+namespace jepsen = sim::jepsen;
 
 std::vector<std::string> Nodes(int n) {
   std::vector<std::string> nodes;
   for (int i = 0; i < n; ++i) nodes.push_back("n" + std::to_string(i));
   return nodes;
+}
+
+std::unique_ptr<sim::Workload> Make(const char* topology = nullptr) {
+  sim::WorkloadParams params;
+  if (topology != nullptr) params["--topology"] = topology;
+  return *BroadcastSpec().make(params);
 }
 
 using V = std::vector<std::string>;
@@ -131,81 +139,108 @@ TEST(TopologyConformance, Trees) {
   EXPECT_EQ(m["n6"], (V{"n1"}));
 }
 
+// core.clj opt-spec --topology: the flag, its check and its error.
+TEST(TopologyConformance, TheFlag) {
+  const sim::WorkloadSpec& spec = BroadcastSpec();
+  ASSERT_EQ(spec.flags.size(), 1u);
+  EXPECT_EQ(spec.flags[0].name, "--topology");
+  EXPECT_EQ(spec.flags[0].check("tree3"), "");
+  EXPECT_EQ(spec.flags[0].check("ring"),
+            "Must be one of grid, line, total, tree, tree2, tree3, tree4");
+  EXPECT_FALSE(spec.make({{"--topology", "ring"}}).ok());
+}
+
 // client setup!: (topology! conn node {:type :topology, :topology topo}):
-// every node gets the whole map.
+// every node gets the whole map; topology_ok with a closed schema.
 TEST(BroadcastClientConformance, TopologyMessage) {
-  const Topology t = MakeTopology(TopologyKind::kLine, Nodes(3));
-  EXPECT_EQ(TopologyBody(t, 1),
-            Json::parse(R"({"type":"topology","msg_id":1,"topology":
+  auto w = Make("line");
+  EXPECT_EQ(*w->SetupRequest("n1", Nodes(3)),
+            Json::parse(R"({"type":"topology","topology":
                 {"n0":["n1"],"n1":["n0","n2"],"n2":["n1"]}})"));
-  EXPECT_EQ(CheckTopologyReply(
+  EXPECT_EQ(*Make()->SetupRequest("n0", Nodes(4)),
+            Json::parse(R"({"type":"topology","topology":
+                {"n0":["n2","n1"],"n1":["n3","n0"],"n2":["n0","n3"],
+                 "n3":["n1","n2"]}})"));  // grid by default
+  EXPECT_EQ(w->CheckSetupReply(
                 Json::parse(R"({"type":"topology_ok","in_reply_to":1})")),
-            absl::nullopt);
-  EXPECT_TRUE(
-      CheckTopologyReply(
-          Json::parse(R"({"type":"topology_ok","in_reply_to":1,"ok":true})"))
-          .has_value());
-  EXPECT_TRUE(CheckTopologyReply(
-                  Json::parse(R"({"type":"error","code":10,"in_reply_to":1})"))
-                  .has_value());
+            "");
+  EXPECT_NE(w->CheckSetupReply(Json::parse(
+                R"({"type":"topology_ok","in_reply_to":1,"ok":true})")),
+            "");
+  EXPECT_NE(w->CheckSetupReply(
+                Json::parse(R"({"type":"error","code":10,"in_reply_to":1})")),
+            "");
 }
 
 // defrpc broadcast! / read; invoke!'s :ok values.
 TEST(BroadcastClientConformance, RequestsAndOkValues) {
-  EXPECT_EQ(RequestBody({"broadcast", 17}, 4),
-            Json::parse(R"({"type":"broadcast","message":17,"msg_id":4})"));
-  EXPECT_EQ(RequestBody({"read", nullptr}, 5),
-            Json::parse(R"({"type":"read","msg_id":5})"));
-  Completion b =
-      Complete({"broadcast", 17},
-               Json::parse(R"({"type":"broadcast_ok","in_reply_to":4})"));
+  auto client = Make()->NewClient();
+  const sim::Op broadcast("broadcast", 17), read("read", nullptr);
+  EXPECT_EQ(*client->Invoke(broadcast).request,
+            Json::parse(R"({"type":"broadcast","message":17})"));
+  EXPECT_EQ(*client->Invoke(read).request, Json::parse(R"({"type":"read"})"));
+  ClientStep b = client->OnReply(
+      broadcast, Json::parse(R"({"type":"broadcast_ok","in_reply_to":4})"));
   EXPECT_EQ(b.type, EventType::kOk);
-  EXPECT_EQ(b.value, 17);  // (assoc op :type :ok): the message stays
-  Completion r = Complete(
-      {"read", nullptr},
+  EXPECT_FALSE(b.value.has_value());  // (assoc op :type :ok): it stays 17
+  ClientStep r = client->OnReply(
+      read,
       Json::parse(R"({"type":"read_ok","messages":[3,1],"in_reply_to":5})"));
   EXPECT_EQ(r.type, EventType::kOk);
   EXPECT_EQ(r.value, Json::parse("[3,1]"));
-  Completion nil = Complete(
-      {"read", nullptr},
+  ClientStep nil = client->OnReply(
+      read,
       Json::parse(R"({"type":"read_ok","messages":null,"in_reply_to":5})"));
   EXPECT_EQ(nil.type, EventType::kOk);
-  Completion extra = Complete(
-      {"broadcast", 1},
+  ClientStep extra = client->OnReply(
+      broadcast,
       Json::parse(R"({"type":"broadcast_ok","in_reply_to":4,"messages":[]})"));
   EXPECT_EQ(extra.type, EventType::kInfo);  // malformed
 }
 
-// invoke!: (c/with-errors op #{:read} ...).
+// invoke!: (c/with-errors op #{:read} ...); not Reusable.
 TEST(BroadcastClientConformance, ReadsAreIdempotent) {
-  EXPECT_EQ(CompleteTimeout({"read", nullptr}).type, EventType::kFail);
-  EXPECT_EQ(CompleteTimeout({"broadcast", 2}).type, EventType::kInfo);
+  auto w = Make();
+  auto client = w->NewClient();
+  const sim::Op broadcast("broadcast", 2), read("read", nullptr);
+  EXPECT_EQ(client->OnTimeout(read).type, EventType::kFail);
+  EXPECT_EQ(client->OnTimeout(broadcast).type, EventType::kInfo);
   const Json crash =
       Json::parse(R"({"type":"error","code":13,"in_reply_to":1})");
-  EXPECT_EQ(Complete({"read", nullptr}, crash).type, EventType::kFail);
-  EXPECT_EQ(Complete({"broadcast", 2}, crash).type, EventType::kInfo);
-  EXPECT_FALSE(kClientReusable);
+  EXPECT_EQ(client->OnReply(read, crash).type, EventType::kFail);
+  EXPECT_EQ(client->OnReply(broadcast, crash).type, EventType::kInfo);
+  EXPECT_FALSE(w->reusable_clients());
 }
 
 // workload: (gen/mix [broadcasts-of-(range) (repeat {:f :read})]); final
 // (gen/each-thread {:f :read, :final? true}).
 TEST(BroadcastGeneratorConformance, HalfBroadcastsOfConsecutiveIntegers) {
-  Generator g;
+  auto w = Make();
+  auto g = w->MainGenerator();
   Prng prng(5);
+  sim::GenContext ctx;
+  ctx.free_threads = {0};
   constexpr int kOps = 10000;
   int broadcasts = 0;
   int64_t expect = 0;
   for (int i = 0; i < kOps; ++i) {
-    GenOp op = g.Next(prng);
+    sim::Op op = g->Next(ctx, prng).op;
+    EXPECT_FALSE(op.final);
     if (op.f == "broadcast") {
       ++broadcasts;
       EXPECT_EQ(op.value, expect++);
     } else {
-      EXPECT_EQ(op, (GenOp{"read", nullptr, false}));
+      EXPECT_EQ(op.f, "read");
+      EXPECT_TRUE(op.value.is_null());
     }
   }
   EXPECT_NEAR(broadcasts, kOps / 2, 5 * std::sqrt(kOps * 0.25));
-  EXPECT_EQ(FinalOp(), (GenOp{"read", nullptr, true}));
+  auto final = w->FinalGenerator();
+  sim::GenResult first = final->Next(ctx, prng);
+  ASSERT_EQ(first.kind, sim::GenResult::Kind::kOp);
+  EXPECT_EQ(first.op.f, "read");
+  EXPECT_TRUE(first.op.final);
+  EXPECT_EQ(final->Next(ctx, prng).kind, sim::GenResult::Kind::kExhausted);
 }
 
 // checker: set-full with :broadcast mapped to :add; nodes that never
@@ -217,11 +252,15 @@ TEST(BroadcastCheckerConformance, SetFullOverBroadcastsAsAdds) {
   b.Invoke(1, "broadcast", 1).Ok(1, "broadcast", 1);  // to n1
   b.Invoke(0, "read").Final().Ok(0, "read", Json::array({0})).Final();
   b.Invoke(1, "read").Final().Ok(1, "read", Json::array({1})).Final();
-  jepsen::SetFullResult r =
-      CheckBroadcast(b.Build(), HistoryBuilder::Context(2));
-  EXPECT_EQ(r.valid, Validity::kFalse);
-  EXPECT_EQ(r.lost_count, 1);
-  const std::string printed = r.edn.Print();
+  sim::WorkloadResult r = Make()->Check(b.Build(), b.Context(2));
+  EXPECT_EQ(r.validity, Validity::kFalse);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0],
+            "element 0 lost: acknowledged, then missing from every later "
+            "read");
+  ASSERT_EQ(r.report.flagged.size(), 1u);
+  EXPECT_EQ(r.report.flagged[0].index, 7u);  // n1's final read's completion
+  const std::string printed = r.report.results.Print();
   EXPECT_NE(printed.find(":lost (0), :stable-count 1, :stale-count 1, "
                          ":stale (1),"),
             std::string::npos)
@@ -238,16 +277,60 @@ TEST(BroadcastCheckerConformance, StaleOpsPrintWithTheRenamedF) {
   b.Invoke(0, "broadcast", 0).Ok(0, "broadcast", 0);
   b.Invoke(1, "read").Ok(1, "read", Json::array());
   b.Invoke(1, "read").Final().Ok(1, "read", Json::array({0})).Final();
-  jepsen::SetFullResult r =
-      CheckBroadcast(b.Build(), HistoryBuilder::Context(2));
-  EXPECT_EQ(r.valid, Validity::kTrue);
-  const std::string printed = r.edn.Print();
+  sim::WorkloadResult r = Make()->Check(b.Build(), b.Context(2));
+  EXPECT_EQ(r.validity, Validity::kTrue);
+  const std::string printed = r.report.results.Print();
   EXPECT_NE(printed.find(":known #jepsen.history.Op{:index 1, :time 1000000, "
                          ":type :ok, :process 0, :f :add, :value 0}"),
             std::string::npos)
       << printed;
+  EXPECT_EQ(r.report.summary[1].second, "median 1 ms, max 1 ms");
+}
+
+// The whole workload through the interpreter (setup's topology to every
+// node, then the mix, heal, sleep and final reads): nodes that share every
+// message at once are valid; nodes that keep only their own lose messages.
+TEST(BroadcastWorkloadConformance, ThroughTheInterpreter) {
+  auto w = Make("tree2");
+  sim::WorkloadOptions o;
+  o.name = "broadcast";
+  o.concurrency = 3;
+  o.rate = 20;
+  o.time_limit = absl::Seconds(3);
+  for (bool gossip : {true, false}) {
+    testing::ScriptedRun run(*w, o, 3, 4);
+    std::map<std::string, std::vector<Json>> seen;  // node -> messages
+    int topologies = 0;
+    run.respond = [&](const kvclient::Message& m) {
+      using Reply = testing::ScriptedRun::Reply;
+      const std::string type = m.body["type"];
+      if (type == "topology") {
+        ++topologies;
+        EXPECT_EQ(m.body["topology"].size(), 3u);
+        return absl::optional<Reply>(
+            {absl::Milliseconds(1), {{"type", "topology_ok"}}});
+      }
+      if (type == "broadcast") {
+        for (auto& [node, messages] : seen) {
+          if (gossip || node == m.dest) messages.push_back(m.body["message"]);
+        }
+        return absl::optional<Reply>(
+            {absl::Milliseconds(1), {{"type", "broadcast_ok"}}});
+      }
+      return absl::optional<Reply>(
+          {absl::Milliseconds(1),
+           {{"type", "read_ok"}, {"messages", seen[m.dest]}}});
+    };
+    for (const std::string& n : Nodes(3)) seen[n];
+    run.Run();
+    EXPECT_EQ(topologies, 3);
+    EXPECT_EQ(run.requests().front().second.body["type"], "topology");
+    sim::WorkloadResult r = run.Check();
+    EXPECT_EQ(r.validity, gossip ? Validity::kTrue : Validity::kFalse)
+        << r.report.results.Print();
+  }
 }
 
 }  // namespace
 }  // namespace broadcast
-}  // namespace sim
+}  // namespace workloads

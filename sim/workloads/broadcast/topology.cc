@@ -7,7 +7,7 @@
 #include "kvclient/assert.h"
 #include "sim/jepsen/clojure_value.h"
 
-namespace sim {
+namespace workloads {
 namespace broadcast {
 namespace {
 
@@ -17,10 +17,10 @@ using Entries = Topology;
 Topology AsClojureMap(Entries entries) {
   std::vector<int32_t> hashes;
   for (const auto& entry : entries) {
-    hashes.push_back(jepsen::StringHash(entry.first));
+    hashes.push_back(sim::jepsen::StringHash(entry.first));
   }
   Topology ordered;
-  for (size_t k : jepsen::MapIterationOrder(hashes)) {
+  for (size_t k : sim::jepsen::MapIterationOrder(hashes)) {
     ordered.push_back(std::move(entries[k]));
   }
   return ordered;
@@ -140,4 +140,4 @@ kvclient::Json TopologyJson(const Topology& topology) {
 }
 
 }  // namespace broadcast
-}  // namespace sim
+}  // namespace workloads

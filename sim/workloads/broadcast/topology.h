@@ -34,7 +34,7 @@
 #include "absl/types/optional.h"
 #include "kvclient/message.h"
 
-namespace sim {
+namespace workloads {
 namespace broadcast {
 
 enum class TopologyKind { kGrid, kLine, kTotal, kTree2, kTree3, kTree4 };
@@ -58,6 +58,6 @@ Topology MakeTopology(TopologyKind kind, const std::vector<std::string>& nodes);
 kvclient::Json TopologyJson(const Topology& topology);
 
 }  // namespace broadcast
-}  // namespace sim
+}  // namespace workloads
 
 #endif  // SIM_WORKLOADS_BROADCAST_TOPOLOGY_H_

@@ -4,15 +4,21 @@
 #include <cstdint>
 #include <map>
 
+#include "absl/strings/str_cat.h"
 #include "kvclient/assert.h"
 #include "sim/jepsen/clojure_value.h"
+#include "sim/jepsen/op.h"
 
-namespace sim {
+namespace workloads {
 namespace echo {
 namespace {
 
-using jepsen::OpView;
 using kvclient::Json;
+using sim::Edn;
+using sim::EventType;
+using sim::HistoryEvent;
+using sim::jepsen::OpView;
+namespace jepsen = sim::jepsen;
 
 // (:echo (:value complete)): the reply body's echo; nil for anything that
 // is not a map (a :fail keeps the invoke's string).
@@ -44,7 +50,7 @@ std::vector<Entry> PairIndexEntries(const OpView& ops) {
       continue;
     }
     auto it = open.find(ops.process(i));
-    MC_ASSERT(it != open.end(), "an ", EventTypeName(e.type), " at ", i,
+    MC_ASSERT(it != open.end(), "an ", sim::EventTypeName(e.type), " at ", i,
               " completes an invoke of its process");
     const size_t inv = it->second;
     open.erase(it);
@@ -58,7 +64,8 @@ std::vector<Entry> PairIndexEntries(const OpView& ops) {
 
 }  // namespace
 
-EchoResult CheckEcho(const History& history, const jepsen::OpContext& context) {
+EchoResult CheckEcho(const sim::History& history,
+                     const sim::CheckContext& context) {
   const OpView ops(history, context);
   const std::vector<Entry> entries = PairIndexEntries(ops);
   std::vector<const Entry*> errors;
@@ -93,12 +100,34 @@ EchoResult CheckEcho(const History& history, const jepsen::OpContext& context) {
                                          ? jepsen::Keys::kKeywordsAtTop
                                          : jepsen::Keys::kStrings)}));
   }
-  r.valid =
-      r.errors.empty() ? jepsen::Validity::kTrue : jepsen::Validity::kFalse;
+  r.valid = r.errors.empty() ? sim::Validity::kTrue : sim::Validity::kFalse;
   r.edn.Put("valid?", jepsen::ValidityEdn(r.valid))
       .Put("errors", std::move(list));
   return r;
 }
 
+sim::WorkloadResult EchoWorkloadResult(const sim::History& history,
+                                       const sim::CheckContext& context) {
+  EchoResult r = CheckEcho(history, context);
+  sim::WorkloadResult w;
+  w.validity = r.valid;
+  for (const EchoError& e : r.errors) {
+    const std::string sent = sim::FormatValue(history[e.invoke].value);
+    const std::string got = sim::FormatValue(history[e.completion].value);
+    w.errors.push_back(absl::StrCat("expected a message with :echo ", sent,
+                                    ", but received ", got));
+    w.report.flagged.push_back(
+        {e.completion, absl::StrCat("echo of ", sent, " came back as ", got),
+         "echo differs"});
+  }
+  w.report.valid = r.errors.empty();
+  w.report.results = std::move(r.edn);
+  w.report.summary = {
+      {"echoes", absl::StrCat(r.errors.size(), " not echoed back exactly")}};
+  w.report.flagged_label = "echo that does not match the request";
+  w.json = {{"errors", w.errors}};
+  return w;
+}
+
 }  // namespace echo
-}  // namespace sim
+}  // namespace workloads

@@ -3,7 +3,7 @@
 // completion's (:echo (:value complete)) is not = the invoke's :value is an
 // error ["Expected a message with :echo" <sent> "But received" <value>].
 //
-//   EchoResult r = CheckEcho(history, {t0, concurrency});
+//   EchoResult r = CheckEcho(history, context);
 //   r.valid == false;
 //   r.edn.Print() == "{:valid? false, :errors ([\"Expected a message with "
 //       ":echo\" \"Please echo 5\" \"But received\" {:echo \"Please echo "
@@ -22,12 +22,12 @@
 #include <cstddef>
 #include <vector>
 
-#include "sim/jepsen/op.h"
-#include "sim/jepsen/validity.h"
 #include "sim/maelstrom/edn.h"
 #include "sim/maelstrom/history.h"
+#include "sim/maelstrom/validity.h"
+#include "sim/maelstrom/workload.h"
 
-namespace sim {
+namespace workloads {
 namespace echo {
 
 struct EchoError {
@@ -36,14 +36,20 @@ struct EchoError {
 };
 
 struct EchoResult {
-  jepsen::Validity valid = jepsen::Validity::kTrue;
-  std::vector<EchoError> errors;  // in :errors order
-  Edn edn = Edn::Map();           // {:valid? ..., :errors (...)}
+  sim::Validity valid = sim::Validity::kTrue;
+  std::vector<EchoError> errors;   // in :errors order
+  sim::Edn edn = sim::Edn::Map();  // {:valid? ..., :errors (...)}
 };
 
-EchoResult CheckEcho(const History& history, const jepsen::OpContext& context);
+EchoResult CheckEcho(const sim::History& history,
+                     const sim::CheckContext& context);
+
+// The plug-in's verdict: CheckEcho, one error line and one flagged
+// completion per mismatch.
+sim::WorkloadResult EchoWorkloadResult(const sim::History& history,
+                                       const sim::CheckContext& context);
 
 }  // namespace echo
-}  // namespace sim
+}  // namespace workloads
 
 #endif  // SIM_WORKLOADS_ECHO_CHECKER_H_

@@ -2,13 +2,13 @@
 // defrpc, recv-schema, check-body, throw-errors!, with-errors; resources/
 // errors.edn; plumatic schema 1.4.1's closed maps and vector schemas) and
 // Jepsen 0.3.7's interpreter for what escapes with-errors
-// (jepsen/src/jepsen/generator/interpreter.clj spawn-worker).
-#include "sim/jepsen/maelstrom_client.h"
+// (jepsen/src/jepsen/generator/interpreter.clj spawn-worker). with-errors
+// itself is sim::WithErrors (workload_test.cc); here, through UnlessOk.
+#include "sim/maelstrom/rpc.h"
 
 #include "gtest/gtest.h"
 
 namespace sim {
-namespace jepsen {
 namespace {
 
 using kvclient::Json;
@@ -58,74 +58,77 @@ TEST(RecvSchema, MapsAreClosedAndFieldsTyped) {
             ":b disallowed-key}");
 }
 
+Json Parse(const char* s) { return Json::parse(s); }
+
+// client.clj with-errors: a timeout is :info unless the :f is idempotent.
 TEST(WithErrors, TimeoutIsInfoUnlessIdempotent) {
-  Completion c = CompleteTimeout("v", {ErrorHandling::kWithErrors, false});
+  ClientStep c = RpcTimeout(ErrorHandling::kWithErrors, false);
   EXPECT_EQ(c.type, EventType::kInfo);
-  EXPECT_EQ(c.error, ":net-timeout");
-  EXPECT_EQ(c.value, "v");  // a completion keeps the invoke's value
-  EXPECT_EQ(CompleteTimeout(nullptr, {ErrorHandling::kWithErrors, true}).type,
+  EXPECT_EQ(c.error, "net-timeout");
+  EXPECT_FALSE(c.value.has_value());  // a completion keeps the invoke's value
+  EXPECT_EQ(RpcTimeout(ErrorHandling::kWithErrors, true).type,
             EventType::kFail);
 }
 
+// client.clj with-errors + resources/errors.edn: definite codes fail.
 TEST(WithErrors, DefiniteErrorsFailOthersAreInfo) {
-  const ClientRules rules{ErrorHandling::kWithErrors, false};
-  Completion busy = CompleteError(
-      3,
-      Json::parse(
-          R"({"type":"error","code":11,"text":"busy","in_reply_to":1})"),
-      rules);
-  EXPECT_EQ(busy.type, EventType::kFail);
-  EXPECT_EQ(busy.error, R"([:temporarily-unavailable "busy"])");
-  EXPECT_EQ(busy.value, 3);
-  Completion crash = CompleteError(
-      3, Json::parse(R"({"type":"error","code":13,"in_reply_to":1})"), rules);
+  const auto with = ErrorHandling::kWithErrors;
+  absl::optional<ClientStep> busy = UnlessOk(
+      kAddOk,
+      Parse(R"({"type":"error","code":11,"text":"busy","in_reply_to":1})"),
+      with, false);
+  ASSERT_TRUE(busy.has_value());
+  EXPECT_EQ(busy->type, EventType::kFail);
+  EXPECT_EQ(busy->error, R"([:temporarily-unavailable "busy"])");
+  EXPECT_FALSE(busy->value.has_value());
+  ClientStep crash =
+      *UnlessOk(kAddOk, Parse(R"({"type":"error","code":13,"in_reply_to":1})"),
+                with, false);
   EXPECT_EQ(crash.type, EventType::kInfo);  // crash is indefinite
   EXPECT_EQ(crash.error, "[:crash nil]");
-  Completion odd = CompleteError(
-      3, Json::parse(R"({"type":"error","code":1000,"text":"?"})"), rules);
+  ClientStep odd = *UnlessOk(
+      kAddOk, Parse(R"({"type":"error","code":1000,"text":"?"})"), with, false);
   EXPECT_EQ(odd.type, EventType::kInfo);  // unknown codes are indefinite
   EXPECT_EQ(odd.error, R"([:unknown "?"])");
-  Completion fractional =
-      CompleteError(3, Json::parse(R"({"type":"error","code":11.0})"), rules);
+  ClientStep fractional =
+      *UnlessOk(kAddOk, Parse(R"({"type":"error","code":11.0})"), with, false);
   EXPECT_EQ(fractional.type, EventType::kInfo);  // (get registry 11.0): nil
-  EXPECT_EQ(CompleteError(3, Json::parse(R"({"type":"error","code":13})"),
-                          {ErrorHandling::kWithErrors, true})
-                .type,
+  EXPECT_EQ(UnlessOk(kAddOk, Parse(R"({"type":"error","code":13})"), with, true)
+                ->type,
             EventType::kFail);  // idempotent
 }
 
+// g_set.clj's client has no with-errors: interpreter.clj turns the thrown
+// exception into :info "indeterminate: ...".
 TEST(NoWithErrors, EverythingEscapesToTheInterpreterAsInfo) {
-  const ClientRules none{ErrorHandling::kNone, false};
-  Completion timeout = CompleteTimeout(4, none);
+  const auto none = ErrorHandling::kNone;
+  ClientStep timeout = RpcTimeout(none, false);
   EXPECT_EQ(timeout.type, EventType::kInfo);
-  EXPECT_EQ(timeout.error, R"("indeterminate: Client read timeout")");
-  Completion busy = CompleteError(
-      4,
-      Json::parse(
-          R"({"type":"error","code":11,"text":"busy","in_reply_to":1})"),
-      none);
+  EXPECT_EQ(timeout.error, "indeterminate: Client read timeout");
+  ClientStep busy = *UnlessOk(
+      kAddOk,
+      Parse(R"({"type":"error","code":11,"text":"busy","in_reply_to":1})"),
+      none, false);
   EXPECT_EQ(busy.type, EventType::kInfo);  // even a definite error
   EXPECT_EQ(busy.error,
-            R"("indeterminate: throw+: {:type :rpc-error, :code 11, )"
+            R"(indeterminate: throw+: {:type :rpc-error, :code 11, )"
             R"(:name :temporarily-unavailable, :definite? true, :body )"
-            R"({:code 11, :in_reply_to 1, :text \"busy\", :type \"error\"}}")");
+            R"({:code 11, :in_reply_to 1, :text "busy", :type "error"}})");
 }
 
+// client.clj check-body throws outside with-errors' catch: :info.
 TEST(Malformed, EscapesWithErrorsAsInfo) {
-  absl::optional<Completion> c = CompleteUnlessOk(
-      kAddOk, 5, Json::parse(R"({"type":"add_ok","in_reply_to":1,"x":1})"),
-      {ErrorHandling::kWithErrors, true});
+  absl::optional<ClientStep> c =
+      UnlessOk(kAddOk, Parse(R"({"type":"add_ok","in_reply_to":1,"x":1})"),
+               ErrorHandling::kWithErrors, true);
   ASSERT_TRUE(c.has_value());
   EXPECT_EQ(c->type, EventType::kInfo);  // not :fail, idempotent or not
-  EXPECT_EQ(c->error.rfind(R"("indeterminate: Malformed RPC response.)", 0),
-            0u);
+  EXPECT_EQ(c->error.rfind("indeterminate: Malformed RPC response.", 0), 0u);
   EXPECT_NE(c->error.find("{:x disallowed-key}"), std::string::npos);
-  EXPECT_FALSE(
-      CompleteUnlessOk(kAddOk, 5,
-                       Json::parse(R"({"type":"add_ok","in_reply_to":1})"), {})
-          .has_value());
+  EXPECT_FALSE(UnlessOk(kAddOk, Parse(R"({"type":"add_ok","in_reply_to":1})"),
+                        ErrorHandling::kWithErrors, false)
+                   .has_value());
 }
 
 }  // namespace
-}  // namespace jepsen
 }  // namespace sim
