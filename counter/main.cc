@@ -21,10 +21,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "counter/core.h"
+#include "counter/main_core.h"
 #include "counter/stdio_driver.h"
-#if COUNTER_TESTONLY_VARIANTS
-#include "counter/testonly_variants.h"
-#endif
 
 ABSL_FLAG(bool, pn_counter, false,
           "accept negative deltas (Maelstrom's pn-counter workload)");
@@ -54,17 +52,6 @@ ABSL_FLAG(int64_t, add_deadline_ms, 4000,
           "answer an add that is not durable yet with error 0 after this long "
           "(Maelstrom's clients give up at 5000)");
 ABSL_FLAG(std::string, kv, "seq-kv", "the KV service holding the counter");
-#if COUNTER_TESTONLY_VARIANTS
-// Only in //counter:maelstrom-counter-testonly (this file, built with
-// COUNTER_TESTONLY_VARIANTS=1); the shipped binary has neither flag.
-ABSL_FLAG(std::string, strategy, "own-keys",
-          "own-keys (ours) or baseline (one shared key and a cas loop, what "
-          "most public solutions do; for comparison)");
-ABSL_FLAG(std::string, bug, "none",
-          "TESTING ONLY: run a deliberately broken variant (stale-read, "
-          "ack-before-durable, double-count-retry, forget-on-restart, "
-          "merge-by-total)");
-#endif
 
 namespace {
 
@@ -99,6 +86,52 @@ uint64_t DrawIncarnation() {
   return value;
 }
 
+// The node's options from the flags; false (after saying why on stderr)
+// when a value is out of range.
+bool OptionsFromFlags(counter::Options* options) {
+  options->allow_negative = absl::GetFlag(FLAGS_pn_counter);
+  options->refresh_interval =
+      absl::Milliseconds(absl::GetFlag(FLAGS_refresh_ms));
+  options->kv_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_kv_timeout_ms));
+  options->sync_grace = absl::Milliseconds(absl::GetFlag(FLAGS_sync_grace_ms));
+  options->max_refresh_interval =
+      std::max(options->refresh_interval,
+               absl::Milliseconds(absl::GetFlag(FLAGS_max_refresh_ms)));
+  options->add_deadline =
+      absl::Milliseconds(absl::GetFlag(FLAGS_add_deadline_ms));
+  options->kv_service = absl::GetFlag(FLAGS_kv);
+  options->incarnation = DrawIncarnation();
+  if (!ParseChoice(counter::ParseDissemination, "dissemination",
+                   absl::GetFlag(FLAGS_dissemination),
+                   " (want auto, push, peer-keys or summary)",
+                   &options->dissemination)) {
+    return false;
+  }
+  options->summary_interval =
+      absl::Milliseconds(absl::GetFlag(FLAGS_summary_ms));
+  options->push_interval = absl::Milliseconds(absl::GetFlag(FLAGS_push_ms));
+  options->push_fanout = absl::GetFlag(FLAGS_push_fanout);
+  if (options->push_interval <= absl::ZeroDuration() ||
+      options->push_fanout < 1) {
+    std::fprintf(stderr,
+                 "maelstrom-counter: --push_ms and --push_fanout must be "
+                 "positive\n");
+    return false;
+  }
+  if (options->refresh_interval <= absl::ZeroDuration() ||
+      options->summary_interval <= absl::ZeroDuration() ||
+      options->kv_timeout <= absl::ZeroDuration() ||
+      options->sync_grace < absl::ZeroDuration() ||
+      options->add_deadline < absl::ZeroDuration()) {
+    std::fprintf(stderr,
+                 "maelstrom-counter: --refresh_ms, --summary_ms and "
+                 "--kv_timeout_ms must be positive, --sync_grace_ms and "
+                 "--add_deadline_ms not negative\n");
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,66 +142,17 @@ int main(int argc, char** argv) {
       "--rate 100 --time-limit 20 --nemesis partition\n"
       "Add --pn-counter for the pn-counter workload.");
   absl::FlagsUsageConfig usage;
+  // --help lists the flags of this binary's own files (main.cc, and in the
+  // test-only build the file that adds --bug and --strategy).
   usage.contains_helpshort_flags = [](absl::string_view file) {
-    return absl::EndsWith(file, "counter/main.cc");
+    return absl::StrContains(file, "counter/");
   };
   usage.contains_help_flags = usage.contains_helpshort_flags;
   absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   counter::Options options;
-  options.allow_negative = absl::GetFlag(FLAGS_pn_counter);
-  options.refresh_interval =
-      absl::Milliseconds(absl::GetFlag(FLAGS_refresh_ms));
-  options.kv_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_kv_timeout_ms));
-  options.sync_grace = absl::Milliseconds(absl::GetFlag(FLAGS_sync_grace_ms));
-  options.max_refresh_interval =
-      std::max(options.refresh_interval,
-               absl::Milliseconds(absl::GetFlag(FLAGS_max_refresh_ms)));
-  options.add_deadline =
-      absl::Milliseconds(absl::GetFlag(FLAGS_add_deadline_ms));
-  options.kv_service = absl::GetFlag(FLAGS_kv);
-  options.incarnation = DrawIncarnation();
-  if (!ParseChoice(counter::ParseDissemination, "dissemination",
-                   absl::GetFlag(FLAGS_dissemination),
-                   " (want auto, push, peer-keys or summary)",
-                   &options.dissemination)) {
-    return 2;
-  }
-  options.summary_interval =
-      absl::Milliseconds(absl::GetFlag(FLAGS_summary_ms));
-  options.push_interval = absl::Milliseconds(absl::GetFlag(FLAGS_push_ms));
-  options.push_fanout = absl::GetFlag(FLAGS_push_fanout);
-  if (options.push_interval <= absl::ZeroDuration() ||
-      options.push_fanout < 1) {
-    std::fprintf(stderr,
-                 "maelstrom-counter: --push_ms and --push_fanout must be "
-                 "positive\n");
-    return 2;
-  }
-  if (options.refresh_interval <= absl::ZeroDuration() ||
-      options.summary_interval <= absl::ZeroDuration() ||
-      options.kv_timeout <= absl::ZeroDuration() ||
-      options.sync_grace < absl::ZeroDuration() ||
-      options.add_deadline < absl::ZeroDuration()) {
-    std::fprintf(stderr,
-                 "maelstrom-counter: --refresh_ms, --summary_ms and "
-                 "--kv_timeout_ms must be positive, --sync_grace_ms and "
-                 "--add_deadline_ms not negative\n");
-    return 2;
-  }
-#if COUNTER_TESTONLY_VARIANTS
-  counter::Bug bug = counter::Bug::kNone;
-  counter::Strategy strategy = counter::Strategy::kOwnKeys;
-  if (!ParseChoice(counter::ParseBug, "bug", absl::GetFlag(FLAGS_bug), "",
-                   &bug) ||
-      !ParseChoice(counter::ParseStrategy, "strategy",
-                   absl::GetFlag(FLAGS_strategy), "", &strategy)) {
-    return 2;
-  }
-  std::unique_ptr<counter::Core> core =
-      counter::MakeVariantCore(options, strategy, bug);
-#else
-  std::unique_ptr<counter::Core> core = counter::MakeCore(options);
-#endif
+  if (!OptionsFromFlags(&options)) return 2;
+  std::unique_ptr<counter::Core> core = counter::MakeMainCore(options);
+  if (core == nullptr) return 2;
   return counter::RunStdio(*core, STDIN_FILENO, stdout, stderr);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 #include "absl/numeric/int128.h"
@@ -111,6 +112,12 @@ const char* Name(Node::Gossip s) {
   return "?";
 }
 
+// Whether a state machine's variant is in state S.
+template <typename S, typename Variant>
+bool Is(const Variant& state) {
+  return absl::holds_alternative<S>(state);
+}
+
 }  // namespace
 
 Node::Node(Options options)
@@ -120,23 +127,6 @@ Node::Node(Options options)
       rpcs_(FirstKvMsgId(options_.incarnation), MaxKvRequests(options_)) {
   CheckOptions();
 }
-
-#if COUNTER_TESTONLY_VARIANTS
-namespace {
-// Bugs of the seq-kv read modes (peer keys, the summary) cannot show while
-// auto pushes: under auto they run auto as it was before pushes existed.
-Options ForBug(Options options, Bug bug) {
-  if (bug == Bug::kStaleRead || bug == Bug::kMergeByTotal) {
-    options.auto_push = false;
-  }
-  return options;
-}
-}  // namespace
-
-Node::Node(Options options, Bug bug) : Node(ForBug(std::move(options), bug)) {
-  bug_ = bug;
-}
-#endif
 
 // Drivers validate what users type (counter/main.cc); these are the
 // contract with every driver, simulator and test included.
@@ -159,6 +149,22 @@ void Node::CheckOptions() const {
   MC_ASSERT(options_.max_pending_adds >= 1 && options_.max_open_attempts >= 1 &&
                 options_.max_nodes >= 1,
             "bounds of zero would refuse all work");
+}
+
+// The variants list their states in the enums' order.
+Node::OwnKey Node::own_key_state() const {
+  static_assert(absl::variant_size<OwnState>::value == 6, "one per OwnKey");
+  return static_cast<OwnKey>(own_state_.index());
+}
+
+Node::Round Node::round_state() const {
+  static_assert(absl::variant_size<RoundState>::value == 5, "one per Round");
+  return static_cast<Round>(round_.index());
+}
+
+Node::Push Node::push_state() const {
+  static_assert(absl::variant_size<PushState>::value == 5, "one per Push");
+  return static_cast<Push>(push_.index());
 }
 
 // ---------------------------------------------------------------- inputs --
@@ -224,7 +230,24 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
     return;
   }
   const auto& init = absl::get<kvclient::InitRequest>(parsed);
-  if (!node_id_.empty() && !msg_id.has_value()) return;  // same reason
+  std::vector<std::string> peers;
+  for (const std::string& id : init.node_ids) {
+    if (id != init.node_id) peers.push_back(id);
+  }
+  std::sort(peers.begin(), peers.end());
+  peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
+  if (RejectInit(message, init, peers)) return;
+  JoinCluster(init, std::move(peers), now);
+  if (msg_id.has_value()) Reply(message.src, kvclient::InitOkBody(*msg_id));
+}
+
+// An init this node cannot take (it is initialized already, or the cluster
+// is too large): answers it where there is a msg_id and returns true.
+bool Node::RejectInit(const kvclient::Message& message,
+                      const kvclient::InitRequest& init,
+                      const std::vector<std::string>& peers) {
+  absl::optional<int64_t> msg_id = kvclient::MsgId(message.body);
+  if (!node_id_.empty() && !msg_id.has_value()) return true;  // no one to tell
   if (!node_id_.empty()) {
     // A repeated init for the same id is a retry: answer it again.
     if (init.node_id == node_id_ && msg_id.has_value()) {
@@ -235,14 +258,8 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
                 ErrorCode::kMalformedRequest, msg_id,
                 absl::StrCat("already initialized as ", node_id_)));
     }
-    return;
+    return true;
   }
-  std::vector<std::string> peers;
-  for (const std::string& id : init.node_ids) {
-    if (id != init.node_id) peers.push_back(id);
-  }
-  std::sort(peers.begin(), peers.end());
-  peers.erase(std::unique(peers.begin(), peers.end()), peers.end());
   if (peers.size() + 1 > options_.max_nodes) {
     // Bound on the cluster (Options::max_nodes): it bounds the RPC table.
     if (msg_id.has_value()) {
@@ -253,8 +270,13 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
                              " nodes is more than this node supports (",
                              options_.max_nodes, ")")));
     }
-    return;
+    return true;
   }
+  return false;
+}
+
+void Node::JoinCluster(const kvclient::InitRequest& init,
+                       std::vector<std::string> peers, absl::Time now) {
   node_id_ = init.node_id;
   peers_ = std::move(peers);
   self_index_ = static_cast<int>(
@@ -274,23 +296,12 @@ void Node::HandleInit(const kvclient::Message& message, absl::Time now) {
     push_peers_[peer] = PeerPush{-1, now, 0, absl::InfinitePast()};
   }
   ChooseDissemination(init.node_ids);
-  // The first refresh is due at once, with no grace to wait for an add.
-  next_refresh_ = now - options_.sync_grace;
-#if COUNTER_TESTONLY_VARIANTS
-  if (bug_ == Bug::kForgetOnRestart) {
-    // BUG: takes the key as empty without reading it (as if its read had
-    // just returned "does not exist").
-    own_state_ = OwnKey::kLoading;
-    BecomeOwnIdle();
-  }
-#endif
   Log(absl::StrCat("init as ", node_id_, " with ", peers_.size(),
                    " peers, incarnation ", absl::Hex(options_.incarnation),
                    UsesPush()      ? ", push"
                    : UsesSummary() ? ", summary"
                                    : ", peer keys",
                    " rounds every ", absl::FormatDuration(base_interval_)));
-  if (msg_id.has_value()) Reply(message.src, kvclient::InitOkBody(*msg_id));
 }
 
 void Node::HandleClientRequest(const kvclient::Message& message,
@@ -309,61 +320,47 @@ void Node::HandleClientRequest(const kvclient::Message& message,
   const kvclient::CounterRequest& request = *admission.request;
   absl::optional<int64_t> msg_id = kvclient::MsgId(message.body);
   MC_ASSERT(msg_id.has_value(), "admission passes only requests with msg_id");
-  if (request.op == kvclient::CounterOp::kRead) {
-#if COUNTER_TESTONLY_VARIANTS
-    if (bug_ == Bug::kStaleRead) stale_read_due_ = true;  // BUG: no sync
-#endif
-    absl::optional<int64_t> value = ReadValue();
-    if (value.has_value()) {
-      Reply(message.src, kvclient::ReadOkBody(*value, *msg_id));
-    } else {
-      Reply(message.src,
-            kvclient::ErrorBody(ErrorCode::kTemporarilyUnavailable, msg_id,
-                                "no value yet: still loading from seq-kv"));
-    }
+  if (request.op == kvclient::CounterOp::kAdd) {
+    HandleAdd(message.src, *msg_id, request.delta, now);
     return;
   }
-  if (!ProjectedTotalFits(request.delta)) {
+  OnClientRead();
+  absl::optional<int64_t> value = ReadValue();
+  if (value.has_value()) {
+    Reply(message.src, kvclient::ReadOkBody(*value, *msg_id));
+  } else {
     Reply(message.src,
-          kvclient::ErrorBody(ErrorCode::kMalformedRequest, msg_id,
-                              absl::StrCat("delta ", request.delta,
-                                           " would overflow the counter")));
+          kvclient::ErrorBody(ErrorCode::kTemporarilyUnavailable, msg_id,
+                              "no value yet: still loading from seq-kv"));
+  }
+}
+
+void Node::HandleAdd(const std::string& client, int64_t msg_id, int64_t delta,
+                     absl::Time now) {
+  if (!ProjectedTotalFits(delta)) {
+    Reply(client,
+          kvclient::ErrorBody(
+              ErrorCode::kMalformedRequest, msg_id,
+              absl::StrCat("delta ", delta, " would overflow the counter")));
     return;
   }
-  bool zero_is_free = request.delta == 0;
-#if COUNTER_TESTONLY_VARIANTS
-  zero_is_free = zero_is_free && bug_ == Bug::kNone;
-#endif
-  if (zero_is_free) {
-    // Adding 0 changes no total: it is as durable as it will ever be.
-    Reply(message.src, kvclient::AddOkBody(*msg_id));
+  if (delta == 0 && ZeroAddsAreFree()) {
+    Reply(client, kvclient::AddOkBody(msg_id));
     return;
   }
   if (pending_.size() >= options_.max_pending_adds) {
     // Bound on pending_: refused before it joins anything, so definite.
-    Reply(message.src,
-          kvclient::ErrorBody(
-              ErrorCode::kTemporarilyUnavailable, msg_id,
-              absl::StrCat(pending_.size(),
-                           " adds are already waiting for seq-kv; not "
-                           "applied, try again")));
+    Reply(client, kvclient::ErrorBody(
+                      ErrorCode::kTemporarilyUnavailable, msg_id,
+                      absl::StrCat(pending_.size(),
+                                   " adds are already waiting for seq-kv; not "
+                                   "applied, try again")));
     return;
   }
   OnLocalActivity(now);
-  PendingAdd add{message.src, *msg_id, request.delta,
-                 now + options_.add_deadline, false};
-#if COUNTER_TESTONLY_VARIANTS
-  if (bug_ == Bug::kAckBeforeDurable) {
-    Reply(add.client, kvclient::AddOkBody(add.msg_id));  // BUG: not durable
-    add.answered = true;
-  }
-#endif
-  pending_.push_back(std::move(add));
-#if COUNTER_TESTONLY_VARIANTS
-  // BUG kPushPendingTotal: gossips the new total at once, before it is
-  // durable (EncodeView claims it as the next write).
-  if (bug_ == Bug::kPushPendingTotal) eager_push_due_ = true;
-#endif
+  pending_.push_back(
+      PendingAdd{client, msg_id, delta, now + options_.add_deadline, false});
+  OnAddPending(pending_.back());
 }
 
 // An add is admitted only if the total this node could ever report, with
@@ -404,65 +401,99 @@ void Node::MeasureKvRtt(absl::Duration sample) {
 // ------------------------------------------------- own key: transitions --
 
 bool Node::OwnLoaded() const {
-  return own_state_ != OwnKey::kUnloaded && own_state_ != OwnKey::kLoading;
+  return !Is<OwnUnloaded>(own_state_) && !Is<OwnLoading>(own_state_);
+}
+
+const Node::Attempts& Node::OpenAttempts() const {
+  static const Attempts* const kNone = new Attempts();
+  return absl::visit(
+      [](const auto& state) -> const Attempts& {
+        using State = std::decay_t<decltype(state)>;
+        if constexpr (std::is_base_of<OwnKnown, State>::value) {
+          return state.open;
+        } else {
+          return *kNone;
+        }
+      },
+      own_state_);
 }
 
 void Node::BecomeOwnReading() {
-  MC_ASSERT(own_state_ == OwnKey::kUnloaded || own_state_ == OwnKey::kUnsure,
+  if (Is<OwnUnloaded>(own_state_)) {
+    own_state_ = OwnLoading{};
+    return;
+  }
+  auto* unsure = absl::get_if<OwnUnsure>(&own_state_);
+  MC_ASSERT(unsure != nullptr,
             "a read of the own key starts only when nothing is in flight "
             "and its value is not known; state ",
-            Name(own_state_));
-  own_state_ =
-      own_state_ == OwnKey::kUnloaded ? OwnKey::kLoading : OwnKey::kResolving;
+            Name(own_key_state()));
+  own_state_ = OwnResolving{{std::move(unsure->open)}};
 }
 
 void Node::BecomeOwnReadFailed() {
-  MC_ASSERT(own_state_ == OwnKey::kLoading || own_state_ == OwnKey::kResolving,
-            "only a read in flight can fail; state ", Name(own_state_));
-  own_state_ =
-      own_state_ == OwnKey::kLoading ? OwnKey::kUnloaded : OwnKey::kUnsure;
+  if (Is<OwnLoading>(own_state_)) {
+    own_state_ = OwnUnloaded{};
+    return;
+  }
+  auto* resolving = absl::get_if<OwnResolving>(&own_state_);
+  MC_ASSERT(resolving != nullptr, "only a read in flight can fail; state ",
+            Name(own_key_state()));
+  own_state_ = OwnUnsure{{std::move(resolving->open)}};
 }
 
-void Node::BecomeOwnIdle() {
+void Node::BecomeOwnIdle(bool keep_open) {
+  const bool first_time = Is<OwnLoading>(own_state_);
   MC_ASSERT(
-      own_state_ == OwnKey::kLoading || own_state_ == OwnKey::kResolving ||
-          own_state_ == OwnKey::kWriting,
-      "the own key becomes known only from a reply; state ", Name(own_state_));
-  bool first_time = own_state_ == OwnKey::kLoading;
-  own_state_ = OwnKey::kIdle;
-  // Rounds start once the own key is known: ReadValue answers from then on.
-  if (first_time && !peers_.empty()) BecomeWaiting(next_refresh_);
-  if (first_time && GossipShouldRun()) BecomeGossipWaiting(next_refresh_);
+      first_time || Is<OwnResolving>(own_state_) || Is<OwnWriting>(own_state_),
+      "the own key becomes known only from a reply; state ",
+      Name(own_key_state()));
+  Attempts open;
+  if (keep_open) open = OpenAttempts();
+  own_state_ = OwnIdle{{std::move(open)}};
+  // Rounds start once the own key is known: ReadValue answers from then
+  // on. The first is due at once, with no grace to wait for an add.
+  const absl::Time first_round = init_at_ - options_.sync_grace;
+  if (first_time && !peers_.empty()) {
+    BecomeWaiting(first_round, absl::InfinitePast());
+  }
+  if (first_time && GossipShouldRun()) BecomeGossipWaiting(first_round);
 }
 
-void Node::BecomeOwnWriting() {
-  MC_ASSERT(own_state_ == OwnKey::kIdle,
+void Node::BecomeOwnWriting(absl::optional<Attempt> fresh) {
+  auto* idle = absl::get_if<OwnIdle>(&own_state_);
+  MC_ASSERT(idle != nullptr,
             "one own-key request at a time, from a known base; state ",
-            Name(own_state_));
-  own_state_ = OwnKey::kWriting;
+            Name(own_key_state()));
+  OwnWriting writing{{std::move(idle->open)}};
+  if (fresh.has_value()) writing.open.push_back(*std::move(fresh));
+  MC_ASSERT(!writing.open.empty(), "the write in flight is an open attempt");
+  own_state_ = std::move(writing);
 }
 
 void Node::BecomeOwnUnsure() {
-  MC_ASSERT(own_state_ == OwnKey::kWriting,
-            "only a write in flight can end unsure; state ", Name(own_state_));
-  MC_ASSERT(!unresolved_.empty(), "the write in flight is an open attempt");
-  own_state_ = OwnKey::kUnsure;
+  auto* writing = absl::get_if<OwnWriting>(&own_state_);
+  MC_ASSERT(writing != nullptr, "only a write in flight can end unsure; state ",
+            Name(own_key_state()));
+  MC_ASSERT(!writing->open.empty(), "the write in flight is an open attempt");
+  own_state_ = OwnUnsure{{std::move(writing->open)}};
 }
 
 void Node::BecomeOwnRechecking() {
-  MC_ASSERT(own_state_ == OwnKey::kIdle,
+  auto* idle = absl::get_if<OwnIdle>(&own_state_);
+  MC_ASSERT(idle != nullptr,
             "a re-check reads the key only while nothing is in flight; state ",
-            Name(own_state_));
-  own_state_ = OwnKey::kResolving;
+            Name(own_key_state()));
+  own_state_ = OwnResolving{{std::move(idle->open)}};
 }
 
 // ------------------------------------------------------- own key, exactly --
 
 void Node::OnFlushReply(const KvReply& reply) {
-  MC_ASSERT(own_state_ == OwnKey::kWriting, "a flush reply while ",
-            Name(own_state_));
+  const auto* writing = absl::get_if<OwnWriting>(&own_state_);
+  MC_ASSERT(writing != nullptr, "a flush reply while ", Name(own_key_state()));
   if (absl::holds_alternative<KvOk>(reply)) {
-    Attempt landed = unresolved_.back();
+    Attempt landed = writing->open.back();
     Confirm(landed);
     return;
   }
@@ -499,28 +530,25 @@ void Node::OnOwnKeyRead(const KvReply& reply) {
     BecomeOwnReadFailed();
     return;
   }
-  bool recognize = true;
-#if COUNTER_TESTONLY_VARIANTS
-  // BUG kDoubleCountRetry: forgets which attempts may have landed, so a
-  // landed batch is adopted as the base and then added again.
-  recognize = bug_ != Bug::kDoubleCountRetry;
-#endif
-  if (recognize) {
-    for (const Attempt& attempt : unresolved_) {
-      if (attempt.tag == entry->tag) {
-        Attempt landed = attempt;
-        Confirm(landed);
-        return;
-      }
-    }
+  if (absl::optional<Attempt> landed = LandedAttempt(*entry)) {
+    Confirm(*landed);
+    return;
   }
   if (entry->tag == own_.tag && entry->total == own_.total) {
     // Nothing landed yet; open attempts from this base may still land, so
-    // they stay in unresolved_ to be recognized.
-    BecomeOwnIdle();
+    // they stay open to be recognized.
+    BecomeOwnIdle(/*keep_open=*/true);
     return;
   }
   AdoptOwnEntry(*entry);
+}
+
+// Tags are never reused, so the tag alone says which attempt wrote it.
+absl::optional<Node::Attempt> Node::LandedAttempt(const Entry& read) const {
+  for (const Attempt& attempt : OpenAttempts()) {
+    if (attempt.tag == read.tag) return attempt;
+  }
+  return absl::nullopt;
 }
 
 // The key holds a value no open attempt of ours wrote: the first read after
@@ -528,14 +556,13 @@ void Node::OnOwnKeyRead(const KvReply& reply) {
 // attempts from the old base can never land (tags are never reused).
 void Node::AdoptOwnEntry(const Entry& entry) {
   own_total_since_ = entry.n;  // unknown: assume the total is this new
-  if (own_state_ == OwnKey::kResolving) {
+  if (Is<OwnResolving>(own_state_)) {
     Log(absl::StrCat("own key changed behind us to total ", entry.total,
                      " tag ", entry.tag));
   }
   own_ = entry;
   ++view_version_;
-  BecomeOwnIdle();
-  unresolved_.clear();
+  BecomeOwnIdle(/*keep_open=*/false);
 }
 
 // `attempt` is in seq-kv: its deltas are durable, counted exactly once.
@@ -552,14 +579,13 @@ void Node::Confirm(const Attempt& attempt) {
     ++view_version_;  // zero-delta syncs change nothing worth a push
   }
   own_ = Entry{attempt.total, attempt.tag, attempt.n};
-  BecomeOwnIdle();
+  BecomeOwnIdle(/*keep_open=*/false);
   // Freshness rule (README "Freshness of reads"): only a cas SENT once the
   // round was due moved this node's seq-kv view past every write applied
   // before it fell due. An older one, confirmed late (a lost reply resolved
   // by a read), proves nothing about writes since.
-  if (round_ != Round::kOff && attempt.sent_at >= next_refresh_) {
-    BecomeSynced();
-  }
+  const absl::optional<absl::Time> due = RoundDueAt();
+  if (due.has_value() && attempt.sent_at >= *due) BecomeSynced();
   for (size_t i = 0; i < attempt.adds; ++i) {
     PendingAdd& add = pending_.front();
     if (!add.answered) {
@@ -568,108 +594,149 @@ void Node::Confirm(const Attempt& attempt) {
     }
     pending_.pop_front();
   }
-  unresolved_.clear();
 }
 
 // ------------------------------------------ refresh rounds: transitions --
 
-bool Node::RoundsAreTimed() const {
-#if COUNTER_TESTONLY_VARIANTS
-  return bug_ != Bug::kStaleRead;  // BUG kStaleRead: client reads drive them
-#else
-  return true;
-#endif
+int Node::RoundReads() const {
+  if (const auto* s = absl::get_if<RoundWaiting>(&round_)) return s->reads;
+  if (const auto* s = absl::get_if<RoundDue>(&round_)) return s->reads;
+  if (const auto* s = absl::get_if<RoundSynced>(&round_)) return s->reads;
+  return 0;
 }
 
-void Node::BecomeWaiting(absl::Time next_refresh) {
-  MC_ASSERT(round_ == Round::kOff || round_ == Round::kSynced,
+// When the round that is not synced yet fell (or falls) due; nullopt when
+// there is none (kOff, kSynced).
+absl::optional<absl::Time> Node::RoundDueAt() const {
+  if (const auto* s = absl::get_if<RoundWaiting>(&round_)) return s->due;
+  if (const auto* s = absl::get_if<RoundDue>(&round_)) return s->due;
+  if (const auto* s = absl::get_if<RoundSyncWanted>(&round_)) return s->due;
+  return absl::nullopt;
+}
+
+void Node::ArmRefresh(absl::Time due) { timers_.Set(Timer::kRefresh, due); }
+
+void Node::BecomeWaiting(absl::Time due, absl::Time reads_sent_at) {
+  MC_ASSERT(Is<RoundOff>(round_) || Is<RoundSynced>(round_),
             "a round starts waiting at recovery or once its reads went out; "
             "state ",
-            Name(round_));
-  round_ = Round::kWaiting;
-  next_refresh_ = next_refresh;
+            Name(round_state()));
+  MC_ASSERT(RoundReads() == 0, "one round's reads at a time: ", RoundReads(),
+            " still out");
+  round_ = RoundWaiting{due, reads_sent_at, 0};
   timers_.Clear(Timer::kSyncGrace);
-  if (RoundsAreTimed()) timers_.Set(Timer::kRefresh, next_refresh_);
+  ArmRefresh(due);
+}
+
+// The waiting round falls due at `due` instead; its reads went out at
+// `reads_sent_at`.
+void Node::Reschedule(absl::Time due, absl::Time reads_sent_at) {
+  auto* waiting = absl::get_if<RoundWaiting>(&round_);
+  MC_ASSERT(waiting != nullptr, "only a waiting round is rescheduled; ",
+            Name(round_state()));
+  waiting->due = due;
+  waiting->reads_sent_at = reads_sent_at;
+  ArmRefresh(due);
 }
 
 void Node::BecomeDue() {
-  MC_ASSERT(round_ == Round::kWaiting, "only a waiting round falls due; ",
-            Name(round_));
-  round_ = Round::kDue;
+  const auto* waiting = absl::get_if<RoundWaiting>(&round_);
+  MC_ASSERT(waiting != nullptr, "only a waiting round falls due; ",
+            Name(round_state()));
+  const RoundDue due{waiting->due, waiting->reads};
+  round_ = due;
   timers_.Clear(Timer::kRefresh);
   // The grace runs only while no read of the last round is out (a round
   // still waiting for a read goes on when that read ends: its reply, or its
   // kv_timeout, which wakes the node).
-  if (round_reads_ == 0) {
-    timers_.Set(Timer::kSyncGrace, next_refresh_ + options_.sync_grace);
+  if (due.reads == 0) {
+    timers_.Set(Timer::kSyncGrace, due.due + options_.sync_grace);
   }
 }
 
 void Node::BecomeSyncWanted() {
-  MC_ASSERT(round_ == Round::kDue && round_reads_ == 0,
+  const auto* due = absl::get_if<RoundDue>(&round_);
+  MC_ASSERT(due != nullptr && due->reads == 0,
             "a sync is wanted only by a due round with no read out; ",
-            Name(round_), ", reads ", round_reads_);
-  round_ = Round::kSyncWanted;
+            Name(round_state()), ", reads ", RoundReads());
+  round_ = RoundSyncWanted{due->due};
   timers_.Clear(Timer::kSyncGrace);
 }
 
 void Node::BecomeSynced() {
-  MC_ASSERT(round_ != Round::kOff, "no round to sync");
-  round_ = Round::kSynced;
+  MC_ASSERT(!Is<RoundOff>(round_), "no round to sync");
+  round_ = RoundSynced{RoundReads()};
   timers_.Clear(Timer::kRefresh);
   timers_.Clear(Timer::kSyncGrace);
 }
 
 void Node::EndRoundRead() {
-  MC_ASSERT(round_reads_ > 0, "a round read ended that was never sent");
-  --round_reads_;
-  if (round_reads_ == 0 && round_ == Round::kDue && RoundsAreTimed()) {
-    timers_.Set(Timer::kSyncGrace, next_refresh_ + options_.sync_grace);
+  MC_ASSERT(RoundReads() > 0, "a round read ended that was never sent");
+  absl::visit(
+      [](auto& state) {
+        using State = std::decay_t<decltype(state)>;
+        if constexpr (std::is_same<State, RoundWaiting>::value ||
+                      std::is_same<State, RoundDue>::value ||
+                      std::is_same<State, RoundSynced>::value) {
+          --state.reads;
+        }
+      },
+      round_);
+  const auto* due = absl::get_if<RoundDue>(&round_);
+  if (due != nullptr && due->reads == 0) {
+    timers_.Set(Timer::kSyncGrace, due->due + options_.sync_grace);
   }
 }
 
 // ------------------------------------------------------------- summary --
 
-void Node::QueuePush(Json from) {
-  switch (push_) {
-    case Push::kIdle:
-    case Push::kQueued: push_ = Push::kQueued; break;
-    case Push::kInFlight:
-    case Push::kInFlightQueued: push_ = Push::kInFlightQueued; break;
-    case Push::kRereadQueued:
-      MC_ASSERT(false,
-                "a re-read is sent in the Pump that queued it, "
-                "before any reply");
-  }
-  push_from_ = std::move(from);
-}
-
-void Node::DropQueuedPush() {
-  MC_ASSERT(push_ != Push::kRereadQueued,
+void Node::BecomePushQueued(Json from) {
+  MC_ASSERT(!Is<PushRereadQueued>(push_),
             "a re-read is sent in the Pump that queued it, before any reply");
-  if (push_ == Push::kQueued) push_ = Push::kIdle;
-  if (push_ == Push::kInFlightQueued) push_ = Push::kInFlight;
-  push_from_.reset();
+  if (Is<PushIdle>(push_) || Is<PushQueued>(push_)) {
+    push_ = PushQueued{std::move(from)};
+  } else {
+    push_ = PushInFlightQueued{std::move(from)};
+  }
 }
 
-void Node::BecomePushInFlight() {
-  MC_ASSERT(push_ == Push::kQueued, "one summary cas at a time; state ",
-            Name(push_));
-  push_ = Push::kInFlight;
-  push_from_.reset();
+void Node::BecomePushUnqueued() {
+  MC_ASSERT(!Is<PushRereadQueued>(push_),
+            "a re-read is sent in the Pump that queued it, before any reply");
+  if (Is<PushQueued>(push_)) push_ = PushIdle{};
+  if (Is<PushInFlightQueued>(push_)) push_ = PushInFlight{};
 }
 
-void Node::EndPush() {
-  MC_ASSERT(push_ == Push::kInFlight || push_ == Push::kInFlightQueued,
-            "no summary cas in flight; state ", Name(push_));
-  push_ = push_ == Push::kInFlight ? Push::kIdle : Push::kQueued;
+Json Node::BecomePushInFlight() {
+  auto* queued = absl::get_if<PushQueued>(&push_);
+  MC_ASSERT(queued != nullptr, "one summary cas at a time; state ",
+            Name(push_state()));
+  Json from = std::move(queued->from);
+  push_ = PushInFlight{};
+  return from;
+}
+
+void Node::BecomePushEnded() {
+  if (Is<PushInFlight>(push_)) {
+    push_ = PushIdle{};
+    return;
+  }
+  auto* queued = absl::get_if<PushInFlightQueued>(&push_);
+  MC_ASSERT(queued != nullptr, "no summary cas in flight; state ",
+            Name(push_state()));
+  push_ = PushQueued{std::move(queued->from)};
 }
 
 void Node::BecomeRereadQueued() {
-  MC_ASSERT(push_ == Push::kInFlight || push_ == Push::kInFlightQueued,
-            "a re-read follows a lost cas; state ", Name(push_));
-  push_ = Push::kRereadQueued;
-  push_from_.reset();  // what it read is gone
+  MC_ASSERT(Is<PushInFlight>(push_) || Is<PushInFlightQueued>(push_),
+            "a re-read follows a lost cas; state ", Name(push_state()));
+  push_ = PushRereadQueued{};  // what it read is gone
+}
+
+void Node::BecomeRereadDone() {
+  MC_ASSERT(Is<PushRereadQueued>(push_), "no re-read was queued; state ",
+            Name(push_state()));
+  push_ = PushIdle{};
 }
 
 void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
@@ -679,8 +746,8 @@ void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
   if (UsesPush()) {
     // A push may have brought a newer entry than this read: only newer
     // entries are adopted, whichever way they came.
-    AdoptPeerEntry(peer, *entry, /*pushed=*/false);
-    if (round_reads_ == 0) AdaptRefreshInterval();
+    AdoptPeerEntry(peer, *entry, Via::kRead);
+    if (RoundReads() == 0) AdaptRefreshInterval();
     return;
   }
   auto seen = peers_seen_.find(peer);
@@ -691,7 +758,7 @@ void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
     ++changes_this_round_;
   }
   peers_seen_[peer] = *entry;
-  if (round_reads_ == 0) AdaptRefreshInterval();
+  if (RoundReads() == 0) AdaptRefreshInterval();
 }
 
 void Node::OnSummaryRead(const KvReply& reply, bool round_read) {
@@ -709,14 +776,14 @@ void Node::OnSummaryRead(const KvReply& reply, bool round_read) {
   }
   // Only the newest read decides what to cas from (reads of one node never
   // go back in seq-kv's order); an older value would be sure to fail.
-  DropQueuedPush();
+  BecomePushUnqueued();
   if (read.has_value()) {
     Summary summary = DecodeSummary(*read);
     MergeSummary(summary);
     // A round with news to push is not quiet: until the push lands, keep
     // the short interval so a lost race is retried soon.
     if (KnowsMoreThan(summary)) {
-      QueuePush(*std::move(read));
+      BecomePushQueued(*std::move(read));
       round_saw_change_ = true;
     }
   }
@@ -735,7 +802,8 @@ void Node::MergeSummary(const Summary& summary) {
     if (seen == peers_seen_.end()) {
       peers_seen_[peer] = entry == summary.end() ? Entry{} : entry->second;
       round_saw_change_ = true;
-    } else if (entry != summary.end() && Newer(entry->second, seen->second)) {
+    } else if (entry != summary.end() &&
+               Newer(entry->second, seen->second, Via::kSummary)) {
       if (seen->second.total != entry->second.total) ++changes_this_round_;
       seen->second = entry->second;
       round_saw_change_ = true;
@@ -749,18 +817,18 @@ bool Node::KnowsMoreThan(const Summary& summary) const {
     return entry == summary.end() ? Entry{} : entry->second;
   };
   Entry own_since{own_.total, "", own_total_since_};
-  if (own_.n > 0 && Newer(own_since, in_summary(node_id_))) return true;
+  if (own_.n > 0 && Newer(own_since, in_summary(node_id_), Via::kSummary)) {
+    return true;
+  }
   for (const auto& [peer, entry] : peers_seen_) {
-    if (Newer(entry, in_summary(peer))) return true;
+    if (Newer(entry, in_summary(peer), Via::kSummary)) return true;
   }
   return false;
 }
 
-// Write counts order one node's entries; totals do not once they can fall.
-bool Node::Newer(const Entry& a, const Entry& b) const {
-#if COUNTER_TESTONLY_VARIANTS
-  if (bug_ == Bug::kMergeByTotal) return a.total > b.total;  // BUG
-#endif
+// Write counts order one node's entries, however they came; totals do not
+// once they can fall.
+bool Node::Newer(const Entry& a, const Entry& b, Via) const {
   return a.n > b.n;
 }
 
@@ -769,8 +837,8 @@ bool Node::Newer(const Entry& a, const Entry& b) const {
 // again (twice per round, then the next round). So no push ever erases
 // another's news.
 void Node::MaybePushSummary(absl::Time now) {
-  if (push_ == Push::kRereadQueued) {
-    push_ = Push::kIdle;
+  if (Is<PushRereadQueued>(push_)) {
+    BecomeRereadDone();
     if (summary_rereads_ >= kSummaryRetries) {
       // Bound on re-reads in flight: the next round reads anyway.
       Log("summary re-read skipped: earlier re-reads are still out");
@@ -780,9 +848,8 @@ void Node::MaybePushSummary(absl::Time now) {
     SendKv(Purpose::kRereadSummary, kvclient::KvRead{SummaryKey()}, now);
     return;
   }
-  if (push_ != Push::kQueued) return;
-  Json from = *std::move(push_from_);
-  BecomePushInFlight();
+  if (!Is<PushQueued>(push_)) return;
+  Json from = BecomePushInFlight();
   bool create = from.is_null();
   SendKv(
       Purpose::kCasSummary,
@@ -795,9 +862,10 @@ void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
   if (error == nullptr) {
     // A round read that overlapped this cas may have queued a push from the
     // very value this cas replaced: it could only fail (found by the fuzzer).
-    bool stale = push_ == Push::kInFlightQueued && *push_from_ == cas.from;
-    EndPush();
-    if (stale) DropQueuedPush();
+    const auto* queued = absl::get_if<PushInFlightQueued>(&push_);
+    bool stale = queued != nullptr && queued->from == cas.from;
+    BecomePushEnded();
+    if (stale) BecomePushUnqueued();
     return;
   }
   bool retry =
@@ -807,7 +875,7 @@ void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
     --summary_retries_left_;
     BecomeRereadQueued();
   } else {
-    EndPush();  // a queued push (from a later read) goes out at once
+    BecomePushEnded();  // a queued push (from a later read) goes out at once
   }
   Log(absl::StrCat("summary push failed with error ", error->code, " (",
                    error->text, "); ",
@@ -825,19 +893,17 @@ void Node::AdaptRefreshInterval() {
         std::min(refresh_interval_ * 2, options_.max_refresh_interval);
   }
   round_saw_change_ = false;
-  if (round_ == Round::kWaiting) {
-    next_refresh_ = last_reads_at_ + RoundGap();
-    if (RoundsAreTimed()) timers_.Set(Timer::kRefresh, next_refresh_);
+  if (const auto* waiting = absl::get_if<RoundWaiting>(&round_)) {
+    Reschedule(waiting->reads_sent_at + RoundGap(), waiting->reads_sent_at);
   }
 }
 
 void Node::OnLocalActivity(absl::Time now) {
   round_saw_change_ = true;
   refresh_interval_ = base_interval_;
-  if (round_ == Round::kWaiting && next_refresh_ > now + refresh_interval_) {
-    last_reads_at_ = now;
-    next_refresh_ = now + RoundGap();
-    if (RoundsAreTimed()) timers_.Set(Timer::kRefresh, next_refresh_);
+  const auto* waiting = absl::get_if<RoundWaiting>(&round_);
+  if (waiting != nullptr && waiting->due > now + refresh_interval_) {
+    Reschedule(now + RoundGap(), now);
   }
 }
 
@@ -853,7 +919,7 @@ void Node::OnKvTimeout(const KvCall& call) {
       MC_ASSERT(summary_rereads_ > 0, "a re-read lost that was never sent");
       --summary_rereads_;
       break;
-    case Purpose::kCasSummary: EndPush(); break;
+    case Purpose::kCasSummary: BecomePushEnded(); break;
   }
 }
 
@@ -914,27 +980,13 @@ bool Node::AnySilent(absl::Time now) const {
 // by write count, so a node's entries only move forward however they come
 // (pushed, forwarded, read, reordered, duplicated).
 bool Node::AdoptPeerEntry(const std::string& peer, const Entry& entry,
-                          bool pushed) {
+                          Via via) {
   MC_ASSERT(IsPeer(peer), "only cluster members are adopted: ", peer);
   auto seen = peers_seen_.find(peer);
-  bool newer = seen == peers_seen_.end() || entry.n > seen->second.n;
-#if COUNTER_TESTONLY_VARIANTS
-  if (bug_ == Bug::kAdoptByTotal && pushed && seen != peers_seen_.end()) {
-    newer = entry.total > seen->second.total;  // BUG: totals can fall
-  }
-#else
-  (void)pushed;
-#endif
+  bool newer = seen == peers_seen_.end() || Newer(entry, seen->second, via);
   if (!newer) return false;
-  if (seen != peers_seen_.end()) {
-    if (seen->second.total != entry.total) ++changes_this_round_;
-    bool forward_only = true;
-#if COUNTER_TESTONLY_VARIANTS
-    forward_only = bug_ != Bug::kAdoptByTotal;
-#endif
-    MC_ASSERT(!forward_only || entry.n > seen->second.n,
-              "adopted entries only move forward: n ", entry.n, " after ",
-              seen->second.n);
+  if (seen != peers_seen_.end() && seen->second.total != entry.total) {
+    ++changes_this_round_;
   }
   round_saw_change_ = true;
   peers_seen_[peer] = entry;
@@ -959,7 +1011,6 @@ void Node::HandlePush(const kvclient::Message& message, absl::Time now) {
                      message.src));
     return;
   }
-  PeerPush& sender = push_peers_.at(message.src);
   bool sender_behind = false;  // it lacks something this node knows
   size_t known = 0;
   int bad = 0;
@@ -972,31 +1023,9 @@ void Node::HandlePush(const kvclient::Message& message, absl::Time now) {
       }
       continue;
     }
-    if (it.key() == node_id_) {
-      ++known;
-      if (n < own_.n && own_.total != total) sender_behind = true;
-      bool recheck = OwnLoaded();
-#if COUNTER_TESTONLY_VARIANTS
-      // BUG kForgetOnRestart forgets its key for good: a peer's news of it
-      // would otherwise repair the blind overwrite before it is made.
-      recheck = recheck && bug_ != Bug::kForgetOnRestart;
-#endif
-      if (recheck) own_n_pushed_ = std::max(own_n_pushed_, n);
-      continue;
-    }
-    if (!IsPeer(it.key())) continue;  // not in this cluster
+    if (it.key() != node_id_ && !IsPeer(it.key())) continue;  // a stranger
     ++known;
-    PeerPush& about = push_peers_.at(it.key());
-    if (heartbeat > about.heartbeat) {
-      about.heartbeat = heartbeat;
-      about.heard_at = now;
-    }
-    AdoptPeerEntry(it.key(), Entry{total, "", n}, /*pushed=*/true);
-    auto seen = peers_seen_.find(it.key());
-    if (seen != peers_seen_.end() && seen->second.n > n &&
-        seen->second.total != total) {
-      sender_behind = true;
-    }
+    TakePushedMember(it.key(), n, total, heartbeat, now, &sender_behind);
   }
   if (bad > kMaxLoggedBadPushMembers) {
     Log(absl::StrCat("... and ", bad - kMaxLoggedBadPushMembers,
@@ -1005,7 +1034,29 @@ void Node::HandlePush(const kvclient::Message& message, absl::Time now) {
   // The sender lacks entries this node holds (it restarted, or a push to
   // it was lost): its next push round from here sends the view again.
   if (sender_behind || known < peers_seen_.size() + (OwnLoaded() ? 1 : 0)) {
-    sender.sent_version = 0;
+    push_peers_.at(message.src).sent_version = 0;
+  }
+}
+
+// One well-formed member of a push, about this node or one of its peers.
+void Node::TakePushedMember(const std::string& node, int64_t n, int64_t total,
+                            int64_t heartbeat, absl::Time now,
+                            bool* sender_behind) {
+  if (node == node_id_) {
+    if (n < own_.n && own_.total != total) *sender_behind = true;
+    if (OwnLoaded()) own_n_pushed_ = std::max(own_n_pushed_, n);
+    return;
+  }
+  PeerPush& about = push_peers_.at(node);
+  if (heartbeat > about.heartbeat) {
+    about.heartbeat = heartbeat;
+    about.heard_at = now;
+  }
+  AdoptPeerEntry(node, Entry{total, "", n}, Via::kPush);
+  auto seen = peers_seen_.find(node);
+  if (seen != peers_seen_.end() && seen->second.n > n &&
+      seen->second.total != total) {
+    *sender_behind = true;
   }
 }
 
@@ -1041,27 +1092,15 @@ std::vector<std::string> Node::PushTargets(uint64_t round) const {
   return targets;
 }
 
+// Only confirmed entries: the own one as last confirmed in seq-kv.
 Json Node::EncodeView(absl::Time now) const {
   Json view = Json::object();
-  Entry own = own_;
-  bool only_confirmed = true;
-#if COUNTER_TESTONLY_VARIANTS
-  if (bug_ == Bug::kPushPendingTotal && !pending_.empty()) {
-    // BUG: claims the next write before it is durable.
-    own.n = own_.n + 1;
-    for (const PendingAdd& add : pending_) own.total += add.delta;
-    only_confirmed = false;
-  }
-#endif
-  MC_ASSERT(!only_confirmed || (own.n == own_.n && own.total == own_.total),
-            "a pushed own entry is the confirmed one: n ", own.n, " of ",
-            own_.n);
   // The heartbeat is the sending time in ms: it only grows, across
   // restarts too (a restarted node's round count would start again at 0,
   // and its peers would take it for silent until it passed the old one).
   // Receivers compare one owner's heartbeats with each other only.
   const int64_t heartbeat = std::max<int64_t>(0, absl::ToUnixMillis(now));
-  view[node_id_] = {own.n, own.total, heartbeat};
+  view[node_id_] = {own_.n, own_.total, heartbeat};
   for (const auto& [peer, entry] : peers_seen_) {
     view[peer] = {entry.n, entry.total, push_peers_.at(peer).heartbeat};
   }
@@ -1069,15 +1108,6 @@ Json Node::EncodeView(absl::Time now) const {
 }
 
 void Node::MaybePushView(absl::Time now) {
-#if COUNTER_TESTONLY_VARIANTS
-  if (eager_push_due_ && gossip_ == Gossip::kWaiting) {
-    eager_push_due_ = false;
-    Json body = EncodeView(now);
-    for (const std::string& target : PushTargets(push_rounds_)) {
-      ready_.messages.push_back(kvclient::Message{node_id_, target, body});
-    }
-  }
-#endif
   if (gossip_ != Gossip::kWaiting || !timers_.Expired(Timer::kPush, now)) {
     return;
   }
@@ -1093,9 +1123,7 @@ void Node::MaybePushView(absl::Time now) {
       continue;
     }
     if (body.is_null()) body = EncodeView(now);
-    MC_ASSERT(ready_.messages.size() < MaxReadyMessages(),
-              "the driver takes Ready after every Step and Tick");
-    ready_.messages.push_back(kvclient::Message{node_id_, target, body});
+    SendPush(target, body);
     ++stats_.pushes;
     to.sent_version = view_version_;
     to.sent_at = now;
@@ -1120,7 +1148,7 @@ void Node::Pump(absl::Time now) {
 }
 
 void Node::MaybeResolve(absl::Time now) {
-  if (own_state_ == OwnKey::kIdle && own_n_pushed_ > own_.n) {
+  if (Is<OwnIdle>(own_state_) && own_n_pushed_ > own_.n) {
     // Only pushes can tell: with nothing to write, no cas would fail on it.
     Log(absl::StrCat("a peer saw the own key at n ", own_n_pushed_, ", past n ",
                      own_.n, ": reading it again"));
@@ -1129,29 +1157,37 @@ void Node::MaybeResolve(absl::Time now) {
     SendKv(Purpose::kResolveOwn, kvclient::KvRead{KeyOf(node_id_)}, now);
     return;
   }
-  if (own_state_ != OwnKey::kUnloaded && own_state_ != OwnKey::kUnsure) {
-    return;
-  }
+  if (!Is<OwnUnloaded>(own_state_) && !Is<OwnUnsure>(own_state_)) return;
   BecomeOwnReading();
   SendKv(Purpose::kResolveOwn, kvclient::KvRead{KeyOf(node_id_)}, now);
 }
 
 void Node::MaybeFlush(absl::Time now) {
-  if (own_state_ != OwnKey::kIdle) return;
-  if (pending_.empty() && round_ != Round::kSyncWanted) return;
-  if (unresolved_.size() >= options_.max_open_attempts) {
-    // Bound on unresolved_: send the newest open attempt again (same tag,
-    // same cas). If either copy lands, a read recognizes it; adds that came
-    // since wait for the next attempt. Its sent_at stays the first copy's:
-    // a late confirmation must not pass for a sync (see Confirm).
-    Attempt& again = unresolved_.back();
-    Log(absl::StrCat(unresolved_.size(), " own-key writes are open: sending ",
-                     again.tag, " again"));
-    BecomeOwnWriting();
+  if (!Is<OwnIdle>(own_state_)) return;
+  if (pending_.empty() && !Is<RoundSyncWanted>(round_)) return;
+  const Attempts& open = OpenAttempts();
+  if (open.size() >= options_.max_open_attempts) {
+    // Bound on open attempts: send the newest again (same tag, same cas).
+    // If either copy lands, a read recognizes it; adds that came since
+    // wait for the next attempt. Its sent_at stays the first copy's: a
+    // late confirmation must not pass for a sync (see Confirm).
+    Log(absl::StrCat(open.size(), " own-key writes are open: sending ",
+                     open.back().tag, " again"));
+    kvclient::KvRequest again = open.back().request;
+    BecomeOwnWriting(absl::nullopt);
     ++stats_.flushes;
-    SendKv(Purpose::kFlush, again.request, now);
+    SendKv(Purpose::kFlush, std::move(again), now);
     return;
   }
+  Attempt attempt = NextAttempt(now);
+  kvclient::KvRequest request = attempt.request;
+  BecomeOwnWriting(std::move(attempt));
+  ++stats_.flushes;
+  SendKv(Purpose::kFlush, std::move(request), now);
+}
+
+// A new attempt from base own_ with every pending add, a tag never used.
+Node::Attempt Node::NextAttempt(absl::Time now) {
   Attempt attempt;
   attempt.tag =
       absl::StrCat(absl::Hex(options_.incarnation), ".", next_attempt_++);
@@ -1161,7 +1197,8 @@ void Node::MaybeFlush(absl::Time now) {
   // after the add arrived (a restart) can hold more, so the batch could still
   // leave int64. Such an add certainly did not apply: reject it (12) rather
   // than wrap. Adds inside an open attempt stay: that total was checked.
-  size_t covered = unresolved_.empty() ? 0 : unresolved_.back().adds;
+  const Attempts& open = OpenAttempts();
+  size_t covered = open.empty() ? 0 : open.back().adds;
   for (size_t i = 0; i < pending_.size();) {
     int64_t sum;
     if (!__builtin_add_overflow(attempt.total, pending_[i].delta, &sum) ||
@@ -1184,33 +1221,28 @@ void Node::MaybeFlush(absl::Time now) {
             "a new attempt covers every add an open one does: ", attempt.adds,
             " < ", covered);
   attempt.sent_at = now;
-  BecomeOwnWriting();
-  ++stats_.flushes;
-  Entry to{attempt.total, attempt.tag, attempt.n};
-  bool write_blind = own_.tag == kForeignTag;
-#if COUNTER_TESTONLY_VARIANTS
-  // BUG kForgetOnRestart: overwrites whatever the key holds.
-  write_blind =
-      write_blind || (bug_ == Bug::kForgetOnRestart && own_.tag.empty());
-#endif
-  if (write_blind) {
-    attempt.request = kvclient::KvWrite{KeyOf(node_id_), EncodeEntry(to)};
-  } else if (own_.tag.empty()) {
-    attempt.request =
-        kvclient::KvCas{KeyOf(node_id_), nullptr, EncodeEntry(to), true};
-  } else {
-    attempt.request = kvclient::KvCas{KeyOf(node_id_), EncodeEntry(own_),
-                                      EncodeEntry(to), false};
+  attempt.request =
+      OwnWriteRequest(Entry{attempt.total, attempt.tag, attempt.n});
+  return attempt;
+}
+
+// A foreign value is overwritten blindly; an absent key is created; our
+// own value is replaced only if it is still exactly what we confirmed.
+kvclient::KvRequest Node::OwnWriteRequest(const Entry& to) const {
+  if (own_.tag == kForeignTag) {
+    return kvclient::KvWrite{KeyOf(node_id_), EncodeEntry(to)};
   }
-  kvclient::KvRequest request = attempt.request;
-  unresolved_.push_back(std::move(attempt));
-  SendKv(Purpose::kFlush, std::move(request), now);
+  if (own_.tag.empty()) {
+    return kvclient::KvCas{KeyOf(node_id_), nullptr, EncodeEntry(to), true};
+  }
+  return kvclient::KvCas{KeyOf(node_id_), EncodeEntry(own_), EncodeEntry(to),
+                         false};
 }
 
 void Node::ChooseDissemination(const std::vector<std::string>& node_ids) {
   if (options_.dissemination == Dissemination::kPush ||
       (options_.dissemination == Dissemination::kAuto && options_.auto_push)) {
-    SetSpread(Spread::kPush);
+    BecomeSpread(Spread::kPush);
     return;
   }
   bool allowed = false;
@@ -1229,11 +1261,11 @@ void Node::ChooseDissemination(const std::vector<std::string>& node_ids) {
     allowed = false;
   }
   if (!allowed) {
-    SetSpread(Spread::kPeerKeys);
+    BecomeSpread(Spread::kPeerKeys);
   } else if (options_.dissemination == Dissemination::kSummary) {
-    SetSpread(Spread::kSummary);
+    BecomeSpread(Spread::kSummary);
   } else {
-    SetSpread(Spread::kAutoSummary);
+    BecomeSpread(Spread::kAutoSummary);
   }
 }
 
@@ -1241,7 +1273,7 @@ bool Node::UsesSummary() const {
   return spread_ == Spread::kSummary || spread_ == Spread::kAutoSummary;
 }
 
-void Node::SetSpread(Spread spread) {
+void Node::BecomeSpread(Spread spread) {
   bool automatic =
       spread_ == Spread::kAutoSummary || spread_ == Spread::kAutoPeerKeys;
   MC_ASSERT(node_id_.empty() || !automatic || spread == Spread::kAutoSummary ||
@@ -1284,7 +1316,7 @@ void Node::UpdateDissemination() {
   bool use_summary = spread_ == Spread::kAutoSummary;
   bool want = use_summary ? utilization <= 0.5 : utilization <= 0.25;
   if (want == use_summary) return;
-  SetSpread(want ? Spread::kAutoSummary : Spread::kAutoPeerKeys);
+  BecomeSpread(want ? Spread::kAutoSummary : Spread::kAutoPeerKeys);
   Log(absl::StrFormat("KV round trip %s x %.1f changes/s: switching to %s",
                       absl::FormatDuration(rtt), change_rate_,
                       want ? "the summary" : "peer keys"));
@@ -1312,25 +1344,15 @@ absl::Duration Node::RoundGap() const {
 // t + refresh_interval (+ one round's own duration); its sync goes out within
 // sync_grace and lands in one KV round trip, its reads in another.
 void Node::MaybeRefresh(absl::Time now) {
-  if (round_ == Round::kOff) return;
-#if COUNTER_TESTONLY_VARIANTS
-  if (bug_ == Bug::kStaleRead) {  // BUG: reads on demand, never syncs first
-    if (!stale_read_due_ || round_reads_ > 0) return;
-    stale_read_due_ = false;
-    SendRoundReads(now);
-    return;
-  }
-#endif
+  if (Is<RoundOff>(round_)) return;
   if (UsesPush() && timers_.Expired(Timer::kRefresh, now) && !AnySilent(now)) {
     // Pushes are fresh: no sync, no reads; look again next interval.
-    last_reads_at_ = now;
-    next_refresh_ = now + RoundGap();
-    timers_.Set(Timer::kRefresh, next_refresh_);
+    Reschedule(now + RoundGap(), now);
     return;
   }
   if (timers_.Expired(Timer::kRefresh, now)) BecomeDue();
-  if (round_reads_ > 0) return;  // the grace starts when the last read ends
-  if (round_ == Round::kSynced) {
+  if (RoundReads() > 0) return;  // the grace starts when the last read ends
+  if (Is<RoundSynced>(round_)) {
     SendRoundReads(now);
   } else if (timers_.Expired(Timer::kSyncGrace, now)) {
     BecomeSyncWanted();  // MaybeFlush sends it; its landing syncs the round
@@ -1338,24 +1360,21 @@ void Node::MaybeRefresh(absl::Time now) {
 }
 
 void Node::SendRoundReads(absl::Time now) {
-  MC_ASSERT(round_reads_ == 0, "one round's reads at a time: ", round_reads_,
+  MC_ASSERT(RoundReads() == 0, "one round's reads at a time: ", RoundReads(),
             " still out");
-  last_reads_at_ = now;
   ++rounds_started_;
   MeasureChangeRate(now);
   UpdateDissemination();
-#if COUNTER_TESTONLY_VARIANTS
-  if (round_ != Round::kSynced) round_ = Round::kSynced;  // kStaleRead
-#endif
-  BecomeWaiting(now + RoundGap());
+  BecomeWaiting(now + RoundGap(), now);
+  RoundWaiting& round = absl::get<RoundWaiting>(round_);
   if (UsesSummary()) {
-    ++round_reads_;
+    ++round.reads;
     SendKv(Purpose::kReadSummary, kvclient::KvRead{SummaryKey()}, now);
     return;
   }
   for (const std::string& peer : peers_) {
     if (UsesPush() && !Silent(peer, now)) continue;  // its pushes are fresh
-    ++round_reads_;
+    ++round.reads;
     SendKv(Purpose::kReadPeer, kvclient::KvRead{KeyOf(peer)}, now, peer);
   }
 }
@@ -1386,108 +1405,27 @@ void Node::ArmTableTimers() {
   timers_.Assign(Timer::kAddDeadline, add_deadline);
 }
 
+// ------------------------------------------------------------ invariants --
+
 // The node's invariants, after every Step and Tick (Pump). They say which
-// combinations of the three state machines, the tables and the timers are
-// legal; a violation aborts (README "Assertions").
+// combinations of the state machines, the tables and the timers are legal
+// (what a state's data rules out by construction is not repeated here); a
+// violation aborts (README "Assertions").
 void Node::CheckInvariants(absl::Time now) const {
   // Bounds.
   MC_ASSERT(pending_.size() <= options_.max_pending_adds,
             "pending adds are bounded at admission: ", pending_.size());
-  MC_ASSERT(unresolved_.size() <= options_.max_open_attempts,
-            "open attempts are bounded in MaybeFlush: ", unresolved_.size());
+  MC_ASSERT(OpenAttempts().size() <= options_.max_open_attempts,
+            "open attempts are bounded in MaybeFlush: ", OpenAttempts().size());
   MC_ASSERT(rpcs_.size() <= MaxKvRequests(options_),
             "KV requests in flight: ", rpcs_.size());
   MC_ASSERT(peers_seen_.size() <= peers_.size(),
             "only cluster members are remembered");
-  // Own key.
-  size_t own_requests = 0, round_requests = 0, summary_cas = 0, rereads = 0;
-  rpcs_.ForEach([&](int64_t, const KvCall& call) {
-    switch (call.purpose) {
-      case Purpose::kResolveOwn:
-      case Purpose::kFlush: ++own_requests; break;
-      case Purpose::kReadPeer:
-      case Purpose::kReadSummary: ++round_requests; break;
-      case Purpose::kCasSummary: ++summary_cas; break;
-      case Purpose::kRereadSummary: ++rereads; break;
-    }
-  });
-  bool own_in_flight = own_state_ == OwnKey::kLoading ||
-                       own_state_ == OwnKey::kWriting ||
-                       own_state_ == OwnKey::kResolving;
-  MC_ASSERT(own_requests == (own_in_flight ? 1u : 0u),
-            "one own-key request in flight exactly in loading, writing and "
-            "resolving; state ",
-            Name(own_state_), ", requests ", own_requests);
-  MC_ASSERT(node_id_.empty() || (own_state_ != OwnKey::kUnloaded &&
-                                 own_state_ != OwnKey::kUnsure),
-            "after init, Pump always starts the read an unknown key needs");
-  MC_ASSERT(own_state_ != OwnKey::kWriting || !unresolved_.empty(),
-            "the write in flight is an open attempt");
-  MC_ASSERT(OwnLoaded() || (unresolved_.empty() && own_.tag.empty()),
-            "nothing is written before the own key is loaded");
-  for (size_t i = 0; i < unresolved_.size(); ++i) {
-    MC_ASSERT(unresolved_[i].adds <= pending_.size() &&
-                  (i == 0 || unresolved_[i - 1].adds <= unresolved_[i].adds),
-              "each attempt covers a prefix of pending_, and a later one "
-              "covers at least as much");
-    MC_ASSERT(unresolved_[i].n == own_.n + 1,
-              "open attempts are built on own_ (a new base clears them)");
-  }
-  // Refresh round.
-  MC_ASSERT((round_ == Round::kOff) == (!OwnLoaded() || peers_.empty()),
-            "rounds run exactly once the own key is loaded, with peers; "
-            "state ",
-            Name(round_));
-  MC_ASSERT(static_cast<size_t>(round_reads_) == round_requests,
-            "round reads counted: ", round_reads_,
-            ", in flight: ", round_requests);
-  MC_ASSERT(
-      round_reads_ <= static_cast<int>(std::max<size_t>(peers_.size(), 1)),
-      "one read per peer per round");
-  MC_ASSERT(round_ != Round::kSyncWanted || round_reads_ == 0,
-            "a sync is wanted only with no read out");
-  if (RoundsAreTimed()) {
-    MC_ASSERT(timers_.Armed(Timer::kRefresh) == (round_ == Round::kWaiting),
-              "the refresh timer is armed exactly while a round waits; ",
-              Name(round_));
-    MC_ASSERT(timers_.Armed(Timer::kSyncGrace) ==
-                  (round_ == Round::kDue && round_reads_ == 0),
-              "the grace timer runs exactly while a due round has no read "
-              "out; ",
-              Name(round_), ", reads ", round_reads_);
-    MC_ASSERT(round_ != Round::kSynced || round_reads_ > 0,
-              "a synced round with no read out sends its reads at once");
-  }
-  // Summary push.
-  MC_ASSERT(push_from_.has_value() ==
-                (push_ == Push::kQueued || push_ == Push::kInFlightQueued),
-            "a push is queued exactly when there is a value to cas from; ",
-            Name(push_));
-  MC_ASSERT(push_ != Push::kQueued && push_ != Push::kRereadQueued,
-            "Pump sends a queued push or re-read at once; ", Name(push_));
-  MC_ASSERT(
-      summary_cas ==
-          ((push_ == Push::kInFlight || push_ == Push::kInFlightQueued) ? 1u
-                                                                        : 0u),
-      "one summary cas in flight exactly when the push says so; ", Name(push_),
-      ", in flight ", summary_cas);
-  MC_ASSERT(static_cast<size_t>(summary_rereads_) == rereads &&
-                summary_rereads_ <= kSummaryRetries,
-            "summary re-reads counted: ", summary_rereads_,
-            ", in flight: ", rereads);
-  MC_ASSERT(
-      summary_retries_left_ >= 0 && summary_retries_left_ <= kSummaryRetries,
-      "retries per round: ", summary_retries_left_);
-  // Push rounds.
-  MC_ASSERT((gossip_ == Gossip::kWaiting) == GossipShouldRun(),
-            "push rounds run exactly in push mode once the own key is "
-            "loaded, with peers; state ",
-            Name(gossip_));
-  MC_ASSERT(timers_.Armed(Timer::kPush) == (gossip_ == Gossip::kWaiting),
-            "the push timer is armed exactly while push rounds run");
-  MC_ASSERT(push_peers_.size() == peers_.size(),
-            "push state for every peer and nothing else");
-  MC_ASSERT(!UsesPush() || push_hops_ >= 1, "at least one hop");
+  const InFlight in_flight = CountInFlight();
+  CheckOwnKey(in_flight);
+  CheckRound(in_flight);
+  CheckSummaryPush(in_flight);
+  CheckPushRounds();
   // Timers: after a Pump nothing armed is due any more, so the node never
   // asks to be woken at an instant it has already handled (a busy loop;
   // sim/NEEDS.md).
@@ -1497,6 +1435,108 @@ void Node::CheckInvariants(absl::Time now) const {
             absl::FormatTime(now));
   MC_ASSERT(timers_.Get(Timer::kKvTimeout) == rpcs_.NextDeadline(),
             "the KV timer is the RPC table's earliest deadline");
+}
+
+Node::InFlight Node::CountInFlight() const {
+  InFlight count;
+  rpcs_.ForEach([&count](int64_t, const KvCall& call) {
+    switch (call.purpose) {
+      case Purpose::kResolveOwn:
+      case Purpose::kFlush: ++count.own; break;
+      case Purpose::kReadPeer:
+      case Purpose::kReadSummary: ++count.round; break;
+      case Purpose::kCasSummary: ++count.summary_cas; break;
+      case Purpose::kRereadSummary: ++count.rereads; break;
+    }
+  });
+  return count;
+}
+
+void Node::CheckOwnKey(const InFlight& in_flight) const {
+  const bool own_in_flight = Is<OwnLoading>(own_state_) ||
+                             Is<OwnWriting>(own_state_) ||
+                             Is<OwnResolving>(own_state_);
+  MC_ASSERT(in_flight.own == (own_in_flight ? 1u : 0u),
+            "one own-key request in flight exactly in loading, writing and "
+            "resolving; state ",
+            Name(own_key_state()), ", requests ", in_flight.own);
+  MC_ASSERT(node_id_.empty() ||
+                (!Is<OwnUnloaded>(own_state_) && !Is<OwnUnsure>(own_state_)),
+            "after init, Pump always starts the read an unknown key needs");
+  if (const auto* writing = absl::get_if<OwnWriting>(&own_state_)) {
+    MC_ASSERT(!writing->open.empty(), "the write in flight is an open attempt");
+  }
+  MC_ASSERT(OwnLoaded() || own_.tag.empty(),
+            "nothing is written before the own key is loaded");
+  const Attempts& open = OpenAttempts();
+  for (size_t i = 0; i < open.size(); ++i) {
+    MC_ASSERT(open[i].adds <= pending_.size() &&
+                  (i == 0 || open[i - 1].adds <= open[i].adds),
+              "each attempt covers a prefix of pending_, and a later one "
+              "covers at least as much");
+    MC_ASSERT(open[i].n == own_.n + 1,
+              "open attempts are built on own_ (a new base clears them)");
+  }
+}
+
+void Node::CheckRound(const InFlight& in_flight) const {
+  MC_ASSERT(Is<RoundOff>(round_) == (!OwnLoaded() || peers_.empty()),
+            "rounds run exactly once the own key is loaded, with peers; "
+            "state ",
+            Name(round_state()));
+  MC_ASSERT(static_cast<size_t>(RoundReads()) == in_flight.round,
+            "round reads counted: ", RoundReads(),
+            ", in flight: ", in_flight.round);
+  MC_ASSERT(
+      RoundReads() <= static_cast<int>(std::max<size_t>(peers_.size(), 1)),
+      "one read per peer per round");
+  CheckRoundTimers();
+}
+
+void Node::CheckRoundTimers() const {
+  const auto* waiting = absl::get_if<RoundWaiting>(&round_);
+  MC_ASSERT(
+      timers_.Armed(Timer::kRefresh) == (waiting != nullptr) &&
+          (waiting == nullptr || timers_.Get(Timer::kRefresh) == waiting->due),
+      "the refresh timer is armed exactly while a round waits, for "
+      "its due time; ",
+      Name(round_state()));
+  MC_ASSERT(timers_.Armed(Timer::kSyncGrace) ==
+                (Is<RoundDue>(round_) && RoundReads() == 0),
+            "the grace timer runs exactly while a due round has no read "
+            "out; ",
+            Name(round_state()), ", reads ", RoundReads());
+  MC_ASSERT(!Is<RoundSynced>(round_) || RoundReads() > 0,
+            "a synced round with no read out sends its reads at once");
+}
+
+void Node::CheckSummaryPush(const InFlight& in_flight) const {
+  MC_ASSERT(!Is<PushQueued>(push_) && !Is<PushRereadQueued>(push_),
+            "Pump sends a queued push or re-read at once; ",
+            Name(push_state()));
+  const bool cas_out = Is<PushInFlight>(push_) || Is<PushInFlightQueued>(push_);
+  MC_ASSERT(in_flight.summary_cas == (cas_out ? 1u : 0u),
+            "one summary cas in flight exactly when the push says so; ",
+            Name(push_state()), ", in flight ", in_flight.summary_cas);
+  MC_ASSERT(static_cast<size_t>(summary_rereads_) == in_flight.rereads &&
+                summary_rereads_ <= kSummaryRetries,
+            "summary re-reads counted: ", summary_rereads_,
+            ", in flight: ", in_flight.rereads);
+  MC_ASSERT(
+      summary_retries_left_ >= 0 && summary_retries_left_ <= kSummaryRetries,
+      "retries per round: ", summary_retries_left_);
+}
+
+void Node::CheckPushRounds() const {
+  MC_ASSERT((gossip_ == Gossip::kWaiting) == GossipShouldRun(),
+            "push rounds run exactly in push mode once the own key is "
+            "loaded, with peers; state ",
+            Name(gossip_));
+  MC_ASSERT(timers_.Armed(Timer::kPush) == (gossip_ == Gossip::kWaiting),
+            "the push timer is armed exactly while push rounds run");
+  MC_ASSERT(push_peers_.size() == peers_.size(),
+            "push state for every peer and nothing else");
+  MC_ASSERT(!UsesPush() || push_hops_ >= 1, "at least one hop");
 }
 
 // ---------------------------------------------------------------- output --
@@ -1526,6 +1566,13 @@ void Node::SendKv(Purpose purpose, kvclient::KvRequest request, absl::Time now,
   body["msg_id"] = msg_id;
   ready_.messages.push_back(
       kvclient::Message{node_id_, options_.kv_service, std::move(body)});
+}
+
+void Node::SendPush(const std::string& target, Json body) {
+  MC_ASSERT(ready_.messages.size() < MaxReadyMessages(),
+            "the driver takes Ready after every Step and Tick");
+  ready_.messages.push_back(
+      kvclient::Message{node_id_, target, std::move(body)});
 }
 
 void Node::Reply(const std::string& to, Json body) {

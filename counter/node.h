@@ -47,16 +47,17 @@
 //   read sees every write the old incarnation ever had applied.
 //
 // The node is four small state machines (own key, refresh round, summary
-// push, push rounds; the table is in README "Algorithm") changed only by
-// Become* functions that check the state they leave, plus one timer table
+// push, push rounds; the table is in README "Algorithm"). Each state
+// carries the data only it needs (quinn-proto's connection/state.rs): an
+// absl::variant per machine, one struct per state, so a field cannot be
+// read in a state where it means nothing. They change only by Become*
+// functions, each of which checks the state it leaves. One timer table
 // (counter/timers.h): TakeReady's wake_at is its earliest armed timer.
-// Invariants are checked after every Step and Tick (CheckInvariants), in
-// every build.
+// Invariants are checked after every Step and Tick (CheckInvariants).
 //
-// This file is compiled twice: into //counter:core (shipped) and, with
-// COUNTER_TESTONLY_VARIANTS=1, into //counter:testonly_variants, where the
-// deliberately broken variants exist. The two builds are different classes
-// in different inline namespaces, so a test binary may link both.
+// This class is what ships, and it has no test-only switch. The
+// deliberately broken variants (counter/testonly_variants.h, test-only)
+// derive from it and override the protected extension points below.
 #ifndef COUNTER_NODE_H_
 #define COUNTER_NODE_H_
 
@@ -69,28 +70,18 @@
 
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
+#include "absl/types/variant.h"
 #include "counter/core.h"
 #include "counter/timers.h"
 #include "kvclient/kv.h"
 #include "kvclient/message.h"
 #include "kvclient/rpc.h"
-#if COUNTER_TESTONLY_VARIANTS
-#include "counter/testonly_variants.h"
-#endif
 
 namespace counter {
-#if COUNTER_TESTONLY_VARIANTS
-inline namespace testonly_variants {
-#else
-inline namespace shipped {
-#endif
 
 class Node : public Core {
  public:
   explicit Node(Options options);
-#if COUNTER_TESTONLY_VARIANTS
-  Node(Options options, Bug bug);  // a deliberately broken variant
-#endif
 
   void Step(const kvclient::Message& message, absl::Time now) override;
   void Tick(absl::Time now) override;
@@ -99,21 +90,23 @@ class Node : public Core {
   const std::string& node_id() const override { return node_id_; }
   const NodeStats& stats() const override { return stats_; }
 
-  // The own key (`own_`, this node's "counter/<id>" in seq-kv).
+  // The states of the four machines, by name (the data each carries is in
+  // the private section: OwnState, RoundState, PushState).
+  //
+  // The own key (this node's "counter/<id>" in seq-kv).
   enum class OwnKey {
     kUnloaded,   // nothing known: before init, or the first read failed
     kLoading,    // the first read is in flight
     kIdle,       // own_ is the key's exact value; nothing in flight
-    kWriting,    // a cas from own_ (unresolved_.back()) is in flight
-    kUnsure,     // a write's fate is open (unresolved_); nothing in flight
+    kWriting,    // a cas from own_ (the newest open attempt) is in flight
+    kUnsure,     // a write's fate is open; nothing in flight
     kResolving,  // a read to learn which write landed is in flight
   };
   // The next refresh round (README "Freshness of reads"). Reads of the
-  // previous round may still be in flight in any phase but kSyncWanted
-  // (round_reads_).
+  // previous round may still be in flight in any phase but kSyncWanted.
   enum class Round {
     kOff,         // no rounds: own key not loaded yet, or no peers
-    kWaiting,     // falls due at next_refresh_ (Timer::kRefresh)
+    kWaiting,     // falls due at its due time (Timer::kRefresh)
     kDue,         // due; waits up to sync_grace for an add's flush to sync
                   // the view (Timer::kSyncGrace, armed once no read is out)
     kSyncWanted,  // grace over: MaybeFlush sends a zero-delta cas
@@ -123,7 +116,7 @@ class Node : public Core {
   // The summary push (README "Dissemination").
   enum class Push {
     kIdle,            // nothing to push, no summary cas in flight
-    kQueued,          // push_from_ holds the value to cas from: sent at once
+    kQueued,          // holds the value to cas from: sent at once
     kInFlight,        // a summary cas is in flight
     kInFlightQueued,  // in flight, and a later read queued another push
     kRereadQueued,    // the cas lost a race: re-read the summary at once
@@ -152,9 +145,9 @@ class Node : public Core {
     kCount,
   };
 
-  OwnKey own_key_state() const { return own_state_; }
-  Round round_state() const { return round_; }
-  Push push_state() const { return push_; }
+  OwnKey own_key_state() const;
+  Round round_state() const;
+  Push push_state() const;
   Spread spread() const { return spread_; }
   Gossip gossip_state() const { return gossip_; }
   // Push rounds until a push reaches every node through forwarding, R =
@@ -170,20 +163,12 @@ class Node : public Core {
   // The body type of a push between nodes.
   static constexpr char kPushType[] = "counter_push";
 
- private:
+ protected:
   // The value of a node's key, as stored in seq-kv.
   struct Entry {
     int64_t total = 0;
     std::string tag;  // "" for "the key does not exist"
     int64_t n = 0;    // writes the key has taken: orders a node's entries
-  };
-  using Summary = std::map<std::string, Entry>;  // node -> {n, total}
-  // Per peer, what push dissemination knows besides its entry.
-  struct PeerPush {
-    int64_t heartbeat = -1;  // the peer's push rounds, as last heard
-    absl::Time heard_at = absl::InfinitePast();  // heartbeat last advanced
-    uint64_t sent_version = 0;  // view_version_ of the last push to it
-    absl::Time sent_at = absl::InfinitePast();  // of the last push to it
   };
   struct PendingAdd {
     std::string client;
@@ -193,7 +178,7 @@ class Node : public Core {
     bool answered =
         false;  // got an error reply already (still counts if applied)
   };
-  // An own-key cas whose outcome is unknown, or in flight.
+  // An own-key write whose outcome is unknown, or in flight.
   struct Attempt {
     std::string tag;
     int64_t total = 0;
@@ -201,6 +186,120 @@ class Node : public Core {
     size_t adds = 0;     // covers pending_[0, adds)
     absl::Time sent_at;  // of its first copy (see MaybeFlush's re-send)
     kvclient::KvRequest request;
+  };
+  // How an entry of another node reached this one.
+  enum class Via { kRead, kPush, kSummary };
+
+  // ------------------------------------------------- extension points --
+  // Each default is the algorithm's own rule, and the only one that ships.
+  // Test-only code derives from Node to build deliberately broken variants
+  // (counter/testonly_variants.cc) by overriding these.
+
+  // Of two entries of one node, whether `a` (which came `via`) is newer
+  // than `b`: it has more writes. Totals do not order them: a pn-counter's
+  // can fall.
+  virtual bool Newer(const Entry& a, const Entry& b, Via via) const;
+  // Whether an add of 0 is acknowledged at once, with no write: it changes
+  // no total, so it is as durable as it will ever be. (The broken variants
+  // predate this rule and write it like any add.)
+  virtual bool ZeroAddsAreFree() const { return true; }
+  // An admitted client read, before it is answered.
+  virtual void OnClientRead() {}
+  // An admitted add, just queued as the newest pending add.
+  virtual void OnAddPending(PendingAdd& /*add*/) {}
+  // The open attempt that wrote `read` into the own key (same tag), if any.
+  virtual absl::optional<Attempt> LandedAttempt(const Entry& read) const;
+  // The request that writes `to` over the own key, whose base is own_.
+  virtual kvclient::KvRequest OwnWriteRequest(const Entry& to) const;
+  // Arms Timer::kRefresh: the waiting round falls due at `due`.
+  virtual void ArmRefresh(absl::Time due);
+  // Steps of Pump (see there).
+  virtual void MaybeResolve(absl::Time now);
+  virtual void MaybeRefresh(absl::Time now);
+  virtual void MaybePushView(absl::Time now);
+  // The body of a push sent at `now`: this node's view.
+  virtual kvclient::Json EncodeView(absl::Time now) const;
+  // The invariants that tie the refresh round to its timers.
+  virtual void CheckRoundTimers() const;
+
+  // What the extension points may use besides the public interface.
+  const Entry& own() const { return own_; }
+  const std::deque<PendingAdd>& pending() const { return pending_; }
+  int RoundReads() const;  // the last round's reads in flight
+  int64_t push_rounds() const { return push_rounds_; }
+  // kUnloaded -> kLoading, kUnsure -> kResolving
+  void BecomeOwnReading();
+  // kLoading, kResolving, kWriting -> kIdle; keep_open: the open attempts
+  // stay open (the reply showed none landed), else a new base clears them.
+  void BecomeOwnIdle(bool keep_open);
+  // Any round but kOff -> kSynced.
+  void BecomeSynced();
+  void SendRoundReads(absl::Time now);
+  std::vector<std::string> PushTargets(uint64_t round) const;
+  void SendPush(const std::string& target, kvclient::Json body);
+  void Reply(const std::string& to, kvclient::Json body);
+
+ private:
+  using Attempts = std::vector<Attempt>;
+  using Summary = std::map<std::string, Entry>;  // node -> {n, total}
+
+  // ------------------------------------------------------------ states --
+  // Own key, one struct per OwnKey state in that order. `open` holds the
+  // writes from base own_ whose fate is open: each carries a tag never used
+  // before, and any of them may still land, so a read of the key must
+  // recognize it. A new base (a confirmed or adopted value) clears them.
+  struct OwnUnloaded {};
+  struct OwnLoading {};
+  struct OwnKnown {
+    Attempts open;
+  };
+  struct OwnIdle : OwnKnown {};       // open may be empty
+  struct OwnWriting : OwnKnown {};    // open.back() is the cas in flight
+  struct OwnUnsure : OwnKnown {};     // which of open landed, if any?
+  struct OwnResolving : OwnKnown {};  // the read that will tell is out
+  using OwnState = absl::variant<OwnUnloaded, OwnLoading, OwnIdle, OwnWriting,
+                                 OwnUnsure, OwnResolving>;
+  // Refresh round, one struct per Round state in that order. `due`: when
+  // the round falls (or fell) due; `reads`: the previous round's reads
+  // still in flight (summary: at most 1).
+  struct RoundOff {};
+  struct RoundWaiting {
+    absl::Time due;
+    absl::Time reads_sent_at;  // of the previous round (InfinitePast: none)
+    int reads = 0;
+  };
+  struct RoundDue {
+    absl::Time due;
+    int reads = 0;
+  };
+  struct RoundSyncWanted {
+    absl::Time due;  // no read is out
+  };
+  struct RoundSynced {
+    int reads = 0;
+  };
+  using RoundState = absl::variant<RoundOff, RoundWaiting, RoundDue,
+                                   RoundSyncWanted, RoundSynced>;
+  // Summary push, one struct per Push state in that order. `from`: the
+  // summary value read, to cas from (null: the key did not exist).
+  struct PushIdle {};
+  struct PushQueued {
+    kvclient::Json from;
+  };
+  struct PushInFlight {};
+  struct PushInFlightQueued {
+    kvclient::Json from;
+  };
+  struct PushRereadQueued {};
+  using PushState = absl::variant<PushIdle, PushQueued, PushInFlight,
+                                  PushInFlightQueued, PushRereadQueued>;
+
+  // Per peer, what push dissemination knows besides its entry.
+  struct PeerPush {
+    int64_t heartbeat = -1;  // the peer's push rounds, as last heard
+    absl::Time heard_at = absl::InfinitePast();  // heartbeat last advanced
+    uint64_t sent_version = 0;  // view_version_ of the last push to it
+    absl::Time sent_at = absl::InfinitePast();  // of the last push to it
   };
   enum class Purpose {
     kResolveOwn,
@@ -218,30 +317,41 @@ class Node : public Core {
   };
 
   // ------------------------------------------------------ transitions --
-  // The only writers of own_state_, round_, push_ and spread_. Each checks
-  // the state it leaves.
-  void BecomeOwnReading();     // kUnloaded -> kLoading, kUnsure -> kResolving
+  // With BecomeOwnReading, BecomeOwnIdle and BecomeSynced above, the only
+  // writers of own_state_, round_, push_, spread_ and gossip_. Each checks
+  // the state it leaves. (Reschedule moves a waiting round's due time; it
+  // stays waiting.)
   void BecomeOwnReadFailed();  // kLoading -> kUnloaded, kResolving -> kUnsure
-  void BecomeOwnIdle();        // kLoading, kResolving, kWriting -> kIdle
-  void BecomeOwnWriting();     // kIdle -> kWriting
-  void BecomeOwnUnsure();      // kWriting -> kUnsure
+  void BecomeOwnWriting(absl::optional<Attempt> fresh);  // kIdle -> kWriting
+  void BecomeOwnUnsure();                                // kWriting -> kUnsure
   void BecomeOwnRechecking();  // kIdle -> kResolving (a peer saw it moved)
   bool OwnLoaded() const;      // read or written at least once
+  const Attempts& OpenAttempts() const;  // empty unless loaded
 
-  void BecomeWaiting(absl::Time next_refresh);  // kOff, kSynced -> kWaiting
-  void BecomeDue();                             // kWaiting -> kDue
-  void BecomeSyncWanted();                      // kDue -> kSyncWanted
-  void BecomeSynced();                          // any but kOff -> kSynced
-  void EndRoundRead();          // one of the round's reads is answered or lost
-  bool RoundsAreTimed() const;  // false only for the stale-read variant
+  // kOff, kSynced (no read out) -> kWaiting
+  void BecomeWaiting(absl::Time due, absl::Time reads_sent_at);
+  void BecomeDue();         // kWaiting -> kDue
+  void BecomeSyncWanted();  // kDue (no read out) -> kSyncWanted
+  void EndRoundRead();      // one of the round's reads is answered or lost
+  absl::optional<absl::Time> RoundDueAt() const;  // kOff, kSynced: none
+  void Reschedule(absl::Time due, absl::Time reads_sent_at);  // in kWaiting
 
-  void QueuePush(kvclient::Json from);  // kIdle/kQueued, kInFlight(Queued)
-  void DropQueuedPush();      // kQueued -> kIdle, ...Queued -> kInFlight
-  void BecomePushInFlight();  // kQueued -> kInFlight
-  void EndPush();             // kInFlight(Queued) -> kIdle/kQueued
-  void BecomeRereadQueued();  // kInFlight(Queued) -> kRereadQueued
+  // Summary push. Queued: kIdle/kQueued -> kQueued, kInFlight(Queued) ->
+  // kInFlightQueued. Unqueued: kQueued -> kIdle, kInFlightQueued ->
+  // kInFlight. InFlight: kQueued -> kInFlight (returns its `from`). Ended:
+  // kInFlight -> kIdle, kInFlightQueued -> kQueued. RereadQueued:
+  // kInFlight(Queued) -> kRereadQueued. RereadDone: kRereadQueued -> kIdle
+  // (the re-read was sent, or skipped at its bound).
+  void BecomePushQueued(kvclient::Json from);
+  void BecomePushUnqueued();
+  kvclient::Json BecomePushInFlight();
+  void BecomePushEnded();
+  void BecomeRereadQueued();
+  void BecomeRereadDone();
 
-  void SetSpread(Spread spread);  // and the round interval that goes with it
+  // Auto dissemination switches only between its two modes; push is chosen
+  // once, at init. Sets the round interval that goes with the mode.
+  void BecomeSpread(Spread spread);
   bool UsesSummary() const;
   bool UsesPush() const { return spread_ == Spread::kPush; }
 
@@ -250,13 +360,22 @@ class Node : public Core {
 
   // ------------------------------------------------------------ inputs --
   void HandleInit(const kvclient::Message& message, absl::Time now);
+  bool RejectInit(const kvclient::Message& message,
+                  const kvclient::InitRequest& init,
+                  const std::vector<std::string>& peers);
+  void JoinCluster(const kvclient::InitRequest& init,
+                   std::vector<std::string> peers, absl::Time now);
   void ChooseDissemination(const std::vector<std::string>& node_ids);
   void UpdateDissemination();
   void MeasureChangeRate(absl::Time now);
   void MeasureKvRtt(absl::Duration sample);
   void HandleClientRequest(const kvclient::Message& message, absl::Time now);
+  void HandleAdd(const std::string& client, int64_t msg_id, int64_t delta,
+                 absl::Time now);
   void HandlePush(const kvclient::Message& message, absl::Time now);
-  bool AdoptPeerEntry(const std::string& peer, const Entry& entry, bool pushed);
+  void TakePushedMember(const std::string& node, int64_t n, int64_t total,
+                        int64_t heartbeat, absl::Time now, bool* sender_behind);
+  bool AdoptPeerEntry(const std::string& peer, const Entry& entry, Via via);
   bool IsPeer(const std::string& id) const;
   bool Silent(const std::string& peer, absl::Time now) const;
   bool AnySilent(absl::Time now) const;
@@ -272,7 +391,6 @@ class Node : public Core {
                          const kvclient::KvReply& reply);
   void MergeSummary(const Summary& summary);
   bool KnowsMoreThan(const Summary& summary) const;
-  bool Newer(const Entry& a, const Entry& b) const;
   void AdaptRefreshInterval();
   void OnLocalActivity(absl::Time now);
   void OnKvTimeout(const KvCall& call);
@@ -282,24 +400,26 @@ class Node : public Core {
 
   // -------------------------------------------------------- scheduling --
   void Pump(absl::Time now);  // fires due timers, starts whatever work is due
-  void MaybeResolve(absl::Time now);
   void MaybeFlush(absl::Time now);
-  void MaybeRefresh(absl::Time now);
-  void SendRoundReads(absl::Time now);
+  Attempt NextAttempt(absl::Time now);
   absl::Duration RoundGap() const;
   void MaybePushSummary(absl::Time now);
-  void MaybePushView(absl::Time now);
-  std::vector<std::string> PushTargets(uint64_t round) const;
-  kvclient::Json EncodeView(absl::Time now) const;
   void ReplyTimedOutAdds(absl::Time now);
   void ArmTableTimers();  // kKvTimeout and kAddDeadline from their tables
   void CheckOptions() const;
   void CheckInvariants(absl::Time now) const;
+  struct InFlight {  // KV requests in flight, by what they are for
+    size_t own = 0, round = 0, summary_cas = 0, rereads = 0;
+  };
+  InFlight CountInFlight() const;
+  void CheckOwnKey(const InFlight& in_flight) const;
+  void CheckRound(const InFlight& in_flight) const;
+  void CheckSummaryPush(const InFlight& in_flight) const;
+  void CheckPushRounds() const;
 
   // ------------------------------------------------------------ output --
   void SendKv(Purpose purpose, kvclient::KvRequest request, absl::Time now,
               std::string peer = "");
-  void Reply(const std::string& to, kvclient::Json body);
   void Log(std::string line);
   size_t MaxReadyMessages() const;
 
@@ -311,21 +431,16 @@ class Node : public Core {
   static absl::optional<Entry> DecodeEntry(const kvclient::Json& value);
 
   Options options_;
-#if COUNTER_TESTONLY_VARIANTS
-  Bug bug_ = Bug::kNone;
-  bool stale_read_due_ = false;  // kStaleRead: a client read asked for reads
-  bool eager_push_due_ = false;  // kPushPendingTotal: an add asked for a push
-#endif
   std::string node_id_;             // "" until init
   std::string reply_as_;            // our id as addressed, before init
   std::vector<std::string> peers_;  // other node ids, sorted
 
-  // Own key. `own_` is the last value this node confirmed in seq-kv; it is
-  // the exact current value (the cas base) in OwnKey::kIdle and kWriting.
-  OwnKey own_state_ = OwnKey::kUnloaded;
+  // Own key. `own_` is the last value this node confirmed in seq-kv (empty
+  // until loaded); it is the exact current value (the cas base) in
+  // OwnKey::kIdle and kWriting.
+  OwnState own_state_;
   Entry own_;
-  std::deque<PendingAdd> pending_;   // not yet durable, FIFO; bounded
-  std::vector<Attempt> unresolved_;  // attempts from base own_, fate open
+  std::deque<PendingAdd> pending_;  // not yet durable, FIFO; bounded
   int64_t next_attempt_ = 1;
   // The first write (n) of the key that holds the current own total: zero-
   // delta syncs raise own_.n without changing the total, and need no push.
@@ -340,12 +455,9 @@ class Node : public Core {
   std::map<std::string, Entry> peers_seen_;
 
   // Refresh rounds.
-  Round round_ = Round::kOff;
-  int round_reads_ = 0;  // the last round's reads in flight (summary: 1)
-  absl::Time next_refresh_ = absl::InfinitePast();  // when the round falls due
+  RoundState round_;
   absl::Duration refresh_interval_;  // current; see AdaptRefreshInterval
   absl::Duration base_interval_;     // refresh_ or summary_interval
-  absl::Time last_reads_at_ = absl::InfinitePast();
   uint64_t rounds_started_ = 0;
   // What the rounds saw since the last round's reads went out. Independent
   // observations (any combination is legal): a quiet round (no change seen,
@@ -373,10 +485,8 @@ class Node : public Core {
   absl::Time init_at_ = absl::InfinitePast();
   int push_hops_ = 0;
 
-  // Summary push. push_from_ is the summary value read, to cas from (null:
-  // the key did not exist); set exactly in kQueued and kInFlightQueued.
-  Push push_ = Push::kIdle;
-  absl::optional<kvclient::Json> push_from_;
+  // Summary push.
+  PushState push_;
   // A push that lost a race re-reads and tries again at once, this many
   // times per round: rounds of nodes can fall in step, and a node that always
   // lost to the same neighbour would otherwise never get its entry in.
@@ -390,7 +500,6 @@ class Node : public Core {
   NodeStats stats_;
 };
 
-}  // inline namespace
 }  // namespace counter
 
 #endif  // COUNTER_NODE_H_

@@ -3,9 +3,10 @@
 //
 // - Strategy::kBaseline: what most public solutions do (counter/baseline.h),
 //   kept so benchmarks can put our figures next to it.
-// - Bug: deliberately broken builds of our node. They are compiled from
-//   counter/node.cc with COUNTER_TESTONLY_VARIANTS=1; the shipped library
-//   (//counter:core) is compiled without it and contains none of them.
+// - Bug: deliberately broken variants of our node: subclasses of the
+//   shipped counter::Node (testonly_variants.cc) that override its
+//   extension points with a broken rule. The shipped library
+//   (//counter:core) contains none of them, and no switch for them.
 //
 //   std::unique_ptr<counter::Core> core =
 //       counter::MakeVariantCore(options, counter::Strategy::kOwnKeys,

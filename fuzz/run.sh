@@ -29,14 +29,15 @@ TARGETS=(codec node)
 
 # Every non-test source of the libraries the targets exercise: robust to
 # files being added or split. The test-only variants (baseline, broken
-# builds) only with FUZZ_BUG, which compiles node.cc with them
-# (COUNTER_TESTONLY_VARIANTS=1, as //counter:testonly_variants does).
+# subclasses of the node) only with FUZZ_BUG. The node target plays seq-kv
+# with the shared model (//sim/maelstrom:kv_service and what it uses).
 sources() {
-  local skip='_test\.cc$|/main\.cc$'
+  local skip='_test\.cc$|/main\.cc$|main_core\.cc$'
   if [[ -z "${FUZZ_BUG:-}" ]]; then
     skip="$skip|/testonly_variants\.cc$|/baseline\.cc$"
   fi
   ls kvclient/*.cc counter/*.cc | grep -vE "$skip"
+  echo sim/maelstrom/kv_service.cc sim/maelstrom/clojure_print.cc
 }
 
 build() {
@@ -44,7 +45,7 @@ build() {
   mkdir -p "$OUT"
   local bug_flag=()
   if [[ -n "${FUZZ_BUG:-}" ]]; then
-    bug_flag=("-DFUZZ_BUG=\"${FUZZ_BUG}\"" -DCOUNTER_TESTONLY_VARIANTS=1)
+    bug_flag=("-DFUZZ_BUG=\"${FUZZ_BUG}\"")
   fi
   # shellcheck disable=SC2046
   "$CXX" -std=c++17 -g -O1 -fno-omit-frame-pointer \
