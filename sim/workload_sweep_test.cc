@@ -47,12 +47,18 @@ SimConfig Config(const std::string& workload, uint64_t seed) {
   return c;
 }
 
+// The world's default core for these workloads is the reference core.
 RunResult RunOnce(const std::string& workload, uint64_t seed,
                   ReferenceBug bug) {
-  return RunWorld(Config(workload, seed), /*trace=*/nullptr,
-                  [&](const counter::Options&) {
-                    return MakeReferenceCore(workload, bug);
-                  });
+  SimConfig c = Config(workload, seed);
+  c.broken_reference = bug == ReferenceBug::kBroken;
+  return RunWorld(c, /*trace=*/nullptr);
+}
+
+std::string Replay(const std::string& workload, uint64_t seed, bool broken) {
+  SimConfig c = Config(workload, seed);
+  c.broken_reference = broken;
+  return ReplayCommand(c);
 }
 
 TEST(WorkloadSweep, EverySeedOfTheReferenceCoreIsValid) {
@@ -60,8 +66,9 @@ TEST(WorkloadSweep, EverySeedOfTheReferenceCoreIsValid) {
   int passed = 0;
   for (uint64_t s = seeds.start; s < seeds.start + seeds.count; ++s) {
     RunResult r = RunOnce(g_workload, s, ReferenceBug::kNone);
-    EXPECT_EQ(r.exit_code, 0) << g_workload << " seed " << s << "\n"
-                              << r.results;
+    EXPECT_EQ(r.exit_code, 0)
+        << g_workload << " seed " << s << "\n"
+        << r.results << "\nrerun with: " << Replay(g_workload, s, false);
     passed += r.exit_code == 0;
   }
   std::cout << "SWEEP " << g_workload << " seeds " << seeds.start << ".."
@@ -80,7 +87,7 @@ TEST(WorkloadSweep, TheBrokenCoreIsRejected) {
               << (r.verdict.workload.errors.empty()
                       ? std::string("(none)")
                       : r.verdict.workload.errors.front())
-              << "\n";
+              << "\n  rerun with: " << Replay(g_workload, s, true) << "\n";
     return;
   }
   ADD_FAILURE() << "the broken " << g_workload << " core survived seeds 1..5";
