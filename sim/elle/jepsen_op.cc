@@ -36,7 +36,7 @@ Edn JsonToEdn(const kvclient::Json& value) {
     case kvclient::Json::value_t::object: {
       Edn m = Edn::Map();
       for (const auto& [k, v] : value.items()) {
-        m.Put(Edn::String(k), JsonToEdn(v));
+        m.PutKey(Edn::String(k), JsonToEdn(v));
       }
       return m;
     }

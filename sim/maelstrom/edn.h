@@ -9,7 +9,6 @@
 //   Edn::String("a\"b\n").Print() == "\"a\\\"b\\n\""
 //   Edn::List({Edn::Int(1), Edn::Int(2)}).Print() == "(1 2)"
 //   Edn::Set({Edn::Int(1), Edn::Int(2)}).Print() == "#{1 2}"
-//   Edn::Map().Put(Edn::String("k"), Edn::Int(1)).Print() == "{\"k\" 1}"
 //
 // Strings: \" \\ \n \t \r \b \f as Clojure's pr-str writes them; other
 // control characters (and DEL) as \uXXXX, which clojure.edn reads; invalid
@@ -44,7 +43,9 @@ class Edn {
     kVector,
     kList,
     kSet,
-    kMap
+    kMap,
+    kTagged,
+    kRaw
   };
 
   static Edn Nil() { return Edn(Kind::kNil); }
@@ -58,7 +59,7 @@ class Edn {
   static Edn Keyword(absl::string_view name);  // without the ':'
   static Edn Vector(std::vector<Edn> items = {});
   static Edn List(std::vector<Edn> items = {});
-  // #{...}: Jepsen's and Elle's sets (:anomaly-types, #{:G1c}). Items print
+  // #{...}: Jepsen's and Elle's sets (:not #{:read-committed}). Items print
   // in the order given: callers sort, as a sorted-set would.
   static Edn Set(std::vector<Edn> items = {});
   static Edn Map();
@@ -67,20 +68,29 @@ class Edn {
   // vectors, objects -> maps with keyword keys (in the JSON's key order).
   //   FromJson({"a":[1,null]}).Print() == "{:a [1 nil]}"
   static Edn FromJson(const kvclient::Json& value);
+  // A tagged literal, as fipp prints a record in results.edn:
+  //   Tagged("jepsen.history.Op", op).Print() == "#jepsen.history.Op{...}"
+  static Edn Tagged(absl::string_view tag, Edn form);
+  // One EDN element printed verbatim; the caller guarantees it is one (a
+  // BigInteger's digits, a double as Java prints it: "1.0E-4").
+  static Edn Raw(absl::string_view text);
 
-  // Vectors, lists and sets: append. Maps: add an entry with a keyword key,
-  // or with any other key (kafka's string-keyed {"5" 3}, Elle's integer
-  // keys).
+  // Vectors, lists and sets: append. Maps: add an entry with a keyword key.
   Edn& Add(Edn item);
   Edn& Put(absl::string_view keyword, Edn value);
-  Edn& Put(const Edn& key, Edn value);
+  // Maps: an entry with any key ({0.5 12}, {"n1-7" 2}, {[1 2] :x}).
+  Edn& PutKey(const Edn& key, Edn value);
 
   Kind kind() const { return kind_; }
-  // A map's entries (keyword name, value), in insertion order; an entry put
-  // with a non-keyword key has that key's printed form ("\"5\"") as name.
+  // A map's entries (keyword name, value), in insertion order; a PutKey
+  // entry whose key is not a keyword has its printed key instead.
   const std::vector<std::pair<std::string, Edn>>& entries() const {
     return entries_;
   }
+  // A map's value under `keyword` (the first such entry), or nullptr.
+  const Edn* Find(absl::string_view keyword) const;
+  // An integer's value (kInt only).
+  int64_t int_value() const;
 
   // One line, as Clojure's prn prints it: {:a 1, :b [1 2]}.
   std::string Print() const;
@@ -97,10 +107,10 @@ class Edn {
   bool bool_ = false;
   int64_t int_ = 0;
   double double_ = 0;
-  std::string text_;  // string contents or keyword name
-  std::vector<Edn> items_;
+  std::string text_;        // string contents, keyword name, tag, raw text
+  std::vector<Edn> items_;  // tagged: the one form
   std::vector<std::pair<std::string, Edn>> entries_;
-  std::vector<bool> keyword_keys_;  // per entry: printed with a ':'
+  std::vector<bool> printed_key_;  // per entry: first is a printed key
 };
 
 // The body of an EDN string literal, without the quotes.

@@ -1154,11 +1154,11 @@ KafkaResult CheckKafka(const sim::History& history,
       if (vs.empty()) continue;
       any = true;
       result.unseen_messages += static_cast<int64_t>(vs.size());
-      counts.Put(a.Key(key), Edn::Int(static_cast<int64_t>(vs.size())));
+      counts.PutKey(a.Key(key), Edn::Int(static_cast<int64_t>(vs.size())));
       Edn first = Edn::List();
       for (size_t i = 0; i < vs.size() && i < 32; ++i)
         first.Add(a.Value(vs[i]));
-      messages.Put(a.Key(key), std::move(first));
+      messages.PutKey(a.Key(key), std::move(first));
     }
     if (any) {
       Edn e = Edn::Map();
