@@ -87,6 +87,16 @@ class Edn {
   const std::vector<std::pair<std::string, Edn>>& entries() const {
     return entries_;
   }
+  // Entry i's key was put as an EDN value (PutKey with a non-keyword key):
+  // entries()[i].first is then its printed form, not a keyword's name.
+  bool printed_key(size_t i) const { return printed_key_.at(i); }
+  // A vector's, list's or set's items, in order (empty for other kinds).
+  const std::vector<Edn>& items() const {
+    static const std::vector<Edn>* const kNone = new std::vector<Edn>();
+    return kind_ == Kind::kVector || kind_ == Kind::kList || kind_ == Kind::kSet
+               ? items_
+               : *kNone;
+  }
   // A map's value under `keyword` (the first such entry), or nullptr.
   const Edn* Find(absl::string_view keyword) const;
   // An integer's value (kInt only).

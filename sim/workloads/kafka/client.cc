@@ -46,6 +46,61 @@ std::string CheckMsgs(const Json& j) {
 
 }  // namespace
 
+namespace {
+
+// A key or message as people write it: strings bare, the rest as JSON.
+std::string Plain(const Json& j) {
+  return j.is_string() ? j.get<std::string>() : sim::FormatValue(j);
+}
+
+// One mop: ["send" k v] / ["send" k [offset v]] / ["poll"] /
+// ["poll" {k [[offset v] ...]}]; false when it is none of these.
+bool MopText(const Json& mop, std::string* out) {
+  if (!mop.is_array() || mop.empty() || !mop[0].is_string()) return false;
+  const std::string f = mop[0].get<std::string>();
+  if (f == "send" && mop.size() == 3) {
+    const Json& v = mop[2];
+    const bool known = v.is_array() && v.size() == 2;
+    absl::StrAppend(out, Plain(mop[1]), "@",
+                    known ? sim::FormatValue(v[0]) : "?", "=",
+                    Plain(known ? v[1] : v));
+    return true;
+  }
+  if (f != "poll") return false;
+  if (mop.size() == 1) return true;  // invoked: nothing learned yet
+  if (mop.size() != 2 || !mop[1].is_object()) return false;
+  const size_t start = out->size();
+  for (const auto& [key, pairs] : mop[1].items()) {
+    if (!pairs.is_array()) return false;
+    for (const Json& p : pairs) {
+      if (!p.is_array() || p.size() != 2) return false;
+      absl::StrAppend(out, out->size() > start ? " " : "", key, "@",
+                      sim::FormatValue(p[0]), "=", Plain(p[1]));
+    }
+  }
+  if (out->size() == start) *out += "(nothing)";
+  return true;
+}
+
+}  // namespace
+
+std::string KafkaText(const sim::HistoryEvent& e) {
+  const Json& v = e.value;
+  if (e.f == "assign" && v.is_array()) {
+    std::string out;
+    for (const Json& k : v)
+      absl::StrAppend(&out, out.empty() ? "" : " ", Plain(k));
+    return out;
+  }
+  if (!v.is_array()) return sim::FormatValue(v);
+  std::string out;
+  for (const Json& mop : v) {
+    if (!out.empty()) out += " ";
+    if (!MopText(mop, &out)) return sim::FormatValue(v);
+  }
+  return out;
+}
+
 std::string CheckReply(const std::string& type, const Json& body) {
   if (!body.is_object()) return "the body is not a map";
   if (!body.contains("type") || body["type"] != type) {

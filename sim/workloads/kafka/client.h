@@ -43,6 +43,11 @@ namespace kafka {
 // (jepsen tests/kafka.clj final-polls: :seek-to-beginning? true).
 inline constexpr char kSeekToBeginning[] = "seek-to-beginning?";
 
+// An op's value as the timeline words it, key@offset=message throughout:
+// send "5@?=3" (invoked) / "5@0=3" (ok); an ok poll "5@0=3 5@1=4 7@0=1"
+// (nothing: "(nothing)"); assign its keys "5 7". Another shape as JSON.
+std::string KafkaText(const sim::HistoryEvent& e);
+
 // Why a reply fails its RPC's schema (client.clj check-body), or "" if it
 // passes. `type` is the reply type the RPC expects, e.g. "poll_ok".
 std::string CheckReply(const std::string& type, const kvclient::Json& body);

@@ -194,6 +194,33 @@ sim::GenContext Ctx(absl::Time now, int concurrency = 2) {
 
 // The txn stream: only send/poll/assign, string keys, values 1, 2, ...
 // per key, an assign now and then (about 1/64) naming the next op's key.
+// The timeline's words for kafka ops: key@offset=message throughout.
+TEST(KafkaText, WordsSendsPollsAndAssigns) {
+  sim::HistoryEvent e;
+  e.type = sim::EventType::kInvoke;
+  e.f = "send";
+  e.value = Json::parse(R"([["send","5",3]])");
+  EXPECT_EQ(KafkaText(e), "5@?=3");
+  e.value = Json::parse(R"([["send","5",[0,3]]])");
+  EXPECT_EQ(KafkaText(e), "5@0=3");
+  e.f = "poll";
+  e.value = Json::parse(R"([["poll"]])");
+  EXPECT_EQ(KafkaText(e), "");
+  e.value = Json::parse(R"([["poll",{"5":[[0,3],[1,4]],"7":[[0,1]]}]])");
+  EXPECT_EQ(KafkaText(e), "5@0=3 5@1=4 7@0=1");
+  e.value = Json::parse(R"([["poll",{}]])");
+  EXPECT_EQ(KafkaText(e), "(nothing)");
+  e.f = "assign";
+  e.value = Json::parse(R"(["5","7"])");
+  EXPECT_EQ(KafkaText(e), "5 7");
+  e.f = "crash";
+  e.value = nullptr;
+  EXPECT_EQ(KafkaText(e), "");
+  e.f = "poll";
+  e.value = Json::parse(R"([["poll",{"5":7}]])");
+  EXPECT_EQ(KafkaText(e), R"([["poll",{"5":7}]])");
+}
+
 TEST(KafkaGenerator, TxnOps) {
   TxnGenerator g({});
   sim::Prng prng(3);

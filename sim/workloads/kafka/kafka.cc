@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "sim/elle/anomaly_view.h"
 #include "sim/elle/jepsen_op.h"
 #include "sim/workloads/kafka/checker.h"
 #include "sim/workloads/kafka/client.h"
@@ -59,6 +60,17 @@ class Kafka : public sim::Workload {
     w.report.summary.emplace_back("worst realtime lag",
                                   absl::StrCat(r.worst_realtime_lag_s, " s"));
     w.report.final_label = "final poll";
+    w.report.value_text = KafkaText;
+    if (!r.error_types.empty()) {
+      const elle::OpLocator at = elle::MakeLocator(
+          history, context.op, [&](size_t i) { return KafkaText(history[i]); });
+      for (const std::string& type : r.error_types) {
+        if (const sim::Edn* v = w.report.results.Find(type))
+          w.report.anomalies.push_back(elle::ViewAnomaly(type, *v, at));
+      }
+      w.report.flagged = elle::FlagAnomalies(w.report.anomalies);
+      w.report.flagged_label = "an op of an error the checker found";
+    }
     return w;
   }
 

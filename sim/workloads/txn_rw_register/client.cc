@@ -8,6 +8,24 @@ namespace txn_rw_register {
 
 using kvclient::Json;
 
+std::string TxnText(const sim::HistoryEvent& e) {
+  const Json& v = e.value;
+  if (!v.is_array()) return sim::FormatValue(v);
+  std::string out;
+  for (const Json& mop : v) {
+    if (!mop.is_array() || mop.size() != 3 || !mop[0].is_string())
+      return sim::FormatValue(v);
+    const std::string f = mop[0].get<std::string>();
+    std::string value = sim::FormatValue(mop[2]);
+    if (mop[2].is_null())
+      value = f == "r" && e.type != sim::EventType::kOk ? "?" : "nil";
+    const std::string key = mop[1].is_string() ? mop[1].get<std::string>()
+                                               : sim::FormatValue(mop[1]);
+    absl::StrAppend(&out, out.empty() ? "" : " ", f, key, "=", value);
+  }
+  return out;
+}
+
 std::string CheckTxnReply(const Json& body) {
   if (!body.is_object()) return "the body is not a map";
   if (!body.contains("type") || body["type"] != "txn_ok") {

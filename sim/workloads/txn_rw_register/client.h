@@ -28,6 +28,11 @@
 namespace workloads {
 namespace txn_rw_register {
 
+// An op's value as the timeline words it: "w8=1 r8=1 r9=nil" for an ok
+// txn; a read the op has not learned (invoke, fail, info) is "r8=?". A
+// value of another shape as JSON.
+std::string TxnText(const sim::HistoryEvent& e);
+
 // Why a reply fails txn!'s reply schema, or "".
 std::string CheckTxnReply(const kvclient::Json& body);
 

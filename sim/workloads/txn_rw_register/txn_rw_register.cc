@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "sim/elle/anomaly_view.h"
 #include "sim/elle/jepsen_op.h"
 #include "sim/workloads/txn_rw_register/checker.h"
 #include "sim/workloads/txn_rw_register/client.h"
@@ -64,6 +65,17 @@ class TxnRwRegister : public sim::Workload {
                                   r.anomaly_types.empty()
                                       ? std::string("none")
                                       : absl::StrJoin(r.anomaly_types, " "));
+    w.report.value_text = TxnText;
+    const sim::Edn* anomalies = w.report.results.Find("anomalies");
+    if (anomalies != nullptr && anomalies->kind() == sim::Edn::Kind::kMap &&
+        !anomalies->entries().empty()) {
+      const elle::OpLocator at = elle::MakeLocator(
+          history, context.op, [&](size_t i) { return TxnText(history[i]); });
+      for (const auto& [type, cases] : anomalies->entries())
+        w.report.anomalies.push_back(elle::ViewAnomaly(type, cases, at));
+      w.report.flagged = elle::FlagAnomalies(w.report.anomalies);
+      w.report.flagged_label = "an op of an anomaly";
+    }
     return w;
   }
 

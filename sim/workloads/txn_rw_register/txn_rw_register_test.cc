@@ -202,6 +202,48 @@ TEST(TxnChecker, CycleSearchTimeoutIsDropped) {
       << r.results.Print();
 }
 
+// The timeline's words for a txn: reads learned "=v", unlearned "=?".
+TEST(TxnText, WordsMicroOps) {
+  sim::HistoryEvent e;
+  e.type = EventType::kInvoke;
+  e.value = Json::parse(R"([["w",8,1],["r",8,null],["r",9,null]])");
+  EXPECT_EQ(TxnText(e), "w8=1 r8=? r9=?");
+  e.type = EventType::kOk;
+  e.value = Json::parse(R"([["w",8,1],["r",8,1],["r",9,null]])");
+  EXPECT_EQ(TxnText(e), "w8=1 r8=1 r9=nil");
+  e.value = Json::parse(R"({"odd":1})");
+  EXPECT_EQ(TxnText(e), R"({"odd":1})");
+}
+
+// The plug-in hands the pages each anomaly with the ops it names (at their
+// completions, by role) and flags those ops on the timeline.
+TEST(TxnPlugin, ReportsAnomaliesWithTheirOps) {
+  elle::TestHistory g1a;
+  g1a.Ok(0, "wy1");
+  g1a.Fail(1, "wx1");   // positions 2, 3
+  g1a.Ok(0, "rx1ry1");  // positions 4, 5
+  auto w =
+      TxnRwRegisterSpec().make({{"--consistency-models", "read-committed"}});
+  ASSERT_TRUE(w.ok());
+  const sim::WorkloadResult r = (*w)->Check(g1a.history(), sim::CheckContext{});
+  ASSERT_EQ(r.report.anomalies.size(), 1u);
+  const sim::AnomalyType& t = r.report.anomalies[0];
+  EXPECT_EQ(t.name, "G1a");
+  EXPECT_EQ(t.count, 1u);
+  ASSERT_EQ(t.cases.size(), 1u);
+  EXPECT_EQ(t.cases[0].text, "mop [:r \"x\" 1]");
+  ASSERT_EQ(t.cases[0].ops.size(), 2u);
+  EXPECT_EQ(t.cases[0].ops[0].role, "op");
+  EXPECT_EQ(t.cases[0].ops[0].index, 5u);
+  EXPECT_EQ(t.cases[0].ops[1].role, "writer");
+  EXPECT_EQ(t.cases[0].ops[1].index, 3u);
+  EXPECT_NE(t.cases[0].ops[1].label.find("fail txn wx=1"), std::string::npos)
+      << t.cases[0].ops[1].label;
+  ASSERT_EQ(r.report.flagged.size(), 2u);
+  EXPECT_EQ(r.report.flagged[0].index, 3u);
+  ASSERT_TRUE(r.report.value_text);
+}
+
 // Challenge 6c's teeth: a dirty read of an aborted txn (G1a) and of an
 // intermediate write (G1b) fail read-committed; 6a/6b's read-uncommitted
 // lets them pass.
