@@ -1498,20 +1498,17 @@ void Node::UpdateDissemination() {
 }
 
 // Summary rounds get a jitter of up to 1/8 interval, drawn from the
-// incarnation and the round number (the core has no other randomness):
-// nodes started together would otherwise push in step, and the same node
-// could lose the summary's cas race round after round.
+// incarnation's SplitMix64 stream at the round number (the core has no
+// other randomness; the backoffs draw from streams of their own): nodes
+// started together would otherwise push in step, and the same node could
+// lose the summary's cas race round after round.
 absl::Duration Node::RoundGap() const {
   if (!UsesSummary() || !options_.jitter_summary_rounds) {
     return refresh_interval_;
   }
-  uint64_t x =
-      options_.incarnation + 0x9E3779B97F4A7C15ULL * (rounds_started_ + 1);
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;  // SplitMix64's finalizer
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  x ^= x >> 31;
   return refresh_interval_ +
-         (refresh_interval_ / 8) * (static_cast<double>(x >> 11) * 0x1.0p-53);
+         (refresh_interval_ / 8) *
+             JitterAt(options_.incarnation, rounds_started_ + 1);
 }
 
 // A refresh round reads every peer's key once it is due and synced. Bound:

@@ -92,6 +92,19 @@ TEST(NodeDeathTest, ADriverThatNeverTakesReadyHitsTheBoundOnReadyMessages) {
       "the driver takes Ready after every Step and Tick");
 }
 
+// --kv is checked where users type it (counter/main.cc); for every other
+// driver the node itself refuses a service that cannot hold the counter.
+TEST(NodeDeathTest, OnlySeqKvAndLinKvCanHoldTheCounter) {
+  for (const char* service : {"seq-kv", "lin-kv"}) {
+    Options options = Pinned();
+    options.kv_service = service;
+    Node node(options);
+  }
+  Options options = Pinned();
+  options.kv_service = "lww-kv";
+  EXPECT_DEATH(Node{options}, "the counter lives only in seq-kv or lin-kv");
+}
+
 Options Summary() {
   Options options = Pinned();
   options.dissemination = Dissemination::kSummary;
