@@ -8,8 +8,9 @@
 // 8 summary rounds without jitter, 16 push dissemination (overrides 4).
 //
 // The world: the node is "n1"; clients c0..c3 send add/read (valid and odd),
-// init (valid and odd), unknown types; seq-kv follows Maelstrom's rules (spec
-// §2: per-caller versions, stale answers) and the fuzzer decides, per
+// init (valid and odd), unknown types; seq-kv is Maelstrom's own model
+// (//sim/maelstrom:kv_service: per-caller versions, stale answers, the
+// version picked by the script) and the fuzzer decides, per
 // request, to answer it, apply it and lose the reply, lose it unapplied, or
 // garble the reply (an indefinite error, a malformed body). Other nodes write
 // their own keys (valid entries or garbage); time advances by ticks that
@@ -80,6 +81,7 @@
 #endif
 #include "kvclient/counter_ops.h"
 #include "kvclient/message.h"
+#include "sim/maelstrom/kv_service.h"
 
 namespace {
 
@@ -156,10 +158,6 @@ bool SubsetSum(const std::vector<Int>& deltas, Int target) {
   return sums.count(target) > 0;
 }
 
-// Values compare as JSON text: the integer 1 is not the float 1.0 (Clojure `=`,
-// as Maelstrom's services compare).
-bool SameJson(const Json& a, const Json& b) { return a.dump() == b.dump(); }
-
 // A summary member as a correct node writes it: [n, total], n > 0.
 struct Pair {
   int64_t n = 0;
@@ -200,99 +198,20 @@ Json EncodeMembers(const Members& members) {
   return out;
 }
 
-// Maelstrom's seq-kv (service.clj, Sequential/handle!): the last 32 versions of
-// the store, and per caller the version it last saw. `pick` chooses among the
-// allowed versions.
-class SeqKv {
- public:
-  using Store = std::map<std::string, Json>;
+// seq-kv is Maelstrom's, the shared model (sim/maelstrom/kv_service.h:
+// service.clj Sequential/handle!, the last 32 versions, per-caller
+// last-seen), with the version a request sees chosen by the script's byte
+// (HandleWithPick) where Maelstrom draws rand-int.
 
-  SeqKv() : versions_(1) {}
-
-  Json Apply(const std::string& caller, const Json& request, uint8_t pick) {
-    int64_t newest = first_ + static_cast<int64_t>(versions_.size()) - 1;
-    int64_t from = std::max(seen_[caller], first_);
-    int64_t v = from + pick % (newest - from + 1);
-    Outcome o = Run(versions_[v - first_], request);
-    if (!o.changed) {
-      seen_[caller] = v;
-      return o.reply;
-    }
-    o = Run(versions_.back(), request);
-    Append(o.changed ? std::move(o.store) : versions_.back());
-    seen_[caller] = newest + 1;
-    return o.reply;
-  }
-
-  // Another node writing its own key: always on the newest version.
-  void Write(const std::string& caller, const std::string& key, Json value) {
-    Store next = versions_.back();
-    next[key] = std::move(value);
-    Append(std::move(next));
-    seen_[caller] = first_ + static_cast<int64_t>(versions_.size()) - 1;
-  }
-
-  const Json* Newest(const std::string& key) const {
-    auto it = versions_.back().find(key);
-    return it == versions_.back().end() ? nullptr : &it->second;
-  }
-
- private:
-  struct Outcome {
-    Json reply;
-    bool changed = false;
-    Store store;
-  };
-
-  static Json Error(int code) {
-    return {{"type", "error"}, {"code", code}, {"text", "model"}};
-  }
-
-  static Outcome Unchanged(Json reply) {
-    Outcome o;
-    o.reply = std::move(reply);
-    return o;
-  }
-
-  static Outcome Run(const Store& store, const Json& req) {
-    std::string type = req["type"];
-    std::string key = req["key"];
-    auto it = store.find(key);
-    bool present = it != store.end();
-    if (type == "read") {
-      if (!present) return Unchanged(Error(20));
-      return Unchanged({{"type", "read_ok"}, {"value", it->second}});
-    }
-    const Json& to = type == "write" ? req["value"] : req["to"];
-    Outcome o;
-    if (type == "cas") {
-      bool create = req.value("create_if_not_exists", false);
-      if (present && !SameJson(it->second, req["from"])) {
-        return Unchanged(Error(22));
-      }
-      if (!present && !create) return Unchanged(Error(20));
-      o.reply = {{"type", "cas_ok"}};
-    } else {
-      o.reply = {{"type", "write_ok"}};
-    }
-    o.changed = !present || !SameJson(it->second, to);
-    o.store = store;
-    o.store[key] = to;
-    return o;
-  }
-
-  void Append(Store store) {
-    versions_.push_back(std::move(store));
-    if (versions_.size() > 32) {
-      versions_.pop_front();
-      ++first_;
-    }
-  }
-
-  std::deque<Store> versions_;
-  int64_t first_ = 0;
-  std::map<std::string, int64_t> seen_;
-};
+// Another node writing its key: on the newest version.
+void PeerWriteKv(sim::SeqKv& kv, const std::string& caller,
+                 const std::string& key, Json value) {
+  const uint64_t newest =
+      static_cast<uint64_t>(kv.newest_index() - kv.last_seen(caller));
+  kv.HandleWithPick(
+      caller, {{"type", "write"}, {"key", key}, {"value", std::move(value)}},
+      newest);
+}
 
 // What the model expects as the answer to one client request.
 enum class Want {
@@ -535,16 +454,17 @@ class World {
   void Deliver(size_t i, uint8_t pick) {
     if (i >= inflight_.size()) return;
     KvInFlight call = Take(i);
-    Json reply = kv_.Apply("n1", call.request, pick);
+    absl::optional<Json> reply = kv_.HandleWithPick("n1", call.request, pick);
     AfterKvChange();
-    ReplyFromKv(call, std::move(reply));
+    // Maelstrom's services send nothing back for an unknown request type.
+    if (reply.has_value()) ReplyFromKv(call, std::move(*reply));
   }
 
   void ApplyAndLoseReply(size_t i, uint8_t pick) {
     if (i >= inflight_.size()) return;
     Trace(now_, "**",
           "seq-kv applies, reply lost: " + inflight_[i].request.dump());
-    kv_.Apply("n1", Take(i).request, pick);
+    kv_.HandleWithPick("n1", Take(i).request, pick);
     AfterKvChange();
   }
 
@@ -583,7 +503,7 @@ class World {
     if (!definite && (how & 0x80)) {
       Trace(now_, "**",
             "seq-kv applies, garbles reply: " + call.request.dump());
-      kv_.Apply("n1", call.request, pick);
+      kv_.HandleWithPick("n1", call.request, pick);
       AfterKvChange();
     }
     ReplyFromKv(call, Json::parse(kBodies[row]));
@@ -640,17 +560,17 @@ class World {
       static const char* kGarbage[] = {R"("x")", R"({"total":"1","tag":"a"})",
                                        "3", R"({"total":1})"};
       p.garbage = true;
-      kv_.Write(peer, "counter/" + peer, Json::parse(kGarbage[b >> 6]));
+      PeerWriteKv(kv_, peer, "counter/" + peer, Json::parse(kGarbage[b >> 6]));
       Trace(now_, "**", peer + " writes garbage");
       return;
     }
     p.garbage = false;
     p.max_total = std::max(p.max_total, p.total);
     Trace(now_, "**", absl::StrCat(peer, " writes its total ", Str(p.total)));
-    kv_.Write(peer, "counter/" + peer,
-              {{"total", static_cast<int64_t>(p.total)},
-               {"tag", absl::StrCat(peer, ".", ++p.writes)},
-               {"n", p.writes}});
+    PeerWriteKv(kv_, peer, "counter/" + peer,
+                {{"total", static_cast<int64_t>(p.total)},
+                 {"tag", absl::StrCat(peer, ".", ++p.writes)},
+                 {"n", p.writes}});
     Pair pair{p.writes, static_cast<int64_t>(p.total)};
     p.history.push_back(pair);
     p.wrote.insert(pair);
@@ -664,7 +584,7 @@ class World {
   // counter::Node drops them.
   void Publish(const std::string& peer, Pair pair) {
     Peer& p = peer_state_[peer];
-    for (const auto& [node, m] : MembersOf(kv_.Newest(kSummaryKey))) {
+    for (const auto& [node, m] : MembersOf(kv_.NewestValue(kSummaryKey))) {
       if (node == "n0" || node == "n1" || node == "n2") Merge(p.knows, node, m);
     }
     Merge(p.knows, peer, pair);
@@ -672,7 +592,7 @@ class World {
     Trace(now_, "**",
           absl::StrCat(peer, " publishes ", pair.n, ":", pair.total,
                        ", summary ", value.dump()));
-    kv_.Write(peer, kSummaryKey, std::move(value));
+    PeerWriteKv(kv_, peer, kSummaryKey, std::move(value));
     RecordKv();
   }
 
@@ -681,7 +601,7 @@ class World {
     std::string peer = b & 8 ? "n2" : "n0";
     const Peer& p = peer_state_[peer];
     Json next = Json::object();
-    const Json* now = kv_.Newest(kSummaryKey);
+    const Json* now = kv_.NewestValue(kSummaryKey);
     if (now != nullptr && now->is_object()) next = *now;
     switch (b % 8) {
       case 0:
@@ -734,7 +654,7 @@ class World {
         return;
     }
     Trace(now_, "**", "the summary becomes " + next.dump());
-    kv_.Write(peer, kSummaryKey, std::move(next));
+    PeerWriteKv(kv_, peer, kSummaryKey, std::move(next));
     RecordKv();
   }
 
@@ -1078,7 +998,7 @@ class World {
   // --------------------------------------------------------- accounting --
 
   Int OwnTotal() const {
-    const Json* v = kv_.Newest(kOwnKey);
+    const Json* v = kv_.NewestValue(kOwnKey);
     if (v == nullptr) return 0;
     if (!v->is_object() || !v->contains("total") ||
         !kvclient::IsInt64((*v)["total"]) || !v->contains("tag") ||
@@ -1115,7 +1035,7 @@ class World {
   }
 
   void RecordKv() {
-    if (const Json* own = kv_.Newest(kOwnKey)) {
+    if (const Json* own = kv_.NewestValue(kOwnKey)) {
       if (own->is_object() && own->contains("n") &&
           kvclient::IsInt64((*own)["n"]) && own->contains("total") &&
           kvclient::IsInt64((*own)["total"])) {
@@ -1123,7 +1043,7 @@ class World {
             Pair{(*own)["n"].get<int64_t>(), (*own)["total"].get<int64_t>()});
       }
     }
-    if (const Json* summary = kv_.Newest(kSummaryKey)) {
+    if (const Json* summary = kv_.NewestValue(kSummaryKey)) {
       summary_values_.insert(summary->dump());
     }
   }
@@ -1183,7 +1103,7 @@ class World {
     }
     if (summary_) {
       // Its own entry reached the summary too (every reader's source).
-      Members m = MembersOf(kv_.Newest(kSummaryKey));
+      Members m = MembersOf(kv_.NewestValue(kSummaryKey));
       auto own = m.find("n1");
       Int held = own == m.end() ? 0 : own->second.total;
       EXPECT_OR_FAIL(held == OwnTotal(), "after quiescence the summary holds ",
@@ -1243,7 +1163,7 @@ class World {
   std::map<std::string, Peer> peer_state_;
   absl::optional<int64_t> last_read_;
   kvclient::CounterReply last_read_reply_;
-  SeqKv kv_;
+  sim::SeqKv kv_;
 };
 
 }  // namespace

@@ -136,100 +136,109 @@ std::string ProfileHelp() {
       " (default challenge)");
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
+// What the command line decides: the run's config and what to do with it.
+struct SimArgs {
   sim::SimConfig config = *sim::ProfileConfig("challenge");
-  sim::SharedFlags shared(&config);
-  sim::FlagTable table;
-  sim::AddSharedFlags(table, shared);
   std::string profile = "challenge";
   bool trace = false;
-  std::string store;
+  std::string store;  // absolute; "" = no store
   report::WindowOptions window;
+};
+
+// The simulator's own flags about its output: --store, the diagram's
+// window, --profile, --trace.
+void AddOutputFlags(sim::FlagTable& table, SimArgs& a) {
   table.Add({"--store", "", "DIR",
              "also write the run's store directory (index.html, "
              "messages.svg, timeline.html, history.edn, results.edn) under "
              "DIR, as the harness does",
-             sim::FlagOrigin::kExtension,
-             [&store](const std::string& v) -> std::string {
-               if (v.empty()) return "must name a directory";
-               store = Absolute(v);
-               return "";
+             sim::FlagOrigin::kExtension, [&a](const std::string& v) {
+               if (v.empty()) return std::string("must name a directory");
+               a.store = Absolute(v);
+               return std::string();
              }});
   table.Add({"--diagram-window", "", "FROM:TO",
              "messages.svg draws the messages sent in this span (seconds "
              "since the start; default: around the first failed check, else "
              "the first 3 s)",
-             sim::FlagOrigin::kExtension, [&window](const std::string& v) {
-               return report::ParseWindowFlag(v, &window);
+             sim::FlagOrigin::kExtension, [&a](const std::string& v) {
+               return report::ParseWindowFlag(v, &a.window);
              }});
   table.Add({"--diagram-messages", "", "N",
              "messages.svg draws at most N messages (default 800)",
-             sim::FlagOrigin::kExtension, [&window](const std::string& v) {
-               return report::ParseMaxMessagesFlag(v, &window);
+             sim::FlagOrigin::kExtension, [&a](const std::string& v) {
+               return report::ParseMaxMessagesFlag(v, &a.window);
              }});
   table.Add({"--profile", "", "NAME", ProfileHelp(),
-             sim::FlagOrigin::kExtension,
-             [&profile](const std::string& v) -> std::string {
+             sim::FlagOrigin::kExtension, [&a](const std::string& v) {
                if (!sim::ProfileConfig(v)) {
                  return absl::StrCat("unknown profile; one of ",
                                      absl::StrJoin(sim::ProfileNames(), ", "));
                }
-               profile = v;
-               return "";
+               a.profile = v;
+               return std::string();
              }});
   table.Add({"--trace", "", "", "print every message, fault and node log line",
-             sim::FlagOrigin::kExtension,
-             [&trace](const std::string& v) -> std::string {
-               trace = v == "true";
-               return "";
+             sim::FlagOrigin::kExtension, [&a](const std::string& v) {
+               a.trace = v == "true";
+               return std::string();
              }});
+}
+
+// The node under test and the simulator's checks beyond Maelstrom's.
+void AddNodeFlags(sim::FlagTable& table, sim::SimConfig& config) {
   table.Add({"--liveness-bound", "", "SECONDS",
              "after the heal every node's ReadValue() must be exact within "
              "this (default 10; "
              "0: off)",
-             sim::FlagOrigin::kExtension,
-             [&config](const std::string& v) -> std::string {
+             sim::FlagOrigin::kExtension, [&config](const std::string& v) {
                absl::optional<double> s = sim::ParseClojureNumber(v);
                if (!s || *s < 0)
-                 return "must be a non-negative number of seconds";
+                 return std::string("must be a non-negative number of seconds");
                config.liveness_bound =
                    absl::Milliseconds(static_cast<int64_t>(*s * 1000));
-               return "";
+               return std::string();
              }});
   table.Add({"--strategy", "", "NAME",
              "the counter's strategy: own-keys or baseline",
-             sim::FlagOrigin::kExtension,
-             [&config](const std::string& v) -> std::string {
+             sim::FlagOrigin::kExtension, [&config](const std::string& v) {
                auto s = counter::ParseStrategy(v);
-               if (!s) return "must be own-keys or baseline";
+               if (!s) return std::string("must be own-keys or baseline");
                config.strategy = *s;
-               return "";
+               return std::string();
              }});
   table.Add(
       {"--bug", "", "NAME",
        "a deliberately broken variant: none, stale-read, ack-before-durable, "
        "double-count-retry, forget-on-restart, merge-by-total",
-       sim::FlagOrigin::kExtension,
-       [&config](const std::string& v) -> std::string {
+       sim::FlagOrigin::kExtension, [&config](const std::string& v) {
          auto b = counter::ParseBug(v);
-         if (!b) return "unknown variant";
+         if (!b) return std::string("unknown variant");
          config.bug = *b;
-         return "";
+         return std::string();
        }});
   table.Add({"--dissemination", "", "NAME",
              "how our counter's nodes learn the others' totals: auto (pushes), "
              "push, peer-keys or summary",
-             sim::FlagOrigin::kExtension,
-             [&config](const std::string& v) -> std::string {
+             sim::FlagOrigin::kExtension, [&config](const std::string& v) {
                auto d = counter::ParseDissemination(v);
-               if (!d) return "must be auto, push, peer-keys or summary";
+               if (!d)
+                 return std::string("must be auto, push, peer-keys or summary");
                config.dissemination = *d;
-               return "";
+               return std::string();
              }});
+}
 
+// Parses the command line into `a`: the profile first, then every flag in
+// command-line order on top of it. An exit code when there is nothing to
+// run (--help: 0; bad arguments: 254), else nullopt.
+absl::optional<int> ParseArgs(const std::vector<std::string>& args,
+                              SimArgs& a) {
+  sim::SharedFlags shared(&a.config);
+  sim::FlagTable table;
+  sim::AddSharedFlags(table, shared);
+  AddOutputFlags(table, a);
+  AddNodeFlags(table, a.config);
   sim::CommandLine cl = sim::ParseCommandLine(table, args);
   if (cl.help) {
     std::cout << kUsage << table.Help();
@@ -240,7 +249,6 @@ int main(int argc, char** argv) {
     return BadArgs(absl::StrCat("unexpected argument \"", cl.positional.front(),
                                 "\" (the simulator runs no node binary)"));
   }
-  // The profile first, then every flag in command-line order on top of it.
   for (const auto& [spec, value] : cl.given) {
     if (spec->name == "--profile") {
       if (std::string why = spec->set(value); !why.empty()) {
@@ -248,12 +256,21 @@ int main(int argc, char** argv) {
       }
     }
   }
-  config = *sim::ProfileConfig(profile);
+  a.config = *sim::ProfileConfig(a.profile);
   if (std::string why = sim::ApplyFlags(cl); !why.empty()) return BadArgs(why);
   if (std::string why = sim::FinishSharedFlags(shared, "."); !why.empty()) {
     return BadArgs(why);
   }
+  return absl::nullopt;
+}
 
+}  // namespace
+
+int main(int argc, char** argv) {
+  SimArgs a;
+  if (absl::optional<int> exit = ParseArgs({argv + 1, argv + argc}, a))
+    return *exit;
+  const sim::SimConfig& config = a.config;
   std::cout << "seed " << config.seed << "\n";
   std::vector<std::string> settings;
   for (const auto& [flag, value] : sim::ConfigFlags(config)) {
@@ -262,18 +279,18 @@ int main(int argc, char** argv) {
   std::cout << "profile " << config.profile << ": "
             << absl::StrJoin(settings, " ") << "\n\n";
   sim::RunRecord run;
-  sim::RunResult r = sim::RunWorld(config, trace ? &std::cout : nullptr,
-                                   nullptr, store.empty() ? nullptr : &run);
-  if (trace) std::cout << "\n";
+  sim::RunResult r = sim::RunWorld(config, a.trace ? &std::cout : nullptr,
+                                   nullptr, a.store.empty() ? nullptr : &run);
+  if (a.trace) std::cout << "\n";
   std::cout << r.results;
   if (r.exit_code != 0) {
     std::cout << "\nrerun with: " << sim::ReplayCommand(config) << "\n";
-    if (store.empty()) {
+    if (a.store.empty()) {
       std::cout << "look at it: " << sim::StoreCommand(config) << "\n";
     }
   }
-  if (!store.empty()) {
-    if (int code = WriteStore(store, config, r, std::move(run), window))
+  if (!a.store.empty()) {
+    if (int code = WriteStore(a.store, config, r, std::move(run), a.window))
       return code;
   }
   return r.exit_code;

@@ -107,6 +107,9 @@ class World : public NodeHost {
   void OnKvMaybeChanged(absl::Time now);
   bool DetectBusyLoop(int index, absl::Time now);
   void CheckLiveness(absl::Time now);
+  absl::optional<absl::Time> NextInstant(absl::Time now);
+  void Step(absl::Time now);
+  RunResult Result(absl::Time now);
 
   SimConfig config_;
   std::ostream* trace_;
@@ -128,6 +131,10 @@ class World : public NodeHost {
   int64_t busy_loops_ = 0;
   std::string busy_loop_first_;
   bool stop_ = false;
+  // The run's clock guards (Run).
+  absl::Time hard_stop_ = absl::InfiniteFuture();
+  absl::Time instant_ = absl::InfinitePast();
+  int64_t events_at_instant_ = 0;
 };
 
 void World::StartNode(int index) {
@@ -315,73 +322,87 @@ void World::CheckLiveness(absl::Time now) {
     *trace_ << Stamp(now) << " LIVENESS: " << finding << "\n";
 }
 
+// The next instant anything happens, or nullopt when the run must stop (the
+// driver was failed: no events left, over the time budget, a livelock).
+absl::optional<absl::Time> World::NextInstant(absl::Time now) {
+  const absl::Time next_driver = driver_.NextWakeAt();
+  const absl::Time next_wake =
+      wakes_.NextTime().value_or(absl::InfiniteFuture());
+  const absl::Time next_liveness =
+      liveness_at_.value_or(absl::InfiniteFuture());
+  const absl::Time next =
+      std::max(now, std::min({next_driver, next_wake, next_liveness}));
+  if (next == absl::InfiniteFuture()) {
+    driver_.Fail(
+        "the simulation ran out of events before the workload finished");
+    return absl::nullopt;
+  }
+  if (next > hard_stop_) {
+    driver_.Fail(
+        "the run exceeded its time budget (the workload never finished)");
+    return absl::nullopt;
+  }
+  if (next != instant_) {
+    instant_ = next;
+    events_at_instant_ = 0;
+  } else if (++events_at_instant_ > kMaxEventsPerInstant) {
+    driver_.Fail(absl::StrCat("livelock: over ", kMaxEventsPerInstant,
+                              " events at ", Stamp(next)));
+    return absl::nullopt;
+  }
+  return next;
+}
+
+// One event at `now`: at one instant the driver goes first, then the
+// nodes' wake-ups, then the liveness check.
+void World::Step(absl::Time now) {
+  if (driver_.NextWakeAt() <= now) {
+    driver_.Advance(now);
+  } else if (wakes_.NextTime().value_or(absl::InfiniteFuture()) <= now) {
+    Wake w = wakes_.Pop()->event;
+    NodeSlot& node = nodes_[w.node];
+    if (w.token == node.wake_token) {
+      // The live one fired (a paused node ticks on resume).
+      node.wake_at.reset();
+      if (node.core && !node.paused) {
+        node.sent_before = 0;
+        Tick(w.node, now);
+        stop_ = DetectBusyLoop(w.node, now);
+      }
+    }
+  } else {
+    liveness_at_ = absl::InfiniteFuture();
+    CheckLiveness(now);
+  }
+  OnKvMaybeChanged(now);
+  if (!liveness_at_.has_value() && driver_.heal_time().has_value() &&
+      config_.liveness_bound > absl::ZeroDuration()) {
+    liveness_at_ = *driver_.heal_time() + config_.liveness_bound;
+  }
+}
+
 RunResult World::Run() {
   for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) StartNode(i);
   absl::Time now = absl::UnixEpoch();
   driver_.Start(now);
-  const absl::Time hard_stop = now + config_.workload.time_limit +
-                               config_.workload.final_sleep +
-                               absl::Seconds(120);
-  absl::Time instant = now;
-  int64_t events_at_instant = 0;
+  hard_stop_ = now + config_.workload.time_limit +
+               config_.workload.final_sleep + absl::Seconds(120);
+  instant_ = now;
   while (!driver_.done() && !stop_) {
-    const absl::Time next_driver = driver_.NextWakeAt();
-    const absl::Time next_wake =
-        wakes_.NextTime().value_or(absl::InfiniteFuture());
-    const absl::Time next_liveness =
-        liveness_at_.value_or(absl::InfiniteFuture());
-    const absl::Time next =
-        std::max(now, std::min({next_driver, next_wake, next_liveness}));
-    if (next == absl::InfiniteFuture()) {
-      driver_.Fail(
-          "the simulation ran out of events before the workload finished");
-      break;
-    }
-    if (next > hard_stop) {
-      driver_.Fail(
-          "the run exceeded its time budget (the workload never finished)");
-      break;
-    }
-    if (next != instant) {
-      instant = next;
-      events_at_instant = 0;
-    } else if (++events_at_instant > kMaxEventsPerInstant) {
-      driver_.Fail(absl::StrCat("livelock: over ", kMaxEventsPerInstant,
-                                " events at ", Stamp(next)));
-      break;
-    }
-    now = next;
-    // At one instant the driver goes first, then the nodes' wake-ups.
-    if (next_driver <= now) {
-      driver_.Advance(now);
-    } else if (next_wake <= now) {
-      Wake w = wakes_.Pop()->event;
-      NodeSlot& node = nodes_[w.node];
-      if (w.token == node.wake_token) {
-        node.wake_at
-            .reset();  // the live one fired (a paused node ticks on resume)
-        if (node.core && !node.paused) {
-          node.sent_before = 0;
-          Tick(w.node, now);
-          stop_ = DetectBusyLoop(w.node, now);
-        }
-      }
-    } else {
-      liveness_at_ = absl::InfiniteFuture();
-      CheckLiveness(now);
-    }
-    OnKvMaybeChanged(now);
-    if (!liveness_at_.has_value() && driver_.heal_time().has_value() &&
-        config_.liveness_bound > absl::ZeroDuration()) {
-      liveness_at_ = *driver_.heal_time() + config_.liveness_bound;
-    }
+    const absl::optional<absl::Time> next = NextInstant(now);
+    if (!next.has_value()) break;
+    now = *next;
+    Step(now);
   }
   if (busy_loops_ > 0) {
     driver_.AddFinding(
         "busy-loop",
         absl::StrCat(busy_loops_, " time(s); first: ", busy_loop_first_));
   }
+  return Result(now);
+}
 
+RunResult World::Result(absl::Time now) {
   DriverResult d = driver_.Finish(now);
   RunResult result;
   result.history = std::move(d.history);

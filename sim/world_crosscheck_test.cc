@@ -60,7 +60,7 @@ void ExpectAgreement(const SimConfig& config, int* invalid_runs) {
   EXPECT_EQ(edn->Get("valid?").boolean, r.verdict.valid) << what << "\n"
                                                          << r.results;
   *invalid_runs += !r.verdict.valid;
-  const std::string html = report::RenderTimelineHtml(run);
+  const std::string html = report::RenderTimelineHtml(report::RunAnalysis(run));
   EXPECT_EQ(Count(html, "<div class=\"op "),
             static_cast<size_t>(r.verdict.completed_ops))
       << what;

@@ -18,6 +18,8 @@ ParsedArgs Error(std::string message) {
   return p;
 }
 
+void AddOutputFlags(sim::FlagTable& table, HarnessOptions& o);
+
 // The whole `test` flag table: shared, harness-only, ignored.
 void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared,
                      HarnessOptions& o) {
@@ -70,6 +72,12 @@ void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared,
                o.max_line_bytes = static_cast<size_t>(*n);
                return "";
              }});
+  AddOutputFlags(table, o);
+  sim::AddIgnoredFlags(table, &o.ignored);
+}
+
+// Where the results go and what messages.svg draws.
+void AddOutputFlags(sim::FlagTable& table, HarnessOptions& o) {
   table.Add({"--store", "", "DIR", "where results go (default ./store)",
              sim::FlagOrigin::kExtension,
              [&o](const std::string& v) -> std::string {
@@ -88,7 +96,6 @@ void AddHarnessFlags(sim::FlagTable& table, sim::SharedFlags& shared,
              sim::FlagOrigin::kExtension, [&o](const std::string& v) {
                return report::ParseMaxMessagesFlag(v, &o.diagram);
              }});
-  sim::AddIgnoredFlags(table, &o.ignored);
 }
 
 // Jepsen cli.clj serve-cmd: -b/--host, -p/--port; and --store.

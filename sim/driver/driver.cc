@@ -694,12 +694,18 @@ Verdict Driver::Check(const History& history) const {
   CheckOptions options;
   options.availability = config_.availability;
   options.nemesis_ops = nemesis_ops_;
-  const JepsenHistory jepsen(history, config_.workload.concurrency, JepsenT0(),
-                             fault_spans_);
+  // Jepsen's numbering of the history, built only if a checker lists an op.
+  absl::optional<JepsenHistory> jepsen;
   CheckContext context;
   context.node_count = node_count();
   context.partitions = partition_windows_;
-  context.op = [&jepsen](size_t i) { return jepsen.Op(i); };
+  context.op = [&](size_t i) {
+    if (!jepsen) {
+      jepsen.emplace(history, config_.workload.concurrency, JepsenT0(),
+                     fault_spans_);
+    }
+    return jepsen->Op(i);
+  };
   return CheckHistory(*workload_, history, options, context);
 }
 

@@ -121,10 +121,12 @@ void Interpreter::StartMain(absl::Time now) {
 
 // ------------------------------------------------------------- operations
 
-GenContext Interpreter::Context(absl::Time now, int thread) const {
-  GenContext ctx;
+GenContext& Interpreter::Context(absl::Time now, int thread) {
+  // One context, refilled: asking a generator allocates nothing.
+  GenContext& ctx = context_;
   ctx.now = now;
   ctx.concurrency = options_.concurrency;
+  ctx.free_threads.clear();
   for (int i = 0; i < static_cast<int>(threads_.size()); ++i) {
     if (!threads_[static_cast<size_t>(i)].outstanding)
       ctx.free_threads.push_back(i);
@@ -420,7 +422,7 @@ void Interpreter::IssueFinal(int thread, absl::Time now, Prng& prng,
     op = std::move(*t.final_held);
     t.final_held.reset();
   } else {
-    GenContext ctx = Context(now, thread);
+    GenContext& ctx = Context(now, thread);
     ctx.free_threads = {thread};  // each-thread: a context for one thread
     GenResult g = t.final_gen->Next(ctx, prng);
     if (g.kind == GenResult::Kind::kExhausted) {

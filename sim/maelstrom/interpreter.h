@@ -237,7 +237,7 @@ class Interpreter {
   void StartFinal(absl::Time now, Prng& prng, Output& out);
   void IssueFinal(int thread, absl::Time now, Prng& prng, Output& out);
   bool TakeMainOp(absl::Time now, Prng& prng, Op* op);
-  GenContext Context(absl::Time now, int thread) const;
+  GenContext& Context(absl::Time now, int thread);
   int FreeThreadFromNextIndex() const;
   void AdvanceRoundRobin();
   bool AnyOutstanding() const;
@@ -271,6 +271,7 @@ class Interpreter {
   absl::optional<absl::Time> heal_time_;
   // Requests a reply led to (Client::OnReply), sent with the next Poll.
   std::vector<kvclient::Message> outbox_;
+  GenContext context_;  // Context()'s, reused
   History history_;
   std::string harness_error_;
 };

@@ -55,8 +55,9 @@ class JepsenHistory {
 
   // history[i] as Jepsen's op map.
   sim::Edn Op(size_t i) const;
-  // Jepsen's :index of history[i].
+  // Jepsen's :index and :process of history[i].
   int64_t Index(size_t i) const { return index_[i]; }
+  int64_t Process(size_t i) const { return process_[i]; }
   // Every op, client and nemesis, one `prn`ed map per line.
   std::string HistoryEdn() const;
 

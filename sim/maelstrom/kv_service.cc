@@ -246,6 +246,22 @@ void SeqKv::Append(KvStore next) {
 
 absl::optional<Json> SeqKv::Handle(const std::string& src, const Json& body,
                                    Prng& prng) {
+  return HandleAt(src, body, [&prng](uint64_t n) { return prng.Uniform(n); });
+}
+
+absl::optional<Json> SeqKv::HandleWithPick(const std::string& src,
+                                           const Json& body, uint64_t pick) {
+  return HandleAt(src, body, [pick](uint64_t n) { return pick % n; });
+}
+
+const Json* SeqKv::NewestValue(const Json& key) const {
+  auto it = versions_.back().values.find(KeyText(key));
+  return it == versions_.back().values.end() ? nullptr : &it->second;
+}
+
+absl::optional<Json> SeqKv::HandleAt(
+    const std::string& src, const Json& body,
+    absl::FunctionRef<uint64_t(uint64_t)> offset) {
   auto caller = last_seen_.find(src);
   if (caller == last_seen_.end() && last_seen_.size() >= max_callers_) {
     ++refused_callers_;
@@ -257,8 +273,8 @@ absl::optional<Json> SeqKv::Handle(const std::string& src, const Json& body,
             client, ", newest ", newest_index_);
   // (+ client-index (rand-int (inc (- last-index client-index)))).
   const int64_t index =
-      client + static_cast<int64_t>(prng.Uniform(
-                   static_cast<uint64_t>(newest_index_ - client + 1)));
+      client + static_cast<int64_t>(
+                   offset(static_cast<uint64_t>(newest_index_ - client + 1)));
   const KvStore& picked = VersionAt(index);
   const absl::string_view type = kvclient::BodyType(body);
   if (type != "read" && type != "write" && type != "cas") {

@@ -65,6 +65,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
 #include "kvclient/message.h"
@@ -151,10 +152,20 @@ class SeqKv : public KvService {
   absl::string_view name() const override { return "seq-kv"; }
   absl::optional<Json> Handle(const std::string& src, const Json& body,
                               Prng& prng) override;
+  // Handle with the pick made by the caller instead of a Prng: the request
+  // runs on index last-seen + pick mod (newest - last-seen + 1), as if
+  // rand-int had returned that. For a fuzzer, whose input bytes decide what
+  // Maelstrom leaves to chance; pick = newest_index() - last_seen(src) is
+  // the newest version.
+  absl::optional<Json> HandleWithPick(const std::string& src, const Json& body,
+                                      uint64_t pick);
   const KvStore* NewestStore() const override { return &versions_.back(); }
   int64_t changes() const override { return newest_index_; }
 
   const KvStore& Newest() const { return versions_.back(); }
+  // The newest version's value of `key` (a JSON string or any JSON value,
+  // compared as Maelstrom compares keys), or nullptr.
+  const Json* NewestValue(const Json& key) const;
   int64_t newest_index() const { return newest_index_; }
   // The caller's last-seen index (0 for a caller never seen).
   int64_t last_seen(const std::string& src) const;
@@ -166,6 +177,9 @@ class SeqKv : public KvService {
 
  private:
   void Append(KvStore next);
+  // Handle's body; `offset(n)` picks in [0, n).
+  absl::optional<Json> HandleAt(const std::string& src, const Json& body,
+                                absl::FunctionRef<uint64_t(uint64_t)> offset);
 
   int64_t kept_versions_;
   size_t max_callers_;

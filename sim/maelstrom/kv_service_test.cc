@@ -87,6 +87,35 @@ TEST(SeqKvTest, OwnWritesVisible) {
   }
 }
 
+// HandleWithPick is Handle with the caller's pick in place of rand-int: the
+// fuzzer's bytes choose among the versions Maelstrom may answer from.
+TEST(SeqKvTest, HandleWithPickChoosesAmongTheAllowedVersions) {
+  SeqKv kv;
+  for (int i = 1; i <= 3; ++i) kv.HandleWithPick("n0", Write("x", i, i), 0);
+  EXPECT_EQ(kv.newest_index(), 3);
+  EXPECT_EQ(*kv.NewestValue("x"), 3);
+  EXPECT_EQ(kv.NewestValue("y"), nullptr);
+  // "n1" has seen version 0: picks 0..3 read versions 0..3 (0: no key yet).
+  EXPECT_EQ((*kv.HandleWithPick("n1", Read("x", 1), 0))["code"], 20);
+  EXPECT_EQ((*kv.HandleWithPick("n1", Read("x", 2), 2))["value"], 2);
+  EXPECT_EQ(kv.last_seen("n1"), 2);
+  // From there only 2..3: pick 5 is 5 mod 2 = 1, the newest.
+  Json r = *kv.HandleWithPick("n1", Read("x", 3), 5);
+  EXPECT_EQ(r["value"], 3);
+  EXPECT_EQ(r["in_reply_to"], 3);
+  // Same answers as Handle with a Prng that draws those offsets.
+  SeqKv a, b;
+  Prng prng(9);
+  Prng copy = prng;
+  for (int i = 0; i < 40; ++i) {
+    const Json req = i % 3 ? Read("x", i) : Write("x", i, i);
+    const uint64_t span =
+        static_cast<uint64_t>(b.newest_index() - b.last_seen("c") + 1);
+    EXPECT_EQ(a.Handle("c", req, prng),
+              b.HandleWithPick("c", req, copy.Uniform(span)));
+  }
+}
+
 TEST(SeqKvTest, ViewsAreMonotonicAndReadingCatchesUp) {
   // n0 writes 1..20; n1 reads after each write. What n1 sees never goes
   // back, is sometimes stale, and (the newest being a possible pick) is

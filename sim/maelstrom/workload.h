@@ -225,8 +225,8 @@ struct CheckContext {
   TimeWindows partitions;
   // history[i] as Jepsen prints it (:index, :time, :type, :process, :f,
   // :value, :final?, :error), for results that list ops (errors). Set by the
-  // driver; tests may leave the default, which prints {:index i ...} with
-  // process = thread.
+  // driver (sim::JepsenHistory::Op); a test may leave it empty, and a
+  // checker then lists an op as its position.
   std::function<Edn(size_t)> op;
 };
 

@@ -81,4 +81,12 @@ ReplyPairs PairReplies(const std::vector<sim::MessageRecord>& messages,
   return pairs;
 }
 
+RunAnalysis::RunAnalysis(const sim::RunRecord& run)
+    : run_(run),
+      send_order_(SendOrder(run.messages)),
+      replies_(PairReplies(run.messages, send_order_)),
+      ops_(PairOperations(run.history)),
+      jepsen_(run.history, run.concurrency, run.t0, run.faults),
+      first_failure_(FirstFailure(run)) {}
+
 }  // namespace report

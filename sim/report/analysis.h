@@ -1,11 +1,14 @@
 // Facts about a run that several pages show: operations paired per thread,
-// the first failed check, and request/reply pairs in the message journal.
+// the first failed check, the journal in send order with its request/reply
+// pairs, and the history as Jepsen numbers it. RunAnalysis computes them
+// once per run (WriteRunReport does, then hands it to every renderer).
 //
-//   std::vector<OpPair> ops = PairOperations(run.history);
-//   ops[0].invoke == 0;  ops[0].completion == 1   (indices into the history)
-//   absl::optional<Failure> f = FirstFailure(run);
-//   f->what == "final read 17 on thread 2 is not in [[18 18]]"
-//   std::vector<int> reply_of = PairReplies(sorted_messages);
+//   const RunAnalysis analysis(run);     // keeps a reference to `run`
+//   analysis.ops()[0].invoke == 0;  analysis.ops()[0].completion == 1
+//   analysis.first_failure()->what
+//     == "final read 17 on thread 2 is not in [[18 18]]"
+//   analysis.replies().reply_of[i]      // i: a position in send_order()
+//   analysis.jepsen().Process(i)        // history[i]'s Jepsen process
 #ifndef SIM_REPORT_ANALYSIS_H_
 #define SIM_REPORT_ANALYSIS_H_
 
@@ -18,6 +21,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "sim/maelstrom/history.h"
+#include "sim/maelstrom/jepsen_history.h"
 #include "sim/maelstrom/run_record.h"
 
 namespace report {
@@ -54,6 +58,36 @@ struct ReplyPairs {
 };
 ReplyPairs PairReplies(const std::vector<sim::MessageRecord>& messages,
                        const std::vector<size_t>& order);
+
+// Everything above, for one run, computed once.
+class RunAnalysis {
+ public:
+  // Keeps references: `run` must outlive the analysis and not change.
+  explicit RunAnalysis(const sim::RunRecord& run);
+  RunAnalysis(const RunAnalysis&) = delete;
+  RunAnalysis& operator=(const RunAnalysis&) = delete;
+
+  const sim::RunRecord& run() const { return run_; }
+  // Positions into run.messages, by send time (SendOrder).
+  const std::vector<size_t>& send_order() const { return send_order_; }
+  const sim::MessageRecord& message_at(size_t pos) const {
+    return run_.messages[send_order_[pos]];
+  }
+  const ReplyPairs& replies() const { return replies_; }
+  const std::vector<OpPair>& ops() const { return ops_; }
+  const sim::JepsenHistory& jepsen() const { return jepsen_; }
+  const absl::optional<Failure>& first_failure() const {
+    return first_failure_;
+  }
+
+ private:
+  const sim::RunRecord& run_;
+  const std::vector<size_t> send_order_;
+  const ReplyPairs replies_;
+  const std::vector<OpPair> ops_;
+  const sim::JepsenHistory jepsen_;
+  const absl::optional<Failure> first_failure_;
+};
 
 }  // namespace report
 

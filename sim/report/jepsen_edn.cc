@@ -106,9 +106,8 @@ sim::Edn ValidMap() {
 
 }  // namespace
 
-std::string HistoryEdn(const sim::RunRecord& run) {
-  return sim::JepsenHistory(run.history, run.concurrency, run.t0, run.faults)
-      .HistoryEdn();
+std::string HistoryEdn(const RunAnalysis& analysis) {
+  return analysis.jepsen().HistoryEdn();
 }
 
 sim::Edn ResultsMap(const sim::RunRecord& run) {

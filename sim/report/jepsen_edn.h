@@ -30,10 +30,11 @@
 
 #include "sim/maelstrom/edn.h"
 #include "sim/maelstrom/run_record.h"
+#include "sim/report/analysis.h"
 
 namespace report {
 
-std::string HistoryEdn(const sim::RunRecord& run);
+std::string HistoryEdn(const RunAnalysis& analysis);
 std::string ResultsEdn(const sim::RunRecord& run);
 
 // The results map itself (ResultsEdn pretty-prints it), for tests and for

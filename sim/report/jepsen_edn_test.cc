@@ -45,8 +45,8 @@ sim::RunRecord SmallRun() {
 // then extra keys); maelstrom's client ops: a read invokes with :value nil,
 // final reads carry :final? true, an :info completion its :error.
 TEST(HistoryEdn, OneOpMapPerLineInJepsensShape) {
-  const std::vector<std::string> lines =
-      absl::StrSplit(HistoryEdn(SmallRun()), '\n', absl::SkipEmpty());
+  const std::vector<std::string> lines = absl::StrSplit(
+      HistoryEdn(RunAnalysis(SmallRun())), '\n', absl::SkipEmpty());
   const std::vector<std::string> expected = {
       "{:index 0, :time 0, :type :invoke, :process 0, :f :add, :value 3}",
       "{:index 1, :time 500000, :type :invoke, :process 1, :f :read, :value "
@@ -83,7 +83,7 @@ TEST(HistoryEdn, HostileErrorsAndDescriptionsStayReadable) {
   run.history[3].error = "\"quoted\" \\ \n\x01\xff<&>";
   run.faults[0].description = "}) ; \"";
   absl::StatusOr<std::vector<sim::EdnValue>> ops =
-      sim::ReadAllEdn(HistoryEdn(run));
+      sim::ReadAllEdn(HistoryEdn(RunAnalysis(run)));
   ASSERT_TRUE(ops.ok()) << ops.status();
   ASSERT_EQ(ops->size(), 12u);
   EXPECT_EQ((*ops)[7].Get("error").text, "\"quoted\" \\ \n\x01\uFFFD<&>");

@@ -130,12 +130,12 @@ struct Event {
 
 class SvgBuilder {
  public:
-  SvgBuilder(const sim::RunRecord& run, const MessageWindow& window)
-      : run_(run),
+  SvgBuilder(const RunAnalysis& analysis, const MessageWindow& window)
+      : run_(analysis.run()),
+        analysis_(analysis),
         window_(window),
-        order_(SendOrder(run.messages)),
-        pairs_(PairReplies(run.messages, order_)),
-        lanes_(Lanes(run, window)) {
+        pairs_(analysis.replies()),
+        lanes_(Lanes(analysis, window)) {
     for (size_t i = 0; i < lanes_.size(); ++i) lane_index_[lanes_[i]] = i;
     BuildRows();
   }
@@ -144,7 +144,7 @@ class SvgBuilder {
 
  private:
   const sim::MessageRecord& Msg(size_t pos) const {
-    return run_.messages[order_[pos]];
+    return analysis_.message_at(pos);
   }
   double LaneX(const std::string& id) const {
     auto it = lane_index_.find(id);
@@ -179,9 +179,9 @@ class SvgBuilder {
   std::string Title(size_t pos) const;
 
   const sim::RunRecord& run_;
+  const RunAnalysis& analysis_;
   const MessageWindow& window_;
-  const std::vector<size_t> order_;
-  const ReplyPairs pairs_;
+  const ReplyPairs& pairs_;
   const std::vector<std::string> lanes_;
   std::map<std::string, size_t> lane_index_;
   std::vector<Event> rows_;
@@ -583,26 +583,27 @@ bool LaneLess(const std::string& a, const std::string& b) {
   return ka != kb ? ka < kb : a < b;
 }
 
-std::vector<std::string> Lanes(const sim::RunRecord& run,
+std::vector<std::string> Lanes(const RunAnalysis& analysis,
                                const MessageWindow& window) {
+  const sim::RunRecord& run = analysis.run();
   std::set<std::string> ids(run.meta.node_ids.begin(), run.meta.node_ids.end());
-  const std::vector<size_t> order = SendOrder(run.messages);
-  for (size_t pos = window.first; pos < window.last && pos < order.size();
-       ++pos) {
-    ids.insert(run.messages[order[pos]].src);
-    ids.insert(run.messages[order[pos]].dest);
+  for (size_t pos = window.first;
+       pos < window.last && pos < analysis.send_order().size(); ++pos) {
+    ids.insert(analysis.message_at(pos).src);
+    ids.insert(analysis.message_at(pos).dest);
   }
   std::vector<std::string> lanes(ids.begin(), ids.end());
   std::sort(lanes.begin(), lanes.end(), LaneLess);
   return lanes;
 }
 
-std::string RenderMessagesSvg(const sim::RunRecord& run,
+std::string RenderMessagesSvg(const RunAnalysis& analysis,
                               const MessageWindow& window) {
-  MC_ASSERT(window.first <= window.last && window.last <= run.messages.size(),
+  const size_t n = analysis.run().messages.size();
+  MC_ASSERT(window.first <= window.last && window.last <= n,
             "the window comes from ChooseWindow on this run: [", window.first,
-            ", ", window.last, ") of ", run.messages.size());
-  return SvgBuilder(run, window).Render();
+            ", ", window.last, ") of ", n);
+  return SvgBuilder(analysis, window).Render();
 }
 
 }  // namespace report

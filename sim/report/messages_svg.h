@@ -4,14 +4,16 @@
 // per event (a send or an arrival, so concurrent messages stay apart), one
 // arrow per message labelled with its type and body.
 //
-//   MessageWindow w = ChooseWindow(run, WindowOptions{});
-//   std::string svg = RenderMessagesSvg(run, w);
+//   const RunAnalysis analysis(run);
+//   MessageWindow w = ChooseWindow(analysis, WindowOptions{});
+//   std::string svg = RenderMessagesSvg(analysis, w);
 //
 // What it shows:
 //   - arrows coloured by message type (a reply shares its request's colour:
 //     "add_ok" is drawn like "add"); error replies in Maelstrom's pink with
 //     the code and text as label;
-//   - request/reply pairs (PairReplies): a bar on the responder's lane from
+//   - request/reply pairs (RunAnalysis::replies): a bar on the responder's
+//     lane from
 //     the request's arrival to the reply's send, and both titles name the
 //     other message;
 //   - messages that never arrived as cut arrows: dashed, ending in a cross
@@ -32,16 +34,17 @@
 #include <vector>
 
 #include "sim/maelstrom/run_record.h"
+#include "sim/report/analysis.h"
 #include "sim/report/window.h"
 
 namespace report {
 
-std::string RenderMessagesSvg(const sim::RunRecord& run,
+std::string RenderMessagesSvg(const RunAnalysis& analysis,
                               const MessageWindow& window);
 
 // The lanes RenderMessagesSvg draws for `window`, in order: every node of
 // the run plus every endpoint of a drawn message.
-std::vector<std::string> Lanes(const sim::RunRecord& run,
+std::vector<std::string> Lanes(const RunAnalysis& analysis,
                                const MessageWindow& window);
 
 // Maelstrom's lane order (util.clj sort-clients): "<letters><digits>" ids by

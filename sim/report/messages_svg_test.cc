@@ -108,17 +108,17 @@ sim::RunRecord SmallRun() {
 MessageWindow All(const sim::RunRecord& run) {
   WindowOptions o;
   o.span = absl::Seconds(100);
-  return ChooseWindow(run, o);
+  return ChooseWindow(RunAnalysis(run), o);
 }
 
 TEST(MessagesSvg, OneArrowPerMessageInTheWindowAndOneLanePerEndpoint) {
   const sim::RunRecord run = SmallRun();
   const MessageWindow w = All(run);
   ASSERT_EQ(w.size(), 8u);
-  const std::string svg = RenderMessagesSvg(run, w);
+  const std::string svg = RenderMessagesSvg(RunAnalysis(run), w);
   EXPECT_EQ(XmlProblem(svg), "");
   EXPECT_EQ(Count(svg, "<g class=\"msg "), 8u);
-  EXPECT_EQ(Lanes(run, w),
+  EXPECT_EQ(Lanes(RunAnalysis(run), w),
             (std::vector<std::string>{"c10", "c11", "n0", "n1", "seq-kv"}));
   EXPECT_EQ(Count(svg, "<line class=\"lane\""), 5u);
   EXPECT_NE(svg.find(absl::StrCat("<desc id=\"window\">",
@@ -134,9 +134,9 @@ TEST(MessagesSvg, ASmallerWindowDrawsOnlyItsMessagesAndLanes) {
   WindowOptions o;
   o.from = absl::Milliseconds(5);
   o.to = absl::Milliseconds(7);
-  const MessageWindow w = ChooseWindow(run, o);
+  const MessageWindow w = ChooseWindow(RunAnalysis(run), o);
   ASSERT_EQ(w.size(), 2u);  // #5 and #6
-  const std::string svg = RenderMessagesSvg(run, w);
+  const std::string svg = RenderMessagesSvg(RunAnalysis(run), w);
   EXPECT_EQ(Count(svg, "<g class=\"msg "), 2u);
   EXPECT_EQ(Count(svg, "<line class=\"lane\""), 2u);  // n0, n1: the run's nodes
   EXPECT_EQ(svg.find("id=\"m1\""), std::string::npos);
@@ -144,7 +144,8 @@ TEST(MessagesSvg, ASmallerWindowDrawsOnlyItsMessagesAndLanes) {
 }
 
 TEST(MessagesSvg, RequestsAndRepliesArePaired) {
-  const std::string svg = RenderMessagesSvg(SmallRun(), All(SmallRun()));
+  const std::string svg =
+      RenderMessagesSvg(RunAnalysis(SmallRun()), All(SmallRun()));
   // #2 cas ↔ #3 cas_ok, #1 add ↔ #4 add_ok, #7 read ↔ #8 error.
   EXPECT_NE(svg.find("id=\"m2\" data-pair=\"m3\""), std::string::npos);
   EXPECT_NE(svg.find("reply\" id=\"m3\" data-pair=\"m2\""), std::string::npos);
@@ -163,7 +164,8 @@ TEST(MessagesSvg, RequestsAndRepliesArePaired) {
 }
 
 TEST(MessagesSvg, ColoursByTypeErrorsMarkedLostMessagesCut) {
-  const std::string svg = RenderMessagesSvg(SmallRun(), All(SmallRun()));
+  const std::string svg =
+      RenderMessagesSvg(RunAnalysis(SmallRun()), All(SmallRun()));
   EXPECT_NE(svg.find("<g class=\"msg fate-delivered error reply\" id=\"m8\""),
             std::string::npos);
   EXPECT_NE(svg.find(">error 11 not ready</text>"), std::string::npos);
@@ -194,7 +196,7 @@ TEST(MessagesSvg, FaultWindowsAreShadedOverTheirRows) {
   later.start = Ms(50);
   later.kind = "pause";
   run.faults.push_back(later);
-  const std::string svg = RenderMessagesSvg(run, All(run));
+  const std::string svg = RenderMessagesSvg(RunAnalysis(run), All(run));
   EXPECT_EQ(Count(svg, "<g class=\"fault "), 2u);
   EXPECT_NE(svg.find("<g class=\"fault kind-partition\"><title>partition from "
                      "t=0.003000s to "
@@ -207,8 +209,8 @@ TEST(MessagesSvg, TheFirstFailureAndInvalidLinesAreMarked) {
   sim::RunRecord run = SmallRun();
   run.invalid_lines.push_back(
       {Ms(5), "n1", "message to departed client c3", "{\"dest\":\"c3\"}"});
-  const std::string svg =
-      RenderMessagesSvg(run, ChooseWindow(run, WindowOptions{}));
+  const std::string svg = RenderMessagesSvg(
+      RunAnalysis(run), ChooseWindow(RunAnalysis(run), WindowOptions{}));
   EXPECT_EQ(XmlProblem(svg), "");
   EXPECT_EQ(Count(svg, "<g class=\"invalid\">"), 1u);
   EXPECT_NE(svg.find("<g id=\"first-failure\"><title>first failed check at "
@@ -224,8 +226,8 @@ TEST(MessagesSvg, ABadFinalReadIsMarkedBelowTheReplyThatCarriedIt) {
   SetCounterWorkload(run, {{3, 3}});
   run.messages[7].body = {
       {"type", "read_ok"}, {"value", 9}, {"in_reply_to", 1}};
-  const std::string svg =
-      RenderMessagesSvg(run, ChooseWindow(run, WindowOptions{}));
+  const std::string svg = RenderMessagesSvg(
+      RunAnalysis(run), ChooseWindow(RunAnalysis(run), WindowOptions{}));
   EXPECT_NE(svg.find("final read 9 on thread 0 is not in [[3 3]] (#8)</title>"),
             std::string::npos);
 }
@@ -241,7 +243,7 @@ TEST(MessagesSvg, HostileBodiesAndNamesAreEscaped) {
   run.invalid_lines.push_back({Ms(8), "n0", hostile, hostile});
   run.meta.verdict_line = hostile;
   run.meta.workload = hostile;
-  const std::string svg = RenderMessagesSvg(run, All(run));
+  const std::string svg = RenderMessagesSvg(RunAnalysis(run), All(run));
   EXPECT_EQ(XmlProblem(svg), "");
   EXPECT_EQ(svg.find("<script"), std::string::npos);
   EXPECT_EQ(svg.find("<!--"), std::string::npos);
@@ -256,14 +258,15 @@ TEST(MessagesSvg, ARealisticRunStaysUsable) {
   o.bad_final_read = true;
   const sim::RunRecord run = SyntheticRun(o);
   ASSERT_GT(run.messages.size(), 5000u);
-  const MessageWindow w = ChooseWindow(run, WindowOptions{});
+  const MessageWindow w = ChooseWindow(RunAnalysis(run), WindowOptions{});
   EXPECT_LE(w.size(), 800u);
   EXPECT_GT(w.size(), 0u);
   ASSERT_TRUE(w.focus.has_value());
-  const std::string svg = RenderMessagesSvg(run, w);
+  const std::string svg = RenderMessagesSvg(RunAnalysis(run), w);
   EXPECT_EQ(XmlProblem(svg), "");
   EXPECT_EQ(Count(svg, "<g class=\"msg "), w.size());
-  EXPECT_EQ(Count(svg, "<line class=\"lane\""), Lanes(run, w).size());
+  EXPECT_EQ(Count(svg, "<line class=\"lane\""),
+            Lanes(RunAnalysis(run), w).size());
   EXPECT_LT(svg.size(), 1500u * 1024);
 }
 

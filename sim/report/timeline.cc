@@ -117,10 +117,9 @@ std::string Span(double seconds) {
 
 class TimelineBuilder {
  public:
-  explicit TimelineBuilder(const sim::RunRecord& run)
-      : run_(run),
-        ops_(PairOperations(run.history)),
-        process_(sim::ProcessIds(run.history, run.concurrency)) {
+  explicit TimelineBuilder(const RunAnalysis& analysis)
+      : run_(analysis.run()), ops_(analysis.ops()), jepsen_(analysis.jepsen()) {
+    const sim::RunRecord& run = run_;
     for (const HistoryEvent& e : run.history) threads_.insert(e.thread);
     int row = 0;
     for (int t : threads_) row_of_[t] = row++;
@@ -162,13 +161,17 @@ class TimelineBuilder {
     return kAxisHeight + FaultsHeight() + kRowHeight * row_of_.at(thread);
   }
   std::string Summary() const;
+  std::string Header() const;
+  std::string Controls(double default_pxs) const;
+  std::string Labels() const;
+  std::string Chart(double chart_height, double default_pxs) const;
   std::string OpDiv(const OpPair& op) const;
   std::string OpTitle(const OpPair& op) const;
   std::string Faults(double chart_height) const;
 
   const sim::RunRecord& run_;
-  const std::vector<OpPair> ops_;
-  const std::vector<int64_t> process_;
+  const std::vector<OpPair>& ops_;
+  const sim::JepsenHistory& jepsen_;
   std::set<int> threads_;
   std::map<int, int> row_of_;
   std::map<size_t, std::string> bad_;  // flagged completion → its note
@@ -211,8 +214,8 @@ std::string TimelineBuilder::Summary() const {
 std::string TimelineBuilder::OpTitle(const OpPair& op) const {
   const HistoryEvent& invoke = run_.history[op.invoke];
   std::string t =
-      absl::StrCat("process ", process_[op.invoke], " (thread ", invoke.thread,
-                   ", client ", invoke.client, ")\n", invoke.f);
+      absl::StrCat("process ", jepsen_.Process(op.invoke), " (thread ",
+                   invoke.thread, ", client ", invoke.client, ")\n", invoke.f);
   if (!invoke.value.is_null())
     absl::StrAppend(&t, " ", sim::FormatValue(invoke.value));
   if (op.completion) {
@@ -285,46 +288,33 @@ std::string TimelineBuilder::Faults(double chart_height) const {
   return out;
 }
 
-std::string TimelineBuilder::Render() const {
+std::string TimelineBuilder::Header() const {
   const sim::RunMetadata& meta = run_.meta;
-  const double chart_height =
-      kAxisHeight + FaultsHeight() + kRowHeight * threads_.size() + 4;
-  const double default_pxs = std::min(
-      2000.0, std::max(10.0, kTargetWidth / std::max(duration_, 0.001)));
-  // Tick spacing: the first step that keeps the axis to at most 120 ticks.
-  double tick = 3600;
-  for (double step : {1, 2, 5, 10, 30, 60, 300, 600}) {
-    if (duration_ / step <= 120) {
-      tick = step;
-      break;
-    }
-  }
-
-  std::string body;
-  absl::StrAppend(&body, "<h1>",
-                  EscapeXml(absl::StrCat(meta.workload, ", seed ", meta.seed,
-                                         ": timeline")),
-                  "</h1>\n<p><span class=\"verdict ",
-                  VerdictClass(meta.exit_code), "\">",
-                  EscapeXml(meta.verdict_line.empty()
-                                ? absl::StrCat("exit code ", meta.exit_code)
-                                : meta.verdict_line),
-                  "</span> <a href=\"index.html\">run index</a></p>\n");
-  absl::StrAppend(&body, Summary());
+  std::string out = absl::StrCat(
+      "<h1>",
+      EscapeXml(
+          absl::StrCat(meta.workload, ", seed ", meta.seed, ": timeline")),
+      "</h1>\n<p><span class=\"verdict ", VerdictClass(meta.exit_code), "\">",
+      EscapeXml(meta.verdict_line.empty()
+                    ? absl::StrCat("exit code ", meta.exit_code)
+                    : meta.verdict_line),
+      "</span> <a href=\"index.html\">run index</a></p>\n", Summary());
   if (ops_.size() > kMaxBars) {
-    absl::StrAppend(&body, "<p class=\"truncated\">Showing the first ",
-                    kMaxBars, " of ", ops_.size(),
+    absl::StrAppend(&out, "<p class=\"truncated\">Showing the first ", kMaxBars,
+                    " of ", ops_.size(),
                     " operations (history.edn has them all).</p>\n");
   }
-  absl::StrAppend(&body,
-                  "<div class=\"controls\">Zoom <input type=\"range\" "
-                  "id=\"zoom\" min=\"0.7\" max=\"3.7\" "
-                  "step=\"0.01\" value=\"",
-                  absl::StrFormat("%.2f", std::log10(default_pxs)),
-                  "\"> <span id=\"zoom-label\">", static_cast<int>(default_pxs),
-                  " px/s</span></div>\n");
-  absl::StrAppend(
-      &body,
+  return out;
+}
+
+std::string TimelineBuilder::Controls(double default_pxs) const {
+  return absl::StrCat(
+      "<div class=\"controls\">Zoom <input type=\"range\" "
+      "id=\"zoom\" min=\"0.7\" max=\"3.7\" "
+      "step=\"0.01\" value=\"",
+      absl::StrFormat("%.2f", std::log10(default_pxs)),
+      "\"> <span id=\"zoom-label\">", static_cast<int>(default_pxs),
+      " px/s</span></div>\n",
       "<div class=\"legend\"><span><i class=\"swatch\" "
       "style=\"background:#6DB6FE\"></i>ok</span>"
       "<span><i class=\"swatch\" style=\"background:#FFAA26\"></i>info "
@@ -340,42 +330,70 @@ std::string TimelineBuilder::Render() const {
       "start; hover a bar "
       "for "
       "the operation.</span></div>\n");
-  // Left: row labels. Right: the scrolling chart.
-  absl::StrAppend(&body,
-                  "<div class=\"frame\"><div class=\"labels\"><div "
-                  "class=\"axis-label\">time (s)</div>"
-                  "<div class=\"fault-row-label\" style=\"height:",
-                  FaultsHeight(), "px\">faults</div>\n");
+}
+
+// The left column: a label per row.
+std::string TimelineBuilder::Labels() const {
+  const std::vector<std::string>& nodes = run_.meta.node_ids;
+  std::string out = absl::StrCat(
+      "<div class=\"labels\"><div "
+      "class=\"axis-label\">time (s)</div>"
+      "<div class=\"fault-row-label\" style=\"height:",
+      FaultsHeight(), "px\">faults</div>\n");
   for (int t : threads_) {
     std::string node;
-    if (!meta.node_ids.empty() && t >= 0) {
-      node = absl::StrCat(
-          " → ", meta.node_ids[static_cast<size_t>(t) % meta.node_ids.size()]);
+    if (!nodes.empty() && t >= 0) {
+      node = absl::StrCat(" → ", nodes[static_cast<size_t>(t) % nodes.size()]);
     }
-    absl::StrAppend(&body, "<div>", EscapeXml(absl::StrCat("thread ", t, node)),
+    absl::StrAppend(&out, "<div>", EscapeXml(absl::StrCat("thread ", t, node)),
                     "</div>\n");
   }
-  absl::StrAppend(&body,
-                  "</div><div class=\"scroll\"><div class=\"chart\" "
-                  "id=\"chart\" style=\"--pxs:",
-                  static_cast<int>(default_pxs),
-                  "px;width:", At(duration_ + 0.5), ";height:", chart_height,
-                  "px\">\n");
+  return out + "</div>";
+}
+
+// The scrolling chart: axis ticks, rows, faults, a bar per operation.
+std::string TimelineBuilder::Chart(double chart_height,
+                                   double default_pxs) const {
+  // Tick spacing: the first step that keeps the axis to at most 120 ticks.
+  double tick = 3600;
+  for (double step : {1, 2, 5, 10, 30, 60, 300, 600}) {
+    if (duration_ / step <= 120) {
+      tick = step;
+      break;
+    }
+  }
+  std::string out = absl::StrCat(
+      "<div class=\"scroll\"><div class=\"chart\" "
+      "id=\"chart\" style=\"--pxs:",
+      static_cast<int>(default_pxs), "px;width:", At(duration_ + 0.5),
+      ";height:", chart_height, "px\">\n");
   const int64_t first_tick = static_cast<int64_t>(std::ceil(origin_ / tick));
   for (int64_t k = first_tick;
        k * tick <= origin_ + duration_ && k - first_tick <= 1000; ++k) {
-    absl::StrAppend(&body,
+    absl::StrAppend(&out,
                     "<div class=\"tick\" style=\"left:", At(k * tick - origin_),
                     "\">", absl::StrFormat("%g", k * tick), "</div>\n");
   }
   for (int t : threads_) {
-    absl::StrAppend(&body, "<div class=\"row\" style=\"top:", RowTop(t),
+    absl::StrAppend(&out, "<div class=\"row\" style=\"top:", RowTop(t),
                     "px;height:", kRowHeight, "px\"></div>\n");
   }
-  absl::StrAppend(&body, Faults(chart_height));
+  absl::StrAppend(&out, Faults(chart_height));
   for (size_t i = 0; i < ops_.size() && i < kMaxBars; ++i)
-    absl::StrAppend(&body, OpDiv(ops_[i]));
-  absl::StrAppend(&body, "</div></div></div>\n");
+    absl::StrAppend(&out, OpDiv(ops_[i]));
+  return out + "</div></div>";
+}
+
+std::string TimelineBuilder::Render() const {
+  const sim::RunMetadata& meta = run_.meta;
+  const double chart_height =
+      kAxisHeight + FaultsHeight() + kRowHeight * threads_.size() + 4;
+  const double default_pxs = std::min(
+      2000.0, std::max(10.0, kTargetWidth / std::max(duration_, 0.001)));
+  // Left: row labels. Right: the scrolling chart.
+  const std::string body =
+      absl::StrCat(Header(), Controls(default_pxs), "<div class=\"frame\">",
+                   Labels(), Chart(chart_height, default_pxs), "</div>\n");
   return HtmlPage(
       absl::StrCat(meta.workload, " seed ", meta.seed, ": timeline"), kCss,
       body, kScript);
@@ -383,8 +401,8 @@ std::string TimelineBuilder::Render() const {
 
 }  // namespace
 
-std::string RenderTimelineHtml(const sim::RunRecord& run) {
-  return TimelineBuilder(run).Render();
+std::string RenderTimelineHtml(const RunAnalysis& analysis) {
+  return TimelineBuilder(analysis).Render();
 }
 
 }  // namespace report

@@ -4,7 +4,7 @@
 // page: inline CSS and a few lines of inline JS for the zoom slider (the
 // page reads fine without it); no network access at view time.
 //
-//   std::string html = RenderTimelineHtml(run);
+//   std::string html = RenderTimelineHtml(RunAnalysis(run));
 //
 // What it shows: a bar per completed operation from invoke to completion
 // (at least 3 px wide), coloured by outcome; hover text with the Jepsen
@@ -13,7 +13,7 @@
 // that never completed as hatched bars to the end of the run; fault windows
 // as shaded bands with their descriptions. At most 10,000 bars (Jepsen's
 // timeline.clj op-limit), with a note when cut. Element classes, for tests: one
-// `div.op` per completed operation (PairOperations), `div.pending-op`,
+// `div.op` per completed operation (RunAnalysis::ops), `div.pending-op`,
 // `div.op.final`, `div.op.bad`, `div.fault`, `div.row` per thread.
 #ifndef SIM_REPORT_TIMELINE_H_
 #define SIM_REPORT_TIMELINE_H_
@@ -21,10 +21,11 @@
 #include <string>
 
 #include "sim/maelstrom/run_record.h"
+#include "sim/report/analysis.h"
 
 namespace report {
 
-std::string RenderTimelineHtml(const sim::RunRecord& run);
+std::string RenderTimelineHtml(const RunAnalysis& analysis);
 
 }  // namespace report
 

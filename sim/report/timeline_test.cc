@@ -49,7 +49,7 @@ sim::RunRecord SmallRun() {
 }
 
 TEST(TimelineHtml, OneBarPerCompletedOperation) {
-  const std::string html = RenderTimelineHtml(SmallRun());
+  const std::string html = RenderTimelineHtml(RunAnalysis(SmallRun()));
   EXPECT_EQ(Count(html, "<div class=\"op "), 5u);
   EXPECT_EQ(Count(html, "<div class=\"op ok "), 3u);
   EXPECT_EQ(Count(html, "<div class=\"op info "), 1u);
@@ -63,7 +63,7 @@ TEST(TimelineHtml, OneBarPerCompletedOperation) {
 }
 
 TEST(TimelineHtml, BarsSitAtTheirTimeWithTheirLatency) {
-  const std::string html = RenderTimelineHtml(SmallRun());
+  const std::string html = RenderTimelineHtml(RunAnalysis(SmallRun()));
   // The info read: invoked at 1 ms, completed 5 s later.
   EXPECT_NE(html.find("left:calc(var(--pxs) * 0.001000);width:max(3px, "
                       "calc(var(--pxs) * 5.000000));"),
@@ -84,7 +84,7 @@ TEST(TimelineHtml, BarsSitAtTheirTimeWithTheirLatency) {
 }
 
 TEST(TimelineHtml, SelfContained) {
-  const std::string html = RenderTimelineHtml(SmallRun());
+  const std::string html = RenderTimelineHtml(RunAnalysis(SmallRun()));
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
@@ -101,7 +101,7 @@ TEST(TimelineHtml, HostileStringsAreEscaped) {
   run.faults[0].description = hostile;
   run.meta.verdict_line = hostile;
   run.meta.node_ids = {hostile};
-  const std::string html = RenderTimelineHtml(run);
+  const std::string html = RenderTimelineHtml(RunAnalysis(run));
   EXPECT_EQ(Count(html, "<script>"), 1u);  // only the page's own
   EXPECT_EQ(html.find("\"><script>"), std::string::npos);
   EXPECT_EQ(html.find('\x01'), std::string::npos);
@@ -119,12 +119,12 @@ TEST(TimelineHtml, AtMostTenThousandBarsAndItSaysSo) {
     run.history.push_back(Invoke(i, 0, kRead));
     run.history.push_back(Event(i + 0.5, 0, EventType::kOk, kRead, i));
   }
-  const std::string html = RenderTimelineHtml(run);
+  const std::string html = RenderTimelineHtml(RunAnalysis(run));
   EXPECT_EQ(Count(html, "<div class=\"op "), 10000u);
   EXPECT_NE(html.find("Showing the first 10000 of 10001 operations"),
             std::string::npos);
   run.history.resize(20000);
-  EXPECT_EQ(RenderTimelineHtml(run).find("Showing the first"),
+  EXPECT_EQ(RenderTimelineHtml(RunAnalysis(run)).find("Showing the first"),
             std::string::npos);
 }
 
@@ -133,7 +133,7 @@ TEST(TimelineHtml, ARealisticRunHasABarForEveryCompletedOperation) {
   int64_t completions = 0;
   for (const sim::HistoryEvent& e : run.history)
     completions += e.type != EventType::kInvoke;
-  const std::string html = RenderTimelineHtml(run);
+  const std::string html = RenderTimelineHtml(RunAnalysis(run));
   EXPECT_GT(completions, 1500);
   EXPECT_EQ(Count(html, "<div class=\"op "), static_cast<size_t>(completions));
   EXPECT_EQ(Count(html, "<div class=\"op ok read final"), 3u);

@@ -25,15 +25,16 @@ std::string MessageWindow::Describe() const {
                       " (t=", Secs(from), "-", Secs(to), "s), ", reason);
 }
 
-MessageWindow ChooseWindow(const sim::RunRecord& run,
-                           const WindowOptions& options) {
-  const size_t max = std::max<size_t>(1, options.max_messages);
-  const std::vector<size_t> order = SendOrder(run.messages);
-  const size_t n = order.size();
-  auto sent = [&](size_t pos) { return run.messages[order[pos]].sent; };
-  // First position whose message was sent at or after t.
-  auto at_or_after = [&](absl::Time t) {
-    size_t lo = 0, hi = n;
+namespace {
+
+// Positions in send order, and the first one sent at or after a time.
+class SendTimes {
+ public:
+  explicit SendTimes(const RunAnalysis& analysis) : analysis_(analysis) {}
+  size_t size() const { return analysis_.send_order().size(); }
+  absl::Time sent(size_t pos) const { return analysis_.message_at(pos).sent; }
+  size_t AtOrAfter(absl::Time t) const {
+    size_t lo = 0, hi = size();
     while (lo < hi) {
       const size_t mid = lo + (hi - lo) / 2;
       if (sent(mid) < t) {
@@ -43,54 +44,85 @@ MessageWindow ChooseWindow(const sim::RunRecord& run,
       }
     }
     return lo;
-  };
+  }
 
+ private:
+  const RunAnalysis& analysis_;
+};
+
+// 1. The requested span, cut to its first `max` messages.
+void RequestedWindow(const SendTimes& times, absl::Time t0,
+                     const WindowOptions& options, size_t max, MessageWindow& w,
+                     size_t& lo, size_t& hi) {
+  lo = times.AtOrAfter(t0 + *options.from);
+  hi = std::max(lo, times.AtOrAfter(t0 + *options.to));
+  w.truncated = hi - lo > max;
+  if (w.truncated) hi = lo + max;
+  w.reason = absl::StrCat(
+      "the requested window t=", Secs(*options.from), "-", Secs(*options.to),
+      "s",
+      w.truncated ? absl::StrCat(", cut to its first ", max, " messages") : "");
+}
+
+// 2. The span around the first failure, 3/4 before and 1/4 after, trimmed
+// the same way around the first message sent at or after it.
+void FailureWindow(const SendTimes& times, absl::Time t0,
+                   const Failure& failure, const WindowOptions& options,
+                   size_t max, MessageWindow& w, size_t& lo, size_t& hi) {
+  const size_t n = times.size();
+  const absl::Time f = failure.time;
+  lo = times.AtOrAfter(f - options.span * 3 / 4);
+  hi = std::max(lo, times.AtOrAfter(f + options.span / 4));
+  const size_t anchor = std::min(std::max(times.AtOrAfter(f), lo), hi);
+  if (hi - lo > max) {
+    w.truncated = true;
+    const size_t start =
+        std::max(lo, anchor >= max * 3 / 4 ? anchor - max * 3 / 4 : 0);
+    const size_t end = std::min(hi, start + max);
+    lo = end - start < max ? end - max : start;  // hi - lo > max: end >= max
+    hi = lo + max;
+  }
+  if (lo == hi && n > 0) {  // nothing sent near it: the messages just before
+    hi = std::max<size_t>(1, std::min(anchor, n));
+    lo = hi > max ? hi - max : 0;
+  }
+  w.focus = f;
+  w.focus_what = failure.what;
+  w.focus_client = failure.client;
+  w.reason = absl::StrCat("around the first failed check at t=", Secs(f - t0),
+                          "s: ", failure.what);
+}
+
+// 3. The first `span` of the run.
+void StartWindow(const SendTimes& times, const WindowOptions& options,
+                 size_t max, MessageWindow& w, size_t& hi) {
+  hi = times.AtOrAfter(times.sent(0) + options.span);
+  w.truncated = hi > max;
+  if (w.truncated) hi = max;
+  w.reason = absl::StrCat(
+      "the start of the run (the first ", absl::FormatDuration(options.span),
+      w.truncated ? absl::StrCat(", cut to ", max, " messages") : "",
+      "); no check failed");
+}
+
+}  // namespace
+
+MessageWindow ChooseWindow(const RunAnalysis& analysis,
+                           const WindowOptions& options) {
+  const sim::RunRecord& run = analysis.run();
+  const size_t max = std::max<size_t>(1, options.max_messages);
+  const SendTimes times(analysis);
+  const size_t n = times.size();
   MessageWindow w;
   w.total = n;
   size_t lo = 0, hi = 0;
-  const absl::optional<Failure> failure = FirstFailure(run);
   if (options.from.has_value() && options.to.has_value()) {
-    lo = at_or_after(run.t0 + *options.from);
-    hi = std::max(lo, at_or_after(run.t0 + *options.to));
-    w.truncated = hi - lo > max;
-    if (w.truncated) hi = lo + max;
-    w.reason = absl::StrCat(
-        "the requested window t=", Secs(*options.from), "-", Secs(*options.to),
-        "s",
-        w.truncated ? absl::StrCat(", cut to its first ", max, " messages")
-                    : "");
-  } else if (failure.has_value()) {
-    const absl::Time f = failure->time;
-    lo = at_or_after(f - options.span * 3 / 4);
-    hi = std::max(lo, at_or_after(f + options.span / 4));
-    const size_t anchor = std::min(std::max(at_or_after(f), lo), hi);
-    if (hi - lo > max) {
-      w.truncated = true;
-      const size_t start =
-          std::max(lo, anchor >= max * 3 / 4 ? anchor - max * 3 / 4 : 0);
-      const size_t end = std::min(hi, start + max);
-      lo = end - start < max ? end - max
-                             : start;  // hi - lo > max, so end >= max
-      hi = lo + max;
-    }
-    if (lo == hi && n > 0) {  // nothing sent near it: the messages just before
-      hi = std::max<size_t>(1, std::min(anchor, n));
-      lo = hi > max ? hi - max : 0;
-    }
-    w.focus = f;
-    w.focus_what = failure->what;
-    w.focus_client = failure->client;
-    w.reason =
-        absl::StrCat("around the first failed check at t=", Secs(f - run.t0),
-                     "s: ", failure->what);
+    RequestedWindow(times, run.t0, options, max, w, lo, hi);
+  } else if (analysis.first_failure().has_value()) {
+    FailureWindow(times, run.t0, *analysis.first_failure(), options, max, w, lo,
+                  hi);
   } else if (n > 0) {
-    hi = at_or_after(sent(0) + options.span);
-    w.truncated = hi > max;
-    if (w.truncated) hi = max;
-    w.reason = absl::StrCat(
-        "the start of the run (the first ", absl::FormatDuration(options.span),
-        w.truncated ? absl::StrCat(", cut to ", max, " messages") : "",
-        "); no check failed");
+    StartWindow(times, options, max, w, hi);
   } else {
     w.reason = "the run sent no messages";
   }
@@ -99,8 +131,8 @@ MessageWindow ChooseWindow(const sim::RunRecord& run,
   w.first = lo;
   w.last = hi;
   if (hi > lo) {
-    w.from = sent(lo) - run.t0;
-    w.to = sent(hi - 1) - run.t0;
+    w.from = times.sent(lo) - run.t0;
+    w.to = times.sent(hi - 1) - run.t0;
   }
   return w;
 }

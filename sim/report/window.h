@@ -2,12 +2,13 @@
 // messages; a diagram of all of them is unusable, so the SVG draws a window
 // of at most `max_messages` consecutive messages (in send order):
 //   1. the requested span [from, to) (seconds since t0), if one is given;
-//   2. else the neighbourhood of the first failed check (FirstFailure): the
+//   2. else the neighbourhood of the first failed check
+//      (RunAnalysis::first_failure): the
 //      `span` around it, 3/4 before and 1/4 after, trimmed to max_messages
 //      the same way around the first message sent at or after the failure;
 //   3. else the first `span` of the run (from its first message).
 //
-//   MessageWindow w = ChooseWindow(run, WindowOptions{});
+//   MessageWindow w = ChooseWindow(RunAnalysis(run), WindowOptions{});
 //   w.Describe() == "messages 1201-2000 of 6123 (t=31.020-33.551s), around "
 //                   "the first failed check at t=33.200s: final read 17 ..."
 #ifndef SIM_REPORT_WINDOW_H_
@@ -20,6 +21,7 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "sim/maelstrom/run_record.h"
+#include "sim/report/analysis.h"
 
 namespace report {
 
@@ -31,7 +33,7 @@ struct WindowOptions {
 };
 
 struct MessageWindow {
-  size_t first = 0;  // [first, last): positions in SendOrder(run.messages)
+  size_t first = 0;  // [first, last): positions in RunAnalysis::send_order()
   size_t last = 0;
   size_t total = 0;        // every message of the run
   absl::Duration from;     // send times of the first and last drawn message,
@@ -47,7 +49,7 @@ struct MessageWindow {
   std::string Describe() const;
 };
 
-MessageWindow ChooseWindow(const sim::RunRecord& run,
+MessageWindow ChooseWindow(const RunAnalysis& analysis,
                            const WindowOptions& options);
 
 // The drivers' --diagram-window FROM:TO flag (seconds since t0, e.g.

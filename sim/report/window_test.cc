@@ -30,7 +30,7 @@ TEST(ChooseWindow, WithoutAFailureTheStartOfTheRun) {
   WindowOptions o;
   o.span = absl::Seconds(2);
   o.max_messages = 500;
-  MessageWindow w = ChooseWindow(run, o);
+  MessageWindow w = ChooseWindow(RunAnalysis(run), o);
   EXPECT_EQ(w.first, 0u);
   EXPECT_EQ(w.last, 200u);  // sent in [0, 2 s)
   EXPECT_FALSE(w.truncated);
@@ -40,7 +40,7 @@ TEST(ChooseWindow, WithoutAFailureTheStartOfTheRun) {
             "(the first 2s); "
             "no check failed");
   o.max_messages = 50;
-  w = ChooseWindow(run, o);
+  w = ChooseWindow(RunAnalysis(run), o);
   EXPECT_EQ(w.last, 50u);
   EXPECT_TRUE(w.truncated);
   EXPECT_NE(w.Describe().find("cut to 50 messages"), std::string::npos);
@@ -52,7 +52,7 @@ TEST(ChooseWindow, AroundTheFirstFailureThreeQuartersBefore) {
   WindowOptions o;
   o.span = absl::Seconds(2);
   o.max_messages = 1000;
-  MessageWindow w = ChooseWindow(run, o);
+  MessageWindow w = ChooseWindow(RunAnalysis(run), o);
   EXPECT_EQ(w.first, 350u);  // sent at or after 3.5 s
   EXPECT_EQ(w.last, 550u);   // before 5.5 s
   ASSERT_TRUE(w.focus.has_value());
@@ -70,7 +70,7 @@ TEST(ChooseWindow, ATooBusyNeighbourhoodIsTrimmedAroundTheFailure) {
   WindowOptions o;
   o.span = absl::Seconds(4);  // [2 s, 6 s): 400 messages
   o.max_messages = 100;
-  MessageWindow w = ChooseWindow(run, o);
+  MessageWindow w = ChooseWindow(RunAnalysis(run), o);
   EXPECT_TRUE(w.truncated);
   EXPECT_EQ(w.size(), 100u);
   EXPECT_EQ(w.first,
@@ -84,7 +84,7 @@ TEST(ChooseWindow, AFailureNearTheEndKeepsTheWindowFull) {
   WindowOptions o;
   o.span = absl::Seconds(8);
   o.max_messages = 100;
-  MessageWindow w = ChooseWindow(run, o);
+  MessageWindow w = ChooseWindow(RunAnalysis(run), o);
   EXPECT_EQ(w.size(), 100u);
   EXPECT_EQ(w.last, 1000u);
 }
@@ -94,7 +94,7 @@ TEST(ChooseWindow, AFailureLongAfterTheLastMessageShowsTheLastMessages) {
   AddBadFinalRead(&run, 60000);
   WindowOptions o;
   o.max_messages = 30;
-  MessageWindow w = ChooseWindow(run, o);
+  MessageWindow w = ChooseWindow(RunAnalysis(run), o);
   EXPECT_EQ(w.first, 70u);
   EXPECT_EQ(w.last, 100u);
 }
@@ -105,7 +105,7 @@ TEST(ChooseWindow, ARequestedWindowWinsAndIsCapped) {
   WindowOptions o;
   o.from = absl::Seconds(1);
   o.to = absl::Seconds(1.5);
-  MessageWindow w = ChooseWindow(run, o);
+  MessageWindow w = ChooseWindow(RunAnalysis(run), o);
   EXPECT_EQ(w.first, 100u);
   EXPECT_EQ(w.last, 150u);
   EXPECT_FALSE(w.focus.has_value());
@@ -113,19 +113,19 @@ TEST(ChooseWindow, ARequestedWindowWinsAndIsCapped) {
             "messages 101-150 of 1000 (t=1.000-1.490s), the requested window "
             "t=1.000-1.500s");
   o.max_messages = 10;
-  w = ChooseWindow(run, o);
+  w = ChooseWindow(RunAnalysis(run), o);
   EXPECT_EQ(w.last, 110u);
   EXPECT_NE(w.Describe().find("cut to its first 10 messages"),
             std::string::npos);
   o.from = absl::Seconds(3);
   o.to = absl::Seconds(2);  // backwards: empty
-  w = ChooseWindow(run, o);
+  w = ChooseWindow(RunAnalysis(run), o);
   EXPECT_EQ(w.size(), 0u);
 }
 
 TEST(ChooseWindow, NoMessagesNoWindow) {
   sim::RunRecord run = EmptyRun();
-  MessageWindow w = ChooseWindow(run, WindowOptions{});
+  MessageWindow w = ChooseWindow(RunAnalysis(run), WindowOptions{});
   EXPECT_EQ(w.size(), 0u);
   EXPECT_EQ(w.Describe(),
             "no messages drawn (0 of 0), the run sent no messages");
@@ -137,7 +137,7 @@ TEST(ChooseWindow, MessagesOutOfJournalOrderAreWindowedBySendTime) {
                   Msg(1000, 1001, "n0", "n1", {})};
   WindowOptions o;
   o.span = absl::Milliseconds(1500);
-  MessageWindow w = ChooseWindow(run, o);
+  MessageWindow w = ChooseWindow(RunAnalysis(run), o);
   EXPECT_EQ(w.first, 0u);
   EXPECT_EQ(w.last, 2u);  // the messages sent at 0 and 1 s
   EXPECT_EQ(w.to, absl::Seconds(1));

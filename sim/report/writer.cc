@@ -171,8 +171,10 @@ absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir,
         "concurrency must be at least 1 (got ", run.concurrency, ")"));
   }
   if (absl::Status s = MakeDirs(dir); !s.ok()) return s;
+  // Computed once, handed to every page that needs it.
+  const RunAnalysis analysis(run);
   WrittenReport written;
-  written.window = ChooseWindow(run, options.window);
+  written.window = ChooseWindow(analysis, options.window);
   const std::string description = written.window.Describe();
   auto write = [&](const char* name, const std::string& text) {
     absl::Status s = WriteFileAtomically(absl::StrCat(dir, "/", name), text);
@@ -180,9 +182,9 @@ absl::StatusOr<WrittenReport> WriteRunReport(const std::string& dir,
     return s;
   };
   for (auto [name, text] : std::vector<std::pair<const char*, std::string>>{
-           {"messages.svg", RenderMessagesSvg(run, written.window)},
-           {"timeline.html", RenderTimelineHtml(run)},
-           {"history.edn", HistoryEdn(run)},
+           {"messages.svg", RenderMessagesSvg(analysis, written.window)},
+           {"timeline.html", RenderTimelineHtml(analysis)},
+           {"history.edn", HistoryEdn(analysis)},
            {"results.edn", ResultsEdn(run)},
            {"run.json", RunJson(run, description)},
        }) {

@@ -8,10 +8,10 @@
 //   if (w.ok()) std::cout << "messages.svg: " << w->window.Describe() << "\n";
 //   else std::cout << "report skipped: " << w.status().message() << "\n";
 //
-// Writes (each atomically: a temporary file renamed into place):
-//   messages.svg   RenderMessagesSvg over ChooseWindow(run, options.window)
-//   timeline.html  RenderTimelineHtml
-//   history.edn    HistoryEdn
+// Writes (each atomically: a temporary file renamed into place), from one
+// RunAnalysis of the run (analysis.h) handed to every page:
+//   messages.svg   RenderMessagesSvg over ChooseWindow(analysis,
+//   options.window) timeline.html  RenderTimelineHtml history.edn    HistoryEdn
 //   results.edn    ResultsEdn (Jepsen's results map; replaces any older one)
 //   run.json       RunJson (what the store index lists)
 //   index.html     RenderRunIndex, linking every report file and every file

@@ -3,8 +3,13 @@
 // and every client reply it must cause. Replies are summarized as
 // "<type>[ <code or value>] @<in_reply_to>", e.g. "error 12 @7".
 //
-// The test plays seq-kv itself (a tiny linearizable store that answers every
-// KV request at once), and after each row checks that nothing broke:
+// The test plays seq-kv with the shared service model
+// (sim/maelstrom/kv_service.h): lin-kv's, a linearizable store (a history
+// seq-kv may give too), answering every KV request at once; it outlives the
+// node processes, so a restarted node finds what the previous one wrote.
+// (The test lives in testing/, the process host's package, because it uses
+// that model: counter/ is below sim/.) After each row it checks that nothing
+// broke:
 //   - probe rows: a read then shows every bad line was handled (stdin is
 //     processed in order), then init + add 3 + read still work and the read
 //     returns the row's total + 3; then end of input must give exit code 0;
@@ -37,6 +42,8 @@
 #include "absl/types/optional.h"
 #include "gtest/gtest.h"
 #include "kvclient/message.h"
+#include "sim/maelstrom/kv_service.h"
+#include "sim/maelstrom/prng.h"
 
 namespace {
 
@@ -63,58 +70,17 @@ std::string Summary(const Json& body) {
   return absl::StrCat(s, " @", to.has_value() ? absl::StrCat(*to) : "none");
 }
 
-// The seq-kv stand-in: linearizable, always answers. Outlives node
-// processes, so a restarted node finds what the previous one wrote.
 // A node that exits while we write must not kill the test with SIGPIPE.
 [[maybe_unused]] const bool kSigpipeIgnored = [] {
   signal(SIGPIPE, SIG_IGN);
   return true;
 }();
 
-class Kv {
- public:
-  Json Answer(const Json& req) {
-    std::string type(kvclient::BodyType(req));
-    std::string key = req.value("key", Json()).dump();
-    auto it = store_.find(key);
-    Json reply = {{"in_reply_to", req.value("msg_id", Json())}};
-    auto error = [&reply](int code) {
-      reply["type"] = "error";
-      reply["code"] = code;
-      return reply;
-    };
-    if (type == "read") {
-      if (it == store_.end()) return error(20);
-      reply["type"] = "read_ok";
-      reply["value"] = it->second;
-    } else if (type == "write") {
-      store_[key] = req.value("value", Json());
-      reply["type"] = "write_ok";
-    } else if (type == "cas") {
-      if (it == store_.end() && !req.value("create_if_not_exists", false)) {
-        return error(20);
-      }
-      if (it != store_.end() &&
-          it->second.dump() != req.value("from", Json()).dump()) {
-        return error(22);
-      }
-      store_[key] = req.value("to", Json());
-      reply["type"] = "cas_ok";
-    } else {
-      return Json();  // Maelstrom's services ignore unknown types
-    }
-    return reply;
-  }
-
- private:
-  std::map<std::string, Json> store_;
-};
-
 // One maelstrom-counter process with its stdin and stdout as pipes (stderr
 // goes to a file, printed when a check fails).
 class Node {
  public:
-  explicit Node(Kv* kv) : kv_(kv) {
+  explicit Node(sim::LinKv* kv) : kv_(kv) {
     int in[2], out[2];
     EXPECT_EQ(pipe(in), 0);
     EXPECT_EQ(pipe(out), 0);
@@ -247,9 +213,9 @@ class Node {
         continue;
       }
       if (m->dest != "seq-kv") return m->body;
-      Json reply = kv_->Answer(m->body);
-      if (!reply.is_null()) {
-        Send(kvclient::EncodeMessage({"seq-kv", "n1", reply}));
+      absl::optional<Json> reply = kv_->Handle(m->src, m->body, prng_);
+      if (reply.has_value()) {  // none for an unknown type, as Maelstrom
+        Send(kvclient::EncodeMessage({"seq-kv", "n1", *reply}));
       }
     }
   }
@@ -279,7 +245,8 @@ class Node {
   }
 
   static int count_;
-  Kv* kv_;
+  sim::LinKv* kv_;
+  sim::Prng prng_{1};  // lin-kv draws nothing; Handle takes one
   pid_t pid_ = -1;
   int stdin_ = -1;
   int stdout_ = -1;
@@ -643,7 +610,7 @@ class BadInput : public ::testing::TestWithParam<Row> {};
 
 TEST_P(BadInput, AnsweredRightAndNothingLost) {
   const Row& row = GetParam();
-  Kv kv;
+  sim::LinKv kv;  // the seq-kv stand-in (see the top)
   int64_t total = row.total;
   {
     Node node(&kv);
@@ -692,7 +659,7 @@ INSTANTIATE_TEST_SUITE_P(Table, BadInput, ::testing::ValuesIn(Rows()),
 // bad line): the node must notice the broken pipe and exit 0, not hang,
 // spin or die of SIGPIPE, even though its stdin stays open.
 TEST(StdoutClosed, NodeExitsCleanly) {
-  Kv kv;
+  sim::LinKv kv;  // the seq-kv stand-in (see the top)
   Node node(&kv);
   Prepare(node);
   node.CloseStdout();
