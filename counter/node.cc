@@ -594,15 +594,26 @@ absl::optional<Node::Entry> Node::EntryFromRead(const KvReply& reply,
 void Node::OnOwnKeyRead(const KvReply& reply, absl::Time sent_at,
                         absl::Time now) {
   absl::optional<Entry> entry = EntryFromRead(reply, node_id_);
+  Json foreign;  // the value, when it is one this program never writes
   if (!entry.has_value() && absl::holds_alternative<KvOk>(reply)) {
-    // Start from 0 with a cas from exactly this value: a garbled reply
-    // looks the same as a foreign value, and must not erase the key.
-    entry = Entry{0, kForeignTag, 0};
+    foreign = absl::get<KvOk>(reply).value;
+    // A value this program never writes is taken only by the first read,
+    // or when it is the foreign base again ("nothing landed"): start from 0
+    // with a cas from exactly that value. Any other time it is a garbled
+    // reply as far as the node can tell (kv-garble found it): adopting it
+    // would forget the open attempts, one of which may have landed, and
+    // count its adds twice.
+    if (Is<OwnLoading>(own_state_) ||
+        (own_.tag == kForeignTag && foreign == own_foreign_)) {
+      entry = Entry{0, kForeignTag, 0};
+    }
   }
   if (!entry.has_value()) {  // error or garbage: retried after a backoff
-    const auto& error = absl::get<KvError>(reply);
     Log(LogKind::kKvFailure,
-        absl::StrCat("reading own key failed with ", Describe(error)));
+        absl::StrCat("reading own key failed with ",
+                     absl::holds_alternative<KvError>(reply)
+                         ? Describe(absl::get<KvError>(reply))
+                         : "a value this program never writes"));
     BecomeOwnReadFailed(OwnRetryAt(sent_at, now));
     return;
   }
@@ -610,8 +621,6 @@ void Node::OnOwnKeyRead(const KvReply& reply, absl::Time sent_at,
     Confirm(*landed);
     return;
   }
-  const Json foreign =
-      entry->tag == kForeignTag ? absl::get<KvOk>(reply).value : Json(nullptr);
   if (entry->tag == own_.tag && entry->total == own_.total &&
       foreign == own_foreign_) {
     // Nothing landed yet; open attempts from this base may still land, so
