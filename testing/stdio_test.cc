@@ -616,6 +616,21 @@ const std::vector<Row>& Rows() {
        Line(R"({"type":"read","msg_id":7,"x":"\ud800"})"),
        {"error 12 @7"},
        0},
+      // Before init a line that names no dest leaves no id to answer as:
+      // a reply from "" would make Maelstrom stop reading this node
+      // (net.clj validate-msg). Logged; after init it is answered as n1.
+      {"no_dest_before_init",
+       Setup::kFresh,
+       R"({"src":"c1","body":{"type":"read","msg_id":7}})"
+       "\n",
+       {},
+       0},
+      {"no_dest_after_init",
+       Setup::kReady,
+       R"({"src":"c1","body":{"type":"read","msg_id":7}})"
+       "\n",
+       {"error 12 @7"},
+       4},
       // A msg_id beyond int64 that a client could still match by value
       // (Maelstrom's client compares with Clojure =: integers of any width)
       // is answered exactly; beyond 64 bits, or not an integer, logged.
