@@ -187,8 +187,8 @@ absl::optional<kvclient::Message> ReplyToUnparsableLine(absl::string_view line,
   absl::optional<Json> msg_id = kvclient::ReplyableMsgId(*e->msg_id_text);
   if (!msg_id.has_value()) {
     *why_not = absl::StrCat("msg_id ", e->msg_id_text->substr(0, 40),
-                            " is not an integer of 64 bits that a client "
-                            "could match");
+                            " is not a JSON integer of 64 bits that a "
+                            "client could match");
     return absl::nullopt;
   }
   std::string from(self);

@@ -654,6 +654,18 @@ const std::vector<Row>& Rows() {
        Line(R"({"type":"read","msg_id":-9223372036854775809})"),
        {},
        4},
+      // Not a JSON number (the codec fuzzer): which request it means is a
+      // guess, so logged; JSON's -0 is the integer 0.
+      {"msg_id_with_leading_zeros",
+       Setup::kReady,
+       Line(R"({"type":"read","msg_id":007})"),
+       {},
+       4},
+      {"msg_id_minus_0_in_a_bad_line",
+       Setup::kReady,
+       Line(R"({"type":"read","msg_id":-0,"x":"\ud800"})"),
+       {"error 12 @0"},
+       4},
       {"msg_id_1e3",
        Setup::kReady,
        Line(R"({"type":"read","msg_id":1e3})"),
