@@ -78,7 +78,7 @@ SimConfig ShortVariant(const SimConfig& profile) {
   SimConfig c = profile;
   c.workload.time_limit = profile.workload.time_limit / 4;
   c.nemesis_interval = std::min(profile.nemesis_interval, absl::Seconds(2));
-  if (c.kill || c.pause || c.kv_cut) {
+  if (c.kill || c.pause || c.kv_cut || c.kv_garble) {
     c.fault_interval = std::min(profile.FaultInterval(), absl::Seconds(1));
   }
   return c;
@@ -150,8 +150,8 @@ absl::Duration ConvergenceBound(const SimConfig& config) {
   const counter::Options node;  // the sweeps run the node's defaults
   const absl::Duration rtt = 2 * LatencyAllowance(config);
   const NetworkOptions& n = config.network;
-  const bool faults =
-      config.kill || config.pause || config.kv_cut || n.loss_ppm > 0;
+  const bool faults = config.kill || config.pause || config.kv_cut ||
+                      config.kv_garble || n.loss_ppm > 0;
   const bool push =
       config.dissemination == counter::Dissemination::kPush ||
       (config.dissemination == counter::Dissemination::kAuto && node.auto_push);
@@ -239,6 +239,7 @@ SweepResult Sweep(const SimConfig& config, SeedRange seeds,
       config.bug == counter::Bug::kNone ? "" : counter::BugName(config.bug));
   result.seeds = seeds;
   result.convergence_bound = options.convergence_bound;
+  result.kv_rate_bound = config.kv_rate_bound;
   const std::clock_t cpu_start = std::clock();
   for (uint64_t i = 0; i < seeds.count; ++i) {
     SimConfig c = config;
@@ -248,6 +249,11 @@ SweepResult Sweep(const SimConfig& config, SeedRange seeds,
     c.strict = true;
     RunResult r = RunWorld(c, nullptr);
     result.simulated_seconds += r.simulated_seconds;
+    if (r.report.kv_rate_garbled.has_value() &&
+        *r.report.kv_rate_garbled > result.most_kv_rate_garbled) {
+      result.most_kv_rate_garbled = *r.report.kv_rate_garbled;
+      result.most_kv_rate_garbled_seed = c.seed;
+    }
     std::string why = r.exit_code == 0 ? "" : WhyFailed(r);
     int exit_code = r.exit_code;
     std::string convergence_why;
@@ -306,6 +312,15 @@ std::string SweepResult::Summary() const {
   }
   if (convergence_bound.has_value()) {
     absl::StrAppend(&out, ", bound ", absl::FormatDuration(*convergence_bound));
+  }
+  if (most_kv_rate_garbled >= 0) {
+    absl::StrAppend(
+        &out, absl::StrFormat("; most KV requests a node-second while garbled "
+                              "%.1f (seed %d)",
+                              most_kv_rate_garbled, most_kv_rate_garbled_seed));
+    if (kv_rate_bound > 0) {
+      absl::StrAppend(&out, absl::StrFormat(", bound %g", kv_rate_bound));
+    }
   }
   for (const SweepFailure& f : failed) {
     std::string dev = f.replay;

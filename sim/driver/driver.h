@@ -24,7 +24,8 @@
 // kind therefore never shifts another's random stream.
 //
 // Nemeses: the partition nemesis (Maelstrom's) starts with the main phase;
-// the EXTENSION faults (kill, pause, kv-cut) start one FaultInterval() later,
+// the EXTENSION faults (kill, pause, kv-cut, kv-garble) start one
+// FaultInterval() later,
 // so the first seconds of a run look like Maelstrom's and two faults do not
 // begin at the same instant. Pauses last 0.1-0.8 s: with the counter's 4 s
 // add deadline a paused node still answers inside the client's 5 s, so a
@@ -206,6 +207,11 @@ class Driver {
   // Ends the window of a partition that cuts something, if one holds.
   void EndPartitionWindow(absl::Time now);
   void Heal(absl::Time now);
+  // kv-garble (EXTENSION): a stretch of `node`'s garbled KV replies ends;
+  // its request rate is judged against config.kv_rate_bound.
+  void EndGarble(const std::string& node, absl::Time now);
+  absl::optional<Json> ServeGarbled(const kvclient::Message& request,
+                                    KvService& service, Prng& service_prng);
 
   void RunProbe(absl::Time now);
   void OnProbeReply(const kvclient::Message& message, absl::Time now);
@@ -239,6 +245,16 @@ class Driver {
   std::vector<NodeState> nodes_;
   std::map<std::string, int> node_index_;
   std::vector<Fault> faults_;
+  // kv-garble: nodes whose KV replies are garbled now, since when, and the
+  // KV requests each sent since; the most requests a second over a
+  // stretch of at least 1 s.
+  struct Garbled {
+    absl::Time since;
+    int64_t requests = 0;
+  };
+  std::map<std::string, Garbled> garbled_;
+  Prng garble_prng_;
+  absl::optional<double> kv_rate_garbled_;
 
   EventQueue<InFlight> in_flight_;
   absl::Time t0_ = absl::InfinitePast();

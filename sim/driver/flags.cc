@@ -378,10 +378,10 @@ void AddNemesisFlags(FlagTable& table, SharedFlags& shared) {
   DriverConfig* c = shared.config;
   table.Add({"--nemesis", "", "FAULTS",
              "comma-separated: partition (Maelstrom); EXTENSIONS kill, pause, "
-             "kv-cut, none",
+             "kv-cut, kv-garble (a node's KV replies garbled), none",
              FlagOrigin::kMaelstrom, [c](const std::string& v) -> std::string {
                bool partition = false, kill = false, pause = false,
-                    kv_cut = false;
+                    kv_cut = false, kv_garble = false;
                // Maelstrom: (str/split string #"\s*,\s*").
                for (absl::string_view part : absl::StrSplit(v, ',')) {
                  part = absl::StripAsciiWhitespace(part);
@@ -393,17 +393,20 @@ void AddNemesisFlags(FlagTable& table, SharedFlags& shared) {
                    pause = true;
                  } else if (part == "kv-cut") {
                    kv_cut = true;
+                 } else if (part == "kv-garble") {
+                   kv_garble = true;
                  } else if (part != "none") {
                    return absl::StrCat(
                        "unknown fault \"", part,
                        "\": Must be one of partition (Maelstrom), or the "
-                       "EXTENSIONS kill, pause, kv-cut, none");
+                       "EXTENSIONS kill, pause, kv-cut, kv-garble, none");
                  }
                }
                c->partition = partition;
                c->kill = kill;
                c->pause = pause;
                c->kv_cut = kv_cut;
+               c->kv_garble = kv_garble;
                return "";
              }});
   table.Add({"--nemesis-interval", "", "SECONDS",
@@ -447,7 +450,7 @@ void AddExtensionFlags(FlagTable& table, SharedFlags& shared) {
                return "";
              }});
   table.Add({"--fault-interval", "", "SECONDS",
-             "mean seconds between kill/pause/kv-cut steps (default: "
+             "mean seconds between kill/pause/kv-cut/kv-garble steps (default: "
              "--nemesis-interval)",
              FlagOrigin::kExtension, [c](const std::string& v) -> std::string {
                absl::Duration d;
@@ -497,6 +500,16 @@ void AddExtensionCheckFlags(FlagTable& table, SharedFlags& shared) {
              FlagOrigin::kExtension, [c](const std::string& v) -> std::string {
                c->probe_interval =
                    v == "true" ? absl::Milliseconds(100) : absl::ZeroDuration();
+               return "";
+             }});
+  table.Add({"--kv-rate-bound", "", "N",
+             "with kv-garble: a node may send at most N KV requests a second "
+             "while its KV replies are garbled (stretches of 1 s or more; a "
+             "kv-rate finding otherwise; default 0: unchecked)",
+             FlagOrigin::kExtension, [c](const std::string& v) -> std::string {
+               absl::optional<double> n = ParseClojureNumber(v);
+               if (!n || *n < 0) return "Must be a non-negative number";
+               c->kv_rate_bound = *n;
                return "";
              }});
   table.Add({"--strict", "", "",

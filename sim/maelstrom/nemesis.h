@@ -1,7 +1,8 @@
 // Fault schedules as pure state machines: Maelstrom's partition nemesis
 // (maelstrom src/maelstrom/nemesis.clj package -> jepsen
 // nemesis/combined.clj partition-package) and, as EXTENSIONS, kill/restart,
-// pause/resume and seq-kv cuts.
+// pause/resume, seq-kv cuts and garbled KV replies (sim/maelstrom/
+// kv_garble.h).
 // A nemesis never touches the world: the driver asks when it next wants to
 // act (next_at), calls Fire(now, prng) then, and carries out the returned
 // FaultAction (the simulator edits its network and nodes; a real-process
@@ -43,13 +44,15 @@ struct FaultAction {
     kPause,
     kResume,
     kCutKv,
-    kRestoreKv
+    kRestoreKv,
+    kGarbleKv,
+    kUngarbleKv,
   };
   Kind kind = kHeal;
   Grudge grudge;      // kPartition
   std::string shape;  // kPartition: the spec it was drawn from, if any
   int universe = 0;   // kPartition: how many nodes it was drawn over
-  std::string node;   // kKill .. kRestoreKv
+  std::string node;   // kKill .. kUngarbleKv
   KvCutMode cut_mode = KvCutMode::kBoth;  // kCutKv
   // One line for traces and the fault log, e.g.
   //   "partition majority: n0 ignores [n2], n1 ignores [n2], n2 ignores [n0
@@ -102,6 +105,10 @@ class Nemesis {
                        absl::Time start);
   static Nemesis KvCut(std::vector<std::string> nodes, absl::Duration interval,
                        absl::Time start);
+  // A node's KV replies garbled (sim/maelstrom/kv_garble.h) for a stretch
+  // uniform in [0, 2*interval), then sound for another.
+  static Nemesis KvGarble(std::vector<std::string> nodes,
+                          absl::Duration interval, absl::Time start);
 
   absl::Time next_at() const { return next_at_; }
   FaultAction Fire(absl::Time now, Prng& prng);
