@@ -1386,9 +1386,10 @@ void Node::MaybePushView(absl::Time now) {
     bool current = to.sent_version == view_version_;
     // A silent peer may not have received what was sent (a partition drops
     // it): it gets every round, so after a heal it is current within one.
-    // A probe goes out whatever it was last sent.
+    // A probe, or the first push to a new parent, goes out whatever it
+    // was last sent: the receiver learns it has a child.
     if (current && now - to.sent_at < options_.push_heartbeat &&
-        !Silent(target, now) && !(up && to.probe_at == now)) {
+        !Silent(target, now) && !(up && (to.probe_at == now || !to.sent_up))) {
       continue;
     }
     if (body.is_null()) body = EncodeView(now);
@@ -1402,6 +1403,7 @@ void Node::MaybePushView(absl::Time now) {
     ++stats_.pushes;
     to.sent_version = view_version_;
     to.sent_at = now;
+    to.sent_up = up;
   }
   BecomeGossipWaiting(
       now + (UsesRelay() ? options_.relay_interval : options_.push_interval));

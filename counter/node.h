@@ -349,6 +349,7 @@ class Node : public Core {
     absl::Time direct_at = absl::InfinitePast();
     absl::Time up_at = absl::InfinitePast();
     absl::Time probe_at = absl::InfinitePast();
+    bool sent_up = false;  // the last push to it asked it to relay
   };
   enum class Purpose {
     kResolveOwn,
