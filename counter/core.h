@@ -95,10 +95,18 @@ struct Options {
   absl::Duration push_silence = absl::Seconds(4);
   // Relay dissemination (README "Dissemination: relay"): push rounds every
   // relay_interval; a parent candidate that has not pushed to this node
-  // for relay_contact is dead to it, and probed again (one up push) once
-  // relay_retry has passed since its last probe.
+  // for the contact bound (below) is dead to it, and probed again (one up
+  // push) once relay_retry has passed since its last probe.
   absl::Duration relay_interval = absl::Milliseconds(500);
-  absl::Duration relay_contact = absl::Seconds(5);
+  // While its view changed within push_heartbeat (busy), a relaying node
+  // pushes each target at least every relay_heartbeat, takes a peer for
+  // silent once its heartbeat has not advanced for relay_silence +
+  // relay_heartbeat (one forwarding hop), and a parent candidate for dead
+  // after relay_contact; when quiet, push_heartbeat, the push mode's
+  // silence bound for two hops, and 2 x relay_contact.
+  absl::Duration relay_heartbeat = absl::Seconds(1);
+  absl::Duration relay_silence = absl::Seconds(2);
+  absl::Duration relay_contact = absl::Milliseconds(2500);
   absl::Duration relay_retry = absl::Seconds(5);
   // Rounds that see no change stretch the interval, doubling up to this.
   absl::Duration max_refresh_interval = absl::Seconds(2);

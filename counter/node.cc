@@ -181,8 +181,10 @@ void Node::CheckOptions() const {
                 options_.push_silence > zero && options_.push_fanout >= 1,
             "push rounds need a positive interval, heartbeat, silence bound "
             "and fanout");
-  MC_ASSERT(options_.relay_interval > zero &&
-                options_.relay_contact > options_.push_heartbeat &&
+  MC_ASSERT(options_.relay_interval > zero && options_.relay_heartbeat > zero &&
+                options_.relay_silence > zero &&
+                options_.relay_contact > options_.relay_heartbeat &&
+                2 * options_.relay_contact > options_.push_heartbeat &&
                 options_.relay_retry > zero,
             "relay rounds need a positive interval and retry, and a contact "
             "window longer than the heartbeat (a quiet parent pushes that "
@@ -662,6 +664,7 @@ void Node::AdoptOwnEntry(const Entry& entry, Json foreign) {
   own_ = entry;
   own_foreign_ = std::move(foreign);
   ++view_version_;
+  view_changed_at_ = now_;
   BecomeOwnIdle(/*keep_open=*/false);
 }
 
@@ -677,6 +680,7 @@ void Node::Confirm(const Attempt& attempt) {
     own_total_since_ = attempt.n;
     own_changed_this_round_ = true;
     ++view_version_;  // zero-delta syncs change nothing worth a push
+    view_changed_at_ = now_;
   }
   own_ = Entry{attempt.total, attempt.tag, attempt.n};
   own_foreign_ = nullptr;
@@ -1129,7 +1133,10 @@ bool Node::IsPeer(const std::string& id) const {
 
 // A heartbeat travels at most push_hops_ hops, each within push_heartbeat
 // of the last (a target is pushed to at least that often).
-absl::Duration Node::SilenceBound() const {
+absl::Duration Node::SilenceBound(absl::Time now) const {
+  if (UsesRelay() && Busy(now)) {
+    return options_.relay_silence + options_.relay_heartbeat;
+  }
   return options_.push_silence +
          options_.push_heartbeat * std::max(0, push_hops_ - 1);
 }
@@ -1145,7 +1152,7 @@ bool Node::Silent(const std::string& peer, absl::Time now) const {
   if (peers_seen_.count(peer) == 0) {
     return now - init_at_ > options_.push_interval;
   }
-  return now - it->second.heard_at > SilenceBound();
+  return now - it->second.heard_at > SilenceBound(now);
 }
 
 bool Node::AnySilent(absl::Time now) const {
@@ -1153,6 +1160,24 @@ bool Node::AnySilent(absl::Time now) const {
     if (Silent(peer, now)) return true;
   }
   return false;
+}
+
+// Relaying while the view changes, heartbeats go every relay_heartbeat and
+// silence and contact bounds are short: staleness accrues only while there
+// is news, and a partition must be noticed then. Once nothing changed for
+// push_heartbeat they relax to the push mode's (a quiet cluster costs
+// 2(N-1) pushes per push_heartbeat).
+bool Node::Busy(absl::Time now) const {
+  return now - view_changed_at_ < options_.push_heartbeat;
+}
+
+absl::Duration Node::Heartbeat(absl::Time now) const {
+  return UsesRelay() && Busy(now) ? options_.relay_heartbeat
+                                  : options_.push_heartbeat;
+}
+
+absl::Duration Node::Contact(absl::Time now) const {
+  return Busy(now) ? options_.relay_contact : 2 * options_.relay_contact;
 }
 
 bool Node::FallbackWanted(absl::Time now) const {
@@ -1177,7 +1202,7 @@ bool Node::FallbackWanted(absl::Time now) const {
 // roots' reads per round, not N-1 reads at every node.
 
 bool Node::Live(const std::string& peer, absl::Time now) const {
-  return now - push_peers_.at(peer).direct_at <= options_.relay_contact;
+  return now - push_peers_.at(peer).direct_at <= Contact(now);
 }
 
 bool Node::RelayRoot(absl::Time now) const {
@@ -1214,7 +1239,7 @@ std::vector<std::string> Node::RelayTargets(absl::Time now,
   *parents = RelayParents(now);
   std::vector<std::string> targets = *parents;
   for (const std::string& peer : peers_) {
-    if (now - push_peers_.at(peer).up_at <= options_.relay_contact) {
+    if (now - push_peers_.at(peer).up_at <= Contact(now)) {
       targets.push_back(peer);  // a child
     }
   }
@@ -1242,6 +1267,7 @@ bool Node::AdoptPeerEntry(const std::string& peer, const Entry& entry,
   // With one hop every node pushes straight to every other: an adopted
   // entry reached everyone from its owner and needs no forwarding.
   if (push_hops_ > 1) ++view_version_;
+  view_changed_at_ = now_;
   return true;
 }
 
@@ -1290,7 +1316,7 @@ void Node::HandlePush(const kvclient::Message& message, absl::Time now) {
   if (up != message.body.end() && *up == true) {
     // A new child gets the whole view at the next round, however recently
     // it had a heartbeat from here.
-    if (now - from.up_at > options_.relay_contact) sender_behind = true;
+    if (now - from.up_at > Contact(now)) sender_behind = true;
     from.up_at = now;
   }
   // The sender lacks entries this node holds (it restarted, or a push to
@@ -1388,8 +1414,8 @@ void Node::MaybePushView(absl::Time now) {
     // it): it gets every round, so after a heal it is current within one.
     // A probe, or the first push to a new parent, goes out whatever it
     // was last sent: the receiver learns it has a child.
-    if (current && now - to.sent_at < options_.push_heartbeat &&
-        !Silent(target, now) && !(up && (to.probe_at == now || !to.sent_up))) {
+    if (current && now - to.sent_at < Heartbeat(now) && !Silent(target, now) &&
+        !(up && (to.probe_at == now || !to.sent_up))) {
       continue;
     }
     if (body.is_null()) body = EncodeView(now);

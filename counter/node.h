@@ -451,7 +451,14 @@ class Node : public Core {
   // Parents (pushed with "up": true) and children, each once, sorted.
   std::vector<std::string> RelayTargets(absl::Time now,
                                         std::vector<std::string>* parents);
-  absl::Duration SilenceBound() const;
+  absl::Duration SilenceBound(absl::Time now) const;
+  // Relaying: the view changed within push_heartbeat (short bounds).
+  bool Busy(absl::Time now) const;
+  // A target pushed to this recently, with nothing new, is skipped.
+  absl::Duration Heartbeat(absl::Time now) const;
+  // Relaying: a peer that pushed to this node within it is live (a parent
+  // candidate), one that pushed up within it is a child.
+  absl::Duration Contact(absl::Time now) const;
   void HandleKvReply(const kvclient::Message& message, absl::Time now);
   absl::optional<Entry> EntryFromRead(const kvclient::KvReply& reply,
                                       const std::string& node);
@@ -568,6 +575,7 @@ class Node : public Core {
   Gossip gossip_ = Gossip::kOff;
   std::map<std::string, PeerPush> push_peers_;  // keys: peers_ only
   uint64_t view_version_ = 1;
+  absl::Time view_changed_at_ = absl::InfinitePast();  // Busy
   int64_t push_rounds_ = 0;
   int self_index_ = 0;  // in the sorted list of all node ids
   absl::Time init_at_ = absl::InfinitePast();

@@ -181,11 +181,11 @@ TEST(ConvergenceBoundTest, TheDocumentedBoundPerProfile) {
   EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(12100));
   // auto relays above 5 nodes, two hops whatever N: 2 x (0.5 s + 3 s) +
   // grace, plus a tree re-forming after a heal (probe retry 5 s + contact
-  // 5 s) and two more hops.
+  // 2.5 s) and two more hops.
   wide.dissemination = counter::Dissemination::kAuto;
-  EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(24100));
+  EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(21600));
   wide.nodes = sim::NodeIdsFromCount(6);
-  EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(24100));
+  EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(21600));
   wide.nodes = sim::NodeIdsFromCount(5);
   EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(4100));
   // Busy peer keys at latency 0: one refresh interval + sync grace.
