@@ -187,15 +187,26 @@ absl::optional<kvclient::Message> ReplyToUnparsableLine(absl::string_view line,
   absl::optional<Json> msg_id = kvclient::ReplyableMsgId(*e->msg_id_text);
   if (!msg_id.has_value()) {
     *why_not = absl::StrCat("msg_id ", e->msg_id_text->substr(0, 40),
-                            " is not an integer of 64 bits that a client "
-                            "could match");
+                            " is not a JSON integer of 64 bits that a "
+                            "client could match");
     return absl::nullopt;
   }
   std::string from(self);
   if (from.empty() && e->dest.has_value()) from = *e->dest;
+  if (from.empty()) {
+    // Maelstrom takes a message from "" for one of an unknown node and
+    // stops reading this one (net.clj validate-msg).
+    *why_not = "no id to answer as (before init, and the line names no dest)";
+    return absl::nullopt;
+  }
+  // The reason may quote the line's bytes (nlohmann's "last read: ..."):
+  // made valid UTF-8 here, so the reply is the same message once encoded.
+  const std::string text =
+      Json(absl::StrCat("malformed message: ", why))
+          .dump(-1, ' ', false, Json::error_handler_t::replace);
   Json body =
       kvclient::ErrorBody(kvclient::ErrorCode::kMalformedRequest, absl::nullopt,
-                          absl::StrCat("malformed message: ", why));
+                          Json::parse(text).get<std::string>());
   body["in_reply_to"] = *std::move(msg_id);
   return kvclient::Message{from, *std::move(e->src), std::move(body)};
 }

@@ -325,6 +325,10 @@ absl::optional<Json> ReplyableMsgId(absl::string_view text) {
       return absl::nullopt;  // 7.5, 1e3, "7", null ...
     }
   }
+  // JSON writes an integer without leading zeros ("007" is no JSON number,
+  // and no client wrote it: which request it means is a guess).
+  const absl::string_view digits = text[0] == '-' ? text.substr(1) : text;
+  if (digits.size() > 1 && digits[0] == '0') return absl::nullopt;
   int64_t signed_value = 0;
   if (absl::SimpleAtoi(text, &signed_value)) return Json(signed_value);
   uint64_t unsigned_value = 0;

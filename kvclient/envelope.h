@@ -45,9 +45,10 @@ struct Envelope {
 // nullopt when the line is not a JSON object even under the tolerances.
 absl::optional<Envelope> ScanEnvelope(absl::string_view line);
 
-// The in_reply_to a reply to `msg_id_text` can carry: an integer as
-// written, within int64 or uint64 (Json keeps 2^63 .. 2^64-1 exactly).
-// nullopt for anything else (7.5, 7.0, 1e3, "7", integers beyond 64 bits):
+// The in_reply_to a reply to `msg_id_text` can carry: an integer as JSON
+// writes it (no leading zeros; "-0" is 0), within int64 or uint64 (Json
+// keeps 2^63 .. 2^64-1 exactly). nullopt for anything else (7.5, 7.0, 1e3,
+// "7", 007, integers beyond 64 bits):
 // Maelstrom's client matches a reply with Clojure `=` on the msg_id it sent
 // (client.clj `recv!`: `(not= target-msg-id (:in_reply_to (:body msg)))`),
 // which is always an integer from its own counter; an integer equals an

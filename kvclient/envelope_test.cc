@@ -96,6 +96,8 @@ TEST(ScanEnvelope, MsgIdAsWrittenRepliesAndRepeatedKeys) {
 TEST(ReplyableMsgId, ExactIntegersOf64BitsOnly) {
   EXPECT_EQ(ReplyableMsgId("7"), Json(7));
   EXPECT_EQ(ReplyableMsgId("-3"), Json(-3));
+  EXPECT_EQ(ReplyableMsgId("0"), Json(0));
+  EXPECT_EQ(ReplyableMsgId("-0"), Json(0));  // JSON's -0: the integer 0
   EXPECT_EQ(ReplyableMsgId("9223372036854775807"),
             Json(int64_t{9223372036854775807}));
   absl::optional<Json> big = ReplyableMsgId("9223372036854775808");
@@ -106,7 +108,9 @@ TEST(ReplyableMsgId, ExactIntegersOf64BitsOnly) {
             "18446744073709551615");
   for (const char* no :
        {"18446744073709551616", "-9223372036854775809", "7.5", "7.0", "1e3",
-        "\"7\"", "null", "true", "", "-", "+7"}) {
+        "\"7\"", "null", "true", "", "-", "+7",
+        // Not JSON numbers (the codec fuzzer: "0000000000000000000").
+        "007", "00", "-01", "0000000000000000000"}) {
     EXPECT_FALSE(ReplyableMsgId(no).has_value()) << no;
   }
 }

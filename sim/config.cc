@@ -128,7 +128,7 @@ std::vector<std::pair<std::string, std::string>> ConfigFlags(
                        ? "total"
                        : absl::StrFormat("%g", c.availability->fraction);
   }
-  return {
+  std::vector<std::pair<std::string, std::string>> flags = {
       {"workload", c.workload.name},
       {counted ? "node-count" : "nodes",
        counted ? absl::StrCat(c.node_count()) : absl::StrJoin(c.nodes, ",")},
@@ -152,10 +152,16 @@ std::vector<std::pair<std::string, std::string>> ConfigFlags(
       {"kv-rate-bound", absl::StrFormat("%g", c.kv_rate_bound)},
       {"liveness-bound", Seconds(c.liveness_bound)},
       {"strategy", std::string(counter::StrategyName(c.strategy))},
-      {"bug", std::string(counter::BugName(c.bug))},
+      {"bug", c.broken_reference ? std::string("broken")
+                                 : std::string(counter::BugName(c.bug))},
       {"dissemination",
        std::string(counter::DisseminationName(c.dissemination))},
   };
+  // The workload's own flags (broadcast's --topology), last: no profile
+  // sets one, so a replay spells each out.
+  for (const auto& [name, value] : c.workload.params)
+    flags.emplace_back(name.substr(2), value);  // "--topology" -> "topology"
+  return flags;
 }
 
 std::string ReplayCommand(const SimConfig& config) {

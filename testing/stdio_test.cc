@@ -616,6 +616,21 @@ const std::vector<Row>& Rows() {
        Line(R"({"type":"read","msg_id":7,"x":"\ud800"})"),
        {"error 12 @7"},
        0},
+      // Before init a line that names no dest leaves no id to answer as:
+      // a reply from "" would make Maelstrom stop reading this node
+      // (net.clj validate-msg). Logged; after init it is answered as n1.
+      {"no_dest_before_init",
+       Setup::kFresh,
+       R"({"src":"c1","body":{"type":"read","msg_id":7}})"
+       "\n",
+       {},
+       0},
+      {"no_dest_after_init",
+       Setup::kReady,
+       R"({"src":"c1","body":{"type":"read","msg_id":7}})"
+       "\n",
+       {"error 12 @7"},
+       4},
       // A msg_id beyond int64 that a client could still match by value
       // (Maelstrom's client compares with Clojure =: integers of any width)
       // is answered exactly; beyond 64 bits, or not an integer, logged.
@@ -638,6 +653,18 @@ const std::vector<Row>& Rows() {
        Setup::kReady,
        Line(R"({"type":"read","msg_id":-9223372036854775809})"),
        {},
+       4},
+      // Not a JSON number (the codec fuzzer): which request it means is a
+      // guess, so logged; JSON's -0 is the integer 0.
+      {"msg_id_with_leading_zeros",
+       Setup::kReady,
+       Line(R"({"type":"read","msg_id":007})"),
+       {},
+       4},
+      {"msg_id_minus_0_in_a_bad_line",
+       Setup::kReady,
+       Line(R"({"type":"read","msg_id":-0,"x":"\ud800"})"),
+       {"error 12 @0"},
        4},
       {"msg_id_1e3",
        Setup::kReady,

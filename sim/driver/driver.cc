@@ -473,7 +473,6 @@ void Driver::FireNemeses(absl::Time now) {
     if (now < f.nemesis.next_at() || !MayFire(f, now)) continue;
     FaultAction action = f.nemesis.Fire(now, f.prng);
     if (f.partition) {
-      ++nemesis_ops_;
       // A dispatched nemesis op takes a turn of Jepsen's round robin, and
       // its next op counts for the time limit (generator.clj TimeLimit).
       interpreter_.OnNemesisOp(now, f.nemesis.next_at());
@@ -640,7 +639,6 @@ void Driver::Heal(absl::Time now) {
     // The final generator's :stop-partition. It also takes a round-robin
     // turn in Jepsen, but nothing after it picks threads that way (the final
     // reads go to each thread), so the workload is not told.
-    ++nemesis_ops_;
   }
   network_.Heal();
   network_.RestoreAllKv();
@@ -747,7 +745,6 @@ absl::Time Driver::JepsenT0() const {
 Verdict Driver::Check(const History& history) const {
   CheckOptions options;
   options.availability = config_.availability;
-  options.nemesis_ops = nemesis_ops_;
   // Jepsen's numbering of the history, built only if a checker lists an op.
   absl::optional<JepsenHistory> jepsen;
   CheckContext context;

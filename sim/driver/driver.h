@@ -265,7 +265,6 @@ class Driver {
   bool nemeses_started_ = false;
   bool healed_ = false;
   absl::optional<absl::Time> heal_time_;
-  int64_t nemesis_ops_ = 0;  // partition ops in Jepsen's history
 
   int64_t next_message_id_ = 0;  // net.clj :next-message-id
   int64_t messages_ = 0;
