@@ -12,13 +12,15 @@ absl::string_view DisseminationName(Dissemination dissemination) {
     case Dissemination::kPeerKeys: return "peer-keys";
     case Dissemination::kSummary: return "summary";
     case Dissemination::kPush: return "push";
+    case Dissemination::kRelay: return "relay";
   }
   return "auto";
 }
 
 absl::optional<Dissemination> ParseDissemination(absl::string_view name) {
-  for (Dissemination d : {Dissemination::kAuto, Dissemination::kPeerKeys,
-                          Dissemination::kSummary, Dissemination::kPush}) {
+  for (Dissemination d :
+       {Dissemination::kAuto, Dissemination::kPeerKeys, Dissemination::kSummary,
+        Dissemination::kPush, Dissemination::kRelay}) {
     if (DisseminationName(d) == name) return d;
   }
   return absl::nullopt;

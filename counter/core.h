@@ -31,7 +31,8 @@ namespace counter {
 // How a node of our strategy learns the other nodes' totals (README
 // "Dissemination"). All keep every node's own key as the only truth.
 enum class Dissemination {
-  kAuto,      // kPush (see Options::auto_push); without it kPeerKeys below
+  kAuto,      // kPush up to push_fanout + 1 nodes (one hop), kRelay above
+              // (see Options::auto_push); without auto_push kPeerKeys below
               // Options::summary_min_nodes nodes, else kSummary
   kPeerKeys,  // a round reads every other node's key: 2(N-1) messages
   kSummary,   // a round reads one shared summary key and, if this node knows
@@ -40,9 +41,14 @@ enum class Dissemination {
               // (one message, no reply; at most push_fanout per push round);
               // only peers silent beyond the silence bound are read from
               // seq-kv, with the peer-keys freshness rule
+  kRelay,     // pushes through a relay: every node pushes its view to its
+              // parent (the first node in id order it hears from directly),
+              // the parent pushes the merged view back to the nodes that
+              // push to it: 2(N-1) messages per relay round, two hops; only
+              // a node with no live parent of lower rank reads silent peers
 };
-// "auto", "peer-keys", "summary", "push"; ParseDissemination: nullopt
-// otherwise.
+// "auto", "peer-keys", "summary", "push", "relay"; ParseDissemination:
+// nullopt otherwise.
 absl::string_view DisseminationName(Dissemination dissemination);
 absl::optional<Dissemination> ParseDissemination(absl::string_view name);
 
@@ -87,6 +93,21 @@ struct Options {
   // A peer whose heartbeat has not advanced for this long (plus R push
   // intervals for forwarding) is read from seq-kv instead, each round.
   absl::Duration push_silence = absl::Seconds(4);
+  // Relay dissemination (README "Dissemination: relay"): push rounds every
+  // relay_interval; a parent candidate that has not pushed to this node
+  // for the contact bound (below) is dead to it, and probed again (one up
+  // push) once relay_retry has passed since its last probe.
+  absl::Duration relay_interval = absl::Milliseconds(500);
+  // While its view changed within push_heartbeat (busy), a relaying node
+  // pushes each target at least every relay_heartbeat, takes a peer for
+  // silent once its heartbeat has not advanced for relay_silence +
+  // relay_heartbeat (one forwarding hop), and a parent candidate for dead
+  // after relay_contact; when quiet, push_heartbeat, the push mode's
+  // silence bound for two hops, and 2 x relay_contact.
+  absl::Duration relay_heartbeat = absl::Seconds(1);
+  absl::Duration relay_silence = absl::Seconds(2);
+  absl::Duration relay_contact = absl::Milliseconds(2500);
+  absl::Duration relay_retry = absl::Seconds(5);
   // Rounds that see no change stretch the interval, doubling up to this.
   absl::Duration max_refresh_interval = absl::Seconds(2);
   // How long a due refresh waits for an add's flush to sync the node's view

@@ -34,7 +34,9 @@ ABSL_FLAG(std::string, dissemination, "auto",
           "confirmed totals to each other; a peer silent too long is read "
           "from seq-kv), peer-keys (each round reads every other node's key), "
           "summary (each round reads one shared key and cas-es in what it "
-          "knows), or auto (push)");
+          "knows), relay (each node pushes to a parent, the first node in id "
+          "order it hears from, which pushes the merged view back), or auto "
+          "(push up to 5 nodes, relay above)");
 ABSL_FLAG(int64_t, push_ms, 1000,
           "push dissemination: interval of push rounds (bounds convergence)");
 ABSL_FLAG(int32_t, push_fanout, 4,
@@ -119,7 +121,7 @@ bool OptionsFromFlags(counter::Options* options) {
   options->incarnation = DrawIncarnation();
   if (!ParseChoice(counter::ParseDissemination, "dissemination",
                    absl::GetFlag(FLAGS_dissemination),
-                   " (want auto, push, peer-keys or summary)",
+                   " (want auto, push, relay, peer-keys or summary)",
                    &options->dissemination)) {
     return false;
   }

@@ -181,6 +181,14 @@ void Node::CheckOptions() const {
                 options_.push_silence > zero && options_.push_fanout >= 1,
             "push rounds need a positive interval, heartbeat, silence bound "
             "and fanout");
+  MC_ASSERT(options_.relay_interval > zero && options_.relay_heartbeat > zero &&
+                options_.relay_silence > zero &&
+                options_.relay_contact > options_.relay_heartbeat &&
+                2 * options_.relay_contact > options_.push_heartbeat &&
+                options_.relay_retry > zero,
+            "relay rounds need a positive interval and retry, and a contact "
+            "window longer than the heartbeat (a quiet parent pushes that "
+            "often, and must not look dead)");
   MC_ASSERT(options_.max_pending_adds >= 1 && options_.max_open_attempts >= 1 &&
                 options_.max_nodes >= 1,
             "bounds of zero would refuse all work");
@@ -339,14 +347,19 @@ void Node::JoinCluster(const kvclient::InitRequest& init,
     push_peers_[peer] = PeerPush{-1, now, 0, absl::InfinitePast()};
   }
   ChooseDissemination(init.node_ids);
+  // Relaying, an entry takes two hops (up to the parent, down to the rest).
+  if (UsesRelay()) push_hops_ = 2;
   BecomeLoadDue(now);  // the first read of the own key goes out at once
   Log(LogKind::kLifecycle,
       absl::StrCat("init as ", node_id_, " with ", peers_.size(),
                    " peers, incarnation ", absl::Hex(options_.incarnation),
-                   UsesPush()      ? ", push"
+                   UsesRelay()     ? ", relay"
+                   : UsesPush()    ? ", push"
                    : UsesSummary() ? ", summary"
                                    : ", peer keys",
-                   " rounds every ", absl::FormatDuration(base_interval_)));
+                   " rounds every ",
+                   absl::FormatDuration(UsesRelay() ? options_.relay_interval
+                                                    : base_interval_)));
 }
 
 void Node::HandleClientRequest(const kvclient::Message& message,
@@ -651,6 +664,7 @@ void Node::AdoptOwnEntry(const Entry& entry, Json foreign) {
   own_ = entry;
   own_foreign_ = std::move(foreign);
   ++view_version_;
+  view_changed_at_ = now_;
   BecomeOwnIdle(/*keep_open=*/false);
 }
 
@@ -666,6 +680,7 @@ void Node::Confirm(const Attempt& attempt) {
     own_total_since_ = attempt.n;
     own_changed_this_round_ = true;
     ++view_version_;  // zero-delta syncs change nothing worth a push
+    view_changed_at_ = now_;
   }
   own_ = Entry{attempt.total, attempt.tag, attempt.n};
   own_foreign_ = nullptr;
@@ -1118,7 +1133,10 @@ bool Node::IsPeer(const std::string& id) const {
 
 // A heartbeat travels at most push_hops_ hops, each within push_heartbeat
 // of the last (a target is pushed to at least that often).
-absl::Duration Node::SilenceBound() const {
+absl::Duration Node::SilenceBound(absl::Time now) const {
+  if (UsesRelay() && Busy(now)) {
+    return options_.relay_silence + options_.relay_heartbeat;
+  }
   return options_.push_silence +
          options_.push_heartbeat * std::max(0, push_hops_ - 1);
 }
@@ -1134,7 +1152,7 @@ bool Node::Silent(const std::string& peer, absl::Time now) const {
   if (peers_seen_.count(peer) == 0) {
     return now - init_at_ > options_.push_interval;
   }
-  return now - it->second.heard_at > SilenceBound();
+  return now - it->second.heard_at > SilenceBound(now);
 }
 
 bool Node::AnySilent(absl::Time now) const {
@@ -1142,6 +1160,94 @@ bool Node::AnySilent(absl::Time now) const {
     if (Silent(peer, now)) return true;
   }
   return false;
+}
+
+// Relaying while the view changes, heartbeats go every relay_heartbeat and
+// silence and contact bounds are short: staleness accrues only while there
+// is news, and a partition must be noticed then. Once nothing changed for
+// push_heartbeat they relax to the push mode's (a quiet cluster costs
+// 2(N-1) pushes per push_heartbeat).
+bool Node::Busy(absl::Time now) const {
+  return now - view_changed_at_ < options_.push_heartbeat;
+}
+
+absl::Duration Node::Heartbeat(absl::Time now) const {
+  return UsesRelay() && Busy(now) ? options_.relay_heartbeat
+                                  : options_.push_heartbeat;
+}
+
+absl::Duration Node::Contact(absl::Time now) const {
+  return Busy(now) ? options_.relay_contact : 2 * options_.relay_contact;
+}
+
+bool Node::FallbackWanted(absl::Time now) const {
+  return AnySilent(now) && (!UsesRelay() || RelayRoot(now));
+}
+
+// ---------------------------------------------------------------- relay --
+//
+// Relay dissemination (README "Dissemination: relay"). Ranks are the
+// sorted node ids. Each round a node pushes its view "up" to its parent,
+// the first peer in rank order that pushed to it directly within
+// relay_contact (live), and to every peer that pushed up to it within
+// relay_contact (its children). With no partition everyone's parent is the
+// lowest id, n0 (whose own is the next, n1): N-1 pushes up and N-1 down per
+// round, and news takes two hops. A parent that goes quiet is dead to its
+// children after relay_contact; they move to the next live peer, and probe
+// the earlier ones again every relay_retry (one up push each), so the tree
+// returns to the lowest id after a heal. Parent edges connect each group a
+// partition leaves; the lowest rank of a group has no live parent of lower
+// rank (it is a root), and only roots read silent peers' keys, forwarding
+// what they read to their children like any entry: a partition costs a few
+// roots' reads per round, not N-1 reads at every node.
+
+bool Node::Live(const std::string& peer, absl::Time now) const {
+  return now - push_peers_.at(peer).direct_at <= Contact(now);
+}
+
+bool Node::RelayRoot(absl::Time now) const {
+  MC_ASSERT(UsesRelay(), "roots exist only when relaying");
+  for (const std::string& peer : peers_) {
+    if (peer > node_id_) break;  // peers_ is sorted: the rest rank higher
+    if (Live(peer, now)) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> Node::RelayParents(absl::Time now) {
+  std::vector<std::string> parents;
+  bool probed = false;  // at most one new probe per round: bounded cost
+  for (const std::string& peer : peers_) {
+    PeerPush& p = push_peers_.at(peer);
+    if (Live(peer, now)) {
+      parents.push_back(peer);
+      break;  // the parent: nothing after it is asked
+    }
+    if (!probed && now - p.probe_at >= options_.relay_retry) {
+      probed = true;
+      p.probe_at = now;
+      parents.push_back(peer);
+    }
+  }
+  MC_ASSERT(parents.size() <= 2,
+            "one live parent and one probe at most: ", parents.size());
+  return parents;
+}
+
+std::vector<std::string> Node::RelayTargets(absl::Time now,
+                                            std::vector<std::string>* parents) {
+  *parents = RelayParents(now);
+  std::vector<std::string> targets = *parents;
+  for (const std::string& peer : peers_) {
+    if (now - push_peers_.at(peer).up_at <= Contact(now)) {
+      targets.push_back(peer);  // a child
+    }
+  }
+  std::sort(targets.begin(), targets.end());
+  targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+  std::sort(parents->begin(), parents->end());
+  MC_ASSERT(targets.size() <= peers_.size(), "each peer once at most");
+  return targets;
 }
 
 // Adopts `entry` for `peer` if it is newer than the one seen (or none is):
@@ -1161,6 +1267,7 @@ bool Node::AdoptPeerEntry(const std::string& peer, const Entry& entry,
   // With one hop every node pushes straight to every other: an adopted
   // entry reached everyone from its owner and needs no forwarding.
   if (push_hops_ > 1) ++view_version_;
+  view_changed_at_ = now_;
   return true;
 }
 
@@ -1203,10 +1310,19 @@ void Node::HandlePush(const kvclient::Message& message, absl::Time now) {
         absl::StrCat("... and ", bad - kMaxLoggedBadPushMembers,
                      " more malformed members"));
   }
+  PeerPush& from = push_peers_.at(message.src);
+  from.direct_at = now;
+  auto up = message.body.find("up");
+  if (up != message.body.end() && *up == true) {
+    // A new child gets the whole view at the next round, however recently
+    // it had a heartbeat from here.
+    if (now - from.up_at > Contact(now)) sender_behind = true;
+    from.up_at = now;
+  }
   // The sender lacks entries this node holds (it restarted, or a push to
   // it was lost): its next push round from here sends the view again.
   if (sender_behind || known < peers_seen_.size() + (OwnLoaded() ? 1 : 0)) {
-    push_peers_.at(message.src).sent_version = 0;
+    from.sent_version = 0;
   }
 }
 
@@ -1284,23 +1400,39 @@ void Node::MaybePushView(absl::Time now) {
     return;
   }
   const uint64_t round = static_cast<uint64_t>(push_rounds_++);
+  // Relaying, after the first round (to everyone): parents and children.
+  std::vector<std::string> parents;
+  const bool relay = UsesRelay() && round > 0;
+  std::vector<std::string> targets =
+      relay ? RelayTargets(now, &parents) : PushTargets(round);
   Json body;  // encoded once, for the first target that needs it
-  for (const std::string& target : PushTargets(round)) {
+  for (const std::string& target : targets) {
     PeerPush& to = push_peers_.at(target);
+    const bool up = std::binary_search(parents.begin(), parents.end(), target);
     bool current = to.sent_version == view_version_;
     // A silent peer may not have received what was sent (a partition drops
     // it): it gets every round, so after a heal it is current within one.
-    if (current && now - to.sent_at < options_.push_heartbeat &&
-        !Silent(target, now)) {
+    // A probe, or the first push to a new parent, goes out whatever it
+    // was last sent: the receiver learns it has a child.
+    if (current && now - to.sent_at < Heartbeat(now) && !Silent(target, now) &&
+        !(up && (to.probe_at == now || !to.sent_up))) {
       continue;
     }
     if (body.is_null()) body = EncodeView(now);
-    SendPush(target, body);
+    if (up) {
+      Json up_body = body;
+      up_body["up"] = true;  // "relay for me": the receiver's child now
+      SendPush(target, std::move(up_body));
+    } else {
+      SendPush(target, body);
+    }
     ++stats_.pushes;
     to.sent_version = view_version_;
     to.sent_at = now;
+    to.sent_up = up;
   }
-  BecomeGossipWaiting(now + options_.push_interval);
+  BecomeGossipWaiting(
+      now + (UsesRelay() ? options_.relay_interval : options_.push_interval));
 }
 
 // ------------------------------------------------------------ scheduling --
@@ -1423,15 +1555,27 @@ kvclient::KvRequest Node::OwnWriteRequest(const Entry& to) const {
 }
 
 void Node::ChooseDissemination(const std::vector<std::string>& node_ids) {
-  if (options_.dissemination == Dissemination::kPush ||
-      (options_.dissemination == Dissemination::kAuto && options_.auto_push)) {
+  const bool auto_push =
+      options_.dissemination == Dissemination::kAuto && options_.auto_push;
+  // auto: pushes while one hop reaches everyone (N <= fanout + 1), else a
+  // relay (2(N-1) pushes a round and two hops, where the digit schedule
+  // takes fanout x N and R hops of up to R rounds each).
+  const bool one_hop =
+      static_cast<int64_t>(peers_.size()) <= options_.push_fanout;
+  if (options_.dissemination == Dissemination::kRelay ||
+      (auto_push && !one_hop)) {
+    BecomeSpread(Spread::kRelay);
+    return;
+  }
+  if (options_.dissemination == Dissemination::kPush || auto_push) {
     BecomeSpread(Spread::kPush);
     return;
   }
   bool allowed = false;
   switch (options_.dissemination) {
     case Dissemination::kPeerKeys:
-    case Dissemination::kPush: allowed = false; break;
+    case Dissemination::kPush:
+    case Dissemination::kRelay: allowed = false; break;
     case Dissemination::kSummary: allowed = true; break;
     case Dissemination::kAuto:
       allowed =
@@ -1462,8 +1606,8 @@ void Node::BecomeSpread(Spread spread) {
   MC_ASSERT(node_id_.empty() || !automatic || spread == Spread::kAutoSummary ||
                 spread == Spread::kAutoPeerKeys,
             "auto dissemination only switches between its two modes");
-  MC_ASSERT(node_id_.empty() || spread_ != Spread::kPush || spread == spread_,
-            "push dissemination is chosen once, at init");
+  MC_ASSERT(node_id_.empty() || !UsesPush() || spread == spread_,
+            "push and relay dissemination are chosen once, at init");
   spread_ = spread;
   // With pushes, rounds only read silent peers: one per push interval.
   base_interval_ =
@@ -1526,8 +1670,10 @@ absl::Duration Node::RoundGap() const {
 // sync_grace and lands in one KV round trip, its reads in another.
 void Node::MaybeRefresh(absl::Time now) {
   if (Is<RoundOff>(round_)) return;
-  if (UsesPush() && timers_.Expired(Timer::kRefresh, now) && !AnySilent(now)) {
-    // Pushes are fresh: no sync, no reads; look again next interval.
+  if (UsesPush() && timers_.Expired(Timer::kRefresh, now) &&
+      !FallbackWanted(now)) {
+    // Pushes are fresh (or, relaying, a parent of lower rank reads the
+    // silent peers): no sync, no reads; look again next interval.
     Reschedule(now + RoundGap(), now);
     return;
   }

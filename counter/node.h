@@ -133,6 +133,9 @@ class Node : public Core {
     kAutoPeerKeys,  // auto, fell back to peer keys (summary too busy)
     kPush,          // push (fixed or auto): pushes, and rounds that read
                     // only the keys of silent peers
+    kRelay,         // relay (fixed or auto): pushes to and from a parent;
+                    // only a root (no live parent of lower rank) reads the
+                    // keys of silent peers
   };
   // Push rounds (Options::dissemination kPush; README "Dissemination").
   enum class Gossip {
@@ -339,6 +342,14 @@ class Node : public Core {
     absl::Time heard_at = absl::InfinitePast();  // heartbeat last advanced
     uint64_t sent_version = 0;  // view_version_ of the last push to it
     absl::Time sent_at = absl::InfinitePast();  // of the last push to it
+    // Relay dissemination only. direct_at: a push from this peer itself
+    // last arrived; up_at: one asking this node to relay (it is a child
+    // while that is within relay_contact); probe_at: this node last pushed
+    // up to it while it was not live (a probe).
+    absl::Time direct_at = absl::InfinitePast();
+    absl::Time up_at = absl::InfinitePast();
+    absl::Time probe_at = absl::InfinitePast();
+    bool sent_up = false;  // the last push to it asked it to relay
   };
   enum class Purpose {
     kResolveOwn,
@@ -399,7 +410,10 @@ class Node : public Core {
   // once, at init. Sets the round interval that goes with the mode.
   void BecomeSpread(Spread spread);
   bool UsesSummary() const;
-  bool UsesPush() const { return spread_ == Spread::kPush; }
+  bool UsesPush() const {
+    return spread_ == Spread::kPush || spread_ == Spread::kRelay;
+  }
+  bool UsesRelay() const { return spread_ == Spread::kRelay; }
 
   void BecomeGossipWaiting(absl::Time at);  // kOff, kWaiting -> kWaiting
   bool GossipShouldRun() const;
@@ -425,7 +439,26 @@ class Node : public Core {
   bool IsPeer(const std::string& id) const;
   bool Silent(const std::string& peer, absl::Time now) const;
   bool AnySilent(absl::Time now) const;
-  absl::Duration SilenceBound() const;
+  // Whether a refresh round has silent peers to read: any, and, relaying,
+  // this node is a root (no live parent of lower rank reads them for it).
+  bool FallbackWanted(absl::Time now) const;
+  // Relay dissemination (README "Dissemination: relay").
+  bool Live(const std::string& peer, absl::Time now) const;
+  bool RelayRoot(absl::Time now) const;
+  // This round's parents: the first live node in id order, after any
+  // earlier one whose probe is due (at most one new probe per round).
+  std::vector<std::string> RelayParents(absl::Time now);
+  // Parents (pushed with "up": true) and children, each once, sorted.
+  std::vector<std::string> RelayTargets(absl::Time now,
+                                        std::vector<std::string>* parents);
+  absl::Duration SilenceBound(absl::Time now) const;
+  // Relaying: the view changed within push_heartbeat (short bounds).
+  bool Busy(absl::Time now) const;
+  // A target pushed to this recently, with nothing new, is skipped.
+  absl::Duration Heartbeat(absl::Time now) const;
+  // Relaying: a peer that pushed to this node within it is live (a parent
+  // candidate), one that pushed up within it is a child.
+  absl::Duration Contact(absl::Time now) const;
   void HandleKvReply(const kvclient::Message& message, absl::Time now);
   absl::optional<Entry> EntryFromRead(const kvclient::KvReply& reply,
                                       const std::string& node);
@@ -542,6 +575,7 @@ class Node : public Core {
   Gossip gossip_ = Gossip::kOff;
   std::map<std::string, PeerPush> push_peers_;  // keys: peers_ only
   uint64_t view_version_ = 1;
+  absl::Time view_changed_at_ = absl::InfinitePast();  // Busy
   int64_t push_rounds_ = 0;
   int self_index_ = 0;  // in the sorted list of all node ids
   absl::Time init_at_ = absl::InfinitePast();

@@ -14,7 +14,8 @@ ABSL_FLAG(std::string, strategy, "own-keys",
 ABSL_FLAG(std::string, bug, "none",
           "TESTING ONLY: run a deliberately broken variant (stale-read, "
           "ack-before-durable, double-count-retry, forget-on-restart, "
-          "merge-by-total, push-pending-total, adopt-by-total)");
+          "merge-by-total, push-pending-total, adopt-by-total, no-backoff, "
+          "relay-pending-total)");
 
 namespace counter {
 namespace {

@@ -34,6 +34,7 @@ absl::string_view BugName(Bug bug) {
     case Bug::kPushPendingTotal: return "push-pending-total";
     case Bug::kAdoptByTotal: return "adopt-by-total";
     case Bug::kNoBackoff: return "no-backoff";
+    case Bug::kRelayPendingTotal: return "relay-pending-total";
   }
   return "none";
 }
@@ -42,7 +43,8 @@ absl::optional<Bug> ParseBug(absl::string_view name) {
   for (Bug bug :
        {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
         Bug::kDoubleCountRetry, Bug::kForgetOnRestart, Bug::kMergeByTotal,
-        Bug::kPushPendingTotal, Bug::kAdoptByTotal, Bug::kNoBackoff}) {
+        Bug::kPushPendingTotal, Bug::kAdoptByTotal, Bug::kNoBackoff,
+        Bug::kRelayPendingTotal}) {
     if (BugName(bug) == name) return bug;
   }
   return absl::nullopt;
@@ -163,7 +165,7 @@ class MergeByTotal final : public Broken {
 
 // kPushPendingTotal: pushes its total with the adds not yet durable, as the
 // next write (n + 1), and pushes it at once when an add arrives.
-class PushPendingTotal final : public Broken {
+class PushPendingTotal : public Broken {
  public:
   using Broken::Broken;
 
@@ -192,6 +194,19 @@ class PushPendingTotal final : public Broken {
 
  private:
   bool eager_push_due_ = false;  // an add asked for a push
+};
+
+// kRelayPendingTotal: relay dissemination whatever the cluster size, and
+// every push (up to its parent, down to its children, which forward it on)
+// carries the node's total with the adds not yet durable, as the next write.
+Options WithRelay(Options options) {
+  options.dissemination = Dissemination::kRelay;
+  return options;
+}
+class RelayPendingTotal final : public PushPendingTotal {
+ public:
+  explicit RelayPendingTotal(Options options)
+      : PushPendingTotal(WithRelay(std::move(options))) {}
 };
 
 // kAdoptByTotal: adopts pushed entries by total, not by write count (wrong
@@ -242,6 +257,8 @@ std::unique_ptr<Core> MakeVariantCore(const Options& options, Strategy strategy,
       return std::make_unique<v::PushPendingTotal>(options);
     case Bug::kAdoptByTotal: return std::make_unique<v::AdoptByTotal>(options);
     case Bug::kNoBackoff: return std::make_unique<v::NoBackoff>(options);
+    case Bug::kRelayPendingTotal:
+      return std::make_unique<v::RelayPendingTotal>(options);
   }
   MC_ASSERT(false, "unknown variant ", static_cast<int>(bug));
   return nullptr;

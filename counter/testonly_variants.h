@@ -34,24 +34,28 @@ absl::optional<Strategy> ParseStrategy(absl::string_view name);
 // simulator, the harness and the fuzzer catch them. kNone is our node.
 enum class Bug {
   kNone,
-  kStaleRead,         // reads the other keys without first syncing its view
-  kAckBeforeDurable,  // replies add_ok before the delta is in seq-kv
-  kDoubleCountRetry,  // after a failed/unknown cas, re-adds the batch blindly
-  kForgetOnRestart,   // starts from total 0 instead of reading its own key
-  kMergeByTotal,      // summary entries ordered by total, not by write count
-                      // (right for a g-counter, wrong once totals can fall)
-  kPushPendingTotal,  // push dissemination: pushes its total with the adds
-                      // not yet durable, as the next write (n + 1)
-  kAdoptByTotal,      // push dissemination: adopts pushed entries by total,
-                      // not by write count (wrong once totals can fall)
-  kNoBackoff,         // retries failed KV requests at once, however many
-                      // failed in a row (issue 20: a broken seq-kv then
-                      // gets thousands of requests a second)
+  kStaleRead,          // reads the other keys without first syncing its view
+  kAckBeforeDurable,   // replies add_ok before the delta is in seq-kv
+  kDoubleCountRetry,   // after a failed/unknown cas, re-adds the batch blindly
+  kForgetOnRestart,    // starts from total 0 instead of reading its own key
+  kMergeByTotal,       // summary entries ordered by total, not by write count
+                       // (right for a g-counter, wrong once totals can fall)
+  kPushPendingTotal,   // push dissemination: pushes its total with the adds
+                       // not yet durable, as the next write (n + 1)
+  kAdoptByTotal,       // push dissemination: adopts pushed entries by total,
+                       // not by write count (wrong once totals can fall)
+  kNoBackoff,          // retries failed KV requests at once, however many
+                       // failed in a row (issue 20: a broken seq-kv then
+                       // gets thousands of requests a second)
+  kRelayPendingTotal,  // relay dissemination (forced): its pushes up and
+                       // down carry its total with the adds not yet
+                       // durable, as the next write (n + 1)
 };
 
 // "none", "stale-read", "ack-before-durable", "double-count-retry",
 // "forget-on-restart", "merge-by-total", "push-pending-total",
-// "adopt-by-total", "no-backoff"; ParseBug returns nullopt for anything
+// "adopt-by-total", "no-backoff", "relay-pending-total"; ParseBug returns
+// nullopt for anything
 // else.
 absl::string_view BugName(Bug bug);
 absl::optional<Bug> ParseBug(absl::string_view name);

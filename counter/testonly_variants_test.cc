@@ -55,7 +55,8 @@ TEST(Variants, NamesRoundTrip) {
   for (Bug bug :
        {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
         Bug::kDoubleCountRetry, Bug::kForgetOnRestart, Bug::kMergeByTotal,
-        Bug::kPushPendingTotal, Bug::kAdoptByTotal, Bug::kNoBackoff}) {
+        Bug::kPushPendingTotal, Bug::kAdoptByTotal, Bug::kNoBackoff,
+        Bug::kRelayPendingTotal}) {
     EXPECT_EQ(ParseBug(BugName(bug)), bug);
   }
   EXPECT_EQ(ParseBug("nonsense"), absl::nullopt);

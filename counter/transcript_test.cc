@@ -132,6 +132,13 @@ bool SetOption(absl::string_view key, absl::string_view value, Options* o) {
   if (key == "push_interval") return SetDuration(value, &o->push_interval);
   if (key == "push_heartbeat") return SetDuration(value, &o->push_heartbeat);
   if (key == "push_silence") return SetDuration(value, &o->push_silence);
+  if (key == "relay_interval") return SetDuration(value, &o->relay_interval);
+  if (key == "relay_contact") return SetDuration(value, &o->relay_contact);
+  if (key == "relay_heartbeat") {
+    return SetDuration(value, &o->relay_heartbeat);
+  }
+  if (key == "relay_silence") return SetDuration(value, &o->relay_silence);
+  if (key == "relay_retry") return SetDuration(value, &o->relay_retry);
   if (key == "kv") {
     o->kv_service = std::string(value);
     return KvServiceCanHoldCounter(value);

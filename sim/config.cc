@@ -66,9 +66,9 @@ std::string Nemeses(const SimConfig& c) {
 }  // namespace
 
 std::vector<std::string> ProfileNames() {
-  return {"challenge", "chaos",     "chaos-peer-keys",  "chaos-summary",
-          "single",    "large",     "high-rate",        "pn",
-          "pn-chaos",  "kv-garble", "kv-garble-summary"};
+  return {"challenge", "chaos",     "chaos-peer-keys",   "chaos-summary",
+          "single",    "large",     "high-rate",         "pn",
+          "pn-chaos",  "kv-garble", "kv-garble-summary", "relay"};
 }
 
 absl::optional<SimConfig> ProfileConfig(const std::string& name) {
@@ -104,6 +104,10 @@ absl::optional<SimConfig> ProfileConfig(const std::string& name) {
     c.workload.name = "pn-counter";
   } else if (name == "kv-garble") {
     KvGarbleFaults(c);
+  } else if (name == "relay") {  // auto relays above 5 nodes (issue 23)
+    SetNodes(c, 10);
+    c.workload.rate = 300;
+    ChaosFaults(c);
   } else if (name == "kv-garble-summary") {  // rounds read and cas the summary
     SetNodes(c, 5);
     KvGarbleFaults(c);

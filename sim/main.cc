@@ -230,12 +230,13 @@ void AddNodeFlags(sim::FlagTable& table, sim::SimConfig& config) {
          return std::string();
        }});
   table.Add({"--dissemination", "", "NAME",
-             "how our counter's nodes learn the others' totals: auto (pushes), "
-             "push, peer-keys or summary",
+             "how our counter's nodes learn the others' totals: auto (push "
+             "up to 5 nodes, relay above), push, relay, peer-keys or summary",
              sim::FlagOrigin::kExtension, [&config](const std::string& v) {
                auto d = counter::ParseDissemination(v);
                if (!d)
-                 return std::string("must be auto, push, peer-keys or summary");
+                 return std::string(
+                     "must be auto, push, relay, peer-keys or summary");
                config.dissemination = *d;
                return std::string();
              }});

@@ -126,7 +126,7 @@ int PushHops(int nodes, int fanout) {
   return hops;
 }
 
-// Push dissemination (README "Dissemination: pushes"): each of R hops waits
+// Push and relay dissemination (README "Dissemination"): each of R hops waits
 // at most one push round, and a push lost to a partition just before the
 // heal is noticed from the receiver's next heartbeat push (push_heartbeat);
 // under faults a silent peer is read from seq-kv after the silence bound,
@@ -134,9 +134,21 @@ int PushHops(int nodes, int fanout) {
 absl::Duration PushConvergenceBound(const SimConfig& config,
                                     const counter::Options& node,
                                     absl::Duration rtt, bool faults) {
-  const int hops = PushHops(config.node_count(), node.push_fanout);
-  absl::Duration bound = hops * (node.push_interval + node.push_heartbeat) +
-                         node.sync_grace + 3 * rtt;
+  const bool relay = config.dissemination == counter::Dissemination::kRelay ||
+                     (config.dissemination == counter::Dissemination::kAuto &&
+                      config.node_count() > node.push_fanout + 1);
+  const int hops = relay ? 2 : PushHops(config.node_count(), node.push_fanout);
+  const absl::Duration round = relay ? node.relay_interval : node.push_interval;
+  absl::Duration bound =
+      hops * (round + node.push_heartbeat) + node.sync_grace + 3 * rtt;
+  // Relaying, a tree left deeper by a partition (a node whose parent was
+  // cut off moved to the next live one) returns to the lowest id once its
+  // probe is due and answered (relay_retry + relay_contact); until then
+  // news takes up to two more hops.
+  if (relay) {
+    bound += node.relay_retry + node.relay_contact +
+             2 * (round + node.push_heartbeat);
+  }
   if (faults) {
     bound +=
         node.push_silence + node.max_refresh_interval + node.kv_timeout + rtt;
@@ -154,6 +166,7 @@ absl::Duration ConvergenceBound(const SimConfig& config) {
                       config.kv_garble || n.loss_ppm > 0;
   const bool push =
       config.dissemination == counter::Dissemination::kPush ||
+      config.dissemination == counter::Dissemination::kRelay ||
       (config.dissemination == counter::Dissemination::kAuto && node.auto_push);
   if (push) return PushConvergenceBound(config, node, rtt, faults);
   const bool summary =

@@ -172,12 +172,22 @@ TEST(ConvergenceBoundTest, TheDocumentedBoundPerProfile) {
   EXPECT_EQ(bound("pn"), absl::Milliseconds(4100));
   EXPECT_EQ(bound("high-rate"), absl::Milliseconds(4100));
   EXPECT_EQ(bound("single"), absl::Milliseconds(4100));
-  // 25 nodes need two hops (5^2 >= 25); 26 need three.
+  // Pushes: 25 nodes need two hops (5^2 >= 25); 26 need three.
   sim::SimConfig wide = *sim::ProfileConfig("challenge");
+  wide.dissemination = counter::Dissemination::kPush;
   wide.nodes = sim::NodeIdsFromCount(25);
   EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(8100));
   wide.nodes = sim::NodeIdsFromCount(26);
   EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(12100));
+  // auto relays above 5 nodes, two hops whatever N: 2 x (0.5 s + 3 s) +
+  // grace, plus a tree re-forming after a heal (probe retry 5 s + contact
+  // 2.5 s) and two more hops.
+  wide.dissemination = counter::Dissemination::kAuto;
+  EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(21600));
+  wide.nodes = sim::NodeIdsFromCount(6);
+  EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(21600));
+  wide.nodes = sim::NodeIdsFromCount(5);
+  EXPECT_EQ(sim::ConvergenceBound(wide), absl::Milliseconds(4100));
   // Busy peer keys at latency 0: one refresh interval + sync grace.
   sim::SimConfig keys = *sim::ProfileConfig("challenge");
   keys.dissemination = counter::Dissemination::kPeerKeys;

@@ -108,6 +108,13 @@ TEST(TeethTest, PushPendingTotalCaughtWithSeqKvCuts) {
                 absl::Seconds(5)});
 }
 
+// The same bug relaying (issue 23): a parent forwards the pushed pending
+// entry to its children like any other, and they keep it by n.
+TEST(TeethTest, RelayPendingTotalCaughtWithSeqKvCuts) {
+  ExpectCaught({counter::Bug::kRelayPendingTotal, "challenge", false, true,
+                absl::Seconds(5)});
+}
+
 // Issue 20: a node whose retry paths do not back off is correct, but a
 // seq-kv that answers it badly gets a request every round trip; the
 // kv-garble profile bounds KV requests at 20 per node-second while garbled
@@ -129,6 +136,10 @@ TEST(TeethTest, TheCorrectCounterSurvivesTheSameConfigs) {
   config.kv_cut = true;
   config.liveness_bound = absl::Seconds(5);
   SweepResult r = Sweep(config, {1, 10});
+  EXPECT_TRUE(r.failed.empty()) << r.Summary();
+  // The same, relaying (the relay-pending-total config).
+  config.dissemination = counter::Dissemination::kRelay;
+  r = Sweep(config, {1, 10});
   EXPECT_TRUE(r.failed.empty()) << r.Summary();
 }
 
