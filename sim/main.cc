@@ -36,9 +36,10 @@ namespace {
 constexpr char kUsage[] =
     "Deterministic simulation of a Maelstrom test: -w g-counter and "
     "pn-counter run\n"
-    "the counter core; echo, unique-ids, broadcast and g-set run small "
-    "test-only\n"
-    "reference cores (--bug=broken: their broken variants).\n"
+    "the counter core; echo, unique-ids, broadcast, g-set, kafka and\n"
+    "txn-rw-register run small test-only reference cores (--bug=broken: "
+    "their\n"
+    "broken variants).\n"
     "  bazel run //sim -- --seed=7 -w broadcast --node-count 5 --topology "
     "tree3\n"
     "  bazel run //sim -- --seed=7 --profile=chaos\n"
@@ -277,7 +278,8 @@ absl::optional<int> ParseArgs(const std::vector<std::string>& args,
   if (a.config.broken_reference && !reference) {
     return BadArgs(
         "--bug=broken is the reference cores' (echo, unique-ids, broadcast, "
-        "g-set); the counters' variants have their own names");
+        "g-set, kafka, txn-rw-register); the counters' variants have their "
+        "own names");
   }
   if (reference && a.config.bug != counter::Bug::kNone) {
     return BadArgs(absl::StrCat(

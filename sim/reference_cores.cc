@@ -1,6 +1,9 @@
 #include "sim/reference_cores.h"
 
+#include <algorithm>
+#include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -9,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "kvclient/assert.h"
 #include "kvclient/message.h"
+#include "sim/workloads/kafka/reference.h"
+#include "sim/workloads/txn_rw_register/reference.h"
 
 namespace sim {
 namespace {
@@ -18,6 +23,11 @@ using kvclient::Message;
 
 constexpr absl::Duration kGossipEvery = absl::Milliseconds(200);
 constexpr absl::Duration kReplicateEvery = absl::Milliseconds(250);
+// A forwarded request unanswered this long is forgotten (its client gave up
+// after Maelstrom's 5 s RPC timeout long before).
+constexpr absl::Duration kForgetForwardAfter = absl::Seconds(10);
+constexpr absl::Duration kSweepForwardsEvery = absl::Seconds(1);
+constexpr size_t kMaxForwards = 1 << 16;
 
 // What every reference core shares: init, replies, the outbox, the errors
 // for what it does not serve.
@@ -230,11 +240,99 @@ class GSet : public Base {
   Texts elements_;
 };
 
+// Kafka and txn-rw-register: one state machine (ReferenceLog,
+// ReferenceStore) on the first node, the leader; every other node forwards
+// a client's request to it and relays its answer. Linearizable (strict
+// serializable) whatever the network does: a forward or its answer lost to
+// a partition leaves the client to time out (:info), never a wrong answer.
+class Leader : public Base {
+ public:
+  using Apply = std::function<Json(const Json&)>;
+  Leader(std::vector<std::string> served, Apply apply)
+      : served_(std::move(served)), apply_(std::move(apply)) {}
+
+  void OnInit(absl::Time now) override {
+    leader_ = nodes_.empty() ? node_id_ : nodes_.front();
+    wake_at_ = now + kSweepForwardsEvery;
+  }
+  void Tick(absl::Time now) override {
+    if (!wake_at_ || now < *wake_at_) return;
+    wake_at_ = now + kSweepForwardsEvery;
+    while (!pending_.empty() &&
+           pending_.begin()->second.since + kForgetForwardAfter <= now) {
+      pending_.erase(pending_.begin());  // ids grow: oldest first
+    }
+  }
+  bool Handle(const Message& m, const std::string& type,
+              absl::Time now) override {
+    const Json& body = m.body;
+    if (type == "forward") {
+      Send(m.src, {{"type", "forward_ok"},
+                   {"id", body.value("id", Json())},
+                   {"reply", apply_(body.value("request", Json()))}});
+      return true;
+    }
+    if (type == "forward_ok") {
+      const Json id = body.value("id", Json());
+      auto it = id.is_number_integer() ? pending_.find(id.get<int64_t>())
+                                       : pending_.end();
+      if (it == pending_.end()) return true;  // forgotten: the client left
+      Reply(it->second.request, body.value("reply", Json::object()));
+      pending_.erase(it);
+      return true;
+    }
+    if (std::find(served_.begin(), served_.end(), type) == served_.end())
+      return false;
+    if (node_id_ == leader_) {
+      Reply(m, apply_(body));
+      return true;
+    }
+    MC_ASSERT(pending_.size() < kMaxForwards,
+              "a bounded table of forwards (expired after 10 s)");
+    const int64_t id = next_id_++;
+    pending_.emplace(id, Forward{m, now});
+    Send(leader_, {{"type", "forward"}, {"id", id}, {"request", body}});
+    return true;
+  }
+
+ private:
+  struct Forward {
+    Message request;
+    absl::Time since;
+  };
+  std::vector<std::string> served_;
+  Apply apply_;
+  std::string leader_;
+  int64_t next_id_ = 0;
+  std::map<int64_t, Forward> pending_;  // forward id -> client request
+};
+
+std::unique_ptr<counter::Core> KafkaCore(bool broken) {
+  using workloads::kafka::ReferenceLog;
+  auto log = std::make_shared<ReferenceLog>(
+      broken ? ReferenceLog::Bug::kSkipOffset : ReferenceLog::Bug::kNone);
+  return std::make_unique<Leader>(
+      std::vector<std::string>{"send", "poll", "commit_offsets",
+                               "list_committed_offsets"},
+      [log](const Json& request) { return log->Handle(request); });
+}
+
+std::unique_ptr<counter::Core> TxnCore(bool broken) {
+  using workloads::txn_rw_register::ReferenceStore;
+  auto store = std::make_shared<ReferenceStore>(
+      broken ? ReferenceStore::Bug::kAbortButApply
+             : ReferenceStore::Bug::kNone);
+  return std::make_unique<Leader>(
+      std::vector<std::string>{"txn"},
+      [store](const Json& request) { return store->Handle(request); });
+}
+
 }  // namespace
 
 bool HasReferenceCore(absl::string_view workload) {
   return workload == "echo" || workload == "unique-ids" ||
-         workload == "broadcast" || workload == "g-set";
+         workload == "broadcast" || workload == "g-set" ||
+         workload == "kafka" || workload == "txn-rw-register";
 }
 
 std::unique_ptr<counter::Core> MakeReferenceCore(absl::string_view workload,
@@ -244,6 +342,8 @@ std::unique_ptr<counter::Core> MakeReferenceCore(absl::string_view workload,
   if (workload == "unique-ids") return std::make_unique<UniqueIds>(broken);
   if (workload == "broadcast") return std::make_unique<Broadcast>(broken);
   if (workload == "g-set") return std::make_unique<GSet>(broken);
+  if (workload == "kafka") return KafkaCore(broken);
+  if (workload == "txn-rw-register") return TxnCore(broken);
   return nullptr;
 }
 

@@ -18,6 +18,14 @@
 //               gossip_ok: partitions only delay it
 //   g-set       the whole set to every other node      bug: merges by
 //               every 250 ms, merged by union          replacing its set
+//   kafka       the first node keeps the logs          bug: polls skip
+//               (kafka/reference.h); the others        offsets 7, 17, ...
+//               forward requests to it and relay
+//               its answers
+//   txn-rw-     the same, with one register store      bug: every 10th txn
+//   register    (txn_rw_register/reference.h):         that writes is
+//               strict serializable                    applied, answered
+//                                                      txn-conflict (G1a)
 // A request a core does not serve gets error 10 (not supported). Bounded:
 // at most kMaxElements messages or elements (an assertion: a sweep's runs
 // are far below it).
@@ -38,7 +46,8 @@ enum class ReferenceBug { kNone, kBroken };
 
 inline constexpr size_t kMaxElements = 1 << 20;
 
-// The workloads with a reference core: echo, unique-ids, broadcast, g-set.
+// The workloads with a reference core: echo, unique-ids, broadcast, g-set,
+// kafka, txn-rw-register.
 bool HasReferenceCore(absl::string_view workload);
 
 // nullptr when `workload` has none.

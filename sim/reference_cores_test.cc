@@ -124,5 +124,73 @@ TEST(ReferenceCores, GSetUnionAndTheForgettingVariant) {
   }
 }
 
+TEST(ReferenceCores, KafkaForwardsToTheFirstNodesOneLog) {
+  Cluster c("kafka", 2, ReferenceBug::kNone);
+  Json r = c.Ask("n1", {{"type", "send"}, {"key", "5"}, {"msg", 10}});
+  EXPECT_EQ(r["type"], "send_ok");
+  EXPECT_EQ(r["offset"], 0);
+  EXPECT_EQ(r["in_reply_to"], c.msg_id);  // relayed to the client's request
+  EXPECT_EQ(
+      c.Ask("n0", {{"type", "send"}, {"key", "5"}, {"msg", 11}})["offset"], 1);
+  EXPECT_EQ(c.Ask("n1", {{"type", "poll"}, {"offsets", {{"5", 0}}}})["msgs"],
+            Json::parse(R"({"5":[[0,10],[1,11]]})"));
+  c.Ask("n1", {{"type", "commit_offsets"}, {"offsets", {{"5", 1}}}});
+  EXPECT_EQ(c.Ask("n0", {{"type", "list_committed_offsets"},
+                         {"keys", {"5"}}})["offsets"],
+            Json::parse(R"({"5":1})"));
+  EXPECT_EQ(c.Ask("n1", {{"type", "txn"}})["code"], 10);
+}
+
+TEST(ReferenceCores, KafkaBrokenSkipsOffsets) {
+  Cluster c("kafka", 1, ReferenceBug::kBroken);
+  for (int i = 0; i < 9; ++i)
+    c.Ask("n0", {{"type", "send"}, {"key", "k"}, {"msg", i}});
+  const Json msgs =
+      c.Ask("n0", {{"type", "poll"}, {"offsets", {{"k", 5}}}})["msgs"]["k"];
+  EXPECT_EQ(msgs, Json::parse("[[5,5],[6,6],[8,8]]"));  // offset 7 skipped
+}
+
+// A forward lost to a partition: the client is never answered wrongly, and
+// the table of forwards forgets it after 10 s.
+TEST(ReferenceCores, TxnForwardsAndForgetsUnansweredForwards) {
+  Cluster c("txn-rw-register", 2, ReferenceBug::kNone);
+  Json r = c.Ask("n1", {{"type", "txn"},
+                        {"txn", Json::parse(R"([["w",1,2],["r",1,null]])")}});
+  EXPECT_EQ(r["type"], "txn_ok");
+  EXPECT_EQ(r["txn"], Json::parse(R"([["w",1,2],["r",1,2]])"));
+  // n1's forward is dropped (n0 never sees it); its late answer is ignored.
+  c.nodes["n1"]->Step({"c9",
+                       "n1",
+                       {{"type", "txn"},
+                        {"msg_id", 50},
+                        {"txn", Json::parse(R"([["r",1,null]])")}}},
+                      t0);
+  std::vector<Message> out = c.nodes["n1"]->TakeReady().messages;
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].dest, "n0");
+  EXPECT_EQ(out[0].body["type"], "forward");
+  c.TickAll(t0 + absl::Seconds(11));
+  const size_t before = c.replies.size();
+  c.Deliver({"n0",
+             "n1",
+             {{"type", "forward_ok"},
+              {"id", out[0].body["id"]},
+              {"reply", {{"type", "txn_ok"}}}}});
+  EXPECT_EQ(c.replies.size(), before);  // forgotten: nothing relayed
+}
+
+TEST(ReferenceCores, TxnBrokenAppliesWhatItCallsAborted) {
+  Cluster c("txn-rw-register", 1, ReferenceBug::kBroken);
+  for (int i = 1; i <= 9; ++i) {
+    c.Ask("n0", {{"type", "txn"}, {"txn", Json::array({{"w", 1, i}})}});
+  }
+  Json r = c.Ask("n0", {{"type", "txn"}, {"txn", Json::array({{"w", 1, 10}})}});
+  EXPECT_EQ(r["code"], 30);
+  EXPECT_EQ(
+      c.Ask("n0", {{"type", "txn"},
+                   {"txn", Json::array({{"r", 1, nullptr}})}})["txn"][0][2],
+      10);  // the "aborted" write is visible
+}
+
 }  // namespace
 }  // namespace sim

@@ -70,7 +70,7 @@ grep -q 'around the first failed check' <<<"$stored" || fail "the window is not 
 # The workloads beyond the counters run their reference cores; --bug=broken
 # their broken ones, which the workload's checker rejects; a replay line
 # spells out the workload's own flags.
-for w in echo unique-ids broadcast g-set; do
+for w in echo unique-ids broadcast g-set kafka txn-rw-register; do
   "$SIM" --seed=2 -w "$w" --time-limit 3 >/dev/null 2>&1; rc=$?
   [ "$rc" = 0 ] || fail "-w $w exited $rc"
 done
@@ -79,6 +79,15 @@ out="$("$SIM" --seed=2 -w broadcast --topology line --time-limit 3 --bug=broken 
 grep -q ':lost-count [1-9]' <<<"$out" || fail "the broken broadcast core lost nothing"
 grep -q 'rerun with: .*--workload=broadcast.*--bug=broken --topology=line' <<<"$out" ||
   fail "the replay line does not spell out the workload's flags"
+out="$("$SIM" --seed=2 -w kafka --time-limit 3 --bug=broken 2>&1)"; rc=$?
+[ "$rc" = 1 ] || fail "-w kafka --bug=broken exited $rc"
+grep -q ':bad-error-types (.*:int-poll-skip' <<<"$out" || fail "the broken kafka core skipped nothing"
+out="$("$SIM" --seed=2 -w txn-rw-register --consistency-models read-committed \
+  --key-count 3 --time-limit 3 --bug=broken 2>&1)"; rc=$?
+[ "$rc" = 1 ] || fail "-w txn-rw-register --bug=broken exited $rc"
+grep -q ':anomaly-types (.*:G1a' <<<"$out" || fail "the broken txn core showed no G1a"
+grep -q 'rerun with: .*--bug=broken --consistency-models=read-committed --key-count=3' <<<"$out" ||
+  fail "the replay line does not spell out txn-rw-register's flags"
 "$SIM" --seed=2 -w echo --bug=stale-read >/dev/null 2>&1; rc=$?
 [ "$rc" = 254 ] || fail "a counter bug on echo exited $rc"
 "$SIM" --seed=2 --bug=broken >/dev/null 2>&1; rc=$?

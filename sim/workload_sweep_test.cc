@@ -1,9 +1,10 @@
 // Seed sweeps of the workloads beyond the counter (echo, unique-ids,
-// broadcast, g-set) in the simulator, against the test-only reference cores
-// (reference_cores.h): every seed of the correct core is valid under
-// partitions, strictly (no EXTENSION finding either), and the broken core
-// of each workload is rejected (exit 1) by the workload's checker within
-// the first seeds. Each case prints its tally; a failure prints the seed.
+// broadcast, g-set, kafka, txn-rw-register) in the simulator, against the
+// test-only reference cores (reference_cores.h): every seed of the correct core
+// is valid under partitions, strictly (no EXTENSION finding either), and the
+// broken core of each workload is rejected (exit 1) by the workload's checker
+// within the first seeds. Each case prints its tally; a failure prints the
+// seed.
 //   workload_sweep_test WORKLOAD SEEDS     (SIM_SEEDS=start:count overrides)
 #include <cstdlib>
 #include <iostream>
@@ -43,6 +44,10 @@ SimConfig Config(const std::string& workload, uint64_t seed) {
     c.workload.params["--topology"] = seed % 2 ? "grid" : "tree3";
   } else if (workload == "unique-ids") {
     c.workload.rate = 500;
+  } else if (workload == "kafka" || workload == "txn-rw-register") {
+    c.nodes = NodeIdsFromCount(2);  // 5b, 6b: two nodes
+    c.workload.concurrency = 4;
+    c.network.latency = absl::Milliseconds(10);  // requests overlap
   }
   return c;
 }

@@ -16,7 +16,7 @@ bool IsKeywordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9') || c == '*' || c == '+' || c == '!' ||
          c == '-' || c == '_' || c == '?' || c == '<' || c == '>' || c == '=' ||
-         c == '.';
+         c == '.' || c == '\'';
 }
 
 // The shortest %g form that reads back as `d` (as a float when `single`).
@@ -122,6 +122,12 @@ Edn Edn::List(std::vector<Edn> items) {
   return e;
 }
 
+Edn Edn::Set(std::vector<Edn> items) {
+  Edn e(Kind::kSet);
+  e.items_ = std::move(items);
+  return e;
+}
+
 Edn Edn::Map() { return Edn(Kind::kMap); }
 
 Edn Edn::FromJson(const kvclient::Json& value) {
@@ -171,9 +177,10 @@ Edn Edn::Raw(absl::string_view text) {
 }
 
 Edn& Edn::Add(Edn item) {
-  MC_ASSERT(kind_ == Kind::kVector || kind_ == Kind::kList,
-            "Add is for vectors and lists; this is kind ",
-            static_cast<int>(kind_));
+  MC_ASSERT(
+      kind_ == Kind::kVector || kind_ == Kind::kList || kind_ == Kind::kSet,
+      "Add is for vectors, lists and sets; this is kind ",
+      static_cast<int>(kind_));
   items_.push_back(std::move(item));
   return *this;
 }
@@ -234,13 +241,14 @@ void Edn::PrintTo(std::string* out) const {
       items_[0].PrintTo(out);
       return;
     case Kind::kVector:
-    case Kind::kList: {
-      *out += kind_ == Kind::kVector ? "[" : "(";
+    case Kind::kList:
+    case Kind::kSet: {
+      *out += kind_ == Kind::kVector ? "[" : kind_ == Kind::kList ? "(" : "#{";
       for (size_t i = 0; i < items_.size(); ++i) {
         if (i) *out += " ";
         items_[i].PrintTo(out);
       }
-      *out += kind_ == Kind::kVector ? "]" : ")";
+      *out += kind_ == Kind::kVector ? "]" : kind_ == Kind::kList ? ")" : "}";
       return;
     }
     case Kind::kMap: {

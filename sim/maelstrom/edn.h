@@ -8,12 +8,14 @@
 //   op.Print() == "{:index 0, :type :invoke, :value nil}"
 //   Edn::String("a\"b\n").Print() == "\"a\\\"b\\n\""
 //   Edn::List({Edn::Int(1), Edn::Int(2)}).Print() == "(1 2)"
+//   Edn::Set({Edn::Int(1), Edn::Int(2)}).Print() == "#{1 2}"
 //
 // Strings: \" \\ \n \t \r \b \f as Clojure's pr-str writes them; other
 // control characters (and DEL) as \uXXXX, which clojure.edn reads; invalid
 // UTF-8 bytes as U+FFFD. Keywords are restricted to EDN's symbol characters
-// (anything else becomes '-'). Doubles print in the shortest form that reads
-// back exactly, always with a '.' or exponent ("1.0"); NaN and infinities as
+// (anything else becomes '-'; ' is one: Elle's :value'). Doubles print in the
+// shortest form that reads back exactly, always with a '.' or exponent ("1.0");
+// NaN and infinities as
 // ##NaN, ##Inf, ##-Inf. Jepsen's ratios are (float ...): see Float.
 #ifndef SIM_MAELSTROM_EDN_H_
 #define SIM_MAELSTROM_EDN_H_
@@ -40,6 +42,7 @@ class Edn {
     kKeyword,
     kVector,
     kList,
+    kSet,
     kMap,
     kTagged,
     kRaw
@@ -56,6 +59,9 @@ class Edn {
   static Edn Keyword(absl::string_view name);  // without the ':'
   static Edn Vector(std::vector<Edn> items = {});
   static Edn List(std::vector<Edn> items = {});
+  // #{...}: Jepsen's and Elle's sets (:not #{:read-committed}). Items print
+  // in the order given: callers sort, as a sorted-set would.
+  static Edn Set(std::vector<Edn> items = {});
   static Edn Map();
   // A JSON value as Maelstrom holds it after parsing a node's message
   // (cheshire, keys keywordized): null -> nil, numbers, strings, arrays ->
@@ -69,7 +75,7 @@ class Edn {
   // BigInteger's digits, a double as Java prints it: "1.0E-4").
   static Edn Raw(absl::string_view text);
 
-  // Vectors and lists: append. Maps: add an entry with a keyword key.
+  // Vectors, lists and sets: append. Maps: add an entry with a keyword key.
   Edn& Add(Edn item);
   Edn& Put(absl::string_view keyword, Edn value);
   // Maps: an entry with any key ({0.5 12}, {"n1-7" 2}, {[1 2] :x}).
@@ -80,6 +86,16 @@ class Edn {
   // entry whose key is not a keyword has its printed key instead.
   const std::vector<std::pair<std::string, Edn>>& entries() const {
     return entries_;
+  }
+  // Entry i's key was put as an EDN value (PutKey with a non-keyword key):
+  // entries()[i].first is then its printed form, not a keyword's name.
+  bool printed_key(size_t i) const { return printed_key_.at(i); }
+  // A vector's, list's or set's items, in order (empty for other kinds).
+  const std::vector<Edn>& items() const {
+    static const std::vector<Edn>* const kNone = new std::vector<Edn>();
+    return kind_ == Kind::kVector || kind_ == Kind::kList || kind_ == Kind::kSet
+               ? items_
+               : *kNone;
   }
   // A map's value under `keyword` (the first such entry), or nullptr.
   const Edn* Find(absl::string_view keyword) const;

@@ -145,5 +145,34 @@ TEST(EdnTest, AnyMapKeyTaggedLiteralsAndRawElements) {
   ASSERT_TRUE(back.ok()) << back.status();
 }
 
+// Elle's results carry sets (:not #{:read-committed}) and primed keywords
+// (:value').
+TEST(EdnTest, SetsAndPrimedKeywords) {
+  EXPECT_EQ(Edn::Set({Edn::Int(1), Edn::Keyword("a")}).Print(), "#{1 :a}");
+  EXPECT_EQ(Edn::Set().Print(), "#{}");
+  Edn m = Edn::Map();
+  m.Put("value'", Edn::Set({Edn::Keyword("G1c")}));
+  EXPECT_EQ(m.Print(), "{:value' #{:G1c}}");
+  EXPECT_EQ(Edn::Keyword("a'").Print(), ":a'");
+  absl::StatusOr<EdnValue> back = ReadEdn(m.Print());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->Get("value'").kind, EdnValue::Kind::kSet);
+}
+
+// The pages walk a checker's results: items of collections, and which map
+// keys were keywords.
+TEST(EdnTest, ItemsAndPrintedKeys) {
+  Edn v = Edn::Vector({Edn::Int(1), Edn::Keyword("a")});
+  ASSERT_EQ(v.items().size(), 2u);
+  EXPECT_EQ(v.items()[1].Print(), ":a");
+  EXPECT_EQ(Edn::Set({Edn::Int(3)}).items().size(), 1u);
+  EXPECT_TRUE(Edn::Int(3).items().empty());
+  Edn m = Edn::Map();
+  m.Put("k", Edn::Int(1)).PutKey(Edn::String("5"), Edn::Int(2));
+  EXPECT_FALSE(m.printed_key(0));
+  EXPECT_TRUE(m.printed_key(1));
+  EXPECT_EQ(m.entries()[1].first, "\"5\"");
+}
+
 }  // namespace
 }  // namespace sim

@@ -27,6 +27,7 @@
 #define SIM_MAELSTROM_RUN_RECORD_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -108,6 +109,24 @@ struct FlaggedOp {
   std::string note;  // shown on the op: "NOT in [[5 5]]"
 };
 
+// An anomaly the workload's checker found, as the run index lists it
+// (kafka's :lost-write, Elle's :G1c): how many cases, and the first few,
+// each with the ops it names.
+struct AnomalyOp {
+  std::string role;   // the key it sits under in the case: "writer", "cycle"
+  size_t index = 0;   // its history position (the completion when paired)
+  std::string label;  // "#46 process 0 fail txn w8=10 w8=11 (t=0.219s)"
+};
+struct AnomalyCase {
+  std::string text;  // the rest of the case in one line: "mop [:r 8 11]"
+  std::vector<AnomalyOp> ops;
+};
+struct AnomalyType {
+  std::string name;                // "G1a"
+  size_t count = 0;                // cases found (results.edn has them all)
+  std::vector<AnomalyCase> cases;  // the first few
+};
+
 // The workload checker's results as the pages show them (the driver hands
 // over what the checker returned: sim::WorkloadResult::report).
 struct WorkloadReport {
@@ -119,6 +138,11 @@ struct WorkloadReport {
   // The timeline's words for a final op and a flagged one.
   std::string final_label = "final op";
   std::string flagged_label = "rejected by the checker";
+  // The anomalies found, for the run index (empty: none, or a workload that
+  // lists none this way).
+  std::vector<AnomalyType> anomalies;
+  // An op's value as the timeline words it ("w8=1 r8=1"); null: as JSON.
+  std::function<std::string(const HistoryEvent&)> value_text;
 };
 
 // The figures results.edn needs besides the history (see jepsen_edn.h).

@@ -124,6 +124,11 @@ struct Op {
   // Not before this time (Jepsen's op :time); nullopt: now. An op for later
   // is held and invoked then; the generator is not asked again meanwhile.
   absl::optional<absl::Time> time;
+  // Jepsen op keys beyond :f, :value and :final? that the client reads,
+  // by name without the colon: kafka's final assign carries
+  // {"seek-to-beginning?": true}. The client sees them in Invoke, OnReply
+  // and OnTimeout; the History does not record them.
+  std::map<std::string, kvclient::Json> extra;
 };
 
 // What a generator is shown when asked (Jepsen's context, reduced to what

@@ -20,6 +20,8 @@ const char kRunCss[] = R"(
 .files td:first-child { white-space: nowrap; }
 .plots img { max-width: 100%; border: 1px solid #ddd; margin: 4px 8px 4px 0; }
 .window { color: #555; }
+.anomalies td { vertical-align: top; padding: 2px 16px 6px 0; border-bottom: 1px solid #eee; }
+.anomalies .ops { font-family: monospace; font-size: 12px; }
 )";
 
 const char kStoreCss[] = R"(
@@ -102,6 +104,37 @@ void AppendFigures(const sim::RunRecord& run, std::string* body) {
   absl::StrAppend(body, "</table>\n");
 }
 
+// What the workload's checker found (WorkloadReport::anomalies): each type
+// with its count and first cases, each case with the ops it names, linked to
+// their bars on the timeline.
+void AppendAnomalies(const sim::RunRecord& run, std::string* body) {
+  const std::vector<sim::AnomalyType>& types = run.results.workload.anomalies;
+  if (types.empty()) return;
+  absl::StrAppend(body,
+                  "<h2>Anomalies</h2>\n<p>What the checker found "
+                  "(results.edn has every case); an op links to its bar on "
+                  "the timeline.</p>\n");
+  for (const sim::AnomalyType& type : types) {
+    absl::StrAppend(body, "<h3>", EscapeXml(type.name), " &mdash; ", type.count,
+                    type.count == 1 ? " case" : " cases",
+                    type.cases.size() < type.count
+                        ? absl::StrCat(" (the first ", type.cases.size(), ")")
+                        : std::string(),
+                    "</h3>\n<table class=\"anomalies\">\n");
+    for (const sim::AnomalyCase& c : type.cases) {
+      std::string ops;
+      for (const sim::AnomalyOp& op : c.ops) {
+        absl::StrAppend(&ops, ops.empty() ? "" : "<br>", EscapeXml(op.role),
+                        ": <a href=\"timeline.html#op-", op.index, "\">",
+                        EscapeXml(op.label), "</a>");
+      }
+      absl::StrAppend(body, "<tr><td>", EscapeXml(c.text),
+                      "</td><td class=\"ops\">", ops, "</td></tr>\n");
+    }
+    absl::StrAppend(body, "</table>\n");
+  }
+}
+
 }  // namespace
 
 std::string RenderRunIndex(const sim::RunRecord& run,
@@ -138,6 +171,7 @@ std::string RenderRunIndex(const sim::RunRecord& run,
   row("command", meta.command);
   absl::StrAppend(&body, "</table>\n");
   AppendFigures(run, &body);
+  AppendAnomalies(run, &body);
   absl::StrAppend(&body, "<h2>Files</h2>\n<table class=\"files\">\n");
   for (const IndexLink& f : files) {
     absl::StrAppend(&body, "<tr><td>", Link(f.path, f.path), "</td><td>",

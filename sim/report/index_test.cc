@@ -72,6 +72,30 @@ TEST(RunIndex, ShowsMsgsPerOpAndTheWorkloadsFigures) {
             std::string::npos);
 }
 
+// The anomalies the checker found, each case with the ops it names, linked
+// to their bars on the timeline; nothing when there are none.
+TEST(RunIndex, ListsTheAnomaliesWithTheirOps) {
+  sim::RunRecord run = EmptyRun();
+  EXPECT_EQ(RenderRunIndex(run, {}, "w").find("Anomalies"), std::string::npos);
+  sim::AnomalyType g1a;
+  g1a.name = "G1a";
+  g1a.count = 12;
+  sim::AnomalyCase c;
+  c.text = "mop [:r 8 11]";
+  c.ops = {{"op", 48, "#48 process 0 ok txn r8=11 (t=0.219s)"},
+           {"writer", 46, "#46 process 0 fail txn w8=11 & <x>"}};
+  g1a.cases = {c, c};
+  run.results.workload.anomalies = {g1a};
+  const std::string html = RenderRunIndex(run, {}, "w");
+  EXPECT_NE(html.find("<h3>G1a &mdash; 12 cases (the first 2)</h3>"),
+            std::string::npos)
+      << html;
+  EXPECT_EQ(Count(html, "<td>mop [:r 8 11]</td>"), 2u);
+  EXPECT_NE(html.find("writer: <a href=\"timeline.html#op-46\">#46 process 0 "
+                      "fail txn w8=11 &amp; &lt;x&gt;</a>"),
+            std::string::npos);
+}
+
 TEST(RunIndex, NoStoreIndexNoLinkToIt) {
   const std::string html = RenderRunIndex(EmptyRun(), {}, "");
   EXPECT_EQ(html.find("all runs"), std::string::npos);

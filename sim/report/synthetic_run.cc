@@ -168,7 +168,9 @@ void Synth::Arrive(size_t index) {
     m.fate = sim::Fate::kKvCut;
   } else {
     m.fate = sim::Fate::kDelivered;
-    Handle(run_.messages[index]);
+    // A copy: handling it sends, which may move run_.messages.
+    const sim::MessageRecord delivered = m;
+    Handle(delivered);
   }
 }
 

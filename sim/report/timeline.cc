@@ -50,6 +50,7 @@ const char kCss[] = R"(
 .op.fail { background: #FEB5DA; }
 .op.read { opacity: 0.8; }
 .op:hover, .pending-op:hover { outline: 2px solid #000; z-index: 2; }
+.op:target { outline: 3px solid #d00; z-index: 3; }
 .op.final { border: 2px solid #000; }
 .op.final.bad { border: 3px solid #d00; background: #ff6b6b; }
 .pending-op { background: repeating-linear-gradient(45deg, #ccc, #ccc 4px, #fff 4px, #fff 8px); border: 1px dashed #888; }
@@ -168,6 +169,12 @@ class TimelineBuilder {
   std::string Chart(double chart_height, double default_pxs) const;
   std::string OpDiv(const OpPair& op) const;
   std::string OpTitle(const OpPair& op) const;
+  // The event's value as the workload words it (WorkloadReport::value_text),
+  // else as JSON.
+  std::string Text(const HistoryEvent& e) const {
+    const auto& text = run_.results.workload.value_text;
+    return text ? text(e) : sim::FormatValue(e.value);
+  }
   std::string Faults(double chart_height) const;
 
   const sim::RunRecord& run_;
@@ -217,14 +224,14 @@ std::string TimelineBuilder::OpTitle(const OpPair& op) const {
   std::string t =
       absl::StrCat("process ", jepsen_.Process(op.invoke), " (thread ",
                    invoke.thread, ", client ", invoke.client, ")\n", invoke.f);
-  if (!invoke.value.is_null())
-    absl::StrAppend(&t, " ", sim::FormatValue(invoke.value));
+  const std::string invoked = Text(invoke);
+  if (!invoked.empty()) absl::StrAppend(&t, " ", Truncate(invoked, 400));
   if (op.completion) {
     const HistoryEvent& done = run_.history[*op.completion];
     absl::StrAppend(&t, " → ", TypeClass(done.type));
     // What the op learned: a read's value, not an add's echo of its delta.
     if (done.type == EventType::kOk && done.value != invoke.value)
-      absl::StrAppend(&t, " ", sim::FormatValue(done.value));
+      absl::StrAppend(&t, " ", Truncate(Text(done), 400));
     absl::StrAppend(&t, "\ninvoked t=", Sec(Rel(invoke.time)),
                     "s, completed t=", Sec(Rel(done.time)), "s\nlatency ",
                     absl::StrFormat("%.3f ms", absl::ToDoubleMilliseconds(
@@ -260,13 +267,14 @@ std::string TimelineBuilder::OpDiv(const OpPair& op) const {
   if (bad_.count(*op.completion)) absl::StrAppend(&classes, " bad");
   // The op's value on the bar (what a read learned, else what was sent),
   // clipped to the bar; the title has all of it.
-  const kvclient::Json& value =
-      done.type == EventType::kOk && !done.value.is_null() ? done.value
-                                                           : invoke.value;
+  const HistoryEvent& shown =
+      done.type == EventType::kOk && !done.value.is_null() ? done : invoke;
+  const std::string text = Text(shown);
   const std::string label =
-      value.is_null() ? invoke.f
-                      : absl::StrCat(invoke.f, " ", sim::FormatValue(value));
-  return absl::StrCat("<div class=\"", classes, "\" style=\"left:", At(left),
+      text.empty() ? invoke.f : absl::StrCat(invoke.f, " ", text);
+  // id: the run index links an anomaly's ops here (#op-<completion>).
+  return absl::StrCat("<div class=\"", classes, "\" id=\"op-", *op.completion,
+                      "\" style=\"left:", At(left),
                       ";width:", Span(X(done.time) - left), ";top:", top,
                       "px\" title=\"", EscapeXml(OpTitle(op)),
                       "\"><span class=\"v\">", EscapeXml(Truncate(label, 80)),

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "sim/report/synthetic_run.h"
 #include "sim/report/test_util.h"
@@ -69,6 +70,22 @@ TEST(TimelineHtml, EveryBarShowsItsValue) {
   EXPECT_NE(html.find("<span class=\"v\">add 3</span>"), std::string::npos);
   EXPECT_NE(html.find("<span class=\"v\">add 1</span>"), std::string::npos);
   EXPECT_NE(html.find("<span class=\"v\">read 4</span>"), std::string::npos);
+}
+
+// A workload may word its values (txn-rw-register: "w8=1 r8=1"); each bar
+// has an id the run index links to.
+TEST(TimelineHtml, TheWorkloadWordsTheValuesAndBarsHaveIds) {
+  sim::RunRecord run = SmallRun();
+  run.results.workload.value_text = [](const sim::HistoryEvent& e) {
+    return absl::StrCat("<", e.value.dump(), ">");
+  };
+  const std::string html = RenderTimelineHtml(RunAnalysis(run));
+  EXPECT_NE(html.find("<span class=\"v\">add &lt;3&gt;</span>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<span class=\"v\">read &lt;4&gt;</span>"),
+            std::string::npos);
+  EXPECT_NE(html.find("\" id=\"op-9\" style="), std::string::npos);
+  EXPECT_EQ(Count(html, " id=\"op-"), 5u);  // completed ops only
 }
 
 TEST(TimelineHtml, BarsSitAtTheirTimeWithTheirLatency) {

@@ -9,6 +9,8 @@
 #include "sim/workloads/counter/counter.h"
 #include "sim/workloads/echo/echo.h"
 #include "sim/workloads/g_set/g_set.h"
+#include "sim/workloads/kafka/kafka.h"
+#include "sim/workloads/txn_rw_register/txn_rw_register.h"
 #include "sim/workloads/unique_ids/unique_ids.h"
 
 namespace workloads {
@@ -21,6 +23,7 @@ std::vector<const sim::WorkloadSpec*> Build() {
       &echo::EchoSpec(),           &unique_ids::UniqueIdsSpec(),
       &broadcast::BroadcastSpec(), &counter::GCounterSpec(),
       &counter::PnCounterSpec(),   &g_set::GSetSpec(),
+      &kafka::KafkaSpec(),         &txn_rw_register::TxnRwRegisterSpec(),
   };
   std::set<std::string> names;
   for (const sim::WorkloadSpec* spec : all) {
