@@ -155,6 +155,21 @@ Edn Edn::FromJson(const kvclient::Json& value) {
   }
 }
 
+Edn Edn::Tagged(absl::string_view tag, Edn form) {
+  MC_ASSERT(!tag.empty(), "a tagged literal needs a tag");
+  Edn e(Kind::kTagged);
+  e.text_ = std::string(tag);
+  e.items_.push_back(std::move(form));
+  return e;
+}
+
+Edn Edn::Raw(absl::string_view text) {
+  MC_ASSERT(!text.empty(), "a raw element is not empty");
+  Edn e(Kind::kRaw);
+  e.text_ = std::string(text);
+  return e;
+}
+
 Edn& Edn::Add(Edn item) {
   MC_ASSERT(kind_ == Kind::kVector || kind_ == Kind::kList,
             "Add is for vectors and lists; this is kind ",
@@ -167,7 +182,33 @@ Edn& Edn::Put(absl::string_view keyword, Edn value) {
   MC_ASSERT(kind_ == Kind::kMap, "Put is for maps; this is kind ",
             static_cast<int>(kind_));
   entries_.emplace_back(Keyword(keyword).text_, std::move(value));
+  printed_key_.push_back(false);
   return *this;
+}
+
+Edn& Edn::PutKey(const Edn& key, Edn value) {
+  if (key.kind_ == Kind::kKeyword) return Put(key.text_, std::move(value));
+  MC_ASSERT(kind_ == Kind::kMap, "PutKey is for maps; this is kind ",
+            static_cast<int>(kind_));
+  entries_.emplace_back(key.Print(), std::move(value));
+  printed_key_.push_back(true);
+  return *this;
+}
+
+const Edn* Edn::Find(absl::string_view keyword) const {
+  MC_ASSERT(kind_ == Kind::kMap, "Find is for maps; this is kind ",
+            static_cast<int>(kind_));
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (!printed_key_[i] && entries_[i].first == keyword)
+      return &entries_[i].second;
+  }
+  return nullptr;
+}
+
+int64_t Edn::int_value() const {
+  MC_ASSERT(kind_ == Kind::kInt, "int_value is for integers; this is kind ",
+            static_cast<int>(kind_));
+  return int_;
 }
 
 std::string Edn::Print() const {
@@ -187,6 +228,11 @@ void Edn::PrintTo(std::string* out) const {
       absl::StrAppend(out, "\"", EdnEscape(text_), "\"");
       return;
     case Kind::kKeyword: absl::StrAppend(out, ":", text_); return;
+    case Kind::kRaw: *out += text_; return;
+    case Kind::kTagged:
+      absl::StrAppend(out, "#", text_);
+      items_[0].PrintTo(out);
+      return;
     case Kind::kVector:
     case Kind::kList: {
       *out += kind_ == Kind::kVector ? "[" : "(";
@@ -201,7 +247,8 @@ void Edn::PrintTo(std::string* out) const {
       *out += "{";
       for (size_t i = 0; i < entries_.size(); ++i) {
         if (i) *out += ", ";
-        absl::StrAppend(out, ":", entries_[i].first, " ");
+        absl::StrAppend(out, printed_key_[i] ? "" : ":", entries_[i].first,
+                        " ");
         entries_[i].second.PrintTo(out);
       }
       *out += "}";
@@ -217,6 +264,11 @@ std::string Edn::Pretty() const {
 }
 
 void Edn::PrettyTo(std::string* out, size_t column) const {
+  if (kind_ == Kind::kTagged) {
+    absl::StrAppend(out, "#", text_);
+    items_[0].PrettyTo(out, column + 1 + text_.size());
+    return;
+  }
   if (kind_ != Kind::kMap || entries_.empty()) {
     PrintTo(out);
     return;
@@ -224,7 +276,8 @@ void Edn::PrettyTo(std::string* out, size_t column) const {
   *out += "{";
   for (size_t i = 0; i < entries_.size(); ++i) {
     if (i) absl::StrAppend(out, ",\n", std::string(column + 1, ' '));
-    const std::string key = absl::StrCat(":", entries_[i].first, " ");
+    const std::string key =
+        absl::StrCat(printed_key_[i] ? "" : ":", entries_[i].first, " ");
     *out += key;
     entries_[i].second.PrettyTo(out, column + 1 + key.size());
   }

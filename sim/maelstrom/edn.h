@@ -40,7 +40,9 @@ class Edn {
     kKeyword,
     kVector,
     kList,
-    kMap
+    kMap,
+    kTagged,
+    kRaw
   };
 
   static Edn Nil() { return Edn(Kind::kNil); }
@@ -60,16 +62,29 @@ class Edn {
   // vectors, objects -> maps with keyword keys (in the JSON's key order).
   //   FromJson({"a":[1,null]}).Print() == "{:a [1 nil]}"
   static Edn FromJson(const kvclient::Json& value);
+  // A tagged literal, as fipp prints a record in results.edn:
+  //   Tagged("jepsen.history.Op", op).Print() == "#jepsen.history.Op{...}"
+  static Edn Tagged(absl::string_view tag, Edn form);
+  // One EDN element printed verbatim; the caller guarantees it is one (a
+  // BigInteger's digits, a double as Java prints it: "1.0E-4").
+  static Edn Raw(absl::string_view text);
 
   // Vectors and lists: append. Maps: add an entry with a keyword key.
   Edn& Add(Edn item);
   Edn& Put(absl::string_view keyword, Edn value);
+  // Maps: an entry with any key ({0.5 12}, {"n1-7" 2}, {[1 2] :x}).
+  Edn& PutKey(const Edn& key, Edn value);
 
   Kind kind() const { return kind_; }
-  // A map's entries (keyword name, value), in insertion order.
+  // A map's entries (keyword name, value), in insertion order; a PutKey
+  // entry whose key is not a keyword has its printed key instead.
   const std::vector<std::pair<std::string, Edn>>& entries() const {
     return entries_;
   }
+  // A map's value under `keyword` (the first such entry), or nullptr.
+  const Edn* Find(absl::string_view keyword) const;
+  // An integer's value (kInt only).
+  int64_t int_value() const;
 
   // One line, as Clojure's prn prints it: {:a 1, :b [1 2]}.
   std::string Print() const;
@@ -86,9 +101,10 @@ class Edn {
   bool bool_ = false;
   int64_t int_ = 0;
   double double_ = 0;
-  std::string text_;  // string contents or keyword name
-  std::vector<Edn> items_;
+  std::string text_;        // string contents, keyword name, tag, raw text
+  std::vector<Edn> items_;  // tagged: the one form
   std::vector<std::pair<std::string, Edn>> entries_;
+  std::vector<bool> printed_key_;  // per entry: first is a printed key
 };
 
 // The body of an EDN string literal, without the quotes.

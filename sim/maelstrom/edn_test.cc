@@ -119,5 +119,31 @@ TEST(EdnTest, FromJsonAsMaelstromParsesIt) {
   EXPECT_EQ(Edn::FromJson(kvclient::Json(int64_t{-3})).Print(), "-3");
 }
 
+// Jepsen's checkers' results: maps keyed by numbers and strings (set-full
+// :stable-latencies {0 3, 0.5 4}, unique-ids :duplicated {"n1-7" 2}), fipp's
+// records (#jepsen.history.Op{...}) and Java-printed numbers.
+TEST(EdnTest, AnyMapKeyTaggedLiteralsAndRawElements) {
+  Edn m = Edn::Map();
+  m.PutKey(Edn::Int(0), Edn::Int(3))
+      .PutKey(Edn::Double(0.5), Edn::Int(4))
+      .PutKey(Edn::String("n1-7"), Edn::Int(2))
+      .PutKey(Edn::Keyword("k"), Edn::Raw("1.0E-4"));
+  EXPECT_EQ(m.Print(), "{0 3, 0.5 4, \"n1-7\" 2, :k 1.0E-4}");
+  ASSERT_NE(m.Find("k"), nullptr);  // a keyword key stays a keyword
+  EXPECT_EQ(m.Find("n1-7"), nullptr);
+  EXPECT_EQ(m.entries()[3].first, "k");
+  Edn op = Edn::Map();
+  op.Put("index", Edn::Int(4)).Put("f", Edn::Keyword("add"));
+  EXPECT_EQ(op.Find("index")->int_value(), 4);
+  Edn outer = Edn::Map();
+  outer.Put("known", Edn::Tagged("jepsen.history.Op", op));
+  EXPECT_EQ(outer.Print(), "{:known #jepsen.history.Op{:index 4, :f :add}}");
+  EXPECT_EQ(outer.Pretty(),
+            "{:known #jepsen.history.Op{:index 4,\n"
+            "                           :f :add}}");
+  absl::StatusOr<EdnValue> back = ReadEdn(m.Print());
+  ASSERT_TRUE(back.ok()) << back.status();
+}
+
 }  // namespace
 }  // namespace sim
