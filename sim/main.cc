@@ -36,7 +36,7 @@ constexpr char kUsage[] =
     "counter core.\n"
     "  bazel run //sim -- --seed=7 --profile=chaos\n"
     "  bazel run //sim -- --seed=7 --node-count 5 --latency 20 --nemesis "
-    "partition,kill\n"
+    "partition,kill,pause\n"
     "Same seed and flags give byte-identical output. Settings not given come "
     "from\n"
     "--profile (challenge: 3 nodes, rate 100, 20 s, partitions). The verdict "

@@ -57,9 +57,9 @@ case "$case_name" in
     [[ -L store/latest ]] || { echo "FAIL: store/latest is not a symlink"; exit 1; }
     ;;
   our_counter_every_fault)
-    # EXTENSIONS: kill/restart, pause, seq-kv cuts and partitions together.
+    # EXTENSIONS: crash/restart, stalls, seq-kv cuts and partitions together.
     run 0 "Everything looks good" test "${g[@]}" --bin "$counter" "${fast[@]}" --time-limit 5 \
-      --nemesis partition,kill,pause,kv-cut --nemesis-interval 1 --latency 5 \
+      --nemesis partition,crash,stall,kv-cut --nemesis-interval 1 --latency 5 \
       --latency-dist exponential --seed 2 --strict
     ;;
   our_counter_pn)
@@ -80,12 +80,12 @@ case "$case_name" in
     # round trip (2 x 250 ms) and 3 clients per node keep such adds around
     # at most kill instants, even on a loaded machine.
     run 1 "Analysis invalid" test "${g[@]}" --bin "$bug_counter" --node-count 3 --rate 150 \
-      --concurrency 3n --recovery-time 2 --time-limit 6 --nemesis kill \
+      --concurrency 3n --recovery-time 2 --time-limit 6 --nemesis crash \
       --nemesis-interval 0.5 --latency 250 --seed 7 -- --bug=ack-before-durable
     ;;
   bug_forget_on_restart)
     run 1 "Analysis invalid" test "${g[@]}" --bin "$bug_counter" "${fast[@]}" --concurrency 2n \
-      --time-limit 5 --nemesis kill --nemesis-interval 0.5 --seed 5 -- --bug=forget-on-restart
+      --time-limit 5 --nemesis crash --nemesis-interval 0.5 --seed 5 -- --bug=forget-on-restart
     ;;
   bug_double_count_retry)
     # A cut of replies only lets a cas land unanswered; the retry re-adds.
