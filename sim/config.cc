@@ -116,7 +116,7 @@ std::vector<std::pair<std::string, std::string>> ConfigFlags(
                        ? "total"
                        : absl::StrFormat("%g", c.availability->fraction);
   }
-  return {
+  std::vector<std::pair<std::string, std::string>> flags = {
       {"workload", c.workload.name},
       {counted ? "node-count" : "nodes",
        counted ? absl::StrCat(c.node_count()) : absl::StrJoin(c.nodes, ",")},
@@ -139,10 +139,16 @@ std::vector<std::pair<std::string, std::string>> ConfigFlags(
       {"strict", c.strict ? "true" : "false"},
       {"liveness-bound", Seconds(c.liveness_bound)},
       {"strategy", std::string(counter::StrategyName(c.strategy))},
-      {"bug", std::string(counter::BugName(c.bug))},
+      {"bug", c.broken_reference ? std::string("broken")
+                                 : std::string(counter::BugName(c.bug))},
       {"dissemination",
        std::string(counter::DisseminationName(c.dissemination))},
   };
+  // The workload's own flags (broadcast's --topology), last: no profile
+  // sets one, so a replay spells each out.
+  for (const auto& [name, value] : c.workload.params)
+    flags.emplace_back(name.substr(2), value);  // "--topology" -> "topology"
+  return flags;
 }
 
 std::string ReplayCommand(const SimConfig& config) {

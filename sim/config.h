@@ -46,6 +46,10 @@ struct SimConfig : DriverConfig {
   // The node under test.
   counter::Strategy strategy = counter::Strategy::kOwnKeys;
   counter::Bug bug = counter::Bug::kNone;
+  // The workloads beyond the counters (echo, unique-ids, broadcast, g-set)
+  // run a test-only reference core (sim/reference_cores.h); --bug=broken
+  // runs its deliberately broken variant.
+  bool broken_reference = false;
   counter::Dissemination dissemination = counter::Dissemination::kAuto;
   // Bound on what a paused node's inbox holds (messages); past it the run
   // fails (exit 255) rather than growing without limit. A pause lasts under

@@ -1,14 +1,15 @@
 // bazel run //sim -- --seed=N [flags]: one deterministic simulated Maelstrom
-// g-counter test of the counter core. Prints the seed and settings, the
-// results block, the verdict, and on failure the command that replays it.
-// With --store=DIR it also writes the run's store directory exactly as the
-// harness does (DIR/<workload>/<stamp>/: index.html, messages.svg,
-// timeline.html, history.edn, results.edn, history.txt, results.txt; and
-// DIR/index.html listing every run), so a failing seed is looked at like a
-// real run.
-// The flags shared with the harness (Maelstrom's and the extensions) are
-// parsed by sim/driver/flags.h; this file adds the simulator's own.
-// Exit: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 the test broke.
+// test: the counter core (g-counter, pn-counter) or a workload's reference
+// core (echo, unique-ids, broadcast, g-set; sim/reference_cores.h). Prints the
+// seed and settings, the results block, the verdict, and on failure the command
+// that replays it. With --store=DIR it also writes the run's store directory
+// exactly as the harness does (DIR/<workload>/<stamp>/: index.html,
+// messages.svg, timeline.html, history.edn, results.edn, history.txt,
+// results.txt; and DIR/index.html listing every run), so a failing seed is
+// looked at like a real run. The flags shared with the harness (Maelstrom's and
+// the extensions) are parsed by sim/driver/flags.h; this file adds the
+// simulator's own. Exit: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255
+// the test broke.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -25,6 +26,7 @@
 #include "sim/driver/flags.h"
 #include "sim/maelstrom/history.h"
 #include "sim/maelstrom/run_record.h"
+#include "sim/reference_cores.h"
 #include "sim/report/window.h"
 #include "sim/report/writer.h"
 #include "sim/world.h"
@@ -32,8 +34,13 @@
 namespace {
 
 constexpr char kUsage[] =
-    "Deterministic simulation of Maelstrom's g-counter test against the "
-    "counter core.\n"
+    "Deterministic simulation of a Maelstrom test: -w g-counter and "
+    "pn-counter run\n"
+    "the counter core; echo, unique-ids, broadcast and g-set run small "
+    "test-only\n"
+    "reference cores (--bug=broken: their broken variants).\n"
+    "  bazel run //sim -- --seed=7 -w broadcast --node-count 5 --topology "
+    "tree3\n"
     "  bazel run //sim -- --seed=7 --profile=chaos\n"
     "  bazel run //sim -- --seed=7 --node-count 5 --latency 20 --nemesis "
     "partition,kill,pause\n"
@@ -210,8 +217,12 @@ void AddNodeFlags(sim::FlagTable& table, sim::SimConfig& config) {
   table.Add(
       {"--bug", "", "NAME",
        "a deliberately broken variant: none, stale-read, ack-before-durable, "
-       "double-count-retry, forget-on-restart, merge-by-total",
+       "double-count-retry, forget-on-restart, merge-by-total (the "
+       "counters); broken (the reference core of echo, unique-ids, "
+       "broadcast, g-set)",
        sim::FlagOrigin::kExtension, [&config](const std::string& v) {
+         config.broken_reference = v == "broken";
+         if (config.broken_reference) return std::string();
          auto b = counter::ParseBug(v);
          if (!b) return std::string("unknown variant");
          config.bug = *b;
@@ -260,6 +271,17 @@ absl::optional<int> ParseArgs(const std::vector<std::string>& args,
   if (std::string why = sim::ApplyFlags(cl); !why.empty()) return BadArgs(why);
   if (std::string why = sim::FinishSharedFlags(shared, "."); !why.empty()) {
     return BadArgs(why);
+  }
+  const bool reference = sim::HasReferenceCore(a.config.workload.name);
+  if (a.config.broken_reference && !reference) {
+    return BadArgs(
+        "--bug=broken is the reference cores' (echo, unique-ids, broadcast, "
+        "g-set); the counters' variants have their own names");
+  }
+  if (reference && a.config.bug != counter::Bug::kNone) {
+    return BadArgs(absl::StrCat(
+        "--bug=", counter::BugName(a.config.bug), " is the counter's; -w ",
+        a.config.workload.name, " runs a reference core: --bug=broken"));
   }
   return absl::nullopt;
 }

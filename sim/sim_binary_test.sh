@@ -66,4 +66,21 @@ grep -q 'around the first failed check' <<<"$stored" || fail "the window is not 
 [ "$rc" = 254 ] || fail "unknown flag exited $rc"
 "$SIM" --profile=nope >/dev/null 2>&1; rc=$?
 [ "$rc" = 254 ] || fail "unknown profile exited $rc"
+
+# The workloads beyond the counters run their reference cores; --bug=broken
+# their broken ones, which the workload's checker rejects; a replay line
+# spells out the workload's own flags.
+for w in echo unique-ids broadcast g-set; do
+  "$SIM" --seed=2 -w "$w" --time-limit 3 >/dev/null 2>&1; rc=$?
+  [ "$rc" = 0 ] || fail "-w $w exited $rc"
+done
+out="$("$SIM" --seed=2 -w broadcast --topology line --time-limit 3 --bug=broken 2>&1)"; rc=$?
+[ "$rc" = 1 ] || fail "-w broadcast --bug=broken exited $rc"
+grep -q ':lost-count [1-9]' <<<"$out" || fail "the broken broadcast core lost nothing"
+grep -q 'rerun with: .*--workload=broadcast.*--bug=broken --topology=line' <<<"$out" ||
+  fail "the replay line does not spell out the workload's flags"
+"$SIM" --seed=2 -w echo --bug=stale-read >/dev/null 2>&1; rc=$?
+[ "$rc" = 254 ] || fail "a counter bug on echo exited $rc"
+"$SIM" --seed=2 --bug=broken >/dev/null 2>&1; rc=$?
+[ "$rc" = 254 ] || fail "--bug=broken on the counter exited $rc"
 echo "1 passed, 0 failed"

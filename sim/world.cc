@@ -17,6 +17,7 @@
 #include "sim/maelstrom/event_queue.h"
 #include "sim/maelstrom/kv_service.h"
 #include "sim/maelstrom/prng.h"
+#include "sim/reference_cores.h"
 
 namespace sim {
 
@@ -51,6 +52,20 @@ constexpr int kMaxIdleWakes = 100;
 // are stale entries waiting to be popped). Past it the run fails.
 constexpr size_t kMaxPendingWakes = size_t{1} << 22;
 
+// The node under test when the caller names none: a reference core for the
+// workloads beyond the counters, else our counter (or its variant).
+CoreFactory DefaultCores(const SimConfig& config) {
+  const std::string workload = config.workload.name;
+  if (HasReferenceCore(workload)) {
+    const ReferenceBug bug =
+        config.broken_reference ? ReferenceBug::kBroken : ReferenceBug::kNone;
+    return [workload, bug](const counter::Options&) {
+      return MakeReferenceCore(workload, bug);
+    };
+  }
+  return counter::VariantFactory(config.strategy, config.bug);
+}
+
 struct Wake {
   int node;
   uint64_t token;
@@ -74,9 +89,7 @@ class World : public NodeHost {
         sim::RunRecord* record)
       : config_(config),
         trace_(trace),
-        make_core_(make_core
-                       ? std::move(make_core)
-                       : counter::VariantFactory(config.strategy, config.bug)),
+        make_core_(make_core ? std::move(make_core) : DefaultCores(config)),
         driver_(config, *this,
                 DriverOutput{trace, trace, false, false, record}),
         incarnation_prng_(driver_.ForkPrng("incarnation")),

@@ -7,7 +7,7 @@
 # the rendered counts match the run's own files, computed here from
 # messages.txt, history.txt and results.json (not from the renderers):
 # arrows = messages sent (the diagram is asked to draw the whole run),
-# lanes = nodes plus every endpoint of a message, timeline bars = completed
+# lanes = nodes, services, one per worker thread and one for setup clients, timeline bars = completed
 # operations, final reads and fault bands. The screenshots stay in the
 # store (<run>/*.png) and in the test's outputs
 # (bazel-testlogs/testing/browser_test/test.outputs/).
@@ -48,12 +48,20 @@ run=${run%/index.html}
 python3 - "$run" <<'PY'
 import json, re, sys
 run = sys.argv[1]
+thread_of = {}  # worker client -> its thread (messages.svg's lanes)
+for line in open(f"{run}/history.txt"):
+    m = re.search(r" thread=(\d+) client=(\S+) ", line)
+    if m:
+        thread_of[m.group(2)] = m.group(1)
 sends, endpoints = 0, {"n0", "n1", "n2"}
 for line in open(f"{run}/messages.txt"):
     m = re.match(r"\s*\S+s send #\d+ (\S+) -> (\S+) ", line)
     if m:
         sends += 1
-        endpoints.update(m.groups())
+        for e in m.groups():
+            if re.fullmatch(r"c\d+", e):
+                e = "thread " + thread_of[e] if e in thread_of else "setup"
+            endpoints.add(e)
 completed = finals = 0
 for line in open(f"{run}/history.txt"):
     if " invoke " in line:

@@ -1,7 +1,9 @@
 #include "testing/cli.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "sim/driver/flags.h"
+#include "sim/workloads/registry.h"
 
 namespace harness {
 namespace {
@@ -206,10 +208,10 @@ ParsedArgs ParseArgs(const std::vector<std::string>& args,
   if (o.bin.empty()) return Error("Expected a --bin PATH_TO_BINARY to test");
   if (!shared.workload_given) {
     return Error(
-        "-w/--workload is required here: Maelstrom's default workload is "
-        "lin-kv, "
-        "which this harness does not emulate (use -w g-counter or -w "
-        "pn-counter)");
+        absl::StrCat("-w/--workload is required here: Maelstrom's default "
+                     "workload is lin-kv, which this harness does not "
+                     "emulate (use -w ",
+                     workloads::Names(), ")"));
   }
   o.workload = o.driver.workload.name;
   o.seed_given = shared.seed_given;
@@ -226,20 +228,25 @@ std::string UsageText() {
   sim::SharedFlags shared(&o.driver);
   sim::FlagTable table;
   AddHarnessFlags(table, shared, o);
+  std::string workload_lines;
+  for (const sim::WorkloadSpec* spec : workloads::All()) {
+    absl::StrAppend(&workload_lines,
+                    absl::StrFormat("  %-12s %s\n", spec->name, spec->summary));
+  }
   return absl::StrCat(
-      "maelstrom: Maelstrom 0.2.4's g-counter and pn-counter tests for real "
-      "node binaries,\n"
-      "without a JVM. Same flags, traffic, verdict line and exit codes as "
-      "Maelstrom;\n"
-      "anything beyond it is an EXTENSION, labelled as such.\n\n"
+      "maelstrom: Maelstrom 0.2.4's tests for real node binaries, without a "
+      "JVM.\n"
+      "Same flags, traffic, verdict line and exit codes as Maelstrom; "
+      "anything\n"
+      "beyond it is an EXTENSION, labelled as such.\n\n"
       "Usage:\n"
-      "  maelstrom test -w g-counter --bin PATH [options] [node args...] [-- "
+      "  maelstrom test -w WORKLOAD --bin PATH [options] [node args...] [-- "
       "node args...]\n"
       "  maelstrom serve [--host HOST] [--port PORT] [--store DIR]   (see "
       "serve --help)\n"
-      "  bazel run //testing:maelstrom -- test -w g-counter --bin PATH ...\n\n"
-      "Options of test:\n",
-      table.Help(),
+      "  bazel run //testing:maelstrom -- test -w echo --bin PATH ...\n\n"
+      "Workloads (-w):\n",
+      workload_lines, "\nOptions of test:\n", table.Help(),
       "Arguments that are not options, and everything after a bare --, are "
       "passed to\n"
       "the node binary (an unknown --flag is an error, as in Maelstrom).\n\n"

@@ -192,7 +192,7 @@ TEST(CliTest, EveryMaelstromAndJepsenFlagIsAccepted) {
   ASSERT_EQ(p.kind, ParsedArgs::kRun) << p.error;
   EXPECT_EQ(p.options.driver.nodes,
             (std::vector<std::string>{"c", "d", "a", "b"}));
-  EXPECT_EQ(p.options.ignored.size(), 12u);
+  EXPECT_EQ(p.options.ignored.size(), 11u);  // --topology is broadcast's
   EXPECT_EQ(Parse({"test", "-w", "g-counter", "--bin", "n", "--node-count", "2",
                    "--nodes", "x"})
                 .options.driver.nodes,
@@ -211,7 +211,8 @@ TEST(CliTest, BadArgumentsAreErrors) {
            {"test", "-w", "g-counter", "--bin", "x", "--rate", "fast"},
            {"test", "-w", "g-counter", "--bin", "x", "--rate", "-1"},
            {"test", "-w", "g-counter", "--bin", "x", "--node-count", "0"},
-           {"test", "-w", "broadcast", "--bin", "x"},
+           {"test", "-w", "lin-kv", "--bin", "x"},
+           {"test", "-w", "broadcast", "--bin", "x", "--topology", "ring"},
            {"test", "-w", "g-counter", "--bin", "x", "--nemesis",
             "partition,earthquake"},
            {"test", "-w", "g-counter", "--bin", "x", "--latency-dist",
@@ -239,6 +240,39 @@ TEST(CliTest, Help) {
   EXPECT_NE(usage.find("--bin FILE"), std::string::npos);
   EXPECT_NE(usage.find("--test-count NUMBER"), std::string::npos);
   EXPECT_NE(usage.find("--username USER"), std::string::npos);
+  // Every workload, a line each, from the registry.
+  for (const char* line :
+       {"\n  echo         echo every message back",
+        "\n  unique-ids   globally unique ids",
+        "\n  broadcast    gossip every broadcast",
+        "\n  g-counter    a grow-only", "\n  pn-counter   a counter",
+        "\n  g-set        a grow-only set"}) {
+    EXPECT_NE(usage.find(line), std::string::npos) << line;
+  }
+  EXPECT_NE(usage.find("--topology NAME"), std::string::npos);
+}
+
+// The Gossip Glomers challenges' own commands (fly.io/dist-sys 1, 2, 3b-3e).
+TEST(CliTest, GossipGlomersCommands) {
+  ParsedArgs echo = Parse({"test", "-w", "echo", "--bin", "x", "--node-count",
+                           "1", "--time-limit", "10"});
+  ASSERT_EQ(echo.kind, ParsedArgs::kRun) << echo.error;
+  EXPECT_EQ(echo.options.workload, "echo");
+  ParsedArgs ids =
+      Parse({"test", "-w", "unique-ids", "--bin", "x", "--time-limit", "30",
+             "--rate", "1000", "--node-count", "3", "--availability", "total",
+             "--nemesis", "partition"});
+  ASSERT_EQ(ids.kind, ParsedArgs::kRun) << ids.error;
+  EXPECT_TRUE(ids.options.driver.partition);
+  ParsedArgs broadcast =
+      Parse({"test", "-w", "broadcast", "--bin", "x", "--node-count", "25",
+             "--time-limit", "20", "--rate", "100", "--latency", "100"});
+  ASSERT_EQ(broadcast.kind, ParsedArgs::kRun) << broadcast.error;
+  EXPECT_EQ(broadcast.options.driver.nodes.size(), 25u);
+  ParsedArgs tree =
+      Parse({"test", "-w", "broadcast", "--bin", "x", "--topology", "tree4"});
+  ASSERT_EQ(tree.kind, ParsedArgs::kRun) << tree.error;
+  EXPECT_EQ(tree.options.driver.workload.params.at("--topology"), "tree4");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// maelstrom: Maelstrom's g-counter / pn-counter test for real node binaries,
-// without a JVM, and `serve` for the results. See cli.h for the flags,
-// harness.h for what a test does, serve.h for the web server.
+// maelstrom: Maelstrom's tests (echo, unique-ids, broadcast, g-counter,
+// pn-counter, g-set) for real node binaries, without a JVM, and `serve` for the
+// results. See cli.h for the flags, harness.h for what a test does, serve.h for
+// the web server.
 //
 //   bazel run -c opt //testing:maelstrom -- test -w g-counter
 //       --bin bazel-bin/counter/maelstrom-counter --node-count 3 --rate 100

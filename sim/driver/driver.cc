@@ -584,7 +584,6 @@ void Driver::Apply(const FaultAction& a, absl::Time now) {
 }
 
 void Driver::ApplyMaelstrom(const FaultAction& a, absl::Time now) {
-  ++nemesis_ops_;
   NemesisOpRecord op;
   op.invoked = op.completed = now;
   op.f = a.JepsenF();
@@ -811,7 +810,6 @@ absl::Time Driver::JepsenT0() const {
 Verdict Driver::Check(const History& history) const {
   CheckOptions options;
   options.availability = config_.availability;
-  options.nemesis_ops = nemesis_ops_;
   // Jepsen's numbering of the history, built only if a checker lists an op.
   absl::optional<JepsenHistory> jepsen;
   CheckContext context;

@@ -278,7 +278,6 @@ class Driver {
   bool healed_ = false;
   bool healing_ = false;  // Heal() is applying the final ops
   absl::optional<absl::Time> heal_time_;
-  int64_t nemesis_ops_ = 0;  // Maelstrom nemesis ops in Jepsen's history
   std::vector<NemesisOpRecord> nemesis_op_records_;  // bounded: see Apply
 
   int64_t next_message_id_ = 0;  // net.clj :next-message-id

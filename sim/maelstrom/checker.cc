@@ -72,9 +72,11 @@ void Tally(const History& history, Verdict& v) {
       v.stats_errors.empty() ? Validity::kTrue : Validity::kFalse;
 }
 
-// :availability: oks over every invoke, the nemesis's included.
+// :availability (maelstrom checker.clj availability-checker): oks over
+// invokes, (count (h/oks history)) / (count (h/invokes history)). The
+// nemesis's ops are :info, never :invoke, so they do not count.
 void CheckAvailability(const CheckOptions& options, Verdict& v) {
-  const int64_t invokes = v.invocations + options.nemesis_ops;
+  const int64_t invokes = v.invocations;
   v.ok_fraction = invokes == 0 ? 1.0 : static_cast<double>(v.ok_ops) / invokes;
   if (options.availability.has_value()) {
     const bool met = options.availability->total

@@ -54,10 +54,9 @@ struct Availability {
 };
 
 struct CheckOptions {
+  // Only client invokes count (h/invokes): the nemesis's ops are :info
+  // from the start (nemesis/combined.clj partition-package), never :invoke.
   absl::optional<Availability> availability;
-  // Nemesis operations in the Jepsen history (each an invoke + an info):
-  // they count in the availability checker's invoke count.
-  int64_t nemesis_ops = 0;
 };
 
 struct Verdict {

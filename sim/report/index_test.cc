@@ -47,6 +47,31 @@ TEST(RunIndex, LinksEveryFileShowsPlotsVerdictAndWindow) {
             std::string::npos);
 }
 
+// The figures a workload is judged by, first: msgs-per-op (the broadcast
+// challenges' grade) and the workload's own rows (stable latency).
+TEST(RunIndex, ShowsMsgsPerOpAndTheWorkloadsFigures) {
+  sim::RunRecord run = EmptyRun();
+  run.meta.workload = "broadcast";
+  for (int i = 0; i < 4; ++i) {
+    sim::HistoryEvent e;
+    e.type = i % 2 ? sim::EventType::kOk : sim::EventType::kInvoke;
+    run.history.push_back(e);
+  }
+  run.results.net.servers.msg_count = 30;
+  run.results.net.all.msg_count = 34;
+  run.results.workload.summary = {{"stable latency", "median 3 ms, max 9 ms"}};
+  const std::string html = RenderRunIndex(run, {}, "w");
+  EXPECT_NE(html.find("<tr><th>msgs-per-op (servers)</th><td>15.000 (30 "
+                      "messages)</td></tr>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<tr><th>msgs-per-op (all)</th><td>17.000"),
+            std::string::npos);
+  EXPECT_NE(html.find("<tr><th>stable latency</th><td>median 3 ms, max 9 "
+                      "ms</td></tr>"),
+            std::string::npos);
+}
+
 TEST(RunIndex, NoStoreIndexNoLinkToIt) {
   const std::string html = RenderRunIndex(EmptyRun(), {}, "");
   EXPECT_EQ(html.find("all runs"), std::string::npos);

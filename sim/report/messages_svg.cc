@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <set>
 #include <tuple>
@@ -137,6 +138,14 @@ class SvgBuilder {
         pairs_(analysis.replies()),
         lanes_(Lanes(analysis, window)) {
     for (size_t i = 0; i < lanes_.size(); ++i) lane_index_[lanes_[i]] = i;
+    const ClientLanes clients(run_);
+    for (size_t pos = window.first;
+         pos < window.last && pos < analysis.send_order().size(); ++pos) {
+      for (const std::string& id : {Msg(pos).src, Msg(pos).dest}) {
+        if (kvclient::IsClientId(id))
+          lane_index_[id] = lane_index_.at(clients.LaneOf(id));
+      }
+    }
     BuildRows();
   }
 
@@ -265,13 +274,16 @@ void SvgBuilder::Header(std::string* out) const {
 
 void SvgBuilder::LanesAndTimes(std::string* out) const {
   const double top = BodyTop(), bottom = BodyBottom();
-  // The clients as one group.
+  // The clients' lanes (one per worker thread, last) as one group.
   size_t clients = 0;
-  while (clients < lanes_.size() && kvclient::IsClientId(lanes_[clients]))
+  while (clients < lanes_.size() &&
+         ClientLanes::IsClientLane(lanes_[lanes_.size() - 1 - clients]))
     ++clients;
   if (clients > 0) {
-    absl::StrAppend(out, "<rect class=\"clients\" x=\"", Num(kGutter),
-                    "\" y=\"", Num(kHeaderHeight - 4), "\" width=\"",
+    const double left =
+        kGutter + kLaneWidth * static_cast<double>(lanes_.size() - clients);
+    absl::StrAppend(out, "<rect class=\"clients\" x=\"", Num(left), "\" y=\"",
+                    Num(kHeaderHeight - 4), "\" width=\"",
                     Num(kLaneWidth * clients), "\" height=\"",
                     Num(bottom - kHeaderHeight + 4), "\"/>\n");
   }
@@ -583,17 +595,50 @@ bool LaneLess(const std::string& a, const std::string& b) {
   return ka != kb ? ka < kb : a < b;
 }
 
+ClientLanes::ClientLanes(const sim::RunRecord& run) {
+  for (const sim::HistoryEvent& e : run.history)
+    thread_of_[e.client] = e.thread;
+}
+
+std::string ClientLanes::LaneOf(const std::string& client) const {
+  auto it = thread_of_.find(client);
+  if (it == thread_of_.end()) return kSetupLane;
+  return absl::StrCat(kThreadLane, it->second);
+}
+
+bool ClientLanes::IsClientLane(const std::string& lane) {
+  return lane == kSetupLane || absl::StartsWith(lane, kThreadLane);
+}
+
 std::vector<std::string> Lanes(const RunAnalysis& analysis,
                                const MessageWindow& window) {
   const sim::RunRecord& run = analysis.run();
+  const ClientLanes clients(run);
   std::set<std::string> ids(run.meta.node_ids.begin(), run.meta.node_ids.end());
+  std::set<int> threads;
+  bool setup = false;
   for (size_t pos = window.first;
        pos < window.last && pos < analysis.send_order().size(); ++pos) {
-    ids.insert(analysis.message_at(pos).src);
-    ids.insert(analysis.message_at(pos).dest);
+    for (const std::string& id :
+         {analysis.message_at(pos).src, analysis.message_at(pos).dest}) {
+      if (!kvclient::IsClientId(id)) {
+        ids.insert(id);
+        continue;
+      }
+      const std::string lane = clients.LaneOf(id);
+      if (lane == ClientLanes::kSetupLane) {
+        setup = true;
+      } else {
+        threads.insert(
+            std::stoi(lane.substr(strlen(ClientLanes::kThreadLane))));
+      }
+    }
   }
   std::vector<std::string> lanes(ids.begin(), ids.end());
-  std::sort(lanes.begin(), lanes.end(), LaneLess);
+  std::sort(lanes.begin(), lanes.end(), LaneLess);  // nodes, then services
+  if (setup) lanes.push_back(ClientLanes::kSetupLane);
+  for (int t : threads)
+    lanes.push_back(absl::StrCat(ClientLanes::kThreadLane, t));
   return lanes;
 }
 

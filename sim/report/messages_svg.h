@@ -1,6 +1,10 @@
 // messages.svg: a Lamport diagram of a window of the run's messages, like
-// Maelstrom's (net/viz.clj): one vertical lane per endpoint (clients, then
-// nodes, then services, each in numeric order), time flowing down one row
+// Maelstrom's (net/viz.clj), with the nodes and services where the eye lands
+// first: one vertical lane per node, then per service, each in numeric
+// order, then the clients, one lane per worker thread ("thread 2": every
+// client that thread opened, as the timeline's rows) and one "setup" lane
+// for the init and setup clients (Maelstrom draws one lane per client id,
+// 20 and more in a 3-node run, left of the nodes); time flowing down one row
 // per event (a send or an arrival, so concurrent messages stay apart), one
 // arrow per message labelled with its type and body.
 //
@@ -30,6 +34,7 @@
 #ifndef SIM_REPORT_MESSAGES_SVG_H_
 #define SIM_REPORT_MESSAGES_SVG_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,8 +47,25 @@ namespace report {
 std::string RenderMessagesSvg(const RunAnalysis& analysis,
                               const MessageWindow& window);
 
+// Which lane a client id is drawn on: its worker thread's, from the
+// history ("thread 0"), or "setup" (init and setup clients, which have no
+// operations).
+class ClientLanes {
+ public:
+  static constexpr char kThreadLane[] = "thread ";
+  static constexpr char kSetupLane[] = "setup";
+  explicit ClientLanes(const sim::RunRecord& run);
+  std::string LaneOf(const std::string& client) const;
+  static bool IsClientLane(const std::string& lane);
+
+ private:
+  std::map<std::string, int> thread_of_;
+};
+
 // The lanes RenderMessagesSvg draws for `window`, in order: every node of
-// the run plus every endpoint of a drawn message.
+// the run and every service a drawn message names (LaneLess order), then
+// "setup" if an init or setup client is drawn, then "thread N" for every
+// worker thread whose client a drawn message names, by N.
 std::vector<std::string> Lanes(const RunAnalysis& analysis,
                                const MessageWindow& window);
 

@@ -96,6 +96,15 @@ sim::RunRecord SmallRun() {
            {"text", "not ready"},
            {"in_reply_to", 1}}),  // #8
   };
+  // c10 and c11 are worker clients of threads 0 and 1.
+  for (auto [thread, client] :
+       {std::pair<int, const char*>{1, "c11"}, {0, "c10"}}) {
+    sim::HistoryEvent e;
+    e.thread = thread;
+    e.client = client;
+    e.f = "add";
+    run.history.push_back(e);
+  }
   sim::FaultWindow f;
   f.start = Ms(3);
   f.end = Ms(7.5);
@@ -118,8 +127,9 @@ TEST(MessagesSvg, OneArrowPerMessageInTheWindowAndOneLanePerEndpoint) {
   const std::string svg = RenderMessagesSvg(RunAnalysis(run), w);
   EXPECT_EQ(XmlProblem(svg), "");
   EXPECT_EQ(Count(svg, "<g class=\"msg "), 8u);
-  EXPECT_EQ(Lanes(RunAnalysis(run), w),
-            (std::vector<std::string>{"c10", "c11", "n0", "n1", "seq-kv"}));
+  EXPECT_EQ(
+      Lanes(RunAnalysis(run), w),
+      (std::vector<std::string>{"n0", "n1", "seq-kv", "thread 0", "thread 1"}));
   EXPECT_EQ(Count(svg, "<line class=\"lane\""), 5u);
   EXPECT_NE(svg.find(absl::StrCat("<desc id=\"window\">",
                                   EscapeXml(w.Describe()), "</desc>")),
@@ -268,6 +278,29 @@ TEST(MessagesSvg, ARealisticRunStaysUsable) {
   EXPECT_EQ(Count(svg, "<line class=\"lane\""),
             Lanes(RunAnalysis(run), w).size());
   EXPECT_LT(svg.size(), 1500u * 1024);
+}
+
+// Nodes and services first, where the eye lands; every client a worker
+// thread opened shares that thread's lane (as the timeline's rows); init and
+// setup clients share one "setup" lane.
+TEST(MessagesSvg, ClientsShareOneLanePerThreadAfterTheNodes) {
+  sim::RunRecord run = SmallRun();
+  run.history[0].client = "c12";  // thread 1 reopened: c11 is not in it
+  run.messages.push_back(Msg(9, 9, "c12", "n1", {{"type", "read"}}));
+  run.history.push_back(run.history[0]);
+  run.history.back().client = "c11";  // c11 was thread 1's earlier client
+  const MessageWindow w = All(run);
+  EXPECT_EQ(
+      Lanes(RunAnalysis(run), w),
+      (std::vector<std::string>{"n0", "n1", "seq-kv", "thread 0", "thread 1"}));
+  run.history.pop_back();  // c11 now has no operation: an init/setup client
+  EXPECT_EQ(Lanes(RunAnalysis(run), w),
+            (std::vector<std::string>{"n0", "n1", "seq-kv", "setup", "thread 0",
+                                      "thread 1"}));
+  const std::string svg = RenderMessagesSvg(RunAnalysis(run), w);
+  EXPECT_EQ(XmlProblem(svg), "");
+  EXPECT_EQ(Count(svg, "<line class=\"lane\""), 6u);
+  EXPECT_NE(svg.find(">thread 1</text>"), std::string::npos);
 }
 
 TEST(LaneLess, ClientsThenNodesNumericallyThenServices) {

@@ -107,11 +107,23 @@ std::string RatePlot(const sim::RunRecord& run) {
 
 Json Expected(const sim::RunRecord& run, const report::WrittenReport& written) {
   const std::vector<size_t> order = report::SendOrder(run.messages);
+  // messages.svg's lanes: nodes, services, one per worker thread, "setup".
+  std::map<std::string, int> thread_of;
+  for (const sim::HistoryEvent& e : run.history) thread_of[e.client] = e.thread;
   std::set<std::string> lanes(run.meta.node_ids.begin(),
                               run.meta.node_ids.end());
   for (size_t pos = written.window.first; pos < written.window.last; ++pos) {
-    lanes.insert(run.messages[order[pos]].src);
-    lanes.insert(run.messages[order[pos]].dest);
+    for (const std::string& id :
+         {run.messages[order[pos]].src, run.messages[order[pos]].dest}) {
+      if (!kvclient::IsClientId(id)) {
+        lanes.insert(id);
+      } else {
+        auto it = thread_of.find(id);
+        lanes.insert(it == thread_of.end()
+                         ? std::string("setup")
+                         : absl::StrCat("thread ", it->second));
+      }
+    }
   }
   int64_t completed = 0, finals = 0;
   std::set<int> open;

@@ -44,6 +44,7 @@ const char kCss[] = R"(
 .tick { position: absolute; top: 0; height: 100%; border-left: 1px solid #eee; font-size: 10px; color: #888; padding-left: 2px; }
 .row { position: absolute; left: 0; right: 0; border-top: 1px solid #f0f0f0; }
 .op, .pending-op { position: absolute; height: 18px; border-radius: 2px; box-sizing: border-box; }
+.op .v { display: block; overflow: hidden; white-space: nowrap; font: 10px/16px monospace; padding: 0 2px; pointer-events: none; }
 .op.ok { background: #6DB6FE; }
 .op.info { background: #FFAA26; }
 .op.fail { background: #FEB5DA; }
@@ -257,9 +258,19 @@ std::string TimelineBuilder::OpDiv(const OpPair& op) const {
       absl::StrCat("op ", TypeClass(done.type), " ", ClassName(invoke.f));
   if (invoke.final || done.final) absl::StrAppend(&classes, " final");
   if (bad_.count(*op.completion)) absl::StrAppend(&classes, " bad");
+  // The op's value on the bar (what a read learned, else what was sent),
+  // clipped to the bar; the title has all of it.
+  const kvclient::Json& value =
+      done.type == EventType::kOk && !done.value.is_null() ? done.value
+                                                           : invoke.value;
+  const std::string label =
+      value.is_null() ? invoke.f
+                      : absl::StrCat(invoke.f, " ", sim::FormatValue(value));
   return absl::StrCat("<div class=\"", classes, "\" style=\"left:", At(left),
                       ";width:", Span(X(done.time) - left), ";top:", top,
-                      "px\" title=\"", EscapeXml(OpTitle(op)), "\"></div>\n");
+                      "px\" title=\"", EscapeXml(OpTitle(op)),
+                      "\"><span class=\"v\">", EscapeXml(Truncate(label, 80)),
+                      "</span></div>\n");
 }
 
 std::string TimelineBuilder::Faults(double chart_height) const {

@@ -62,6 +62,15 @@ TEST(TimelineHtml, OneBarPerCompletedOperation) {
   EXPECT_EQ(Count(html, "<div class=\"fault-bar "), 2u);
 }
 
+// Each bar shows its op's value: what a read learned, else what was sent.
+TEST(TimelineHtml, EveryBarShowsItsValue) {
+  const std::string html = RenderTimelineHtml(RunAnalysis(SmallRun()));
+  EXPECT_EQ(Count(html, "<span class=\"v\">"), 5u);
+  EXPECT_NE(html.find("<span class=\"v\">add 3</span>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"v\">add 1</span>"), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"v\">read 4</span>"), std::string::npos);
+}
+
 TEST(TimelineHtml, BarsSitAtTheirTimeWithTheirLatency) {
   const std::string html = RenderTimelineHtml(RunAnalysis(SmallRun()));
   // The info read: invoked at 1 ms, completed 5 s later.

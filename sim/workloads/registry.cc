@@ -5,7 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "kvclient/assert.h"
+#include "sim/workloads/broadcast/broadcast.h"
 #include "sim/workloads/counter/counter.h"
+#include "sim/workloads/echo/echo.h"
+#include "sim/workloads/g_set/g_set.h"
+#include "sim/workloads/unique_ids/unique_ids.h"
 
 namespace workloads {
 namespace {
@@ -14,8 +18,9 @@ std::vector<const sim::WorkloadSpec*> Build() {
   // A new workload: its package under sim/workloads/<name>/, one line here,
   // and its target in BUILD's `registry` deps (README.md).
   std::vector<const sim::WorkloadSpec*> all = {
-      &counter::GCounterSpec(),
-      &counter::PnCounterSpec(),
+      &echo::EchoSpec(),           &unique_ids::UniqueIdsSpec(),
+      &broadcast::BroadcastSpec(), &counter::GCounterSpec(),
+      &counter::PnCounterSpec(),   &g_set::GSetSpec(),
   };
   std::set<std::string> names;
   for (const sim::WorkloadSpec* spec : all) {

@@ -109,7 +109,7 @@ sim::WorkloadSpec Spec(bool pn) {
   spec.name = pn ? "pn-counter" : "g-counter";
   spec.summary = pn ? "a counter of adds -5..4 and reads (pn_counter.clj)"
                     : "a grow-only counter: adds 0..4 and reads "
-                      "(g_counter.clj)";
+                      "(g_counter.clj; Gossip Glomers 4)";
   spec.make = [pn](const sim::WorkloadParams&)
       -> absl::StatusOr<std::unique_ptr<sim::Workload>> {
     return std::unique_ptr<sim::Workload>(std::make_unique<Counter>(pn));
