@@ -184,6 +184,34 @@ case "$case_name" in
     grep -qE "gossip of 50000[0-9]{2} bytes" store/latest/node-logs/n*.log ||
       { echo "FAIL: no node received the 5 MB gossip"; cat store/latest/node-logs/*.log; exit 1; }
     ;;
+  reply_msg_id_malformed)
+    # Issue 19: maelstrom client.clj recv-schema ((s/optional-key :msg_id)
+    # s/Int): an add_ok/read_ok whose msg_id is null (a Rust Option left
+    # unset), 1.0 or "x" is a malformed RPC response; every op is :info
+    # and the run invalid (no :ok at all). An integer msg_id is fine.
+    mid=(test "${g[@]}" --bin "$py_counter" --node-count 3 --rate 20 --time-limit 2
+         --recovery-time 1 --seed 21)
+    for j in null 1.0 '"x"'; do
+      run 1 "Analysis invalid" "${mid[@]}" -- --reply-msg-id "$j"
+      grep -q "Malformed RPC response (client.clj recv-schema): {:msg_id (not (integer? " \
+        store/latest/history.txt ||
+        { echo "FAIL: msg_id $j: no malformed-response :info in the history"; exit 1; }
+      grep -q ":ok-count 0," store/latest/results.edn ||
+        { echo "FAIL: msg_id $j: some op was :ok"; exit 1; }
+    done
+    run 0 "Everything looks good" "${mid[@]}" --strict -- --reply-msg-id 7
+    ;;
+  big_integer_valid)
+    # Issue 19: cheshire/Jackson read an integer beyond 64 bits as a
+    # BigInteger and write it back digit for digit; nlohmann alone called it
+    # a "number overflow" and the node went deaf (exit 1).
+    run 0 "Everything looks good" test "${g[@]}" --bin "$py_counter" --node-count 3 \
+      --rate 20 --time-limit 3 --recovery-time 1 --seed 22 --strict -- --big-int-after 0.5
+    grep -q "big integer intact with 401 digits" store/latest/node-logs/n*.log ||
+      { echo "FAIL: the 401-digit integer did not arrive intact"; cat store/latest/node-logs/*.log; exit 1; }
+    grep -qE '"big":1777777777' store/latest/messages.txt ||
+      { echo "FAIL: messages.txt does not show the integer's digits"; exit 1; }
+    ;;
   daemons_killed_at_teardown)
     # Issue 19: every node forks a setsid() daemon (double fork, stdio on
     # /dev/null: out of the node's process group and session). Whether the

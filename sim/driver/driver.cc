@@ -37,8 +37,10 @@ std::string GrudgeEdn(const Grudge& grudge) {
   return absl::StrCat("{", absl::StrJoin(entries, ", "), "}");
 }
 
+// Integers beyond 64 bits as their digits (sim/maelstrom/node_line.h).
 std::string Dump(const Json& body) {
-  return body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return RestoreBigIntegers(
+      body.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 std::string Truncated(absl::string_view s, size_t n = 300) {
