@@ -6,7 +6,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "kvclient/assert.h"
-#include "sim/maelstrom/node_line.h"
 
 namespace sim {
 
@@ -40,25 +39,6 @@ Interpreter::Interpreter(WorkloadOptions options, const Workload& workload,
     t.final_gen = workload_.FinalGenerator();
     threads_.push_back(std::move(t));
   }
-}
-
-std::string RecvSchemaViolation(const kvclient::Json& body) {
-  if (!body.is_object() || kvclient::BodyType(body) == "error") return "";
-  // (assoc schema (s/optional-key :msg_id) s/Int :in_reply_to s/Int).
-  for (const char* key : {"msg_id", "in_reply_to"}) {
-    auto it = body.find(key);
-    if (it == body.end()) {
-      if (std::string(key) == "in_reply_to")
-        return "{:in_reply_to missing-required-key}";
-      continue;
-    }
-    if (!IsClojureInteger(*it)) {
-      return absl::StrCat("{:", key, " (not (integer? ",
-                          it->is_null() ? std::string("nil") : Dump(*it),
-                          "))}");
-    }
-  }
-  return "";
 }
 
 void Interpreter::Fail(std::string why) {
@@ -649,8 +629,7 @@ Interpreter::Delivery Interpreter::OnSetupReply(const std::string& client,
   // either way setup! throws and the test crashes.
   std::string why = kvclient::BodyType(message.body) == "error"
                         ? "an error"
-                        : RecvSchemaViolation(message.body);
-  if (why.empty()) why = workload_.CheckSetupReply(message.body);
+                        : workload_.CheckSetupReply(message.body);
   if (!why.empty()) {
     Fail(absl::StrCat("setup of ", open.node, " failed: ", why, ": ",
                       Dump(message.body)));
@@ -695,18 +674,6 @@ Interpreter::Delivery Interpreter::OnClientMessage(const Message& message,
     *note =
         absl::StrCat("reply to no outstanding request: ", Dump(message.body));
     return Delivery::kIgnored;
-  }
-  // client.clj defrpc: rpc! throws on an error body first; any other reply
-  // is checked against recv-schema, and a malformed one throws, which the
-  // worker turns into an :info op (jepsen generator/interpreter.clj
-  // ClientWorker: :error "indeterminate: <message>").
-  if (std::string why = RecvSchemaViolation(message.body); !why.empty()) {
-    Step(thread,
-         ClientStep::Info(absl::StrCat(
-             "indeterminate: Malformed RPC response (client.clj recv-schema): ",
-             why)),
-         now, &outbox_);
-    return Delivery::kAccepted;
   }
   Step(thread, t.impl->OnReply(t.outstanding->op, message.body), now, &outbox_);
   return Delivery::kAccepted;

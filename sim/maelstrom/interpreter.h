@@ -132,15 +132,6 @@ struct WorkloadOptions {
   size_t max_history_events = size_t{1} << 26;
 };
 
-// Maelstrom client.clj recv-schema, the part every defrpc reply shares:
-// `msg_id` (optional) and `in_reply_to` are Ints (Clojure's integer?: a
-// JSON integer of any size; not null, 1.0 or "x"). "" when the body
-// conforms or is an error (rpc!'s throw-errors! comes before the schema);
-// else the violation, schema-style:
-//   {"type":"add_ok","in_reply_to":1,"msg_id":null}
-//     -> "{:msg_id (not (integer? nil))}"
-std::string RecvSchemaViolation(const kvclient::Json& body);
-
 class Interpreter {
  public:
   enum class Phase { kInit, kSetup, kMain, kDrain, kSleep, kFinal, kDone };
