@@ -92,9 +92,8 @@ int WriteStore(const std::string& root, const sim::SimConfig& config,
               << "\n";
     return 255;
   }
-  std::string history;
-  for (const sim::HistoryEvent& e : r.history)
-    absl::StrAppend(&history, sim::FormatEvent(e, run.t0), "\n");
+  const std::string history =
+      sim::HistoryText(r.history, run.nemesis_ops, run.t0);
   for (auto [name, text] : {std::make_pair("history.txt", history),
                             std::make_pair("results.txt", r.results)}) {
     if (absl::Status s =

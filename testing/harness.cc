@@ -431,11 +431,10 @@ Outcome Harness::Finish() {
 void Harness::WriteStore(const Outcome& o, const sim::History& history) {
   const sim::Interpreter& w = driver_->interpreter();
   const absl::Time start = w.main_started() ? w.start_time() : t0_;
-  std::string text;
-  for (const sim::HistoryEvent& e : history) {
-    absl::StrAppend(&text, sim::FormatEvent(e, start), "\n");
-  }
-  store_.WriteFile("history.txt", text).IgnoreError();
+  store_
+      .WriteFile("history.txt",
+                 sim::HistoryText(history, driver_->nemesis_ops(), start))
+      .IgnoreError();
   std::vector<std::string> fs;
   for (const auto& [f, stats] : o.verdict.by_f) fs.push_back(f);
   PlotFiles plots =

@@ -131,6 +131,15 @@ TEST(JepsenHistory, MaelstromNemesisOpsKeepTheirValues) {
             "{:index 5, :time 2000000, :type :info, :process :nemesis, :f "
             ":start, :value {\"n0\" :started}}");
   EXPECT_EQ(jepsen.Index(1), 3);
+  // history.txt: the same ops, in the same order, with their values.
+  const std::vector<std::string> text =
+      absl::StrSplit(HistoryText(h, ops, kT0), '\n', absl::SkipEmpty());
+  ASSERT_EQ(text.size(), 6u);
+  EXPECT_EQ(text[1], "0.001000s nemesis info kill :majority");
+  EXPECT_EQ(text[2],
+            "0.001000s nemesis info kill {\"n2\" :killed, \"n0\" :killed}");
+  EXPECT_EQ(text[3], "0.002000s thread=0 client= ok add 1");
+  EXPECT_EQ(text[5], "0.002000s nemesis info start {\"n0\" :started}");
 }
 
 }  // namespace

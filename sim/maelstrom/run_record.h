@@ -92,6 +92,15 @@ struct NemesisOpRecord {
   Edn result = Edn::Nil();  // the completion's :value
 };
 
+// history.txt: one line per client event (FormatEvent) with Maelstrom's
+// nemesis ops merged in by time (client events first at equal times), each
+// op two lines, its invocation's :value then its completion's:
+//   "9.000000s nemesis info kill :majority"
+//   "9.000000s nemesis info kill {"n2" :killed, "n0" :killed}"
+std::string HistoryText(const History& history,
+                        const std::vector<NemesisOpRecord>& nemesis_ops,
+                        absl::Time start);
+
 // A line a node wrote that Maelstrom rejects (after which it stops reading
 // that node, Maelstrom process.clj).
 struct InvalidLine {
