@@ -49,6 +49,10 @@ Admission AdmitRequest(const kvclient::Json& body, bool initialized,
   return admission;
 }
 
+bool KvServiceCanHoldCounter(absl::string_view service) {
+  return service == "seq-kv" || service == "lin-kv";
+}
+
 std::unique_ptr<Core> MakeCore(const Options& options) {
   return std::make_unique<Node>(options);
 }

@@ -95,6 +95,14 @@ struct Options {
   // An add not durable this long after it arrived gets error 0 (timeout,
   // indefinite) so the client hears back before Maelstrom's 5 s timeout.
   absl::Duration add_deadline = absl::Milliseconds(4000);
+  // Backoff of the KV retry paths (counter/backoff.h; README "Backoff"):
+  // after the 2nd failure in a row a path waits retry_base, doubling per
+  // failure up to retry_cap for the own key, and up to the larger of
+  // retry_cap and max_refresh_interval for the refresh rounds; a success
+  // resets it. Counted from when the failed request was sent: with
+  // retry_cap <= kv_timeout a timeout never adds a wait.
+  absl::Duration retry_base = absl::Milliseconds(100);
+  absl::Duration retry_cap = absl::Seconds(1);
 
   // Bounds (README "Bounds"). Adds waiting to be made durable, answered or
   // not: one beyond this is answered with error 11 (temporarily
@@ -147,6 +155,15 @@ class Core {
 };
 
 std::unique_ptr<Core> MakeCore(const Options& options);
+
+// Whether the named Maelstrom service can hold the counter: seq-kv and
+// lin-kv (read, write, cas on one key store). lww-kv cannot: in Maelstrom
+// v0.2.4 it is two replicas that never merge, each request served by one
+// picked at random, and its cas never creates a key (service.clj `Eventual`,
+// `LWWKV`); lin-tso is no key-value store at all.
+bool KvServiceCanHoldCounter(absl::string_view service);
+// "seq-kv or lin-kv", for errors and help.
+constexpr char kCounterKvServices[] = "seq-kv or lin-kv";
 
 // The gate every strategy puts in front of a client's add or read: the
 // request to serve, or the error reply to send. `ignored` is set (and

@@ -51,7 +51,9 @@ ABSL_FLAG(int64_t, kv_timeout_ms, 1000,
 ABSL_FLAG(int64_t, add_deadline_ms, 4000,
           "answer an add that is not durable yet with error 0 after this long "
           "(Maelstrom's clients give up at 5000)");
-ABSL_FLAG(std::string, kv, "seq-kv", "the KV service holding the counter");
+ABSL_FLAG(std::string, kv, "seq-kv",
+          "the KV service holding the counter: seq-kv or lin-kv (lww-kv "
+          "cannot hold it)");
 
 namespace {
 
@@ -100,6 +102,20 @@ bool OptionsFromFlags(counter::Options* options) {
   options->add_deadline =
       absl::Milliseconds(absl::GetFlag(FLAGS_add_deadline_ms));
   options->kv_service = absl::GetFlag(FLAGS_kv);
+  if (!counter::KvServiceCanHoldCounter(options->kv_service)) {
+    std::fprintf(
+        stderr,
+        "maelstrom-counter: --kv=%s cannot hold the counter; use %s "
+        "(seq-kv is the default).%s\n",
+        options->kv_service.c_str(), counter::kCounterKvServices,
+        options->kv_service == "lww-kv"
+            ? " Maelstrom's lww-kv is two replicas that never merge, each "
+              "request served by one at random, and its cas never creates a "
+              "key: no read can be trusted to see a node's newest total, and "
+              "no write can be ordered after the last."
+            : "");
+    return false;
+  }
   options->incarnation = DrawIncarnation();
   if (!ParseChoice(counter::ParseDissemination, "dissemination",
                    absl::GetFlag(FLAGS_dissemination),

@@ -22,6 +22,14 @@ using kvclient::KvError;
 using kvclient::KvOk;
 using kvclient::KvReply;
 
+// "error 22 (current value 1 is not 2)"; "error 11 (temporarily-
+// unavailable)" when the reply has no text.
+std::string Describe(const KvError& error) {
+  return absl::StrCat(
+      "error ", error.code, " (",
+      error.text.empty() ? kvclient::ErrorName(error.code) : error.text, ")");
+}
+
 bool IsError(const KvReply& reply, ErrorCode code) {
   const auto* e = absl::get_if<KvError>(&reply);
   return e != nullptr && e->code == static_cast<int64_t>(code);
@@ -54,6 +62,12 @@ size_t MaxKvRequests(const Options& options) {
 
 // Pushed view members logged one by one per push; the rest are counted.
 constexpr int kMaxLoggedBadPushMembers = 4;
+
+// Seeds of the backoff jitter streams: the incarnation, xor a constant per
+// path, so the paths (and RoundGap's stream, the incarnation itself) draw
+// independent values.
+constexpr uint64_t kOwnKeyStream = 0x6f776e2d6b6579;  // "own-key"
+constexpr uint64_t kRoundStream = 0x726f756e6473;     // "rounds"
 
 // A pushed member: [n, total, heartbeat], n a write count like a key's,
 // heartbeat -1 (never heard) or the owner's push rounds.
@@ -122,10 +136,31 @@ bool Is(const Variant& state) {
 
 Node::Node(Options options)
     : options_(std::move(options)),
+      own_state_(OwnUnloaded{absl::InfiniteFuture()}),
       refresh_interval_(options_.refresh_interval),
       base_interval_(options_.refresh_interval),
-      rpcs_(FirstKvMsgId(options_.incarnation), MaxKvRequests(options_)) {
+      own_backoff_({options_.retry_base, options_.retry_cap},
+                   options_.incarnation ^ kOwnKeyStream),
+      round_backoff_({options_.retry_base, RoundBackoffCap()},
+                     options_.incarnation ^ kRoundStream),
+      rpcs_(FirstKvMsgId(options_.incarnation), MaxKvRequests(options_)),
+      log_limit_(kLogLinesPerSecond, absl::Seconds(1), &Node::LogKindName) {
   CheckOptions();
+}
+
+absl::string_view Node::LogKindName(LogKind kind) {
+  switch (kind) {
+    case LogKind::kLifecycle: return "lifecycle";
+    case LogKind::kBadRequest: return "bad-request";
+    case LogKind::kStranger: return "stranger";
+    case LogKind::kBadPush: return "bad-push";
+    case LogKind::kKvFailure: return "kv-failure";
+    case LogKind::kBadKvValue: return "bad-kv-value";
+    case LogKind::kOwnKey: return "own-key";
+    case LogKind::kBackoff: return "backoff";
+    case LogKind::kCount: break;
+  }
+  return "?";
 }
 
 // Drivers validate what users type (counter/main.cc); these are the
@@ -149,6 +184,9 @@ void Node::CheckOptions() const {
   MC_ASSERT(options_.max_pending_adds >= 1 && options_.max_open_attempts >= 1 &&
                 options_.max_nodes >= 1,
             "bounds of zero would refuse all work");
+  MC_ASSERT(KvServiceCanHoldCounter(options_.kv_service),
+            "the counter lives only in seq-kv or lin-kv, not in ",
+            options_.kv_service, " (drivers check what users type)");
 }
 
 // The variants list their states in the enums' order.
@@ -170,6 +208,7 @@ Node::Push Node::push_state() const {
 // ---------------------------------------------------------------- inputs --
 
 void Node::Step(const kvclient::Message& message, absl::Time now) {
+  now_ = now;
   if (node_id_.empty()) reply_as_ = message.dest;  // before init
   absl::string_view type = kvclient::BodyType(message.body);
   if (message.src == options_.kv_service &&
@@ -181,7 +220,8 @@ void Node::Step(const kvclient::Message& message, absl::Time now) {
              !kvclient::InReplyTo(message.body).has_value()) {
     HandlePush(message, now);
   } else if (kvclient::InReplyTo(message.body).has_value()) {
-    Log(absl::StrCat("ignoring unexpected reply from ", message.src, ": ",
+    Log(LogKind::kBadRequest,
+        absl::StrCat("ignoring unexpected reply from ", message.src, ": ",
                      Compact(message.body)));
   } else {
     HandleClientRequest(message, now);
@@ -189,7 +229,10 @@ void Node::Step(const kvclient::Message& message, absl::Time now) {
   Pump(now);
 }
 
-void Node::Tick(absl::Time now) { Pump(now); }
+void Node::Tick(absl::Time now) {
+  now_ = now;
+  Pump(now);
+}
 
 Ready Node::TakeReady() {
   ready_.wake_at = timers_.Earliest();
@@ -296,7 +339,9 @@ void Node::JoinCluster(const kvclient::InitRequest& init,
     push_peers_[peer] = PeerPush{-1, now, 0, absl::InfinitePast()};
   }
   ChooseDissemination(init.node_ids);
-  Log(absl::StrCat("init as ", node_id_, " with ", peers_.size(),
+  BecomeLoadDue(now);  // the first read of the own key goes out at once
+  Log(LogKind::kLifecycle,
+      absl::StrCat("init as ", node_id_, " with ", peers_.size(),
                    " peers, incarnation ", absl::Hex(options_.incarnation),
                    UsesPush()      ? ", push"
                    : UsesSummary() ? ", summary"
@@ -309,7 +354,8 @@ void Node::HandleClientRequest(const kvclient::Message& message,
   Admission admission =
       AdmitRequest(message.body, !node_id_.empty(), options_.allow_negative);
   if (admission.ignored) {
-    Log(absl::StrCat("ignoring a request without msg_id from ", message.src,
+    Log(LogKind::kBadRequest,
+        absl::StrCat("ignoring a request without msg_id from ", message.src,
                      ": ", Compact(message.body)));
     return;
   }
@@ -328,11 +374,17 @@ void Node::HandleClientRequest(const kvclient::Message& message,
   absl::optional<int64_t> value = ReadValue();
   if (value.has_value()) {
     Reply(message.src, kvclient::ReadOkBody(*value, *msg_id));
-  } else {
-    Reply(message.src,
-          kvclient::ErrorBody(ErrorCode::kTemporarilyUnavailable, msg_id,
-                              "no value yet: still loading from seq-kv"));
+    return;
   }
+  // Every total known, and their sum does not fit int64 (README "Overflow
+  // policy"): say so, rather than "loading", which would never end.
+  const bool loaded = OwnLoaded() && peers_seen_.size() == peers_.size();
+  Reply(message.src,
+        kvclient::ErrorBody(
+            ErrorCode::kTemporarilyUnavailable, msg_id,
+            loaded ? "the total of the nodes' keys does not fit int64"
+                   : absl::StrCat("no value yet: still loading from ",
+                                  options_.kv_service)));
 }
 
 void Node::HandleAdd(const std::string& client, int64_t msg_id, int64_t delta,
@@ -382,14 +434,16 @@ void Node::HandleKvReply(const kvclient::Message& message, absl::Time now) {
   if (!call.has_value()) return;  // late reply: already handled as a timeout
   MeasureKvRtt(now - call->sent_at);
   KvReply reply = kvclient::ParseKvReply(call->request, message.body);
+  const absl::Time sent_at = call->sent_at;
   switch (call->purpose) {
-    case Purpose::kResolveOwn: OnOwnKeyRead(reply); break;
-    case Purpose::kFlush: OnFlushReply(reply); break;
-    case Purpose::kReadPeer: OnPeerRead(call->peer, reply); break;
-    case Purpose::kReadSummary: OnSummaryRead(reply, true); break;
-    case Purpose::kRereadSummary: OnSummaryRead(reply, false); break;
+    case Purpose::kResolveOwn: OnOwnKeyRead(reply, sent_at, now); break;
+    case Purpose::kFlush: OnFlushReply(reply, sent_at, now); break;
+    case Purpose::kReadPeer: OnPeerRead(call->peer, reply, sent_at); break;
+    case Purpose::kReadSummary: OnSummaryRead(reply, true, sent_at); break;
+    case Purpose::kRereadSummary: OnSummaryRead(reply, false, sent_at); break;
     case Purpose::kCasSummary:
-      OnSummaryCasReply(absl::get<kvclient::KvCas>(call->request), reply);
+      OnSummaryCasReply(absl::get<kvclient::KvCas>(call->request), reply,
+                        sent_at);
       break;
   }
 }
@@ -419,6 +473,7 @@ const Node::Attempts& Node::OpenAttempts() const {
 }
 
 void Node::BecomeOwnReading() {
+  timers_.Clear(Timer::kOwnRetry);
   if (Is<OwnUnloaded>(own_state_)) {
     own_state_ = OwnLoading{};
     return;
@@ -431,15 +486,25 @@ void Node::BecomeOwnReading() {
   own_state_ = OwnResolving{{std::move(unsure->open)}};
 }
 
-void Node::BecomeOwnReadFailed() {
+void Node::BecomeLoadDue(absl::Time retry_at) {
+  auto* unloaded = absl::get_if<OwnUnloaded>(&own_state_);
+  MC_ASSERT(unloaded != nullptr && unloaded->retry_at == absl::InfiniteFuture(),
+            "init schedules the first read of a key never read; state ",
+            Name(own_key_state()));
+  unloaded->retry_at = retry_at;
+  timers_.Set(Timer::kOwnRetry, retry_at);
+}
+
+void Node::BecomeOwnReadFailed(absl::Time retry_at) {
+  timers_.Set(Timer::kOwnRetry, retry_at);
   if (Is<OwnLoading>(own_state_)) {
-    own_state_ = OwnUnloaded{};
+    own_state_ = OwnUnloaded{retry_at};
     return;
   }
   auto* resolving = absl::get_if<OwnResolving>(&own_state_);
   MC_ASSERT(resolving != nullptr, "only a read in flight can fail; state ",
             Name(own_key_state()));
-  own_state_ = OwnUnsure{{std::move(resolving->open)}};
+  own_state_ = OwnUnsure{{std::move(resolving->open)}, retry_at};
 }
 
 void Node::BecomeOwnIdle(bool keep_open) {
@@ -451,6 +516,7 @@ void Node::BecomeOwnIdle(bool keep_open) {
   Attempts open;
   if (keep_open) open = OpenAttempts();
   own_state_ = OwnIdle{{std::move(open)}};
+  if (first_time) own_backoff_.Succeed();  // loaded: the path is healthy
   // Rounds start once the own key is known: ReadValue answers from then
   // on. The first is due at once, with no grace to wait for an add.
   const absl::Time first_round = init_at_ - options_.sync_grace;
@@ -471,12 +537,13 @@ void Node::BecomeOwnWriting(absl::optional<Attempt> fresh) {
   own_state_ = std::move(writing);
 }
 
-void Node::BecomeOwnUnsure() {
+void Node::BecomeOwnUnsure(absl::Time retry_at) {
   auto* writing = absl::get_if<OwnWriting>(&own_state_);
   MC_ASSERT(writing != nullptr, "only a write in flight can end unsure; state ",
             Name(own_key_state()));
   MC_ASSERT(!writing->open.empty(), "the write in flight is an open attempt");
-  own_state_ = OwnUnsure{{std::move(writing->open)}};
+  own_state_ = OwnUnsure{{std::move(writing->open)}, retry_at};
+  timers_.Set(Timer::kOwnRetry, retry_at);
 }
 
 void Node::BecomeOwnRechecking() {
@@ -489,7 +556,8 @@ void Node::BecomeOwnRechecking() {
 
 // ------------------------------------------------------- own key, exactly --
 
-void Node::OnFlushReply(const KvReply& reply) {
+void Node::OnFlushReply(const KvReply& reply, absl::Time sent_at,
+                        absl::Time now) {
   const auto* writing = absl::get_if<OwnWriting>(&own_state_);
   MC_ASSERT(writing != nullptr, "a flush reply while ", Name(own_key_state()));
   if (absl::holds_alternative<KvOk>(reply)) {
@@ -501,9 +569,10 @@ void Node::OnFlushReply(const KvReply& reply) {
   // first; any other error or garbage leaves the outcome open. Either way
   // the key must be read before the next attempt.
   const auto& error = absl::get<KvError>(reply);
-  Log(absl::StrCat("flush failed with error ", error.code, " (", error.text,
-                   "); reading own key to learn what landed"));
-  BecomeOwnUnsure();
+  Log(LogKind::kKvFailure,
+      absl::StrCat("flush failed with ", Describe(error),
+                   "; reading own key to learn what landed"));
+  BecomeOwnUnsure(OwnRetryAt(sent_at, now));
 }
 
 // A key's entry from a read reply: absent (error 20) is the empty Entry;
@@ -515,32 +584,51 @@ absl::optional<Node::Entry> Node::EntryFromRead(const KvReply& reply,
   if (ok == nullptr) return absl::nullopt;
   absl::optional<Entry> entry = DecodeEntry(ok->value);
   if (!entry.has_value()) {
-    Log(absl::StrCat("key of ", node, " holds a value this program never ",
+    Log(LogKind::kBadKvValue,
+        absl::StrCat("key of ", node, " holds a value this program never ",
                      "writes: ", Compact(ok->value)));
   }
   return entry;
 }
 
-void Node::OnOwnKeyRead(const KvReply& reply) {
+void Node::OnOwnKeyRead(const KvReply& reply, absl::Time sent_at,
+                        absl::Time now) {
   absl::optional<Entry> entry = EntryFromRead(reply, node_id_);
+  Json foreign;  // the value, when it is one this program never writes
   if (!entry.has_value() && absl::holds_alternative<KvOk>(reply)) {
-    entry = Entry{0, kForeignTag};  // start from 0 and overwrite it
+    foreign = absl::get<KvOk>(reply).value;
+    // A value this program never writes is taken only by the first read,
+    // or when it is the foreign base again ("nothing landed"): start from 0
+    // with a cas from exactly that value. Any other time it is a garbled
+    // reply as far as the node can tell (kv-garble found it): adopting it
+    // would forget the open attempts, one of which may have landed, and
+    // count its adds twice.
+    if (Is<OwnLoading>(own_state_) ||
+        (own_.tag == kForeignTag && foreign == own_foreign_)) {
+      entry = Entry{0, kForeignTag, 0};
+    }
   }
-  if (!entry.has_value()) {  // error or garbage: Pump retries the read
-    BecomeOwnReadFailed();
+  if (!entry.has_value()) {  // error or garbage: retried after a backoff
+    Log(LogKind::kKvFailure,
+        absl::StrCat("reading own key failed with ",
+                     absl::holds_alternative<KvError>(reply)
+                         ? Describe(absl::get<KvError>(reply))
+                         : "a value this program never writes"));
+    BecomeOwnReadFailed(OwnRetryAt(sent_at, now));
     return;
   }
   if (absl::optional<Attempt> landed = LandedAttempt(*entry)) {
     Confirm(*landed);
     return;
   }
-  if (entry->tag == own_.tag && entry->total == own_.total) {
+  if (entry->tag == own_.tag && entry->total == own_.total &&
+      foreign == own_foreign_) {
     // Nothing landed yet; open attempts from this base may still land, so
     // they stay open to be recognized.
     BecomeOwnIdle(/*keep_open=*/true);
     return;
   }
-  AdoptOwnEntry(*entry);
+  AdoptOwnEntry(*entry, foreign);
 }
 
 // Tags are never reused, so the tag alone says which attempt wrote it.
@@ -554,13 +642,14 @@ absl::optional<Node::Attempt> Node::LandedAttempt(const Entry& read) const {
 // The key holds a value no open attempt of ours wrote: the first read after
 // (re)start, or a late write of an earlier incarnation. It becomes the base;
 // attempts from the old base can never land (tags are never reused).
-void Node::AdoptOwnEntry(const Entry& entry) {
+void Node::AdoptOwnEntry(const Entry& entry, Json foreign) {
   own_total_since_ = entry.n;  // unknown: assume the total is this new
   if (Is<OwnResolving>(own_state_)) {
-    Log(absl::StrCat("own key changed behind us to total ", entry.total,
-                     " tag ", entry.tag));
+    Log(LogKind::kOwnKey, absl::StrCat("own key changed behind us to total ",
+                                       entry.total, " tag ", entry.tag));
   }
   own_ = entry;
+  own_foreign_ = std::move(foreign);
   ++view_version_;
   BecomeOwnIdle(/*keep_open=*/false);
 }
@@ -579,7 +668,9 @@ void Node::Confirm(const Attempt& attempt) {
     ++view_version_;  // zero-delta syncs change nothing worth a push
   }
   own_ = Entry{attempt.total, attempt.tag, attempt.n};
+  own_foreign_ = nullptr;
   BecomeOwnIdle(/*keep_open=*/false);
+  own_backoff_.Succeed();  // a write landed: the path is healthy
   // Freshness rule (README "Freshness of reads"): only a cas SENT once the
   // round was due moved this node's seq-kv view past every write applied
   // before it fell due. An older one, confirmed late (a lost reply resolved
@@ -598,11 +689,13 @@ void Node::Confirm(const Attempt& attempt) {
 
 // ------------------------------------------ refresh rounds: transitions --
 
-int Node::RoundReads() const {
+int Node::RoundReads() const { return CurrentReads().count; }
+
+Node::ReadsOut Node::CurrentReads() const {
   if (const auto* s = absl::get_if<RoundWaiting>(&round_)) return s->reads;
   if (const auto* s = absl::get_if<RoundDue>(&round_)) return s->reads;
   if (const auto* s = absl::get_if<RoundSynced>(&round_)) return s->reads;
-  return 0;
+  return ReadsOut{};
 }
 
 // When the round that is not synced yet fell (or falls) due; nullopt when
@@ -623,7 +716,7 @@ void Node::BecomeWaiting(absl::Time due, absl::Time reads_sent_at) {
             Name(round_state()));
   MC_ASSERT(RoundReads() == 0, "one round's reads at a time: ", RoundReads(),
             " still out");
-  round_ = RoundWaiting{due, reads_sent_at, 0};
+  round_ = RoundWaiting{due, reads_sent_at, ReadsOut{}};
   timers_.Clear(Timer::kSyncGrace);
   ArmRefresh(due);
 }
@@ -649,14 +742,14 @@ void Node::BecomeDue() {
   // The grace runs only while no read of the last round is out (a round
   // still waiting for a read goes on when that read ends: its reply, or its
   // kv_timeout, which wakes the node).
-  if (due.reads == 0) {
+  if (due.reads.count == 0) {
     timers_.Set(Timer::kSyncGrace, due.due + options_.sync_grace);
   }
 }
 
 void Node::BecomeSyncWanted() {
   const auto* due = absl::get_if<RoundDue>(&round_);
-  MC_ASSERT(due != nullptr && due->reads == 0,
+  MC_ASSERT(due != nullptr && due->reads.count == 0,
             "a sync is wanted only by a due round with no read out; ",
             Name(round_state()), ", reads ", RoundReads());
   round_ = RoundSyncWanted{due->due};
@@ -665,27 +758,32 @@ void Node::BecomeSyncWanted() {
 
 void Node::BecomeSynced() {
   MC_ASSERT(!Is<RoundOff>(round_), "no round to sync");
-  round_ = RoundSynced{RoundReads()};
+  round_ = RoundSynced{CurrentReads()};
   timers_.Clear(Timer::kRefresh);
   timers_.Clear(Timer::kSyncGrace);
 }
 
-void Node::EndRoundRead() {
+bool Node::EndRoundRead(bool ok, absl::Time sent_at) {
   MC_ASSERT(RoundReads() > 0, "a round read ended that was never sent");
   absl::visit(
-      [](auto& state) {
+      [ok](auto& state) {
         using State = std::decay_t<decltype(state)>;
         if constexpr (std::is_same<State, RoundWaiting>::value ||
                       std::is_same<State, RoundDue>::value ||
                       std::is_same<State, RoundSynced>::value) {
-          --state.reads;
+          --state.reads.count;
+          if (!ok) state.reads.failed = true;
         }
       },
       round_);
   const auto* due = absl::get_if<RoundDue>(&round_);
-  if (due != nullptr && due->reads == 0) {
+  if (due != nullptr && due->reads.count == 0) {
     timers_.Set(Timer::kSyncGrace, due->due + options_.sync_grace);
   }
+  const ReadsOut reads = CurrentReads();
+  if (reads.count > 0) return false;
+  if (reads.failed) RoundFailed(sent_at);
+  return !reads.failed;
 }
 
 // ------------------------------------------------------------- summary --
@@ -739,9 +837,10 @@ void Node::BecomeRereadDone() {
   push_ = PushIdle{};
 }
 
-void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
-  EndRoundRead();
+void Node::OnPeerRead(const std::string& peer, const KvReply& reply,
+                      absl::Time sent_at) {
   absl::optional<Entry> entry = EntryFromRead(reply, peer);
+  if (EndRoundRead(entry.has_value(), sent_at)) round_backoff_.Succeed();
   if (!entry.has_value()) return;
   if (UsesPush()) {
     // A push may have brought a newer entry than this read: only newer
@@ -761,18 +860,21 @@ void Node::OnPeerRead(const std::string& peer, const KvReply& reply) {
   if (RoundReads() == 0) AdaptRefreshInterval();
 }
 
-void Node::OnSummaryRead(const KvReply& reply, bool round_read) {
-  if (round_read) {
-    EndRoundRead();
-  } else {
-    MC_ASSERT(summary_rereads_ > 0, "a re-read answered that was never sent");
-    --summary_rereads_;
-  }
+void Node::OnSummaryRead(const KvReply& reply, bool round_read,
+                         absl::Time sent_at) {
   absl::optional<Json> read;  // null Json: the key does not exist yet
   if (IsError(reply, ErrorCode::kKeyDoesNotExist)) {
     read = Json(nullptr);
   } else if (const auto* ok = absl::get_if<KvOk>(&reply)) {
     read = ok->value;
+  }
+  bool round_done = false;  // the round's read, and it was answered
+  if (round_read) {
+    round_done = EndRoundRead(read.has_value(), sent_at);
+  } else {
+    MC_ASSERT(summary_rereads_ > 0, "a re-read answered that was never sent");
+    --summary_rereads_;
+    if (!read.has_value()) RoundFailed(sent_at);  // this round's push is off
   }
   // Only the newest read decides what to cas from (reads of one node never
   // go back in seq-kv's order); an older value would be sure to fail.
@@ -786,6 +888,11 @@ void Node::OnSummaryRead(const KvReply& reply, bool round_read) {
       BecomePushQueued(*std::move(read));
       round_saw_change_ = true;
     }
+  }
+  // A round that has nothing to push did all its work; one that pushes is
+  // done when its cas lands (OnSummaryCasReply).
+  if (round_done && !Is<PushQueued>(push_) && !Is<PushInFlightQueued>(push_)) {
+    round_backoff_.Succeed();
   }
   if (round_read) {
     summary_retries_left_ = kSummaryRetries;
@@ -841,7 +948,8 @@ void Node::MaybePushSummary(absl::Time now) {
     BecomeRereadDone();
     if (summary_rereads_ >= kSummaryRetries) {
       // Bound on re-reads in flight: the next round reads anyway.
-      Log("summary re-read skipped: earlier re-reads are still out");
+      Log(LogKind::kKvFailure,
+          "summary re-read skipped: earlier re-reads are still out");
       return;
     }
     ++summary_rereads_;
@@ -857,7 +965,8 @@ void Node::MaybePushSummary(absl::Time now) {
       now);
 }
 
-void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
+void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply,
+                             absl::Time sent_at) {
   const auto* error = absl::get_if<KvError>(&reply);
   if (error == nullptr) {
     // A round read that overlapped this cas may have queued a push from the
@@ -866,6 +975,7 @@ void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
     bool stale = queued != nullptr && queued->from == cas.from;
     BecomePushEnded();
     if (stale) BecomePushUnqueued();
+    round_backoff_.Succeed();
     return;
   }
   bool retry =
@@ -877,9 +987,12 @@ void Node::OnSummaryCasReply(const kvclient::KvCas& cas, const KvReply& reply) {
   } else {
     BecomePushEnded();  // a queued push (from a later read) goes out at once
   }
-  Log(absl::StrCat("summary push failed with error ", error->code, " (",
-                   error->text, "); ",
+  Log(LogKind::kKvFailure,
+      absl::StrCat("summary push failed with ", Describe(*error), "; ",
                    retry ? "re-reading it" : "the next round retries"));
+  // A lost race is re-read at once (at most kSummaryRetries times a round);
+  // a push that did not land this round is a failure of the round's work.
+  if (!retry) RoundFailed(sent_at);
 }
 
 // Quiet rounds stretch the interval (x2 up to max_refresh_interval); any
@@ -894,32 +1007,87 @@ void Node::AdaptRefreshInterval() {
   }
   round_saw_change_ = false;
   if (const auto* waiting = absl::get_if<RoundWaiting>(&round_)) {
-    Reschedule(waiting->reads_sent_at + RoundGap(), waiting->reads_sent_at);
+    Reschedule(waiting->reads_sent_at +
+                   std::max(RoundGap(), RetryDelay(round_backoff_)),
+               waiting->reads_sent_at);
   }
 }
 
+// An add here brings a stretched round back to the short interval, unless
+// the rounds are backing off (an add does not heal seq-kv).
 void Node::OnLocalActivity(absl::Time now) {
   round_saw_change_ = true;
   refresh_interval_ = base_interval_;
   const auto* waiting = absl::get_if<RoundWaiting>(&round_);
-  if (waiting != nullptr && waiting->due > now + refresh_interval_) {
+  if (waiting != nullptr && waiting->due > now + refresh_interval_ &&
+      RetryDelay(round_backoff_) == absl::ZeroDuration()) {
     Reschedule(now + RoundGap(), now);
   }
 }
 
-void Node::OnKvTimeout(const KvCall& call) {
+void Node::OnKvTimeout(const KvCall& call, absl::Time now) {
   ++stats_.kv_timeouts;
-  Log(absl::StrCat("KV timeout: ", kvclient::DescribeKvRequest(call.request)));
+  Log(LogKind::kKvFailure,
+      absl::StrCat("KV timeout: ", kvclient::DescribeKvRequest(call.request)));
   switch (call.purpose) {
-    case Purpose::kResolveOwn: BecomeOwnReadFailed(); break;
-    case Purpose::kFlush: BecomeOwnUnsure(); break;  // it may have landed
+    case Purpose::kResolveOwn:
+      BecomeOwnReadFailed(OwnRetryAt(call.sent_at, now));
+      break;
+    case Purpose::kFlush:  // it may have landed
+      BecomeOwnUnsure(OwnRetryAt(call.sent_at, now));
+      break;
     case Purpose::kReadPeer:
-    case Purpose::kReadSummary: EndRoundRead(); break;
+    case Purpose::kReadSummary: EndRoundRead(false, call.sent_at); break;
     case Purpose::kRereadSummary:
       MC_ASSERT(summary_rereads_ > 0, "a re-read lost that was never sent");
       --summary_rereads_;
+      RoundFailed(call.sent_at);
       break;
-    case Purpose::kCasSummary: BecomePushEnded(); break;
+    case Purpose::kCasSummary:
+      BecomePushEnded();
+      RoundFailed(call.sent_at);
+      break;
+  }
+}
+
+// ------------------------------------------------------------- backoff --
+//
+// Every KV retry path backs off (counter/backoff.h, README "Backoff"): the
+// first retry after a success goes at once, later ones wait a capped,
+// jittered, doubling delay counted from the failed request's sending, and
+// a success resets it. The own key (load, resolve, write) waits in kUnloaded
+// or kUnsure for Timer::kOwnRetry; the refresh rounds (peer, summary and
+// fallback reads, the summary cas and its re-reads, at most kSummaryRetries
+// a round) wait in kWaiting for a later due time.
+
+absl::Duration Node::RoundBackoffCap() const {
+  return std::max(options_.retry_cap, options_.max_refresh_interval);
+}
+
+absl::Time Node::OwnRetryAt(absl::Time sent_at, absl::Time now) {
+  own_backoff_.Fail();
+  const absl::Time at = std::max(now, sent_at + RetryDelay(own_backoff_));
+  if (at > now) {
+    Log(LogKind::kBackoff,
+        absl::StrCat("own key: ", own_backoff_.failures(),
+                     " failed requests in a row; the next in ",
+                     absl::FormatDuration(at - now)));
+  }
+  return at;
+}
+
+void Node::RoundFailed(absl::Time sent_at) {
+  round_backoff_.Fail();
+  const absl::Duration delay = RetryDelay(round_backoff_);
+  if (delay == absl::ZeroDuration()) return;
+  Log(LogKind::kBackoff,
+      absl::StrCat("refresh rounds: ", round_backoff_.failures(),
+                   " failed in a row; the next waits at least ",
+                   absl::FormatDuration(delay), " after the last"));
+  if (const auto* waiting = absl::get_if<RoundWaiting>(&round_)) {
+    if (sent_at + delay > waiting->due) {
+      Reschedule(sent_at + delay, waiting->reads_sent_at);
+    }
   }
 }
 
@@ -1001,13 +1169,15 @@ bool Node::AdoptPeerEntry(const std::string& peer, const Entry& entry,
 // logged and ignored; a malformed member never stops the others.
 void Node::HandlePush(const kvclient::Message& message, absl::Time now) {
   if (node_id_.empty() || !IsPeer(message.src)) {
-    Log(absl::StrCat("ignoring a push from ", message.src,
+    Log(LogKind::kStranger,
+        absl::StrCat("ignoring a push from ", message.src,
                      node_id_.empty() ? " before init" : ", not a peer"));
     return;
   }
   auto view = message.body.find("view");
   if (view == message.body.end() || !view->is_object()) {
-    Log(absl::StrCat("ignoring a push without a view object from ",
+    Log(LogKind::kBadPush,
+        absl::StrCat("ignoring a push without a view object from ",
                      message.src));
     return;
   }
@@ -1018,7 +1188,8 @@ void Node::HandlePush(const kvclient::Message& message, absl::Time now) {
     int64_t n = 0, total = 0, heartbeat = 0;
     if (!DecodePushedMember(it.value(), &n, &total, &heartbeat)) {
       if (++bad <= kMaxLoggedBadPushMembers) {
-        Log(absl::StrCat("push from ", message.src, ": member ", it.key(),
+        Log(LogKind::kBadPush,
+            absl::StrCat("push from ", message.src, ": member ", it.key(),
                          " is malformed: ", Compact(it.value())));
       }
       continue;
@@ -1028,7 +1199,8 @@ void Node::HandlePush(const kvclient::Message& message, absl::Time now) {
     TakePushedMember(it.key(), n, total, heartbeat, now, &sender_behind);
   }
   if (bad > kMaxLoggedBadPushMembers) {
-    Log(absl::StrCat("... and ", bad - kMaxLoggedBadPushMembers,
+    Log(LogKind::kBadPush,
+        absl::StrCat("... and ", bad - kMaxLoggedBadPushMembers,
                      " more malformed members"));
   }
   // The sender lacks entries this node holds (it restarted, or a push to
@@ -1135,7 +1307,7 @@ void Node::MaybePushView(absl::Time now) {
 
 void Node::Pump(absl::Time now) {
   ReplyTimedOutAdds(now);
-  for (const KvCall& call : rpcs_.Expire(now)) OnKvTimeout(call);
+  for (const KvCall& call : rpcs_.Expire(now)) OnKvTimeout(call, now);
   if (!node_id_.empty()) {
     MaybeResolve(now);
     MaybeRefresh(now);
@@ -1144,20 +1316,27 @@ void Node::Pump(absl::Time now) {
     MaybePushView(now);
   }
   ArmTableTimers();
+  std::vector<std::string> counts;  // log lines the rate limit dropped
+  log_limit_.Report(now, &counts);
+  for (std::string& line : counts) AppendLog(std::move(line));
   CheckInvariants(now);
 }
 
 void Node::MaybeResolve(absl::Time now) {
   if (Is<OwnIdle>(own_state_) && own_n_pushed_ > own_.n) {
     // Only pushes can tell: with nothing to write, no cas would fail on it.
-    Log(absl::StrCat("a peer saw the own key at n ", own_n_pushed_, ", past n ",
+    Log(LogKind::kOwnKey,
+        absl::StrCat("a peer saw the own key at n ", own_n_pushed_, ", past n ",
                      own_.n, ": reading it again"));
     own_n_pushed_ = 0;
     BecomeOwnRechecking();
     SendKv(Purpose::kResolveOwn, kvclient::KvRead{KeyOf(node_id_)}, now);
     return;
   }
+  // A key not known (not loaded yet, or a write's fate open) is read when
+  // its retry timer fires: at once, or after a backoff.
   if (!Is<OwnUnloaded>(own_state_) && !Is<OwnUnsure>(own_state_)) return;
+  if (!timers_.Expired(Timer::kOwnRetry, now)) return;
   BecomeOwnReading();
   SendKv(Purpose::kResolveOwn, kvclient::KvRead{KeyOf(node_id_)}, now);
 }
@@ -1171,7 +1350,8 @@ void Node::MaybeFlush(absl::Time now) {
     // If either copy lands, a read recognizes it; adds that came since
     // wait for the next attempt. Its sent_at stays the first copy's: a
     // late confirmation must not pass for a sync (see Confirm).
-    Log(absl::StrCat(open.size(), " own-key writes are open: sending ",
+    Log(LogKind::kOwnKey,
+        absl::StrCat(open.size(), " own-key writes are open: sending ",
                      open.back().tag, " again"));
     kvclient::KvRequest again = open.back().request;
     BecomeOwnWriting(absl::nullopt);
@@ -1226,11 +1406,14 @@ Node::Attempt Node::NextAttempt(absl::Time now) {
   return attempt;
 }
 
-// A foreign value is overwritten blindly; an absent key is created; our
-// own value is replaced only if it is still exactly what we confirmed.
+// A foreign value is replaced only if it is still exactly what was read (a
+// garbled read reply looks like a foreign value: a blind write would erase
+// the real total); an absent key is created; our own value is replaced
+// only if it is still exactly what we confirmed.
 kvclient::KvRequest Node::OwnWriteRequest(const Entry& to) const {
   if (own_.tag == kForeignTag) {
-    return kvclient::KvWrite{KeyOf(node_id_), EncodeEntry(to)};
+    return kvclient::KvCas{KeyOf(node_id_), own_foreign_, EncodeEntry(to),
+                           false};
   }
   if (own_.tag.empty()) {
     return kvclient::KvCas{KeyOf(node_id_), nullptr, EncodeEntry(to), true};
@@ -1317,26 +1500,24 @@ void Node::UpdateDissemination() {
   bool want = use_summary ? utilization <= 0.5 : utilization <= 0.25;
   if (want == use_summary) return;
   BecomeSpread(want ? Spread::kAutoSummary : Spread::kAutoPeerKeys);
-  Log(absl::StrFormat("KV round trip %s x %.1f changes/s: switching to %s",
+  Log(LogKind::kLifecycle,
+      absl::StrFormat("KV round trip %s x %.1f changes/s: switching to %s",
                       absl::FormatDuration(rtt), change_rate_,
                       want ? "the summary" : "peer keys"));
 }
 
 // Summary rounds get a jitter of up to 1/8 interval, drawn from the
-// incarnation and the round number (the core has no other randomness):
-// nodes started together would otherwise push in step, and the same node
-// could lose the summary's cas race round after round.
+// incarnation's SplitMix64 stream at the round number (the core has no
+// other randomness; the backoffs draw from streams of their own): nodes
+// started together would otherwise push in step, and the same node could
+// lose the summary's cas race round after round.
 absl::Duration Node::RoundGap() const {
   if (!UsesSummary() || !options_.jitter_summary_rounds) {
     return refresh_interval_;
   }
-  uint64_t x =
-      options_.incarnation + 0x9E3779B97F4A7C15ULL * (rounds_started_ + 1);
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;  // SplitMix64's finalizer
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  x ^= x >> 31;
   return refresh_interval_ +
-         (refresh_interval_ / 8) * (static_cast<double>(x >> 11) * 0x1.0p-53);
+         (refresh_interval_ / 8) *
+             JitterAt(options_.incarnation, rounds_started_ + 1);
 }
 
 // A refresh round reads every peer's key once it is due and synced. Bound:
@@ -1365,16 +1546,18 @@ void Node::SendRoundReads(absl::Time now) {
   ++rounds_started_;
   MeasureChangeRate(now);
   UpdateDissemination();
-  BecomeWaiting(now + RoundGap(), now);
+  // The previous round's work is over: after failures the next one waits
+  // at least the backoff delay.
+  BecomeWaiting(now + std::max(RoundGap(), RetryDelay(round_backoff_)), now);
   RoundWaiting& round = absl::get<RoundWaiting>(round_);
   if (UsesSummary()) {
-    ++round.reads;
+    ++round.reads.count;
     SendKv(Purpose::kReadSummary, kvclient::KvRead{SummaryKey()}, now);
     return;
   }
   for (const std::string& peer : peers_) {
     if (UsesPush() && !Silent(peer, now)) continue;  // its pushes are fresh
-    ++round.reads;
+    ++round.reads.count;
     SendKv(Purpose::kReadPeer, kvclient::KvRead{KeyOf(peer)}, now, peer);
   }
 }
@@ -1460,9 +1643,23 @@ void Node::CheckOwnKey(const InFlight& in_flight) const {
             "one own-key request in flight exactly in loading, writing and "
             "resolving; state ",
             Name(own_key_state()), ", requests ", in_flight.own);
-  MC_ASSERT(node_id_.empty() ||
-                (!Is<OwnUnloaded>(own_state_) && !Is<OwnUnsure>(own_state_)),
-            "after init, Pump always starts the read an unknown key needs");
+  // An unknown key is read when Timer::kOwnRetry fires, so after init it
+  // is armed exactly then, at the state's retry time (past the Pump: the
+  // read goes out in the Pump its time comes).
+  const auto* unloaded = absl::get_if<OwnUnloaded>(&own_state_);
+  const auto* unsure = absl::get_if<OwnUnsure>(&own_state_);
+  const bool waits =
+      (unloaded != nullptr && !node_id_.empty()) || unsure != nullptr;
+  MC_ASSERT(timers_.Armed(Timer::kOwnRetry) == waits,
+            "the own key's retry timer runs exactly while an unknown key "
+            "waits to be read; state ",
+            Name(own_key_state()));
+  MC_ASSERT(!waits || timers_.Get(Timer::kOwnRetry) ==
+                          (unsure ? unsure->retry_at : unloaded->retry_at),
+            "the retry timer fires at the state's retry time");
+  MC_ASSERT(node_id_.empty() || unloaded == nullptr ||
+                unloaded->retry_at != absl::InfiniteFuture(),
+            "after init the first read is scheduled");
   if (const auto* writing = absl::get_if<OwnWriting>(&own_state_)) {
     MC_ASSERT(!writing->open.empty(), "the write in flight is an open attempt");
   }
@@ -1584,7 +1781,16 @@ void Node::Reply(const std::string& to, Json body) {
       node_id_.empty() ? reply_as_ : node_id_, to, std::move(body)});
 }
 
-void Node::Log(std::string line) {
+// Rate-limited per kind (kLogLinesPerSecond a second, then a count that
+// Pump reports once the second is over), and bounded per Ready.
+void Node::Log(LogKind kind, std::string line) {
+  std::vector<std::string> counts;  // a previous second's count, if any
+  const bool keep = log_limit_.Admit(kind, now_, &counts);
+  for (std::string& count : counts) AppendLog(std::move(count));
+  if (keep) AppendLog(std::move(line));
+}
+
+void Node::AppendLog(std::string line) {
   if (ready_.log.size() >= kMaxLogLines) {
     ++dropped_log_lines_;
     return;
@@ -1633,7 +1839,8 @@ Node::Summary Node::DecodeSummary(const Json& value) {
   Summary summary;
   if (value.is_null()) return summary;
   if (!value.is_object()) {
-    Log(absl::StrCat("summary holds a value this program never writes: ",
+    Log(LogKind::kBadKvValue,
+        absl::StrCat("summary holds a value this program never writes: ",
                      Compact(value)));
     return summary;
   }
@@ -1645,12 +1852,13 @@ Node::Summary Node::DecodeSummary(const Json& value) {
       summary[it.key()] =
           Entry{pair[1].get<int64_t>(), "", pair[0].get<int64_t>()};
     } else if (++malformed <= kMaxLoggedMalformedMembers) {
-      Log(absl::StrCat("summary entry of ", it.key(),
-                       " is malformed: ", Compact(pair)));
+      Log(LogKind::kBadKvValue, absl::StrCat("summary entry of ", it.key(),
+                                             " is malformed: ", Compact(pair)));
     }
   }
   if (malformed > kMaxLoggedMalformedMembers) {
-    Log(absl::StrCat("... and ", malformed - kMaxLoggedMalformedMembers,
+    Log(LogKind::kBadKvValue,
+        absl::StrCat("... and ", malformed - kMaxLoggedMalformedMembers,
                      " more malformed summary entries"));
   }
   return summary;

@@ -71,7 +71,9 @@
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "absl/types/variant.h"
+#include "counter/backoff.h"
 #include "counter/core.h"
+#include "counter/log_limit.h"
 #include "counter/timers.h"
 #include "kvclient/kv.h"
 #include "kvclient/message.h"
@@ -95,11 +97,13 @@ class Node : public Core {
   //
   // The own key (this node's "counter/<id>" in seq-kv).
   enum class OwnKey {
-    kUnloaded,   // nothing known: before init, or the first read failed
+    kUnloaded,   // nothing known: before init, or the first read failed;
+                 // after init the read goes out at Timer::kOwnRetry
     kLoading,    // the first read is in flight
     kIdle,       // own_ is the key's exact value; nothing in flight
     kWriting,    // a cas from own_ (the newest open attempt) is in flight
-    kUnsure,     // a write's fate is open; nothing in flight
+    kUnsure,     // a write's fate is open; nothing in flight; the read that
+                 // will tell goes out at Timer::kOwnRetry (backoff)
     kResolving,  // a read to learn which write landed is in flight
   };
   // The next refresh round (README "Freshness of reads"). Reads of the
@@ -142,8 +146,24 @@ class Node : public Core {
     kRefresh,      // Round::kWaiting: the round falls due
     kSyncGrace,    // Round::kDue, no read out: stop waiting for an add
     kPush,         // Gossip::kWaiting: the next push round
+    kOwnRetry,     // OwnKey::kUnloaded (after init), kUnsure: the own key's
+                   // read goes out (at once, or when its backoff is over)
     kCount,
   };
+  // Kinds of log lines; each is rate-limited on its own (kLogLinesPerSecond
+  // per second, then a count), so a bad service or client cannot fill a disk.
+  enum class LogKind {
+    kLifecycle,   // init, dissemination switches
+    kBadRequest,  // requests and replies the node cannot use
+    kStranger,    // pushes from nodes outside the cluster, or before init
+    kBadPush,     // malformed push views and members
+    kKvFailure,   // KV errors, garbled replies, timeouts
+    kBadKvValue,  // values in seq-kv this program never writes
+    kOwnKey,      // the own key moved, re-reads, re-sent writes
+    kBackoff,     // a retry path waits
+    kCount,
+  };
+  static absl::string_view LogKindName(LogKind kind);
 
   OwnKey own_key_state() const;
   Round round_state() const;
@@ -162,6 +182,8 @@ class Node : public Core {
   static constexpr int kMaxLoggedMalformedMembers = 4;
   // The body type of a push between nodes.
   static constexpr char kPushType[] = "counter_push";
+  // Log lines kept per kind per second (LogKind).
+  static constexpr int kLogLinesPerSecond = 10;
 
  protected:
   // The value of a node's key, as stored in seq-kv.
@@ -221,6 +243,11 @@ class Node : public Core {
   virtual kvclient::Json EncodeView(absl::Time now) const;
   // The invariants that tie the refresh round to its timers.
   virtual void CheckRoundTimers() const;
+  // How long after a failed request was sent its path (the own key, the
+  // refresh rounds) may send again: the backoff's delay (Backoff::delay).
+  virtual absl::Duration RetryDelay(const Backoff& path) const {
+    return path.delay();
+  }
 
   // What the extension points may use besides the public interface.
   const Entry& own() const { return own_; }
@@ -248,35 +275,47 @@ class Node : public Core {
   // writes from base own_ whose fate is open: each carries a tag never used
   // before, and any of them may still land, so a read of the key must
   // recognize it. A new base (a confirmed or adopted value) clears them.
-  struct OwnUnloaded {};
+  // `retry_at`: when the read goes out (Timer::kOwnRetry); InfiniteFuture
+  // before init.
+  struct OwnUnloaded {
+    absl::Time retry_at;
+  };
   struct OwnLoading {};
   struct OwnKnown {
     Attempts open;
   };
-  struct OwnIdle : OwnKnown {};       // open may be empty
-  struct OwnWriting : OwnKnown {};    // open.back() is the cas in flight
-  struct OwnUnsure : OwnKnown {};     // which of open landed, if any?
+  struct OwnIdle : OwnKnown {};     // open may be empty
+  struct OwnWriting : OwnKnown {};  // open.back() is the cas in flight
+  struct OwnUnsure : OwnKnown {     // which of open landed, if any?
+    absl::Time retry_at;
+  };
   struct OwnResolving : OwnKnown {};  // the read that will tell is out
   using OwnState = absl::variant<OwnUnloaded, OwnLoading, OwnIdle, OwnWriting,
                                  OwnUnsure, OwnResolving>;
   // Refresh round, one struct per Round state in that order. `due`: when
   // the round falls (or fell) due; `reads`: the previous round's reads
   // still in flight (summary: at most 1).
+  struct ReadsOut {
+    int count = 0;
+    // One of them failed (an error, a garbled reply, a value this program
+    // never writes, a timeout): when the last ends, the rounds back off.
+    bool failed = false;
+  };
   struct RoundOff {};
   struct RoundWaiting {
     absl::Time due;
     absl::Time reads_sent_at;  // of the previous round (InfinitePast: none)
-    int reads = 0;
+    ReadsOut reads;
   };
   struct RoundDue {
     absl::Time due;
-    int reads = 0;
+    ReadsOut reads;
   };
   struct RoundSyncWanted {
     absl::Time due;  // no read is out
   };
   struct RoundSynced {
-    int reads = 0;
+    ReadsOut reads;
   };
   using RoundState = absl::variant<RoundOff, RoundWaiting, RoundDue,
                                    RoundSyncWanted, RoundSynced>;
@@ -321,9 +360,12 @@ class Node : public Core {
   // writers of own_state_, round_, push_, spread_ and gossip_. Each checks
   // the state it leaves. (Reschedule moves a waiting round's due time; it
   // stays waiting.)
-  void BecomeOwnReadFailed();  // kLoading -> kUnloaded, kResolving -> kUnsure
+  // The read of the own key goes out at `retry_at` (Timer::kOwnRetry).
+  void BecomeLoadDue(absl::Time retry_at);  // kUnloaded -> kUnloaded (init)
+  // kLoading -> kUnloaded, kResolving -> kUnsure
+  void BecomeOwnReadFailed(absl::Time retry_at);
   void BecomeOwnWriting(absl::optional<Attempt> fresh);  // kIdle -> kWriting
-  void BecomeOwnUnsure();                                // kWriting -> kUnsure
+  void BecomeOwnUnsure(absl::Time retry_at);             // kWriting -> kUnsure
   void BecomeOwnRechecking();  // kIdle -> kResolving (a peer saw it moved)
   bool OwnLoaded() const;      // read or written at least once
   const Attempts& OpenAttempts() const;  // empty unless loaded
@@ -332,7 +374,11 @@ class Node : public Core {
   void BecomeWaiting(absl::Time due, absl::Time reads_sent_at);
   void BecomeDue();         // kWaiting -> kDue
   void BecomeSyncWanted();  // kDue (no read out) -> kSyncWanted
-  void EndRoundRead();      // one of the round's reads is answered or lost
+  // One of the round's reads (sent at `sent_at`) ended: answered with a
+  // usable value (`ok`), or failed. Returns whether it was the last one and
+  // none failed (after a failure the rounds back off: RoundFailed).
+  bool EndRoundRead(bool ok, absl::Time sent_at);
+  ReadsOut CurrentReads() const;
   absl::optional<absl::Time> RoundDueAt() const;  // kOff, kSynced: none
   void Reschedule(absl::Time due, absl::Time reads_sent_at);  // in kWaiting
 
@@ -383,18 +429,28 @@ class Node : public Core {
   void HandleKvReply(const kvclient::Message& message, absl::Time now);
   absl::optional<Entry> EntryFromRead(const kvclient::KvReply& reply,
                                       const std::string& node);
-  void OnOwnKeyRead(const kvclient::KvReply& reply);
-  void OnFlushReply(const kvclient::KvReply& reply);
-  void OnPeerRead(const std::string& peer, const kvclient::KvReply& reply);
-  void OnSummaryRead(const kvclient::KvReply& reply, bool round_read);
+  void OnOwnKeyRead(const kvclient::KvReply& reply, absl::Time sent_at,
+                    absl::Time now);
+  void OnFlushReply(const kvclient::KvReply& reply, absl::Time sent_at,
+                    absl::Time now);
+  void OnPeerRead(const std::string& peer, const kvclient::KvReply& reply,
+                  absl::Time sent_at);
+  void OnSummaryRead(const kvclient::KvReply& reply, bool round_read,
+                     absl::Time sent_at);
   void OnSummaryCasReply(const kvclient::KvCas& cas,
-                         const kvclient::KvReply& reply);
+                         const kvclient::KvReply& reply, absl::Time sent_at);
+  // Backoff (counter/backoff.h). An own-key request sent at `sent_at`
+  // failed: when the next may go. A round's work failed: the next round
+  // waits at least the delay after `sent_at`.
+  absl::Time OwnRetryAt(absl::Time sent_at, absl::Time now);
+  void RoundFailed(absl::Time sent_at);
+  absl::Duration RoundBackoffCap() const;
   void MergeSummary(const Summary& summary);
   bool KnowsMoreThan(const Summary& summary) const;
   void AdaptRefreshInterval();
   void OnLocalActivity(absl::Time now);
-  void OnKvTimeout(const KvCall& call);
-  void AdoptOwnEntry(const Entry& entry);
+  void OnKvTimeout(const KvCall& call, absl::Time now);
+  void AdoptOwnEntry(const Entry& entry, kvclient::Json foreign);
   void Confirm(const Attempt& attempt);
   bool ProjectedTotalFits(int64_t delta) const;
 
@@ -420,7 +476,8 @@ class Node : public Core {
   // ------------------------------------------------------------ output --
   void SendKv(Purpose purpose, kvclient::KvRequest request, absl::Time now,
               std::string peer = "");
-  void Log(std::string line);
+  void Log(LogKind kind, std::string line);
+  void AppendLog(std::string line);  // bounded per Ready
   size_t MaxReadyMessages() const;
 
   std::string KeyOf(const std::string& node) const;
@@ -440,6 +497,11 @@ class Node : public Core {
   // OwnKey::kIdle and kWriting.
   OwnState own_state_;
   Entry own_;
+  // When own_ is a value this program never writes (tag kForeignTag): that
+  // value, exactly as read. The next write is a cas from it, never a blind
+  // write: a garbled read reply looks just the same, and must not erase the
+  // real total.
+  kvclient::Json own_foreign_;
   std::deque<PendingAdd> pending_;  // not yet durable, FIFO; bounded
   int64_t next_attempt_ = 1;
   // The first write (n) of the key that holds the current own total: zero-
@@ -493,10 +555,19 @@ class Node : public Core {
   int summary_retries_left_ = 0;
   int summary_rereads_ = 0;  // re-reads in flight, <= kSummaryRetries
 
+  // Backoff of the KV retry paths (README "Backoff"): the own key's requests
+  // (load, resolve, write), and the refresh rounds' work (peer, summary and
+  // fallback reads, the summary cas). Jitter from the incarnation.
+  Backoff own_backoff_;
+  Backoff round_backoff_;
+
   TimerTable<Timer> timers_;
   kvclient::RpcTracker<KvCall> rpcs_;  // bounded: see Options::max_nodes
   Ready ready_;
   size_t dropped_log_lines_ = 0;  // beyond the bound of one Ready
+  // The time of the Step or Tick being handled (for the log rate limit).
+  absl::Time now_ = absl::InfinitePast();
+  LogLimiter<LogKind> log_limit_;
   NodeStats stats_;
 };
 

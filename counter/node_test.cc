@@ -4,6 +4,8 @@
 // counter/testdata/*.txt (run by //counter:transcript_test).
 #include "counter/node.h"
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -88,6 +90,19 @@ TEST(NodeDeathTest, ADriverThatNeverTakesReadyHitsTheBoundOnReadyMessages) {
         }
       },
       "the driver takes Ready after every Step and Tick");
+}
+
+// --kv is checked where users type it (counter/main.cc); for every other
+// driver the node itself refuses a service that cannot hold the counter.
+TEST(NodeDeathTest, OnlySeqKvAndLinKvCanHoldTheCounter) {
+  for (const char* service : {"seq-kv", "lin-kv"}) {
+    Options options = Pinned();
+    options.kv_service = service;
+    Node node(options);
+  }
+  Options options = Pinned();
+  options.kv_service = "lww-kv";
+  EXPECT_DEATH(Node{options}, "the counter lives only in seq-kv or lin-kv");
 }
 
 Options Summary() {
@@ -291,6 +306,246 @@ TEST(NodePush, ReadsOnlySilentPeersFromSeqKvWithTheFreshnessRule) {
   t.At(first_kv_ms + 70, "n2",
        R"({"type":"counter_push","view":{"n2":[5,11,9]}})");
   EXPECT_EQ(t.node().ReadValue(), 18);
+}
+
+// ------------------------------------------------------------- backoff --
+
+// A seq-kv stand-in that answers every request at once (1 ms later) with
+// what `answer` says (nullopt: no reply). Drives one node (n1 of n0..n4) for
+// `seconds` of virtual time with an add every 100 ms, and counts the KV
+// requests it sends. Peers are silent (their pushes never come).
+struct BrokenKvRun {
+  int64_t kv_requests = 0;
+  int64_t kv_requests_after_ramp = 0;  // from 2 s on
+  int max_per_second = 0;              // in any whole second from 2 s on
+  int64_t adds_acked = 0;
+  absl::optional<int> first_ack_ms_after_heal;
+  // When the refresh rounds' requests (any key but the own) went out.
+  std::vector<int> round_request_ms;
+
+  // The mean gap between bursts of round requests (those more than 100 ms
+  // apart) from `from_ms` on; 0 with fewer than two bursts.
+  double MeanRoundGapMs(int from_ms) const {
+    std::vector<int> bursts;
+    for (int ms : round_request_ms) {
+      if (ms < from_ms) continue;
+      if (bursts.empty() || ms - bursts.back() > 100) bursts.push_back(ms);
+    }
+    if (bursts.size() < 2) return 0;
+    return static_cast<double>(bursts.back() - bursts.front()) /
+           static_cast<double>(bursts.size() - 1);
+  }
+};
+
+using KvAnswer = std::function<absl::optional<Json>(const Json& request)>;
+
+// A node whose retry paths do not back off (for the tests' own teeth).
+class NoBackoff : public Node {
+ public:
+  using Node::Node;
+
+ protected:
+  absl::Duration RetryDelay(const Backoff&) const override {
+    return absl::ZeroDuration();
+  }
+};
+
+template <typename N = Node>
+BrokenKvRun RunAgainst(Options options, const KvAnswer& broken, int seconds,
+                       int heal_at_ms = -1) {
+  options.incarnation = 0xa;
+  N node(options);
+  BrokenKvRun run;
+  std::map<std::string, Json> store;  // the healed service: linearizable
+  auto healthy = [&store](const Json& req) -> absl::optional<Json> {
+    std::string key = req["key"];
+    auto it = store.find(key);
+    if (req["type"] == "read") {
+      if (it == store.end()) return Json{{"type", "error"}, {"code", 20}};
+      return Json{{"type", "read_ok"}, {"value", it->second}};
+    }
+    if (it == store.end() ? !req.value("create_if_not_exists", false)
+                          : it->second != req["from"]) {
+      return Json{{"type", "error"}, {"code", it == store.end() ? 20 : 22}};
+    }
+    store[key] = req["to"];
+    return Json{{"type", "cas_ok"}};
+  };
+  std::vector<std::pair<int, Json>> replies;  // (due ms, body)
+  std::map<int, int> per_second;
+  auto handle = [&](int now) {
+    Ready ready = node.TakeReady();
+    for (const kvclient::Message& m : ready.messages) {
+      if (m.dest == "c2" && kvclient::BodyType(m.body) == "add_ok") {
+        ++run.adds_acked;
+        if (heal_at_ms >= 0 && now >= heal_at_ms &&
+            !run.first_ack_ms_after_heal.has_value()) {
+          run.first_ack_ms_after_heal = now - heal_at_ms;
+        }
+      }
+      if (m.dest != "seq-kv") continue;
+      ++run.kv_requests;
+      ++per_second[now / 1000];
+      if (now >= 2000) ++run.kv_requests_after_ramp;
+      if (m.body["key"] != "counter/n1") run.round_request_ms.push_back(now);
+      const bool healed = heal_at_ms >= 0 && now >= heal_at_ms;
+      absl::optional<Json> reply = healed ? healthy(m.body) : broken(m.body);
+      if (!reply.has_value()) continue;
+      (*reply)["in_reply_to"] = m.body["msg_id"];
+      replies.emplace_back(now + 1, *reply);
+    }
+  };
+  auto at = [](int ms) { return kT0 + absl::Milliseconds(ms); };
+  node.Step({"c0", "n1",
+             Json::parse(R"({"type":"init","msg_id":1,"node_id":"n1",)"
+                         R"("node_ids":["n0","n1","n2","n3","n4"]})")},
+            at(0));
+  handle(0);
+  for (int now = 1; now <= seconds * 1000; ++now) {
+    std::vector<std::pair<int, Json>> due;
+    for (auto it = replies.begin(); it != replies.end();) {
+      if (it->first <= now) {
+        due.push_back(*it);
+        it = replies.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (const auto& [ms, body] : due) {
+      node.Step({"seq-kv", "n1", body}, at(now));
+      handle(now);
+    }
+    if (now % 100 == 0) {
+      node.Step(
+          {"c2", "n1", {{"type", "add"}, {"delta", 1}, {"msg_id", 1000 + now}}},
+          at(now));
+      handle(now);
+    }
+    node.Tick(at(now));
+    handle(now);
+  }
+  for (const auto& [second, count] : per_second) {
+    if (second >= 2) run.max_per_second = std::max(run.max_per_second, count);
+  }
+  return run;
+}
+
+Json Error(int code) {
+  return Json{{"type", "error"}, {"code", code}, {"text", "broken"}};
+}
+
+// How a broken seq-kv answers. Each keeps some retry path failing for good.
+const std::vector<std::pair<std::string, KvAnswer>>& BrokenServices() {
+  static const auto* services = new std::vector<
+      std::pair<std::string, KvAnswer>>{
+      {"every request error 13",
+       [](const Json&) -> absl::optional<Json> { return Error(13); }},
+      {"every request error 11",
+       [](const Json&) -> absl::optional<Json> { return Error(11); }},
+      {"replies of the wrong type",
+       [](const Json& req) -> absl::optional<Json> {
+         return Json{{"type", req["type"] == "read" ? "cas_ok" : "read_ok"}};
+       }},
+      {"read_ok without a value, cas_ok",
+       [](const Json& req) -> absl::optional<Json> {
+         return Json{{"type", req["type"] == "read" ? "read_ok" : "cas_ok"}};
+       }},
+      {"garbled values, cas 22",
+       [](const Json& req) -> absl::optional<Json> {
+         if (req["type"] != "read") return Error(22);
+         return Json{{"type", "read_ok"}, {"value", {{"total", "x"}}}};
+       }},
+      {"lww-kv: keys absent, cas never creates (20)",
+       [](const Json&) -> absl::optional<Json> { return Error(20); }},
+      {"own key absent, other reads fail, cas ok",
+       [](const Json& req) -> absl::optional<Json> {
+         if (req["type"] != "read") return Json{{"type", "cas_ok"}};
+         if (req["key"] == "counter/n1") return Error(20);
+         return Error(13);
+       }},
+      {"reads ok, summary cas 13",
+       [](const Json& req) -> absl::optional<Json> {
+         if (req["type"] == "read") return Error(20);
+         if (req["key"] == "counter/summary") return Error(13);
+         return Json{{"type", "cas_ok"}};
+       }},
+      {"reads ok, every cas loses a race (22)",
+       [](const Json& req) -> absl::optional<Json> {
+         if (req["type"] == "read") return Error(20);
+         return Error(22);
+       }},
+  };
+  return *services;
+}
+
+std::vector<std::pair<std::string, Options>> Modes() {
+  std::vector<std::pair<std::string, Options>> modes;
+  for (Dissemination d : {Dissemination::kPeerKeys, Dissemination::kSummary,
+                          Dissemination::kPush}) {
+    Options options;  // the shipped defaults
+    options.dissemination = d;
+    modes.emplace_back(std::string(DisseminationName(d)), options);
+  }
+  return modes;
+}
+
+// README "Backoff": under a seq-kv that fails every request of some path at
+// once, a node (here with an add every 100 ms, which alone would cost 10
+// cas a second) sends at most 20 KV requests a second, in every second from
+// 2 s on. Without the backoff the failing paths loop as fast as the service
+// answers (here: once a millisecond).
+TEST(NodeBackoff, ABrokenSeqKvGetsAtMost20RequestsASecondPerNode) {
+  for (const auto& [mode, options] : Modes()) {
+    for (const auto& [service, answer] : BrokenServices()) {
+      BrokenKvRun run = RunAgainst(options, answer, 30);
+      SCOPED_TRACE(absl::StrCat(mode, ", ", service));
+      EXPECT_LE(run.max_per_second, 20)
+          << run.kv_requests << " KV requests in 30 s";
+      EXPECT_GE(run.kv_requests, 1) << "it keeps trying";
+    }
+  }
+}
+
+// The same services without the backoff: the own key's paths loop as fast
+// as the service answers. (The refresh rounds are paced by their interval
+// anyway; the next test shows their backoff.)
+TEST(NodeBackoff, WithoutTheBackoffTheOwnKeyLoops) {
+  BrokenKvRun run =
+      RunAgainst<NoBackoff>(Modes()[0].second, BrokenServices()[0].second, 5);
+  EXPECT_GE(run.max_per_second, 900) << "one request per millisecond";
+}
+
+// Rounds whose work fails (a read, the summary cas) back off to
+// max_refresh_interval (2 s; each delay drawn from [1 s, 2 s]): past the
+// ramp they come about 1.5 s apart, where the plain intervals would give
+// 0.5 s (peer keys), 0.3 s (summary) and 1 s (push fallback reads).
+TEST(NodeBackoff, FailingRoundsStretchToTheCap) {
+  const std::pair<std::string, KvAnswer>& reads_fail = BrokenServices()[6];
+  const std::pair<std::string, KvAnswer>& summary_cas_fails =
+      BrokenServices()[7];
+  for (const auto& [mode, options] : Modes()) {
+    const auto& service = mode == "summary" ? summary_cas_fails : reads_fail;
+    SCOPED_TRACE(absl::StrCat(mode, ", ", service.first));
+    BrokenKvRun run = RunAgainst(options, service.second, 30);
+    EXPECT_GE(run.MeanRoundGapMs(10000), 1250);
+    EXPECT_LE(run.MeanRoundGapMs(10000), 2000 + 100 + 100) << "cap + grace";
+    BrokenKvRun plain = RunAgainst<NoBackoff>(options, service.second, 30);
+    EXPECT_LE(plain.MeanRoundGapMs(10000), 1150) << "the test has teeth";
+  }
+}
+
+// The backoff ends with the fault: once seq-kv answers again, the own key's
+// next request goes within its cap (1 s), and adds are acknowledged.
+TEST(NodeBackoff, AHealedSeqKvIsUsedAgainWithinTheCap) {
+  for (const auto& [mode, options] : Modes()) {
+    for (const auto& [service, answer] : BrokenServices()) {
+      BrokenKvRun run = RunAgainst(options, answer, 20, /*heal_at_ms=*/10000);
+      SCOPED_TRACE(absl::StrCat(mode, ", ", service));
+      ASSERT_TRUE(run.first_ack_ms_after_heal.has_value());
+      // cap (1 s) for the wait, + at most 2 round trips and an add period
+      EXPECT_LE(*run.first_ack_ms_after_heal, 1000 + 2 + 100);
+    }
+  }
 }
 
 }  // namespace

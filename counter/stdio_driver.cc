@@ -9,12 +9,42 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "counter/log_limit.h"
+#include "kvclient/envelope.h"
 #include "kvclient/errors.h"
 
 namespace counter {
 namespace {
 
 using kvclient::Json;
+
+// The driver's own log lines, rate-limited per kind like the core's.
+enum class LineLog { kBadLine, kUnanswered, kOverlong, kCount };
+absl::string_view LineLogName(LineLog kind) {
+  switch (kind) {
+    case LineLog::kBadLine: return "bad-input-line";
+    case LineLog::kUnanswered: return "unanswered-line";
+    case LineLog::kOverlong: return "overlong-line";
+    case LineLog::kCount: break;
+  }
+  return "?";
+}
+using DriverLog = LogLimiter<LineLog>;
+
+void Print(std::FILE* err, const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) {
+    std::fprintf(err, "%s\n", line.c_str());
+  }
+}
+
+// Logs `line` on stderr if its kind's rate limit lets it through.
+void LogLine(DriverLog& log, LineLog kind, const std::string& line,
+             std::FILE* err) {
+  std::vector<std::string> counts;
+  const bool keep = log.Admit(kind, absl::Now(), &counts);
+  Print(err, counts);
+  if (keep) std::fprintf(err, "%s\n", line.c_str());
+}
 
 // Writes the node's output; false once stdout is gone.
 bool Emit(Ready ready, std::FILE* out, std::FILE* err) {
@@ -98,8 +128,8 @@ class LineReader {
 // bounds what one Ready holds, so Ready is taken after every Step (and
 // replies go out in input order, a bad line's error reply included). False
 // once stdout is gone.
-bool HandleLine(Core& node, const std::string& line, std::FILE* out,
-                std::FILE* err) {
+bool HandleLine(Core& node, const std::string& line, DriverLog& log,
+                std::FILE* out, std::FILE* err) {
   if (line.find_first_not_of(" \t\r") == std::string::npos) return true;
   absl::Time now = absl::Now();
   absl::StatusOr<kvclient::Message> message = kvclient::ParseMessage(line);
@@ -107,13 +137,19 @@ bool HandleLine(Core& node, const std::string& line, std::FILE* out,
     node.Step(*message, now);
     return Emit(node.TakeReady(), out, err);
   }
-  std::string shown = line.substr(0, 200);
-  std::fprintf(err, "bad input line (%s): %s%s\n",
-               std::string(message.status().message()).c_str(), shown.c_str(),
-               line.size() > 200 ? "..." : "");
+  const std::string why(message.status().message());
+  LogLine(log, LineLog::kBadLine,
+          absl::StrCat("bad input line (", why, "): ", line.substr(0, 200),
+                       line.size() > 200 ? "..." : ""),
+          err);
+  std::string why_not;
   absl::optional<kvclient::Message> reply =
-      ReplyToUnparsableLine(line, message.status().message(), node.node_id());
-  if (!reply.has_value()) return true;
+      ReplyToUnparsableLine(line, why, node.node_id(), &why_not);
+  if (!reply.has_value()) {
+    LogLine(log, LineLog::kUnanswered,
+            absl::StrCat("  not answered: ", why_not), err);
+    return true;
+  }
   Ready answer;
   answer.messages.push_back(*std::move(reply));
   return Emit(std::move(answer), out, err);
@@ -121,40 +157,64 @@ bool HandleLine(Core& node, const std::string& line, std::FILE* out,
 
 }  // namespace
 
-absl::optional<kvclient::Message> ReplyToUnparsableLine(
-    absl::string_view line, absl::string_view why, absl::string_view self) {
-  // Only the top levels matter (src, dest, body.msg_id); deeper values are
-  // dropped while parsing, so a line of millions of '[' does not become a
-  // DOM of hundreds of MB just to find whom to answer.
-  auto shallow = [](int depth, Json::parse_event_t, Json&) {
-    return depth <= 8;
-  };
-  Json j = Json::parse(line.begin(), line.end(), shallow, false);
-  if (j.is_discarded() || !j.is_object()) return absl::nullopt;
-  auto src = j.find("src");
-  auto body = j.find("body");
-  if (src == j.end() || !src->is_string() || body == j.end() ||
-      !body->is_object()) {
+absl::optional<kvclient::Message> ReplyToUnparsableLine(absl::string_view line,
+                                                        absl::string_view why,
+                                                        absl::string_view self,
+                                                        std::string* why_not) {
+  std::string ignored;
+  if (why_not == nullptr) why_not = &ignored;
+  // A tolerant scan, not a parse: the line may be invalid JSON (invalid
+  // UTF-8, a lone surrogate, a NUL byte, 1e400), and only src, dest and
+  // body.msg_id matter; nothing deeper is built, so a line of millions of
+  // '[' costs no memory just to find whom to answer.
+  absl::optional<kvclient::Envelope> e = kvclient::ScanEnvelope(line);
+  if (!e.has_value()) {
+    *why_not = "not a JSON object, even with bad strings and numbers allowed";
     return absl::nullopt;
   }
-  absl::optional<int64_t> msg_id = kvclient::MsgId(*body);
-  if (!msg_id.has_value() || kvclient::InReplyTo(*body).has_value()) {
+  if (!e->src.has_value()) {
+    *why_not = "no sender to answer (src missing, or not a valid string)";
+    return absl::nullopt;
+  }
+  if (!e->body_is_object || !e->msg_id_text.has_value()) {
+    *why_not = "no msg_id to answer";
+    return absl::nullopt;
+  }
+  if (e->has_in_reply_to) {
+    *why_not = "a reply (it has in_reply_to) is never answered";
+    return absl::nullopt;
+  }
+  absl::optional<Json> msg_id = kvclient::ReplyableMsgId(*e->msg_id_text);
+  if (!msg_id.has_value()) {
+    *why_not = absl::StrCat("msg_id ", e->msg_id_text->substr(0, 40),
+                            " is not a JSON integer of 64 bits that a "
+                            "client could match");
     return absl::nullopt;
   }
   std::string from(self);
-  auto dest = j.find("dest");
-  if (from.empty() && dest != j.end() && dest->is_string()) {
-    from = dest->get<std::string>();
+  if (from.empty() && e->dest.has_value()) from = *e->dest;
+  if (from.empty()) {
+    // Maelstrom takes a message from "" for one of an unknown node and
+    // stops reading this one (net.clj validate-msg).
+    *why_not = "no id to answer as (before init, and the line names no dest)";
+    return absl::nullopt;
   }
-  return kvclient::Message{
-      from, src->get<std::string>(),
-      kvclient::ErrorBody(kvclient::ErrorCode::kMalformedRequest, msg_id,
-                          absl::StrCat("malformed message: ", why))};
+  // The reason may quote the line's bytes (nlohmann's "last read: ..."):
+  // made valid UTF-8 here, so the reply is the same message once encoded.
+  const std::string text =
+      Json(absl::StrCat("malformed message: ", why))
+          .dump(-1, ' ', false, Json::error_handler_t::replace);
+  Json body =
+      kvclient::ErrorBody(kvclient::ErrorCode::kMalformedRequest, absl::nullopt,
+                          Json::parse(text).get<std::string>());
+  body["in_reply_to"] = *std::move(msg_id);
+  return kvclient::Message{from, *std::move(e->src), std::move(body)};
 }
 
 int RunStdio(Core& node, int in_fd, std::FILE* out, std::FILE* err) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as a write error
   LineReader reader(in_fd);
+  DriverLog log(kLogLinesPerSecond, absl::Seconds(1), &LineLogName);
   absl::optional<absl::Time> wake_at;
   for (;;) {
     pollfd pfd{in_fd, POLLIN, 0};
@@ -165,16 +225,22 @@ int RunStdio(Core& node, int in_fd, std::FILE* out, std::FILE* err) {
       open = reader.Fill();
       bool overlong = false;
       while (absl::optional<std::string> line = reader.Next(&overlong)) {
-        writable = writable && HandleLine(node, *line, out, err);
+        writable = writable && HandleLine(node, *line, log, out, err);
       }
       if (overlong) {
-        std::fprintf(err, "dropped an input line longer than %zu bytes\n",
-                     kMaxLineBytes);
+        LogLine(log, LineLog::kOverlong,
+                absl::StrCat("dropped an input line longer than ",
+                             kMaxLineBytes, " bytes"),
+                err);
       }
-      if (!open)
-        writable = writable && HandleLine(node, reader.Rest(), out, err);
+      if (!open) {
+        writable = writable && HandleLine(node, reader.Rest(), log, out, err);
+      }
     }
     node.Tick(absl::Now());
+    std::vector<std::string> counts;
+    log.Report(absl::Now(), &counts);
+    Print(err, counts);
     Ready ready = node.TakeReady();
     wake_at = ready.wake_at;
     if (!writable || !Emit(std::move(ready), out, err)) {

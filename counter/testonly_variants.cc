@@ -33,6 +33,7 @@ absl::string_view BugName(Bug bug) {
     case Bug::kMergeByTotal: return "merge-by-total";
     case Bug::kPushPendingTotal: return "push-pending-total";
     case Bug::kAdoptByTotal: return "adopt-by-total";
+    case Bug::kNoBackoff: return "no-backoff";
   }
   return "none";
 }
@@ -41,7 +42,7 @@ absl::optional<Bug> ParseBug(absl::string_view name) {
   for (Bug bug :
        {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
         Bug::kDoubleCountRetry, Bug::kForgetOnRestart, Bug::kMergeByTotal,
-        Bug::kPushPendingTotal, Bug::kAdoptByTotal}) {
+        Bug::kPushPendingTotal, Bug::kAdoptByTotal, Bug::kNoBackoff}) {
     if (BugName(bug) == name) return bug;
   }
   return absl::nullopt;
@@ -206,6 +207,19 @@ class AdoptByTotal final : public Broken {
   }
 };
 
+// kNoBackoff: every KV retry path goes again at once after a failure (as
+// the node did before issue 20): correct, but a broken seq-kv gets a
+// request per round trip for as long as it stays broken.
+class NoBackoff final : public Node {
+ public:
+  using Node::Node;
+
+ protected:
+  absl::Duration RetryDelay(const Backoff&) const override {
+    return absl::ZeroDuration();  // BUG
+  }
+};
+
 }  // namespace testonly_variants
 
 std::unique_ptr<Core> MakeVariantCore(const Options& options, Strategy strategy,
@@ -227,6 +241,7 @@ std::unique_ptr<Core> MakeVariantCore(const Options& options, Strategy strategy,
     case Bug::kPushPendingTotal:
       return std::make_unique<v::PushPendingTotal>(options);
     case Bug::kAdoptByTotal: return std::make_unique<v::AdoptByTotal>(options);
+    case Bug::kNoBackoff: return std::make_unique<v::NoBackoff>(options);
   }
   MC_ASSERT(false, "unknown variant ", static_cast<int>(bug));
   return nullptr;

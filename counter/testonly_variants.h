@@ -44,12 +44,15 @@ enum class Bug {
                       // not yet durable, as the next write (n + 1)
   kAdoptByTotal,      // push dissemination: adopts pushed entries by total,
                       // not by write count (wrong once totals can fall)
+  kNoBackoff,         // retries failed KV requests at once, however many
+                      // failed in a row (issue 20: a broken seq-kv then
+                      // gets thousands of requests a second)
 };
 
 // "none", "stale-read", "ack-before-durable", "double-count-retry",
 // "forget-on-restart", "merge-by-total", "push-pending-total",
-// "adopt-by-total"; ParseBug returns nullopt for
-// anything else.
+// "adopt-by-total", "no-backoff"; ParseBug returns nullopt for anything
+// else.
 absl::string_view BugName(Bug bug);
 absl::optional<Bug> ParseBug(absl::string_view name);
 

@@ -55,7 +55,7 @@ TEST(Variants, NamesRoundTrip) {
   for (Bug bug :
        {Bug::kNone, Bug::kStaleRead, Bug::kAckBeforeDurable,
         Bug::kDoubleCountRetry, Bug::kForgetOnRestart, Bug::kMergeByTotal,
-        Bug::kPushPendingTotal, Bug::kAdoptByTotal}) {
+        Bug::kPushPendingTotal, Bug::kAdoptByTotal, Bug::kNoBackoff}) {
     EXPECT_EQ(ParseBug(BugName(bug)), bug);
   }
   EXPECT_EQ(ParseBug("nonsense"), absl::nullopt);
@@ -117,6 +117,29 @@ TEST(Variants, DoubleCountRetryAddsALandedBatchAgain) {
       ElementsAre(
           R"(n1 -> seq-kv {"from":{"n":2,"tag":"a.2","total":3},"key":"counter/n1","msg_id":6,"to":{"n":3,"tag":"a.3","total":6},"type":"cas"})"))
       << "the landed 3 is the base now, and 3 is added again";
+}
+
+// A load that keeps failing: the shipped node waits after the 2nd failure
+// in a row (counter/backoff.h), the variant reads again at once.
+TEST(Variants, NoBackoffRetriesAFailingLoadAtOnce) {
+  auto init = [](Core& core) {
+    At(core, 0, "c0",
+       R"({"type":"init","msg_id":1,"node_id":"n1","node_ids":["n1"]})");
+    At(core, 0, "seq-kv", R"({"type":"error","code":13,"in_reply_to":1})");
+  };
+  const std::string read2 =
+      R"(n1 -> seq-kv {"key":"counter/n1","msg_id":3,"type":"read"})";
+  auto broken = MakeVariantCore(Pinned(), Strategy::kOwnKeys, Bug::kNoBackoff);
+  init(*broken);
+  EXPECT_THAT(
+      At(*broken, 1, "seq-kv", R"({"type":"error","code":13,"in_reply_to":2})"),
+      ElementsAre(read2));
+  auto shipped = MakeCore(Pinned());
+  init(*shipped);
+  EXPECT_THAT(At(*shipped, 1, "seq-kv",
+                 R"({"type":"error","code":13,"in_reply_to":2})"),
+              ::testing::IsEmpty());
+  EXPECT_GE(shipped->TakeReady().wake_at, kT0 + absl::Milliseconds(50));
 }
 
 TEST(Variants, NoneIsTheShippedNodeAndTheBaselineIsTheBaseline) {

@@ -132,6 +132,12 @@ bool SetOption(absl::string_view key, absl::string_view value, Options* o) {
   if (key == "push_interval") return SetDuration(value, &o->push_interval);
   if (key == "push_heartbeat") return SetDuration(value, &o->push_heartbeat);
   if (key == "push_silence") return SetDuration(value, &o->push_silence);
+  if (key == "kv") {
+    o->kv_service = std::string(value);
+    return KvServiceCanHoldCounter(value);
+  }
+  if (key == "retry_base") return SetDuration(value, &o->retry_base);
+  if (key == "retry_cap") return SetDuration(value, &o->retry_cap);
   if (key == "push_fanout") return absl::SimpleAtoi(value, &o->push_fanout);
   if (key == "summary_min_nodes") {
     return absl::SimpleAtoi(value, &o->summary_min_nodes);

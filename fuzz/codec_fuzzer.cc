@@ -21,9 +21,11 @@
 #include "absl/strings/str_cat.h"
 #include "counter/stdio_driver.h"
 #include "kvclient/counter_ops.h"
+#include "kvclient/envelope.h"
 #include "kvclient/errors.h"
 #include "kvclient/kv.h"
 #include "kvclient/message.h"
+#include "sim/maelstrom/node_line.h"
 
 namespace {
 
@@ -170,16 +172,35 @@ void CheckBody(const Json& body) {
   (void)kvclient::InReplyTo(body);
 }
 
-// The driver's reply to a line ParseMessage rejected: always error 12, and
-// itself a valid message.
+// The driver's reply to a line ParseMessage rejected: always error 12, to
+// the line's sender, in reply to its msg_id exactly as written (an integer
+// of 64 bits: int64, or beyond it up to 2^64 - 1), a line Maelstrom accepts;
+// and a line that is valid up to its msg_id beyond int64 is answered.
 void CheckUnparsableLineReply(const std::string& line, absl::string_view why) {
   for (absl::string_view self : {"", "n1"}) {
-    auto reply = counter::ReplyToUnparsableLine(line, why, self);
-    if (!reply.has_value()) continue;
+    std::string why_not;
+    auto reply = counter::ReplyToUnparsableLine(line, why, self, &why_not);
+    if (!reply.has_value()) {
+      Check(!why_not.empty(), "an unanswered bad line says why");
+      continue;
+    }
     Check(reply->body.value("code", -1) == 12, "bad line answered without 12");
-    Check(kvclient::InReplyTo(reply->body).has_value(),
-          "bad line answered without in_reply_to");
-    CheckMessageRoundTrip(*reply);
+    // net.clj validate-msg: a reply from "" (no id to answer as) makes
+    // Maelstrom stop reading the node.
+    Check(!reply->src.empty(), "bad line answered from no id");
+    auto to = reply->body.find("in_reply_to");
+    Check(to != reply->body.end() && to->is_number_integer(),
+          "bad line answered without an integer in_reply_to");
+    absl::optional<kvclient::Envelope> e = kvclient::ScanEnvelope(line);
+    Check(e.has_value() && e->src == reply->dest && e->msg_id_text.has_value(),
+          "bad line answered to another sender");
+    // The msg_id as JSON reads it (-0 is 0), exactly: 2^63 stays 2^63.
+    const Json sent = Json::parse(*e->msg_id_text, nullptr, false);
+    Check(!sent.is_discarded() && sent.is_number_integer() && sent == *to,
+          "bad line answered in reply to another msg_id");
+    Check(sim::ParseNodeLine(kvclient::EncodeMessage(*reply)).ok(),
+          "the reply to a bad line is a line Maelstrom refuses");
+    if (kvclient::IsInt64(*to)) CheckMessageRoundTrip(*reply);
   }
 }
 

@@ -16,7 +16,10 @@
 // their own keys (valid entries or garbage); time advances by ticks that
 // honour the node's wake_at; the node restarts (new incarnation, empty
 // memory) while its requests are still in the network. The KV never lies: a
-// definite error or a value is only ever what the store holds.
+// definite error or a value is only ever what the store holds, except a
+// garbled read value no node ever writes ({"total":"x"}, as sim's kv-garble
+// sends), which must never make the node forget a write that may have
+// landed.
 //
 // In summary mode the peers also publish [n, total] into "counter/summary",
 // as a correct node would: an atomic merge by n of their own entry (their
@@ -72,6 +75,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/optional.h"
 #include "counter/node.h"
@@ -82,6 +86,7 @@
 #include "kvclient/counter_ops.h"
 #include "kvclient/message.h"
 #include "sim/maelstrom/kv_service.h"
+#include "sim/maelstrom/node_line.h"
 
 namespace {
 
@@ -329,14 +334,23 @@ class World {
   }
 
   // Adds a real client would not send. Each row: the body text after
-  // `"type":"add",` and the answer it deserves once the node is initialized.
+  // `"type":"add",` and the answer it deserves once the node is initialized
+  // (`unparsable`: a line ParseMessage refuses, which the stdio driver
+  // answers with 12 before and after init, from the envelope it still
+  // names: kvclient/envelope.h).
   void OddAdd(uint8_t b) {
     struct Row {
-      const char* fields;  // %ID% is replaced by the msg_id
+      absl::string_view fields;  // %ID% is replaced by the msg_id
       Want want;
       int code;
       int64_t delta;
+      bool unparsable = false;
     };
+    static const std::string kNul(1, '\0');
+    static const std::string kNulRow =
+        R"("msg_id":%ID%,"delta":1,"x":"a)" + kNul + R"(b")";
+    static const std::string kBigRow =
+        R"("msg_id":%ID%,"delta":1)" + std::string(400, '0');
     static const Row kRows[] = {
         {R"("msg_id":%ID%,"delta":"3")", Want::kError, 12, 0},
         {R"("msg_id":%ID%,"delta":3.0)", Want::kError, 12, 0},
@@ -346,27 +360,49 @@ class World {
         {R"("msg_id":%ID%)", Want::kError, 12, 0},
         {R"("msg_id":%ID%,"delta":9223372036854775808)", Want::kError, 12, 0},
         {R"("msg_id":%ID%,"delta":-9223372036854775809)", Want::kError, 12, 0},
-        {R"("msg_id":%ID%,"delta":1e999)", Want::kNothing, 0, 0},  // not JSON
+        {R"("msg_id":%ID%,"delta":1e999)", Want::kError, 12, 0, true},
         {R"("msg_id":%ID%,"delta":[1])", Want::kError, 12, 0},
         {R"("delta":1)", Want::kNothing, 0, 0},                  // no msg_id
         {R"("msg_id":"%ID%","delta":1)", Want::kNothing, 0, 0},  // unparsable
         {R"("msg_id":%ID%,"delta":2,"extra":[{}])", Want::kAddOutcome, 0, 2},
         {R"("msg_id":%ID%,"delta":1,"in_reply_to":3)", Want::kNothing, 0, 0},
+        // Issue 20 (bytes 224..255 only, so the corpus keeps its meaning):
+        // invalid JSON that still names its sender and msg_id.
+        {R"("msg_id":%ID%,"delta":1,"x":"\ud800")", Want::kError, 12, 0, true},
+        {"\"msg_id\":%ID%,\"delta\":1,\"x\":\"\xff\xc0\"", Want::kError, 12, 0,
+         true},
+        {kNulRow, Want::kError, 12, 0, true},  // (a raw NUL: not a C string)
+        {kBigRow, Want::kError, 12, 0, true},
+        // A msg_id beyond int64: answered exactly (a 2^63 + id, see below).
+        {R"("msg_id":%BIG%,"delta":1)", Want::kError, 12, 0, true},
+        {R"("msg_id":1%ID%e3,"delta":1)", Want::kNothing, 0, 0},  // a float
     };
-    const Row& row = kRows[b % (sizeof kRows / sizeof kRows[0])];
+    constexpr int kOldRows = 14;
+    constexpr int kRowCount = sizeof kRows / sizeof kRows[0];
+    const Row& row =
+        b < 16 * kOldRows
+            ? kRows[b % kOldRows]
+            : kRows[kOldRows + (b - 16 * kOldRows) % (kRowCount - kOldRows)];
     int64_t id = ++msg_ids_;
     std::string client = Client(b >> 4);
     Request r = NewRequest(client, id, row.want);
     r.code = row.code;
     r.delta = row.delta;
-    std::string fields = row.fields;
+    std::string fields(row.fields);
     size_t at = fields.find("%ID%");
     if (at != std::string::npos) fields.replace(at, 4, absl::StrCat(id));
+    at = fields.find("%BIG%");
+    if (at != std::string::npos) {
+      // Its reply's in_reply_to is 2^63 + id; the model files it under -id.
+      fields.replace(at, 5, absl::StrCat(uint64_t{1} << 63 | uint64_t(id)));
+      r.msg_id = -id;
+    }
     // A msg_id that is not an integer fails ParseMessage; the driver cannot
     // answer it either (no usable msg_id), so nobody is owed a reply.
     Send(std::move(r),
          absl::StrCat(R"({"src":")", client,
-                      R"(","dest":"n1","body":{"type":"add",)", fields, "}}"));
+                      R"(","dest":"n1","body":{"type":"add",)", fields, "}}"),
+         /*needs_init=*/!row.unparsable);
   }
 
   void ClientRead(uint8_t b) {
@@ -497,6 +533,17 @@ class World {
     size_t row = how % (sizeof kBodies / sizeof kBodies[0]);
     KvInFlight call = Take(i);
     bool definite = row >= 9;
+    // A read_ok whose value no node writes (kv-garble's bad value; issue
+    // 20): bit 0x40 of row 6, which no older corpus input sets.
+    if (row == 6 && (how & 0x40)) {
+      if (how & 0x80) {  // applied (a cas, say), then its reply garbled
+        kv_.HandleWithPick("n1", call.request, pick);
+        AfterKvChange();
+      }
+      ReplyFromKv(call,
+                  Json::parse(R"({"type":"read_ok","value":{"total":"x"}})"));
+      return;
+    }
     std::string type = call.request["type"];
     // A bare cas_ok/write_ok is only garbage for a request of another type.
     if ((row == 7 && type == "write") || (row == 8 && type == "cas")) return;
@@ -799,12 +846,20 @@ class World {
     std::string line = kvclient::EncodeMessage(m);
     Trace(now_, "<-", line);
     EXPECT_OR_FAIL(line.find('\n') == std::string::npos, "multi-line output");
-    EXPECT_OR_FAIL(kvclient::ParseMessage(line).ok(), "invalid output ", line);
+    // Maelstrom's own acceptance (process.clj, net.clj): an in_reply_to
+    // beyond int64 is a valid message.
+    EXPECT_OR_FAIL(sim::ParseNodeLine(line).ok(), "invalid output ", line);
     EXPECT_OR_FAIL(m.src == "n1", "sent as ", m.src, ": ", line);
     if (m.dest == "seq-kv") return KvRequest(m.body, line);
     if (m.dest == "n0" || m.dest == "n2") return NodePush(m.body, line);
-    auto it =
-        requests_.find(Key(m.dest, kvclient::InReplyTo(m.body).value_or(-1)));
+    int64_t in_reply_to = kvclient::InReplyTo(m.body).value_or(-1);
+    const auto big = m.body.find("in_reply_to");
+    if (big != m.body.end() && big->is_number_unsigned() &&
+        big->get<uint64_t>() > uint64_t{1} << 63) {
+      in_reply_to =
+          -static_cast<int64_t>(big->get<uint64_t>() ^ uint64_t{1} << 63);
+    }
+    auto it = requests_.find(Key(m.dest, in_reply_to));
     EXPECT_OR_FAIL(it != requests_.end(), "reply to nothing: ", line);
     ClientReply(it->second, m.body, line);
   }

@@ -30,14 +30,16 @@ TARGETS=(codec node)
 # Every non-test source of the libraries the targets exercise: robust to
 # files being added or split. The test-only variants (baseline, broken
 # subclasses of the node) only with FUZZ_BUG. The node target plays seq-kv
-# with the shared model (//sim/maelstrom:kv_service and what it uses).
+# with the shared model (//sim/maelstrom:kv_service and what it uses), and
+# checks the node's lines as Maelstrom accepts them (node_line).
 sources() {
   local skip='_test\.cc$|/main\.cc$|main_core\.cc$'
   if [[ -z "${FUZZ_BUG:-}" ]]; then
     skip="$skip|/testonly_variants\.cc$|/baseline\.cc$"
   fi
   ls kvclient/*.cc counter/*.cc | grep -vE "$skip"
-  echo sim/maelstrom/kv_service.cc sim/maelstrom/clojure_print.cc
+  echo sim/maelstrom/kv_service.cc sim/maelstrom/clojure_print.cc \
+    sim/maelstrom/node_line.cc
 }
 
 build() {

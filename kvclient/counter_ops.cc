@@ -58,8 +58,9 @@ absl::variant<CounterRequest, RequestError> ParseCounterRequest(
 absl::variant<InitRequest, RequestError> ParseInitRequest(const Json& body) {
   auto id = body.find("node_id");
   auto ids = body.find("node_ids");
-  if (id == body.end() || !id->is_string()) {
-    return Malformed("init needs a string node_id");
+  if (id == body.end() || !id->is_string() ||
+      id->get_ref<const std::string&>().empty()) {
+    return Malformed("init needs a non-empty string node_id");
   }
   if (ids == body.end() || !ids->is_array()) {
     return Malformed("init needs an array node_ids");
@@ -68,7 +69,9 @@ absl::variant<InitRequest, RequestError> ParseInitRequest(const Json& body) {
   init.node_id = id->get<std::string>();
   bool self_listed = false;
   for (const Json& n : *ids) {
-    if (!n.is_string()) return Malformed("node_ids must all be strings");
+    if (!n.is_string() || n.get_ref<const std::string&>().empty()) {
+      return Malformed("node_ids must all be non-empty strings");
+    }
     init.node_ids.push_back(n.get<std::string>());
     self_listed = self_listed || init.node_ids.back() == init.node_id;
   }
@@ -76,7 +79,8 @@ absl::variant<InitRequest, RequestError> ParseInitRequest(const Json& body) {
     return Malformed(
         absl::StrCat("node_ids does not contain node_id ", init.node_id));
   }
-  MC_ASSERT(!init.node_ids.empty(), "an accepted init lists its own node");
+  MC_ASSERT(!init.node_ids.empty() && !init.node_id.empty(),
+            "an accepted init names its node, and lists it");
   return init;
 }
 

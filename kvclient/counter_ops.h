@@ -50,7 +50,8 @@ struct RequestError {
 absl::variant<CounterRequest, RequestError> ParseCounterRequest(
     const Json& body, bool allow_negative);
 
-// Parses "init": node_id a string, node_ids an array of strings containing it.
+// Parses "init": node_id a non-empty string, node_ids an array of non-empty
+// strings containing it; error 12 otherwise.
 absl::variant<InitRequest, RequestError> ParseInitRequest(const Json& body);
 
 Json AddRequestBody(int64_t delta, int64_t msg_id);

@@ -53,7 +53,11 @@ TEST(ParseInitRequest, ValidatesShape) {
        {R"({"type":"init","node_ids":["n0"]})",
         R"({"type":"init","node_id":"n0"})",
         R"({"type":"init","node_id":"n0","node_ids":["n0",1]})",
-        R"({"type":"init","node_id":"n5","node_ids":["n0"]})"}) {
+        R"({"type":"init","node_id":"n5","node_ids":["n0"]})",
+        // An empty id would make every later request fail with 11 ("not
+        // initialized yet"), and "" as a peer would own the key "counter/".
+        R"({"type":"init","node_id":"","node_ids":[""]})",
+        R"({"type":"init","node_id":"n0","node_ids":["n0",""]})"}) {
     auto r = ParseInitRequest(Json::parse(body));
     ASSERT_TRUE(absl::holds_alternative<RequestError>(r)) << body;
     EXPECT_EQ(absl::get<RequestError>(r).code, ErrorCode::kMalformedRequest);

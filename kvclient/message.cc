@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "kvclient/assert.h"
 
@@ -44,6 +45,28 @@ bool TooDeep(absl::string_view text) {
   return false;
 }
 
+// Why nlohmann refuses a line, e.g. "column 13: syntax error while parsing
+// value - invalid string: surrogate U+D800..U+DBFF must be followed by
+// U+DC00..U+DFFF; last read: '"\ud800"'", or "number overflow parsing
+// '1e400'". Only on the failure path (it parses again, with exceptions).
+std::string WhyNotJson(absl::string_view line) {
+  try {
+    Json parsed = Json::parse(line.begin(), line.end());
+    (void)parsed;
+  } catch (const Json::exception& e) {
+    absl::string_view what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 13: .."
+    size_t tag = what.find("] ");
+    if (tag != absl::string_view::npos) what.remove_prefix(tag + 2);
+    for (absl::string_view prefix :
+         {"parse error at line 1, ", "parse error "}) {
+      if (absl::StartsWith(what, prefix)) what.remove_prefix(prefix.size());
+    }
+    return std::string(what);
+  }
+  return "";
+}
+
 absl::Status CheckOptionalInt(const Json& body, const char* field) {
   auto it = body.find(field);
   if (it != body.end() && !IsInt64(*it)) {
@@ -71,7 +94,11 @@ absl::StatusOr<Message> ParseMessage(absl::string_view line) {
   if (TooDeep(line)) return Invalid("JSON nested deeper than 100 levels");
   Json j = Json::parse(line.begin(), line.end(), /*cb=*/nullptr,
                        /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Invalid("not valid JSON");
+  if (j.is_discarded()) {
+    std::string why = WhyNotJson(line);
+    return Invalid(why.empty() ? "not valid JSON"
+                               : absl::StrCat("not valid JSON (", why, ")"));
+  }
   if (!j.is_object()) return Invalid("message is not a JSON object");
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();

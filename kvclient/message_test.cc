@@ -31,6 +31,15 @@ TEST(ParseMessage, RejectsEachMalformedShapeWithAReason) {
       const Case& c : {
           Case{"", "not valid JSON"},
           Case{"{", "not valid JSON"},
+          // The reason nlohmann gives goes along (the error reply says it).
+          Case{
+              R"({"src":"c1","dest":"n0","body":{"type":"read","x":"\ud800"}})",
+              "surrogate U+D800..U+DBFF must be followed by"},
+          Case{
+              R"({"src":"c1","dest":"n0","body":{"type":"add","delta":1e400}})",
+              "number overflow parsing '1e400'"},
+          Case{"{\"src\":\"c1\",\"x\":\"\xff\"}", "ill-formed UTF-8 byte"},
+          Case{"{\"src\":\"c\x01\"}", "control character U+0001"},
           Case{"[1,2]", "not a JSON object"},
           Case{"7", "not a JSON object"},
           Case{R"({"dest":"n0","body":{"type":"read"}})", "src"},

@@ -32,6 +32,19 @@ void ChaosFaults(SimConfig& c) {
   c.fault_interval = absl::Seconds(3);
 }
 
+// Issue 20: seq-kv answers one node badly (errors, wrong types, missing
+// fields, garbled values) for stretches of up to 10 s, on a network with
+// latency (so a node that does not back off loops at a finite rate instead
+// of livelocking the simulator), and every node must keep its KV requests
+// under 20 a second meanwhile.
+void KvGarbleFaults(SimConfig& c) {
+  c.network.latency = absl::Milliseconds(5);
+  c.network.latency_dist = LatencyDist::kUniform;
+  c.kv_garble = true;
+  c.fault_interval = absl::Seconds(5);
+  c.kv_rate_bound = 20;
+}
+
 std::string Seconds(absl::Duration d) {
   return absl::StrFormat("%g", absl::ToDoubleSeconds(d));
 }
@@ -48,16 +61,20 @@ std::string Nemeses(const SimConfig& c) {
   if (c.crash) parts.push_back("crash");
   if (c.stall) parts.push_back("stall");
   if (c.kv_cut) parts.push_back("kv-cut");
+  if (c.kv_garble) parts.push_back("kv-garble");
   return parts.empty() ? "none" : absl::StrJoin(parts, ",");
 }
 
 }  // namespace
 
 std::vector<std::string> ProfileNames() {
-  return {
-      "challenge",     "kill",   "kill-pause", "chaos",     "chaos-peer-keys",
-      "chaos-summary", "single", "large",      "high-rate", "pn",
-      "pn-chaos"};
+  return {"challenge",        "kill",
+          "kill-pause",       "chaos",
+          "chaos-peer-keys",  "chaos-summary",
+          "single",           "large",
+          "high-rate",        "pn",
+          "pn-chaos",         "kv-garble",
+          "kv-garble-summary"};
 }
 
 absl::optional<SimConfig> ProfileConfig(const std::string& name) {
@@ -100,6 +117,12 @@ absl::optional<SimConfig> ProfileConfig(const std::string& name) {
     c.workload.time_limit = absl::Seconds(10);
   } else if (name == "pn") {
     c.workload.name = "pn-counter";
+  } else if (name == "kv-garble") {
+    KvGarbleFaults(c);
+  } else if (name == "kv-garble-summary") {  // rounds read and cas the summary
+    SetNodes(c, 5);
+    KvGarbleFaults(c);
+    c.dissemination = counter::Dissemination::kSummary;
   } else {
     return absl::nullopt;
   }
@@ -137,6 +160,7 @@ std::vector<std::pair<std::string, std::string>> ConfigFlags(
       {"convergence-probe",
        c.probe_interval > absl::ZeroDuration() ? "true" : "false"},
       {"strict", c.strict ? "true" : "false"},
+      {"kv-rate-bound", absl::StrFormat("%g", c.kv_rate_bound)},
       {"liveness-bound", Seconds(c.liveness_bound)},
       {"strategy", std::string(counter::StrategyName(c.strategy))},
       {"bug", c.broken_reference ? std::string("broken")

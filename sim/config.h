@@ -20,7 +20,10 @@
 // chaos-peer-keys and chaos-summary (chaos with that dissemination forced:
 // auto pushes), single (1 node),
 // large (25 nodes, chaos faults), high-rate (rate 1000), pn (pn-counter
-// workload with partitions), pn-chaos (pn-counter under chaos).
+// workload with partitions), pn-chaos (pn-counter under chaos), kv-garble
+// (challenge + one node's seq-kv replies garbled for stretches of up to
+// 10 s, KV requests bounded at 20 per node-second) and kv-garble-summary
+// (the same, 5 nodes, summary dissemination).
 #ifndef SIM_CONFIG_H_
 #define SIM_CONFIG_H_
 

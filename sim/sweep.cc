@@ -265,6 +265,7 @@ SweepResult Sweep(const SimConfig& config, SeedRange seeds,
       config.bug == counter::Bug::kNone ? "" : counter::BugName(config.bug));
   result.seeds = seeds;
   result.convergence_bound = options.convergence_bound;
+  result.kv_rate_bound = config.kv_rate_bound;
   const std::clock_t cpu_start = std::clock();
   for (uint64_t i = 0; i < seeds.count; ++i) {
     SimConfig c = config;
@@ -274,6 +275,11 @@ SweepResult Sweep(const SimConfig& config, SeedRange seeds,
     c.strict = options.strict;
     RunResult r = RunWorld(c, nullptr);
     result.simulated_seconds += r.simulated_seconds;
+    if (r.report.kv_rate_garbled.has_value() &&
+        *r.report.kv_rate_garbled > result.most_kv_rate_garbled) {
+      result.most_kv_rate_garbled = *r.report.kv_rate_garbled;
+      result.most_kv_rate_garbled_seed = c.seed;
+    }
     std::string why = r.exit_code == 0 ? "" : WhyFailed(r);
     int exit_code = r.exit_code;
     std::string convergence_why;
@@ -342,6 +348,15 @@ std::string SweepResult::Summary() const {
   }
   if (convergence_bound.has_value()) {
     absl::StrAppend(&out, ", bound ", absl::FormatDuration(*convergence_bound));
+  }
+  if (most_kv_rate_garbled >= 0) {
+    absl::StrAppend(
+        &out, absl::StrFormat("; most KV requests a node-second while garbled "
+                              "%.1f (seed %d)",
+                              most_kv_rate_garbled, most_kv_rate_garbled_seed));
+    if (kv_rate_bound > 0) {
+      absl::StrAppend(&out, absl::StrFormat(", bound %g", kv_rate_bound));
+    }
   }
   for (const SweepFailure& f : failed) {
     std::string dev = f.replay;

@@ -141,6 +141,12 @@ struct SweepResult {
   absl::Duration slowest_convergence = absl::Seconds(-1);
   uint64_t slowest_convergence_seed = 0;
   absl::optional<absl::Duration> convergence_bound;
+  // kv-garble (EXTENSION): the most KV requests a second any node sent over
+  // a garbled stretch of 1 s or more, over the seeds (-1: none measured),
+  // and the bound each seed is held to (0: none).
+  double most_kv_rate_garbled = -1;
+  uint64_t most_kv_rate_garbled_seed = 0;
+  double kv_rate_bound = 0;
   std::string Summary() const;
 };
 

@@ -115,6 +115,14 @@ TEST(TeethTest, PushPendingTotalCaughtWithSeqKvCuts) {
                 absl::Seconds(5)});
 }
 
+// Issue 20: a node whose retry paths do not back off is correct, but a
+// seq-kv that answers it badly gets a request every round trip; the
+// kv-garble profile bounds KV requests at 20 per node-second while garbled
+// (the shipped node stays under 6 over the CI seeds).
+TEST(TeethTest, NoBackoffCaughtUnderKvGarble) {
+  ExpectCaught({counter::Bug::kNoBackoff, "kv-garble"});
+}
+
 TEST(TeethTest, TheCorrectCounterSurvivesTheSameConfigs) {
   // The teeth above mean something only if kNone passes where they fail.
   for (const char* profile : {"challenge", "kill", "chaos", "pn-chaos", "pn"}) {

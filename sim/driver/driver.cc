@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "kvclient/assert.h"
 #include "sim/maelstrom/jepsen_history.h"
+#include "sim/maelstrom/kv_garble.h"
 #include "sim/maelstrom/node_line.h"
 #include "sim/workloads/registry.h"
 
@@ -83,7 +84,8 @@ Driver::Driver(const DriverConfig& config, NodeHost& host, DriverOutput output)
       services_(MakeDefaultKvServices()),
       workload_(MakeWorkload(config.workload)),
       interpreter_(CheckedOptions(config), *workload_, config.nodes),
-      probe_spec_(workload_->ConvergenceProbe()) {
+      probe_spec_(workload_->ConvergenceProbe()),
+      garble_prng_(root_.Fork("kv-garble")) {
   for (const auto& [name, service] : services_) {
     service_prngs_.emplace(name, root_.Fork(absl::StrCat("service/", name)));
   }
@@ -298,6 +300,10 @@ void Driver::OnNodeMessage(int node, const Message& m, absl::Time now) {
     return false;
   };
   if (!check("source", m.src) || !check("dest", m.dest)) return;
+  auto garbled = garbled_.find(n.id);
+  if (garbled != garbled_.end() && IsServiceName(m.dest)) {
+    ++garbled->second.requests;
+  }
   Send(m, now);
 }
 
@@ -340,8 +346,11 @@ void Driver::Route(const InFlight& item, absl::Time now) {
               : Fate::kDelivered,
           now);
   if (service != services_.end()) {
+    Prng& service_prng = service_prngs_.at(m.dest);
     absl::optional<Json> reply =
-        service->second->Handle(m.src, m.body, service_prngs_.at(m.dest));
+        garbled_.count(m.src) > 0
+            ? ServeGarbled(m, *service->second, service_prng)
+            : service->second->Handle(m.src, m.body, service_prng);
     if (reply.has_value()) Send(Message{m.dest, m.src, std::move(*reply)}, now);
     return;
   }
@@ -474,6 +483,10 @@ void Driver::StartNemeses(absl::Time start) {
     faults_.push_back(
         Fault{Nemesis::KvCut(ids, every, later), root_.Fork("nemesis/kv-cut")});
   }
+  if (config_.kv_garble) {
+    faults_.push_back(Fault{Nemesis::KvGarble(ids, every, later),
+                            root_.Fork("nemesis/kv-garble"), false});
+  }
 }
 
 // Whether Maelstrom's nemesis may hand out an op due at `at`: only in the
@@ -572,6 +585,14 @@ void Driver::Apply(const FaultAction& a, absl::Time now) {
     case FaultAction::kRestoreKv:
       network_.RestoreKv(a.node);
       CloseSpan("kv-cut " + a.node, now);
+      break;
+    case FaultAction::kGarbleKv:
+      garbled_[a.node] = Garbled{now, 0};
+      OpenSpan("kv-garble " + a.node, "kv-garble", what, now, a.node);
+      break;
+    case FaultAction::kUngarbleKv:
+      EndGarble(a.node, now);
+      CloseSpan("kv-garble " + a.node, now);
       break;
     case FaultAction::kKill: KillNode(node, what, false, now); break;
     case FaultAction::kRestart: StartNode(node, now); break;
@@ -691,6 +712,38 @@ std::string Driver::ResumeNode(int node, absl::Time now) {
   return "resumed";
 }
 
+// A garbled node's request (EXTENSION kv-garble, sim/maelstrom/kv_garble.h):
+// refused with an error, or served and its reply garbled.
+absl::optional<Json> Driver::ServeGarbled(const Message& request,
+                                          KvService& service,
+                                          Prng& service_prng) {
+  const GarbleForm form = DrawGarbleForm(garble_prng_);
+  absl::optional<Json> reply;
+  if (Applies(form)) {
+    reply = service.Handle(request.src, request.body, service_prng);
+  }
+  return GarbledReply(form, request.body, reply);
+}
+
+void Driver::EndGarble(const std::string& node, absl::Time now) {
+  auto it = garbled_.find(node);
+  if (it == garbled_.end()) return;
+  const Garbled g = it->second;
+  garbled_.erase(it);
+  const double seconds = absl::ToDoubleSeconds(now - g.since);
+  if (seconds < 1) return;  // too short to judge a rate
+  const double rate = static_cast<double>(g.requests) / seconds;
+  kv_rate_garbled_ = std::max(kv_rate_garbled_.value_or(0), rate);
+  if (config_.kv_rate_bound > 0 && rate > config_.kv_rate_bound) {
+    AddFinding("kv-rate",
+               absl::StrFormat("%s sent %d KV requests in %.1f s while its KV "
+                               "replies were garbled (%.1f/s, over the bound "
+                               "%g/s: does every retry path back off?)",
+                               node, g.requests, seconds, rate,
+                               config_.kv_rate_bound));
+  }
+}
+
 void Driver::Heal(absl::Time now) {
   MC_ASSERT(!healed_, "the heal happens once");
   // Maelstrom's final nemesis generator: :stop-partition, :resume :all,
@@ -710,6 +763,7 @@ void Driver::Heal(absl::Time now) {
   }
   network_.Heal();
   network_.RestoreAllKv();
+  MC_ASSERT(garbled_.empty(), "the nemesis heal ended every kv-garble");
   // Every EXTENSION fault ends too, so that whatever follows runs on a
   // network that only delays.
   network_.StopRandomFaults();
@@ -834,6 +888,16 @@ RunReport Driver::Report(absl::Time now) const {
   report.strict = config_.strict;
   report.harness_error = harness_error_;
   report.findings = findings_;
+  report.kv_rate_garbled = kv_rate_garbled_;
+  if (kv_rate_garbled_.has_value()) {
+    report.notes.push_back(absl::StrFormat(
+        "kv-garble: at most %.1f KV requests a second from a node while its "
+        "replies were garbled (stretches of 1 s or more)%s",
+        *kv_rate_garbled_,
+        config_.kv_rate_bound > 0
+            ? absl::StrFormat("; bound %g/s", config_.kv_rate_bound)
+            : ""));
+  }
   if (findings_dropped_ > 0) {
     report.findings.push_back(Finding{
         "more", absl::StrCat(findings_dropped_, " further findings not kept")});

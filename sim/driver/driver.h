@@ -34,10 +34,10 @@
 // gone) and sends init again from a new client; a restart's init that is
 // not answered is noted, not a harness error (the test goes on). Start and
 // resume are idempotent; a pause of a killed node does nothing.
-// The EXTENSION faults (crash, stall, kv-cut) start one FaultInterval()
-// later, so the first seconds of a run look like Maelstrom's and two faults
-// do not begin at the same instant. Stalls last 0.1-0.8 s: with the
-// counter's 4 s add deadline a stalled node still answers inside the
+// The EXTENSION faults (crash, stall, kv-cut, kv-garble) start one
+// FaultInterval() later, so the first seconds of a run look like Maelstrom's
+// and two faults do not begin at the same instant. Stalls last 0.1-0.8 s: with
+// the counter's 4 s add deadline a stalled node still answers inside the
 // client's 5 s. An extension fault may still END until the heal, but none
 // starts after the time limit. The heal (when the workload's in-flight
 // operations are done) ends every fault, including the random
@@ -233,6 +233,11 @@ class Driver {
   // Ends the window of a partition that cuts something, if one holds.
   void EndPartitionWindow(absl::Time now);
   void Heal(absl::Time now);
+  // kv-garble (EXTENSION): a stretch of `node`'s garbled KV replies ends;
+  // its request rate is judged against config.kv_rate_bound.
+  void EndGarble(const std::string& node, absl::Time now);
+  absl::optional<Json> ServeGarbled(const kvclient::Message& request,
+                                    KvService& service, Prng& service_prng);
 
   void RunProbe(absl::Time now);
   void OnProbeReply(const kvclient::Message& message, absl::Time now);
@@ -267,6 +272,16 @@ class Driver {
   std::map<std::string, int> node_index_;
   absl::optional<NemesisPackage> maelstrom_nemesis_;
   std::vector<Fault> faults_;  // EXTENSION faults
+  // kv-garble: nodes whose KV replies are garbled now, since when, and the
+  // KV requests each sent since; the most requests a second over a
+  // stretch of at least 1 s.
+  struct Garbled {
+    absl::Time since;
+    int64_t requests = 0;
+  };
+  std::map<std::string, Garbled> garbled_;
+  Prng garble_prng_;
+  absl::optional<double> kv_rate_garbled_;
 
   EventQueue<InFlight> in_flight_;
   absl::Time t0_ = absl::InfinitePast();

@@ -58,7 +58,12 @@ struct DriverConfig {
   bool crash = false;
   bool stall = false;
   bool kv_cut = false;
-  bool extension_faults() const { return crash || stall || kv_cut; }
+  // kv-garble: a node's KV replies garbled for a while
+  // (sim/maelstrom/kv_garble.h).
+  bool kv_garble = false;
+  bool extension_faults() const {
+    return crash || stall || kv_cut || kv_garble;
+  }
   absl::optional<absl::Duration> fault_interval;  // default: nemesis_interval
   absl::Duration FaultInterval() const {
     return fault_interval.value_or(nemesis_interval);
@@ -67,6 +72,11 @@ struct DriverConfig {
   absl::optional<Availability> availability;
   // EXTENSION --strict: every finding fails the run (exit 1).
   bool strict = false;
+  // EXTENSION --kv-rate-bound: while a node's KV replies are garbled, it
+  // may send at most this many KV requests a second (judged over each
+  // garbled stretch of at least 1 s; a "kv-rate" finding otherwise). 0: not
+  // checked.
+  double kv_rate_bound = 0;
   // EXTENSION --convergence-probe: between the heal and the final reads,
   // read every node this often from extra clients (0: off, Maelstrom's
   // traffic). It changes the run; the results say so.

@@ -379,7 +379,7 @@ void AddNemesisFlags(FlagTable& table, SharedFlags& shared) {
   table.Add({"--nemesis", "", "FAULTS",
              "comma-separated: partition (Maelstrom); kill, pause (as "
              "Maelstrom main, unreleased); EXTENSIONS crash, stall, kv-cut, "
-             "none",
+             "kv-garble (a node's KV replies garbled), none",
              FlagOrigin::kMaelstrom, [c](const std::string& v) -> std::string {
                DriverConfig faults;
                // Maelstrom: (str/split string #"\s*,\s*").
@@ -397,11 +397,14 @@ void AddNemesisFlags(FlagTable& table, SharedFlags& shared) {
                    faults.stall = true;
                  } else if (part == "kv-cut") {
                    faults.kv_cut = true;
+                 } else if (part == "kv-garble") {
+                   faults.kv_garble = true;
                  } else if (part != "none") {
                    return absl::StrCat(
                        "unknown fault \"", part,
                        "\": Must be one of kill, partition, pause (Maelstrom), "
-                       "or the EXTENSIONS crash, stall, kv-cut, none");
+                       "or the EXTENSIONS crash, stall, kv-cut, kv-garble, "
+                       "none");
                  }
                }
                c->partition = faults.partition;
@@ -410,6 +413,7 @@ void AddNemesisFlags(FlagTable& table, SharedFlags& shared) {
                c->crash = faults.crash;
                c->stall = faults.stall;
                c->kv_cut = faults.kv_cut;
+               c->kv_garble = faults.kv_garble;
                return "";
              }});
   table.Add({"--nemesis-interval", "", "SECONDS",
@@ -453,7 +457,8 @@ void AddExtensionFlags(FlagTable& table, SharedFlags& shared) {
                return "";
              }});
   table.Add({"--fault-interval", "", "SECONDS",
-             "mean seconds between crash/stall/kv-cut steps (default: "
+             "mean seconds between crash/stall/kv-cut/kv-garble steps "
+             "(default: "
              "--nemesis-interval)",
              FlagOrigin::kExtension, [c](const std::string& v) -> std::string {
                absl::Duration d;
@@ -503,6 +508,16 @@ void AddExtensionCheckFlags(FlagTable& table, SharedFlags& shared) {
              FlagOrigin::kExtension, [c](const std::string& v) -> std::string {
                c->probe_interval =
                    v == "true" ? absl::Milliseconds(100) : absl::ZeroDuration();
+               return "";
+             }});
+  table.Add({"--kv-rate-bound", "", "N",
+             "with kv-garble: a node may send at most N KV requests a second "
+             "while its KV replies are garbled (stretches of 1 s or more; a "
+             "kv-rate finding otherwise; default 0: unchecked)",
+             FlagOrigin::kExtension, [c](const std::string& v) -> std::string {
+               absl::optional<double> n = ParseClojureNumber(v);
+               if (!n || *n < 0) return "Must be a non-negative number";
+               c->kv_rate_bound = *n;
                return "";
              }});
   table.Add({"--strict", "", "",

@@ -105,6 +105,9 @@ struct RunReport {
   // nullopt when not measured (a crashed run, a workload or history where
   // it is undefined).
   absl::optional<StalenessReport> staleness;
+  // Under kv-garble: the most KV requests a second any node sent over a
+  // garbled stretch of at least 1 s; nullopt without such a stretch.
+  absl::optional<double> kv_rate_garbled;
   std::vector<Finding> findings;    // fail the run only under `strict`
   std::vector<std::string> notes;   // how this run differs from Maelstrom's
   std::vector<std::string> faults;  // "1.0-3.2s partition ...", injected faults

@@ -138,6 +138,10 @@ std::string FaultAction::Describe() const {
       return absl::StrCat("cut ", node, " from kv (", KvCutModeName(cut_mode),
                           ")");
     case kRestoreKv: return absl::StrCat("restore ", node, " to kv");
+    case kGarbleKv:
+      return absl::StrCat("garble kv replies to ", node,
+                          " (errors, wrong types, missing fields, bad values)");
+    case kUngarbleKv: return absl::StrCat("kv replies to ", node, " sound");
   }
   return "?";
 }
@@ -331,6 +335,19 @@ Nemesis Nemesis::KvCut(std::vector<std::string> nodes, absl::Duration interval,
   return n;
 }
 
+Nemesis Nemesis::KvGarble(std::vector<std::string> nodes,
+                          absl::Duration interval, absl::Time start) {
+  Nemesis n("kv-garble", std::move(nodes), interval, start);
+  const std::vector<std::string> all = n.nodes_;
+  n.start_ = [all](Prng& prng) {
+    FaultAction a;
+    a.kind = FaultAction::kGarbleKv;
+    a.node = Pick(all, prng);
+    return a;
+  };
+  return n;
+}
+
 FaultAction Nemesis::Stop() const {
   FaultAction a;
   a.node = current_.node;
@@ -339,6 +356,7 @@ FaultAction Nemesis::Stop() const {
     case FaultAction::kKill: a.kind = FaultAction::kRestart; break;
     case FaultAction::kPause: a.kind = FaultAction::kResume; break;
     case FaultAction::kCutKv: a.kind = FaultAction::kRestoreKv; break;
+    case FaultAction::kGarbleKv: a.kind = FaultAction::kUngarbleKv; break;
     default: a.kind = FaultAction::kHeal; break;
   }
   return a;

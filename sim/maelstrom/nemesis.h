@@ -2,8 +2,8 @@
 // src/maelstrom/nemesis.clj package -> jepsen nemesis/combined.clj
 // compose-packages of partition-package and db-package: --nemesis
 // partition as in v0.2.4, kill and pause as in Maelstrom main, unreleased)
-// and, as EXTENSIONS with their own schedule, crash/restart, stalls and
-// seq-kv cuts.
+// and, as EXTENSIONS with their own schedule, crash/restart, stalls,
+// seq-kv cuts and garbled KV replies (sim/maelstrom/kv_garble.h).
 // A nemesis never touches the world: the driver asks when it next wants to
 // act (next_at), calls Fire(now, prng) then, and carries out the returned
 // FaultAction (the simulator edits its network and nodes; a real-process
@@ -51,6 +51,8 @@ struct FaultAction {
     kResume,
     kCutKv,
     kRestoreKv,
+    kGarbleKv,
+    kUngarbleKv,
     // Maelstrom main's db nemesis (nemesis/combined.clj db-nemesis): :kill,
     // :start, :pause, :resume on the nodes `nodes`, drawn from `shape`.
     kKillNodes,
@@ -64,7 +66,7 @@ struct FaultAction {
   // (the op's :value): "all", "one", ..., "" for nil.
   std::string shape;
   int universe = 0;  // kPartition: how many nodes it was drawn over
-  std::string node;  // kKill .. kRestoreKv
+  std::string node;  // kKill .. kUngarbleKv
   std::vector<std::string> nodes;  // k*Nodes: db-nodes' pick, in its order
   KvCutMode cut_mode = KvCutMode::kBoth;  // kCutKv
   // Jepsen's :f of a Maelstrom nemesis op ("start-partition", "kill", ...);
@@ -144,6 +146,10 @@ class Nemesis {
                        absl::Time start);
   static Nemesis KvCut(std::vector<std::string> nodes, absl::Duration interval,
                        absl::Time start);
+  // A node's KV replies garbled (sim/maelstrom/kv_garble.h) for a stretch
+  // uniform in [0, 2*interval), then sound for another.
+  static Nemesis KvGarble(std::vector<std::string> nodes,
+                          absl::Duration interval, absl::Time start);
 
   absl::Time next_at() const { return next_at_; }
   FaultAction Fire(absl::Time now, Prng& prng);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "sim/maelstrom/nemesis.h"
 
@@ -253,6 +254,29 @@ TEST(NemesisTest, CrashIsUndoneByRestartOfTheSameNode) {
   ASSERT_TRUE(undo.has_value());
   EXPECT_EQ(undo->kind, FaultAction::kRestart);
   EXPECT_EQ(undo->node, kill.node);
+}
+
+TEST(NemesisTest, KvGarbleAlternatesOnOneNodeAndHealsIt) {
+  Nemesis n = Nemesis::KvGarble({"n0", "n1", "n2"}, absl::Seconds(5),
+                                absl::UnixEpoch());
+  Prng prng(8);
+  absl::Time now = absl::UnixEpoch();
+  for (int i = 0; i < 10; ++i) {
+    FaultAction a = n.Fire(now, prng);
+    EXPECT_EQ(a.kind,
+              i % 2 == 0 ? FaultAction::kGarbleKv : FaultAction::kUngarbleKv);
+    EXPECT_LT(n.next_at() - now, absl::Seconds(10)) << "[0, 2 x interval)";
+    now = n.next_at();
+  }
+  FaultAction on = n.Fire(now, prng);
+  ASSERT_EQ(on.kind, FaultAction::kGarbleKv);
+  EXPECT_EQ(on.Describe(),
+            absl::StrCat("garble kv replies to ", on.node,
+                         " (errors, wrong types, missing fields, bad values)"));
+  auto undo = n.Heal();
+  ASSERT_TRUE(undo.has_value());
+  EXPECT_EQ(undo->kind, FaultAction::kUngarbleKv);
+  EXPECT_EQ(undo->node, on.node);
 }
 
 TEST(NemesisTest, StallsAreBounded) {
