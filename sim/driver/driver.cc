@@ -485,7 +485,7 @@ void Driver::StartNemeses(absl::Time start) {
   }
   if (config_.kv_garble) {
     faults_.push_back(Fault{Nemesis::KvGarble(ids, every, later),
-                            root_.Fork("nemesis/kv-garble"), false});
+                            root_.Fork("nemesis/kv-garble")});
   }
 }
 
