@@ -13,7 +13,10 @@
 //     == "bazel run //sim -- --profile=chaos --seed=17 --node-count=7"
 //
 // Profiles: challenge (Fly.io's: 3 nodes, rate 100, 20 s, partitions; the
-// default), chaos (5 nodes, latency, partitions and every extension),
+// default), kill and kill-pause (the challenge with --nemesis
+// partition,kill and partition,kill,pause: Maelstrom main's kills and
+// pauses too, every 3 s on average), chaos (5 nodes, latency,
+// partitions and every extension fault),
 // chaos-peer-keys and chaos-summary (chaos with that dissemination forced:
 // auto pushes), single (1 node),
 // large (25 nodes, chaos faults), high-rate (rate 1000), pn (pn-counter

@@ -13,7 +13,11 @@ TEST(ConfigTest, EveryProfileExistsAndUnknownDoesNot) {
     absl::optional<SimConfig> c = ProfileConfig(name);
     ASSERT_TRUE(c.has_value()) << name;
     EXPECT_EQ(c->profile, name);
-    EXPECT_EQ(c->workload.concurrency, c->node_count()) << name;
+    // Maelstrom's default --concurrency 1n, except the kill profiles (3n:
+    // a thread whose node is down waits out its timeout).
+    const bool kill = name == "kill" || name == "kill-pause";
+    EXPECT_EQ(c->workload.concurrency, (kill ? 3 : 1) * c->node_count())
+        << name;
     EXPECT_FALSE(c->strict) << "the default verdict is Maelstrom's";
   }
   EXPECT_FALSE(ProfileConfig("nope").has_value());
@@ -25,7 +29,7 @@ TEST(ConfigTest, ChallengeIsTheFlyIoCommandLine) {
   EXPECT_EQ(c.workload.rate, 100);
   EXPECT_EQ(c.workload.time_limit, absl::Seconds(20));
   EXPECT_TRUE(c.partition);
-  EXPECT_FALSE(c.kill || c.pause || c.kv_cut);
+  EXPECT_FALSE(c.kill || c.pause || c.crash || c.stall || c.kv_cut);
   EXPECT_EQ(
       c.network.loss_ppm + c.network.duplicate_ppm + c.network.reorder_ppm, 0u);
 }
@@ -66,10 +70,10 @@ TEST(ConfigTest, ReplayCommandNamesOnlyWhatDiffersFromTheProfile) {
             "bazel run //sim -- --profile=chaos --seed=17 --node-count=7 "
             "--concurrency=7 --loss=0.2 --strict=true --bug=stale-read");
   c.nodes = {"a", "b"};
-  c.kill = false;
+  c.crash = false;
   EXPECT_EQ(ReplayCommand(c),
             "bazel run //sim -- --profile=chaos --seed=17 --nodes=a,b "
-            "--concurrency=7 --nemesis=partition,pause,kv-cut --loss=0.2 "
+            "--concurrency=7 --nemesis=partition,stall,kv-cut --loss=0.2 "
             "--strict=true "
             "--bug=stale-read");
 }

@@ -44,7 +44,7 @@ constexpr char kUsage[] =
     "tree3\n"
     "  bazel run //sim -- --seed=7 --profile=chaos\n"
     "  bazel run //sim -- --seed=7 --node-count 5 --latency 20 --nemesis "
-    "partition,kill\n"
+    "partition,kill,pause\n"
     "Same seed and flags give byte-identical output. Settings not given come "
     "from\n"
     "--profile (challenge: 3 nodes, rate 100, 20 s, partitions). The verdict "
@@ -93,9 +93,8 @@ int WriteStore(const std::string& root, const sim::SimConfig& config,
               << "\n";
     return 255;
   }
-  std::string history;
-  for (const sim::HistoryEvent& e : r.history)
-    absl::StrAppend(&history, sim::FormatEvent(e, run.t0), "\n");
+  const std::string history =
+      sim::HistoryText(r.history, run.nemesis_ops, run.t0);
   for (auto [name, text] : {std::make_pair("history.txt", history),
                             std::make_pair("results.txt", r.results)}) {
     if (absl::Status s =

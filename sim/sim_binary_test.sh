@@ -46,10 +46,13 @@ for f in index.html messages.svg timeline.html history.edn results.edn \
 done
 [ -s "$store/index.html" ] || fail "no store index"
 grep -q "$(basename "$run")/index.html" "$store/index.html" || fail "the store index does not list the run"
-# history.edn has one line per client event, as history.txt, plus the
-# nemesis's (Jepsen's shape).
-[ "$(grep '^{:index' "$run/history.edn" | grep -vc ':process :nemesis')" = "$(wc -l <"$run/history.txt")" ] ||
+# history.edn has one line per event, as history.txt: the client events
+# and Maelstrom's nemesis ops (Jepsen's shape; history.txt's "nemesis"
+# lines).
+[ "$(grep -c '^{:index' "$run/history.edn")" = "$(wc -l <"$run/history.txt")" ] ||
   fail "history.edn and history.txt differ in length"
+[ "$(grep -c ':process :nemesis' "$run/history.edn")" = "$(grep -c ' nemesis info ' "$run/history.txt")" ] ||
+  fail "history.txt does not show every nemesis op of history.edn"
 grep -q ':valid? false' "$run/results.edn" || fail "results.edn is not invalid"
 grep -q '"exit-code": 1' "$run/run.json" || fail "run.json exit code"
 # The diagram draws the window it names, around the bad final read.

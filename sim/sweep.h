@@ -59,10 +59,21 @@ SeedRange ShardSeeds(SeedRange all, Shard shard);
 // seeds for the same CPU: a quarter of the time limit, partitions every
 // 2 s instead of 10 s, EXTENSION faults every 1 s (if the profile has
 // any), everything else (nodes, rate, faults, liveness bound) unchanged.
+// With Maelstrom main's kill or pause the time limit stays (a client whose
+// node is down waits out its 5 s timeout) and their ops come every 1 s.
 // The profile's name stays; its replay command spells out the differences,
 // e.g. "bazel run //sim -- --profile=chaos --seed=9 --time-limit=5
 // --nemesis-interval=2 --fault-interval=1".
 SimConfig ShortVariant(const SimConfig& profile);
+
+// Whether sweeps of `config` can only hold a node to Maelstrom's own
+// verdict: with Maelstrom main's --nemesis pause, a node paused for longer
+// than the client timeout answers clients that gave up and were closed, and
+// Maelstrom then never reads it again (net.clj validate-msg: "Invalid dest";
+// the invalid-line finding), whatever the node does; a deaf node cannot
+// converge either. Such sweeps run without --strict and without the
+// convergence bound: every seed must still be valid.
+bool JudgedByMaelstromAlone(const SimConfig& config);
 
 // EXTENSION: the convergence bound the README documents for the node's
 // defaults (counter::Options{}), in this config's conditions: after the
@@ -94,6 +105,16 @@ absl::Duration ConvergenceBound(const SimConfig& config);
 struct SweepOptions {
   // Stop at the first failing seed (the teeth tests).
   bool stop_at_first_failure = false;
+  // Judge every seed with --strict (every EXTENSION finding fails it); off
+  // for the configs JudgedByMaelstromAlone.
+  bool strict = true;
+  // Maelstrom main's kill and pause: a client thread whose node is down (or
+  // deaf) waits out its 5 s timeout, so now and then a run sees no :ok for
+  // some :f at all, and Jepsen's stats checker calls it invalid whatever
+  // the node does. With this set, a seed whose only failure is that (the
+  // workload's checker valid, no harness error, no finding when strict)
+  // is inconclusive: listed, neither passed nor failed.
+  bool tolerate_no_ok = false;
   // A seed also fails when its nodes converge later than this (EXTENSION;
   // the convergence sweeps pass ConvergenceBound(config)).
   absl::optional<absl::Duration> convergence_bound;
@@ -112,6 +133,7 @@ struct SweepResult {
   SeedRange seeds;
   int64_t passed = 0;
   std::vector<SweepFailure> failed;
+  std::vector<uint64_t> inconclusive;  // see SweepOptions::tolerate_no_ok
   double simulated_seconds = 0;
   double cpu_seconds = 0;
   // Slowest convergence (after the later of the last acknowledged add and

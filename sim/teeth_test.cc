@@ -16,8 +16,9 @@ constexpr SeedRange kCiSeeds{1, 30};
 struct Case {
   counter::Bug bug;
   const char* profile;
-  // Extra faults on top of the profile (the smallest set that exposes it).
-  bool kill = false;
+  // Extra faults on top of the profile (the smallest set that exposes it):
+  // the EXTENSION crash/restart and seq-kv cuts.
+  bool crash = false;
   bool kv_cut = false;
   // When set, a tighter liveness bound (an EXTENSION check): the nodes must
   // all read the exact total this long after the heal.
@@ -27,7 +28,7 @@ struct Case {
 void ExpectCaught(const Case& c) {
   SimConfig config = *ProfileConfig(c.profile);
   config.bug = c.bug;
-  config.kill |= c.kill;
+  config.crash |= c.crash;
   config.kv_cut |= c.kv_cut;
   if (c.liveness_bound > absl::ZeroDuration()) {
     config.liveness_bound = c.liveness_bound;
@@ -74,8 +75,14 @@ TEST(TeethTest, DoubleCountRetryCaughtUnderChaos) {
   ExpectCaught({counter::Bug::kDoubleCountRetry, "chaos"});
 }
 
-TEST(TeethTest, ForgetOnRestartCaughtWithKills) {
+TEST(TeethTest, ForgetOnRestartCaughtWithCrashes) {
   ExpectCaught({counter::Bug::kForgetOnRestart, "challenge", true});
+}
+
+// Maelstrom main's --nemesis kill (the kill profile): a node that keeps
+// its adds only in memory loses them when the nemesis kills it.
+TEST(TeethTest, ForgetOnRestartCaughtWithMaelstromKills) {
+  ExpectCaught({counter::Bug::kForgetOnRestart, "kill"});
 }
 
 TEST(TeethTest, ForgetOnRestartCaughtUnderChaos) {
@@ -125,9 +132,9 @@ TEST(TeethTest, NoBackoffCaughtUnderKvGarble) {
 
 TEST(TeethTest, TheCorrectCounterSurvivesTheSameConfigs) {
   // The teeth above mean something only if kNone passes where they fail.
-  for (const char* profile : {"challenge", "chaos", "pn-chaos", "pn"}) {
+  for (const char* profile : {"challenge", "kill", "chaos", "pn-chaos", "pn"}) {
     SimConfig config = *ProfileConfig(profile);
-    config.kill = config.kv_cut = true;
+    config.crash = config.kv_cut = true;
     SweepResult r = Sweep(config, {1, 5});
     EXPECT_TRUE(r.failed.empty()) << r.Summary();
   }

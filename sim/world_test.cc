@@ -77,7 +77,7 @@ TEST(WorldTest, ExactTotalReadsBothStrategiesLayouts) {
 
 TEST(WorldTest, RestartedNodesGetFreshInits) {
   SimConfig c = Short("challenge", 2);
-  c.kill = true;
+  c.crash = true;
   c.fault_interval = absl::Seconds(1);
   std::ostringstream trace;
   RunResult r = RunWorld(c, &trace);

@@ -64,7 +64,7 @@ for line in open(f"{run}/messages.txt"):
             endpoints.add(e)
 completed = finals = 0
 for line in open(f"{run}/history.txt"):
-    if " invoke " in line:
+    if " invoke " in line or " nemesis info " in line:
         continue
     completed += 1
     finals += line.rstrip().endswith("(final)") or " (final)" in line

@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "kvclient/assert.h"
+#include "sim/maelstrom/node_line.h"
 #include "sim/report/writer.h"
 #include "testing/plots.h"
 #include "testing/wait.h"
@@ -210,8 +211,10 @@ void Harness::Deliver(int index, const Message& m, int64_t id, absl::Time now) {
             "the driver delivers only to a node that is up");
   // net.clj Message record: id, src, dest, body.
   Json wire = {{"id", id}, {"src", m.src}, {"dest", m.dest}, {"body", m.body}};
-  if (!node.proc->Send(
-          wire.dump(-1, ' ', false, Json::error_handler_t::replace)) &&
+  // A node's integers beyond 64 bits go back as their digits, as cheshire
+  // writes a BigInteger (sim/maelstrom/node_line.h).
+  if (!node.proc->Send(sim::RestoreBigIntegers(
+          wire.dump(-1, ' ', false, Json::error_handler_t::replace))) &&
       !node.stdin_reported && node.proc->pending_stdin() > 0) {
     node.stdin_reported = true;
     const std::string detail = absl::StrFormat(
@@ -374,8 +377,10 @@ Outcome Harness::Run() {
   const sim::DriverConfig& c = options_.driver;
   std::vector<std::string> nemeses;
   if (c.partition) nemeses.push_back("partition");
-  if (c.kill) nemeses.push_back("kill (EXTENSION)");
-  if (c.pause) nemeses.push_back("pause (EXTENSION)");
+  if (c.kill) nemeses.push_back("kill (as Maelstrom main)");
+  if (c.pause) nemeses.push_back("pause (as Maelstrom main)");
+  if (c.crash) nemeses.push_back("crash (EXTENSION)");
+  if (c.stall) nemeses.push_back("stall (EXTENSION)");
   if (c.kv_cut) nemeses.push_back("kv-cut (EXTENSION)");
   out_ << absl::StrFormat(
       "Running %s: nodes %s (%s%s), %d client threads, rate %g/s, time limit "
@@ -426,11 +431,10 @@ Outcome Harness::Finish() {
 void Harness::WriteStore(const Outcome& o, const sim::History& history) {
   const sim::Interpreter& w = driver_->interpreter();
   const absl::Time start = w.main_started() ? w.start_time() : t0_;
-  std::string text;
-  for (const sim::HistoryEvent& e : history) {
-    absl::StrAppend(&text, sim::FormatEvent(e, start), "\n");
-  }
-  store_.WriteFile("history.txt", text).IgnoreError();
+  store_
+      .WriteFile("history.txt",
+                 sim::HistoryText(history, driver_->nemesis_ops(), start))
+      .IgnoreError();
   std::vector<std::string> fs;
   for (const auto& [f, stats] : o.verdict.by_f) fs.push_back(f);
   PlotFiles plots =

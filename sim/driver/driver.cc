@@ -20,12 +20,28 @@ namespace {
 using kvclient::Json;
 using kvclient::Message;
 
-// Pauses (EXTENSION) last this long; see the header for why.
+// Stalls (EXTENSION) last this long; see the header for why.
 constexpr absl::Duration kMinPause = absl::Milliseconds(100);
 constexpr absl::Duration kMaxPause = absl::Milliseconds(800);
 
+// A grudge as Jepsen prints it in [:isolated grudge]: {"n0" #{"n2"}, ...}.
+// Entries in key order (Clojure prints small maps and sets in its own
+// order; the same entries).
+std::string GrudgeEdn(const Grudge& grudge) {
+  std::vector<std::string> entries;
+  for (const auto& [receiver, senders] : grudge) {
+    std::vector<std::string> set;
+    for (const std::string& s : senders) set.push_back(Edn::String(s).Print());
+    entries.push_back(absl::StrCat(Edn::String(receiver).Print(), " #{",
+                                   absl::StrJoin(set, " "), "}"));
+  }
+  return absl::StrCat("{", absl::StrJoin(entries, ", "), "}");
+}
+
+// Integers beyond 64 bits as their digits (sim/maelstrom/node_line.h).
 std::string Dump(const Json& body) {
-  return body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return RestoreBigIntegers(
+      body.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 std::string Truncated(absl::string_view s, size_t n = 300) {
@@ -207,7 +223,10 @@ void Driver::Send(const Message& m, absl::Time now, bool counted) {
           "would run out of memory): is a node flooding the network?"));
       return;
     }
-    in_flight_.Schedule(now + delay, InFlight{m, id, Record(m, now)});
+    const int dest = NodeIndex(m.dest);
+    in_flight_.Schedule(now + delay,
+                        InFlight{m, id, Record(m, now),
+                                 dest >= 0 ? nodes_[dest].incarnation : -1});
   }
 }
 
@@ -305,7 +324,10 @@ void Driver::Route(const InFlight& item, absl::Time now) {
   }
   const int node = NodeIndex(m.dest);
   if (node >= 0) {
-    if (!nodes_[node].up) {  // killed (EXTENSION): lost, as on a real crash
+    // A killed node's queue holds what is sent to it, undelivered; its
+    // restart installs a fresh queue, so all of it is gone (Maelstrom main's
+    // db kill!/start!, PR #102).
+    if (!nodes_[node].up || nodes_[node].incarnation != item.dest_incarnation) {
       ++dropped_;
       Journal(now, "drop", m, item.id);
       SetFate(item.record, Fate::kReceiverDown, now);
@@ -372,6 +394,12 @@ void Driver::PollWorkload(absl::Time now) {
     Fail(why);
     return;
   }
+  for (const std::string& note : interpreter_.TakeNotes()) {
+    // db.clj's init inside start! throws: the nemesis op fails, the test
+    // goes on (Maelstrom main). Beyond Maelstrom: a finding.
+    AddFinding("restart-init", note);
+    Note(now, absl::StrCat("note: ", note));
+  }
   if (!started && interpreter_.main_started()) {
     StartNemeses(interpreter_.start_time());
   }
@@ -415,6 +443,8 @@ absl::Time Driver::NextWakeAt() const {
     return absl::InfiniteFuture();
   absl::Time next = workload_dirty_ ? absl::InfinitePast() : workload_wake_;
   if (auto t = in_flight_.NextTime()) next = std::min(next, *t);
+  if (maelstrom_nemesis_ && MaelstromMayFire(maelstrom_nemesis_->next_at()))
+    next = std::min(next, maelstrom_nemesis_->next_at());
   for (const Fault& f : faults_) {
     if (MayFire(f, f.nemesis.next_at()))
       next = std::min(next, f.nemesis.next_at());
@@ -433,63 +463,72 @@ void Driver::StartNemeses(absl::Time start) {
   MC_ASSERT(!nemeses_started_, "the nemeses start once, with the main phase");
   nemeses_started_ = true;
   const std::vector<std::string>& ids = config_.nodes;
-  if (config_.partition) {
-    faults_.push_back(
-        Fault{Nemesis::Partition(ids, config_.nemesis_interval, start),
-              root_.Fork("nemesis/partition"), true});
+  if (config_.maelstrom_faults().any()) {
+    maelstrom_nemesis_.emplace(ids, config_.maelstrom_faults(),
+                               config_.nemesis_interval, root_);
+    maelstrom_nemesis_->Start(start);
   }
   const absl::Duration every = config_.FaultInterval();
   const absl::Time later = start + every;
-  if (config_.kill) {
-    faults_.push_back(Fault{Nemesis::Kill(ids, every, later),
-                            root_.Fork("nemesis/kill"), false});
-  }
-  if (config_.pause) {
+  if (config_.crash) {
     faults_.push_back(
-        Fault{Nemesis::Pause(ids, every, kMinPause, kMaxPause, later),
-              root_.Fork("nemesis/pause"), false});
+        Fault{Nemesis::Crash(ids, every, later), root_.Fork("nemesis/kill")});
+  }
+  if (config_.stall) {
+    faults_.push_back(
+        Fault{Nemesis::Stall(ids, every, kMinPause, kMaxPause, later),
+              root_.Fork("nemesis/pause")});
   }
   if (config_.kv_cut) {
-    faults_.push_back(Fault{Nemesis::KvCut(ids, every, later),
-                            root_.Fork("nemesis/kv-cut"), false});
+    faults_.push_back(
+        Fault{Nemesis::KvCut(ids, every, later), root_.Fork("nemesis/kv-cut")});
   }
   if (config_.kv_garble) {
     faults_.push_back(Fault{Nemesis::KvGarble(ids, every, later),
-                            root_.Fork("nemesis/kv-garble"), false});
+                            root_.Fork("nemesis/kv-garble")});
   }
 }
 
-// Whether `fault` may take a step at time `at`.
+// Whether Maelstrom's nemesis may hand out an op due at `at`: only in the
+// main phase, before the time limit's cutoff.
+bool Driver::MaelstromMayFire(absl::Time at) const {
+  return nemeses_started_ && !healed_ &&
+         interpreter_.phase() == Interpreter::Phase::kMain &&
+         at < interpreter_.cutoff();
+}
+
+// Whether EXTENSION fault `fault` may take a step at time `at`: start only
+// in the main phase, end until the heal.
 bool Driver::MayFire(const Fault& fault, absl::Time at) const {
   if (!nemeses_started_ || healed_) return false;
-  const bool in_time = interpreter_.phase() == Interpreter::Phase::kMain &&
-                       at < interpreter_.cutoff();
-  if (fault.partition) return in_time;
-  return in_time || fault.nemesis.active();  // an extension fault may still end
+  return MaelstromMayFire(at) || fault.nemesis.active();
 }
 
 void Driver::FireNemeses(absl::Time now) {
+  while (maelstrom_nemesis_ && now >= maelstrom_nemesis_->next_at() &&
+         MaelstromMayFire(now)) {
+    const FaultAction action = maelstrom_nemesis_->Fire(now);
+    ApplyMaelstrom(action, now);
+    if (!harness_error_.empty()) return;
+    // A dispatched nemesis op takes a turn of Jepsen's round robin, and the
+    // nemesis' next op counts for the time limit (generator.clj TimeLimit).
+    interpreter_.OnNemesisOp(now, maelstrom_nemesis_->next_at());
+    // The op moved the nemesis' next op, which the time limit counts
+    // (MainPhaseOver): the workload's cached wake-up is stale. Without this
+    // a nemesis op that leaves nothing due before the cutoff strands the
+    // run ("ran out of events"; //sim:sweep_single_test seed 59).
+    workload_dirty_ = true;
+  }
   for (Fault& f : faults_) {
     if (now < f.nemesis.next_at() || !MayFire(f, now)) continue;
-    FaultAction action = f.nemesis.Fire(now, f.prng);
-    if (f.partition) {
-      // A dispatched nemesis op takes a turn of Jepsen's round robin, and
-      // its next op counts for the time limit (generator.clj TimeLimit).
-      interpreter_.OnNemesisOp(now, f.nemesis.next_at());
-      // The op moved the nemesis' next op, which the time limit counts
-      // (MainPhaseOver): the workload's cached wake-up is stale. Without
-      // this a nemesis op that leaves nothing due before the cutoff strands
-      // the run ("ran out of events"; //sim:sweep_single_test seed 59).
-      workload_dirty_ = true;
-    }
-    Apply(action, now);
+    Apply(f.nemesis.Fire(now, f.prng), now);
     if (!harness_error_.empty()) return;
   }
 }
 
 void Driver::OpenSpan(const std::string& key, const std::string& kind,
                       const std::string& description, absl::Time now,
-                      const std::string& node) {
+                      const std::string& node, bool maelstrom) {
   CloseSpan(key, now);
   if (static_cast<int64_t>(fault_spans_.size()) >= config_.max_fault_spans)
     return;
@@ -499,6 +538,8 @@ void Driver::OpenSpan(const std::string& key, const std::string& kind,
   w.kind = kind;
   w.description = description;
   if (!node.empty()) w.nodes.push_back(node);
+  // Maelstrom's own nemesis ops are recorded as they are (nemesis_ops).
+  w.derived_ops = !maelstrom;
   fault_spans_.push_back(std::move(w));
 }
 
@@ -520,14 +561,15 @@ void Driver::EndPartitionWindow(absl::Time now) {
 
 void Driver::Apply(const FaultAction& a, absl::Time now) {
   const std::string what = a.Describe();  // says so when a grudge cuts nothing
-  Note(now, absl::StrCat("nemesis: ", what));
+  Note(now,
+       absl::StrCat("nemesis: ", what, healing_ ? " (final generator)" : ""));
   const int node = a.node.empty() ? -1 : NodeIndex(a.node);
   MC_ASSERT(a.node.empty() || node >= 0,
             "nemeses act on the test's nodes: ", a.node);
   switch (a.kind) {
     case FaultAction::kPartition:
       network_.SetGrudge(a.grudge);
-      OpenSpan("partition", "partition", what, now);
+      OpenSpan("partition", "partition", what, now, "", /*maelstrom=*/true);
       EndPartitionWindow(now);
       if (CutsSomething(a.grudge)) cutting_since_ = now;
       break;
@@ -552,49 +594,122 @@ void Driver::Apply(const FaultAction& a, absl::Time now) {
       EndGarble(a.node, now);
       CloseSpan("kv-garble " + a.node, now);
       break;
-    case FaultAction::kKill: {
-      NodeState& n = nodes_[node];
-      if (!n.up) break;
-      n.up = false;
-      n.paused = false;
-      host_.Kill(node, now);
-      interpreter_.CancelInits(n.id);
-      workload_dirty_ = true;
-      OpenSpan("kill " + a.node, "kill", what, now, a.node);
-      break;
-    }
-    case FaultAction::kRestart: {
-      NodeState& n = nodes_[node];
-      CloseSpan("kill " + a.node, now);
-      if (n.up) break;
-      if (!host_.Restart(node, now)) {
-        Fail(absl::StrCat("could not restart ", n.id, host_.Diagnose(node)));
-        return;
+    case FaultAction::kKill: KillNode(node, what, false, now); break;
+    case FaultAction::kRestart: StartNode(node, now); break;
+    case FaultAction::kPause: PauseNode(node, what, false, now); break;
+    case FaultAction::kResume: ResumeNode(node, now); break;
+    case FaultAction::kKillNodes:
+    case FaultAction::kStartNodes:
+    case FaultAction::kPauseNodes:
+    case FaultAction::kResumeNodes:
+      MC_ASSERT(false, "Maelstrom's db ops go through ApplyMaelstrom: ", what);
+  }
+}
+
+void Driver::ApplyMaelstrom(const FaultAction& a, absl::Time now) {
+  NemesisOpRecord op;
+  op.invoked = op.completed = now;
+  op.f = a.JepsenF();
+  MC_ASSERT(!op.f.empty(), "an op of Maelstrom's nemesis has an :f");
+  // The generator's :value: the spec (nil for stop-partition and for the
+  // random subset).
+  op.value = a.shape.empty() ? Edn::Nil() : Edn::Keyword(a.shape);
+  const bool db =
+      a.kind == FaultAction::kKillNodes || a.kind == FaultAction::kStartNodes ||
+      a.kind == FaultAction::kPauseNodes || a.kind == FaultAction::kResumeNodes;
+  if (!db) {
+    Apply(a, now);
+    // nemesis.clj partitioner: [:isolated grudge], :network-healed.
+    op.result = a.kind == FaultAction::kHeal
+                    ? Edn::Keyword("network-healed")
+                    : Edn::Vector({Edn::Keyword("isolated"),
+                                   Edn::Raw(GrudgeEdn(a.grudge))});
+  } else {
+    const std::string what = a.Describe();
+    Note(now,
+         absl::StrCat("nemesis: ", what, healing_ ? " (final generator)" : ""));
+    // db-nemesis invoke!: (c/on-nodes test nodes f) -> {node result}, in
+    // the order db-nodes picked them.
+    op.result = Edn::Map();
+    for (const std::string& id : a.nodes) {
+      const int node = NodeIndex(id);
+      MC_ASSERT(node >= 0, "nemeses act on the test's nodes: ", id);
+      std::string result;
+      switch (a.kind) {
+        case FaultAction::kKillNodes:
+          result = KillNode(node, what, true, now);
+          break;
+        case FaultAction::kStartNodes: result = StartNode(node, now); break;
+        case FaultAction::kPauseNodes:
+          result = PauseNode(node, what, true, now);
+          break;
+        default: result = ResumeNode(node, now); break;
       }
-      // A new process: Maelstrom reads its stdout from scratch.
-      n.up = true;
-      n.deaf = false;
-      Send(interpreter_.InitFor(n.id, now), now);
-      workload_dirty_ = true;  // the init has a deadline
-      break;
-    }
-    case FaultAction::kPause: {
-      NodeState& n = nodes_[node];
-      if (!n.up || n.paused) break;
-      n.paused = true;
-      host_.Pause(node, now);
-      OpenSpan("pause " + a.node, "pause", what, now, a.node);
-      break;
-    }
-    case FaultAction::kResume: {
-      NodeState& n = nodes_[node];
-      CloseSpan("pause " + a.node, now);
-      if (!n.paused) break;
-      n.paused = false;
-      if (n.up) host_.Resume(node, now);
-      break;
+      if (!harness_error_.empty()) return;
+      op.result.PutKey(Edn::String(id), Edn::Keyword(result));
     }
   }
+  if (static_cast<int64_t>(nemesis_op_records_.size()) <
+      config_.max_fault_spans) {
+    nemesis_op_records_.push_back(std::move(op));
+  }
+}
+
+// The keywords are this project's reading of Maelstrom main's db (PR #102:
+// "The four protocol methods return keywords"; its code was not readable
+// here): :killed, :started, :paused, :resumed, and for the idempotent cases
+// :already-running, :not-paused, :not-running.
+std::string Driver::KillNode(int node, const std::string& why, bool maelstrom,
+                             absl::Time now) {
+  NodeState& n = nodes_[node];
+  if (!n.up) return "not-running";
+  if (n.paused) CloseSpan("pause " + n.id, now);
+  n.up = false;
+  n.paused = false;
+  host_.Kill(node, now);
+  interpreter_.CancelInits(n.id);
+  workload_dirty_ = true;
+  OpenSpan("kill " + n.id, "kill", why, now, n.id, maelstrom);
+  return "killed";
+}
+
+std::string Driver::StartNode(int node, absl::Time now) {
+  NodeState& n = nodes_[node];
+  CloseSpan("kill " + n.id, now);
+  if (n.up) return "already-running";
+  if (!host_.Restart(node, now)) {
+    Fail(absl::StrCat("could not restart ", n.id, host_.Diagnose(node)));
+    return "failed";
+  }
+  // A new process with a fresh queue: Maelstrom reads its stdout from
+  // scratch and sends it init again, from a new client.
+  n.up = true;
+  n.deaf = false;
+  ++n.incarnation;
+  Send(interpreter_.InitFor(n.id, now, /*restart=*/true), now);
+  workload_dirty_ = true;  // the init has a deadline
+  return "started";
+}
+
+std::string Driver::PauseNode(int node, const std::string& why, bool maelstrom,
+                              absl::Time now) {
+  NodeState& n = nodes_[node];
+  if (!n.up) return "not-running";
+  if (n.paused) return "paused";
+  n.paused = true;
+  host_.Pause(node, now);
+  OpenSpan("pause " + n.id, "pause", why, now, n.id, maelstrom);
+  return "paused";
+}
+
+std::string Driver::ResumeNode(int node, absl::Time now) {
+  NodeState& n = nodes_[node];
+  CloseSpan("pause " + n.id, now);
+  if (!n.up) return "not-running";
+  if (!n.paused) return "not-paused";
+  n.paused = false;
+  host_.Resume(node, now);
+  return "resumed";
 }
 
 // A garbled node's request (EXTENSION kv-garble, sim/maelstrom/kv_garble.h):
@@ -631,14 +746,20 @@ void Driver::EndGarble(const std::string& node, absl::Time now) {
 
 void Driver::Heal(absl::Time now) {
   MC_ASSERT(!healed_, "the heal happens once");
+  // Maelstrom's final nemesis generator: :stop-partition, :resume :all,
+  // :start :all. They also take round-robin turns in Jepsen, but nothing
+  // after them picks threads that way (the final reads go to each thread),
+  // so the workload is not told.
+  healing_ = true;
+  if (maelstrom_nemesis_) {
+    for (const FaultAction& a : maelstrom_nemesis_->FinalOps()) {
+      ApplyMaelstrom(a, now);
+      if (!harness_error_.empty()) return;
+    }
+  }
   for (Fault& f : faults_) {
     if (absl::optional<FaultAction> undo = f.nemesis.Heal()) Apply(*undo, now);
     if (!harness_error_.empty()) return;
-  }
-  if (config_.partition) {
-    // The final generator's :stop-partition. It also takes a round-robin
-    // turn in Jepsen, but nothing after it picks threads that way (the final
-    // reads go to each thread), so the workload is not told.
   }
   network_.Heal();
   network_.RestoreAllKv();
@@ -753,7 +874,7 @@ Verdict Driver::Check(const History& history) const {
   context.op = [&](size_t i) {
     if (!jepsen) {
       jepsen.emplace(history, config_.workload.concurrency, JepsenT0(),
-                     fault_spans_);
+                     fault_spans_, &nemesis_op_records_);
     }
     return jepsen->Op(i);
   };
@@ -831,6 +952,7 @@ void Driver::FillRecord(const DriverResult& r) {
   run->history = r.history;
   run->meta.node_ids = config_.nodes;
   run->faults = fault_spans_;
+  run->nemesis_ops = nemesis_op_records_;
   run->results.workload = r.verdict.workload.report;
   run->results.net = NetFromJournal(run->messages);
 }

@@ -23,17 +23,24 @@
 // their own with ForkPrng (the simulator: "incarnation"). Adding a fault
 // kind therefore never shifts another's random stream.
 //
-// Nemeses: the partition nemesis (Maelstrom's) starts with the main phase;
-// the EXTENSION faults (kill, pause, kv-cut, kv-garble) start one
-// FaultInterval() later,
-// so the first seconds of a run look like Maelstrom's and two faults do not
-// begin at the same instant. Pauses last 0.1-0.8 s: with the counter's 4 s
-// add deadline a paused node still answers inside the client's 5 s, so a
-// correct node is never made to answer a closed client (which would turn it
-// deaf). A partition steps only in the main phase (Jepsen's time-limit ends
-// the nemesis generator too); an extension fault may still END until the
-// heal, but none starts after the time limit. The heal (when the workload's
-// in-flight operations are done) ends every fault, including the random
+// Nemeses. Maelstrom's (--nemesis partition, and as Maelstrom main, kill
+// and pause) are one sim::NemesisPackage: it starts with the main phase,
+// steps only in it (Jepsen's time-limit ends the nemesis generator too),
+// every op takes a turn of Jepsen's round robin, and its final generator
+// (:stop-partition, :resume :all, :start :all) runs at the heal. Its ops are
+// recorded as Jepsen's history holds them (nemesis_ops()). A killed node
+// stays registered: messages to it pile up undelivered, and its restart
+// (:start) gives it a fresh queue (whatever was sent to the old one is
+// gone) and sends init again from a new client; a restart's init that is
+// not answered is noted, not a harness error (the test goes on). Start and
+// resume are idempotent; a pause of a killed node does nothing.
+// The EXTENSION faults (crash, stall, kv-cut, kv-garble) start one
+// FaultInterval() later, so the first seconds of a run look like Maelstrom's
+// and two faults do not begin at the same instant. Stalls last 0.1-0.8 s: with
+// the counter's 4 s add deadline a stalled node still answers inside the
+// client's 5 s. An extension fault may still END until the heal, but none
+// starts after the time limit. The heal (when the workload's in-flight
+// operations are done) ends every fault, including the random
 // loss/duplication/reordering.
 //
 // Verdict: Finish() returns what Maelstrom's checker sees. Things beyond it
@@ -162,6 +169,10 @@ class Driver {
   const std::string& harness_error() const { return harness_error_; }
   const std::vector<Finding>& findings() const { return findings_; }
   const std::vector<FaultWindow>& fault_spans() const { return fault_spans_; }
+  // Maelstrom's nemesis ops so far, as Jepsen's history holds them.
+  const std::vector<NemesisOpRecord>& nemesis_ops() const {
+    return nemesis_op_records_;
+  }
   std::vector<std::string> ActiveFaults()
       const;  // descriptions, for progress lines
   absl::Time t0() const { return t0_; }
@@ -169,8 +180,11 @@ class Driver {
  private:
   struct NodeState {
     std::string id;
-    bool up = true;         // false while killed (EXTENSION)
-    bool paused = false;    // EXTENSION
+    bool up = true;       // false while killed
+    bool paused = false;  // SIGSTOPped
+    // Which process: +1 per restart. A message reaches the node only if it
+    // was sent to this incarnation's queue (a restart installs a fresh one).
+    int64_t incarnation = 0;
     bool deaf = false;      // Maelstrom stopped reading its stdout
     int64_t lines = 0;      // lines read from it
     int64_t discarded = 0;  // written after it went deaf
@@ -179,11 +193,11 @@ class Driver {
     kvclient::Message message;
     int64_t id = 0;
     int64_t record = -1;  // index into output_.record->messages, or -1
+    int64_t dest_incarnation = -1;  // a node's, when sent; -1 otherwise
   };
-  struct Fault {
+  struct Fault {  // an EXTENSION fault and its own schedule
     Nemesis nemesis;
     Prng prng;
-    bool partition = false;
   };
 
   bool Registered(const std::string& id) const;
@@ -197,12 +211,24 @@ class Driver {
 
   void PollWorkload(absl::Time now);
   void StartNemeses(absl::Time start);
+  bool MaelstromMayFire(absl::Time at) const;
   bool MayFire(const Fault& fault, absl::Time now) const;
   void FireNemeses(absl::Time now);
   void Apply(const FaultAction& action, absl::Time now);
+  // One op of Maelstrom's nemesis: carried out, recorded, counted.
+  void ApplyMaelstrom(const FaultAction& action, absl::Time now);
+  // nemesis/combined.clj db-nemesis on one node; the keyword its completion
+  // maps the node to.
+  // `maelstrom`: Maelstrom's nemesis did it (its windows have recorded ops).
+  std::string KillNode(int node, const std::string& why, bool maelstrom,
+                       absl::Time now);
+  std::string StartNode(int node, absl::Time now);
+  std::string PauseNode(int node, const std::string& why, bool maelstrom,
+                        absl::Time now);
+  std::string ResumeNode(int node, absl::Time now);
   void OpenSpan(const std::string& key, const std::string& kind,
                 const std::string& description, absl::Time now,
-                const std::string& node = "");
+                const std::string& node = "", bool maelstrom = false);
   void CloseSpan(const std::string& key, absl::Time now);
   // Ends the window of a partition that cuts something, if one holds.
   void EndPartitionWindow(absl::Time now);
@@ -244,7 +270,8 @@ class Driver {
   absl::optional<Workload::Probe> probe_spec_;
   std::vector<NodeState> nodes_;
   std::map<std::string, int> node_index_;
-  std::vector<Fault> faults_;
+  absl::optional<NemesisPackage> maelstrom_nemesis_;
+  std::vector<Fault> faults_;  // EXTENSION faults
   // kv-garble: nodes whose KV replies are garbled now, since when, and the
   // KV requests each sent since; the most requests a second over a
   // stretch of at least 1 s.
@@ -264,7 +291,9 @@ class Driver {
   absl::Time workload_wake_ = absl::InfinitePast();
   bool nemeses_started_ = false;
   bool healed_ = false;
+  bool healing_ = false;  // Heal() is applying the final ops
   absl::optional<absl::Time> heal_time_;
+  std::vector<NemesisOpRecord> nemesis_op_records_;  // bounded: see Apply
 
   int64_t next_message_id_ = 0;  // net.clj :next-message-id
   int64_t messages_ = 0;

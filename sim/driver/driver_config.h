@@ -10,6 +10,7 @@
 //   c.nodes = sim::NodeIdsFromCount(3);   // --node-count 3: n0 n1 n2
 //   c.workload.rate = 100;
 //   c.partition = true;                   // --nemesis partition
+//   c.kill = true;                        // --nemesis kill (Maelstrom main)
 #ifndef SIM_DRIVER_DRIVER_CONFIG_H_
 #define SIM_DRIVER_DRIVER_CONFIG_H_
 
@@ -21,6 +22,7 @@
 #include "absl/types/optional.h"
 #include "sim/maelstrom/checker.h"
 #include "sim/maelstrom/interpreter.h"
+#include "sim/maelstrom/nemesis.h"
 #include "sim/maelstrom/network.h"
 
 namespace sim {
@@ -42,18 +44,26 @@ struct DriverConfig {
   WorkloadOptions workload;
   // latency, latency_dist, and the EXTENSION loss/dup/reorder.
   NetworkOptions network;
-  // Maelstrom's --nemesis partition and --nemesis-interval.
+  // Maelstrom's --nemesis and --nemesis-interval: partition (v0.2.4), kill
+  // and pause (Maelstrom main, unreleased: jepsen nemesis/combined.clj
+  // db-package).
   bool partition = false;
-  absl::Duration nemesis_interval = absl::Seconds(10);
-  // EXTENSIONS: kill/restart, pause/resume, seq-kv cuts, each its own
-  // schedule with mean interval FaultInterval(); see sim/driver/driver.h for
-  // when they start.
   bool kill = false;
   bool pause = false;
+  absl::Duration nemesis_interval = absl::Seconds(10);
+  MaelstromFaults maelstrom_faults() const { return {partition, kill, pause}; }
+  // EXTENSIONS: crash/restart of one node, stalls (0.1-0.8 s pauses of one
+  // node), seq-kv cuts, each its own schedule with mean interval
+  // FaultInterval(); see sim/driver/driver.h for when they start.
+  bool crash = false;
+  bool stall = false;
   bool kv_cut = false;
   // kv-garble: a node's KV replies garbled for a while
   // (sim/maelstrom/kv_garble.h).
   bool kv_garble = false;
+  bool extension_faults() const {
+    return crash || stall || kv_cut || kv_garble;
+  }
   absl::optional<absl::Duration> fault_interval;  // default: nemesis_interval
   absl::Duration FaultInterval() const {
     return fault_interval.value_or(nemesis_interval);

@@ -6,6 +6,7 @@
 #include "sim/driver/driver.h"
 
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -51,18 +52,22 @@ class ScriptedHost : public NodeHost {
     if (rewrite) line = rewrite(node, type, line);
     if (!line.empty()) driver_->OnNodeLine(node, line, now);
   }
-  void Kill(int node, absl::Time) override {
-    events.push_back(absl::StrCat("kill ", node));
+  void Kill(int node, absl::Time now) override {
+    Event(now, absl::StrCat("kill ", node));
   }
-  bool Restart(int node, absl::Time) override {
-    events.push_back(absl::StrCat("restart ", node));
+  bool Restart(int node, absl::Time now) override {
+    Event(now, absl::StrCat("restart ", node));
     return true;
   }
-  void Pause(int node, absl::Time) override {
-    events.push_back(absl::StrCat("pause ", node));
+  void Pause(int node, absl::Time now) override {
+    Event(now, absl::StrCat("pause ", node));
   }
-  void Resume(int node, absl::Time) override {
-    events.push_back(absl::StrCat("resume ", node));
+  void Resume(int node, absl::Time now) override {
+    Event(now, absl::StrCat("resume ", node));
+  }
+  void Event(absl::Time now, std::string what) {
+    events.push_back(what);
+    event_times.push_back(now);
   }
 
   std::function<std::string(int node, const std::string& type,
@@ -73,6 +78,7 @@ class ScriptedHost : public NodeHost {
   std::vector<std::string> service_replies;  // "<service> <body>"
   std::vector<absl::Time> delivered_to_nodes_at;
   std::vector<std::string> events;
+  std::vector<absl::Time> event_times;
 
  private:
   Driver* driver_ = nullptr;
@@ -381,8 +387,8 @@ TEST(DriverTest, NemesisGatingAndIndependentSchedules) {
   c.nemesis_interval = absl::Seconds(1);
   ScriptedHost plain;
   Ran partitions = RunDriver(c, plain);
-  c.pause = true;
-  c.kill = true;
+  c.stall = true;
+  c.crash = true;
   c.fault_interval = absl::Milliseconds(700);
   ScriptedHost faulty;
   Ran both = RunDriver(c, faulty);
@@ -391,6 +397,7 @@ TEST(DriverTest, NemesisGatingAndIndependentSchedules) {
     // The main phase's steps (the heal's undo comes when the in-flight
     // operations are done, which the other faults may delay).
     for (absl::string_view line : absl::StrSplit(notes, '\n')) {
+      if (absl::StrContains(line, "(final generator)")) continue;
       double t = 0;
       if (!absl::StartsWith(line, "[") ||
           !absl::SimpleAtod(line.substr(1, line.find('s') - 1), &t) ||
@@ -415,7 +422,8 @@ TEST(DriverTest, NemesisGatingAndIndependentSchedules) {
     double t = 0;
     ASSERT_TRUE(absl::SimpleAtod(line.substr(1, line.find('s') - 1), &t))
         << line;
-    if (absl::StrContains(line, "kill") || absl::StrContains(line, "pause n")) {
+    if (absl::StrContains(line, "crash ") ||
+        absl::StrContains(line, "stall ")) {
       EXPECT_GE(t, 0.7) << line;
     }
     if (absl::StrContains(line, "nemesis: partition")) {
@@ -600,6 +608,216 @@ TEST(DriverTest, NoInitOkIsACrash) {
   EXPECT_TRUE(absl::StrContains(run.result.report.harness_error,
                                 "did not answer init"));
   EXPECT_EQ(run.end, absl::UnixEpoch() + absl::Seconds(10));
+}
+
+// Pins Maelstrom main's --nemesis kill,pause (jepsen-io/maelstrom PR #102;
+// jepsen 0.3.7 nemesis/combined.clj db-package, db-nemesis, and
+// core.clj maelstrom-test's final generator): the ops Jepsen's history
+// holds (:kill/:pause with a node spec, :start/:resume with :all, each
+// completion {node result} for the nodes db-nodes picked), alternating per
+// flip-flop, the first at the main phase's start, none after the time
+// limit, and the final :resume :all and :start :all at the heal; the host
+// kills, restarts, pauses and resumes exactly the nodes the ops name; each
+// restart sends init again from a new client.
+TEST(DriverTest, MaelstromKillAndPauseAsMaelstromMain) {
+  DriverConfig c = Small();
+  c.kill = c.pause = true;
+  c.nemesis_interval = absl::Milliseconds(300);
+  c.workload.time_limit = absl::Seconds(5);
+  ScriptedHost host;
+  sim::RunRecord record;
+  Ran run = RunDriver(c, host, nullptr, &record);
+  EXPECT_EQ(run.exit_code, 0)
+      << FormatResults(run.result.verdict, run.result.report);
+  const std::vector<NemesisOpRecord>& ops = record.nemesis_ops;
+  ASSERT_GE(ops.size(), 10u);
+  EXPECT_EQ(ops.front().invoked, record.t0);
+  const size_t n = ops.size();
+  EXPECT_EQ(ops[n - 2].f, "resume");
+  EXPECT_EQ(ops[n - 2].value.Print(), ":all");
+  EXPECT_EQ(ops[n - 1].f, "start");
+  EXPECT_EQ(ops[n - 1].value.Print(), ":all");
+  EXPECT_GE(ops[n - 1].invoked, record.t0 + c.workload.time_limit);
+  bool killed = false, paused = false;
+  int64_t killed_nodes = 0, started_nodes = 0, paused_nodes = 0;
+  auto count = [](const std::string& text, const std::string& what) {
+    int64_t k = 0;
+    for (size_t at = text.find(what); at != std::string::npos;
+         at = text.find(what, at + 1))
+      ++k;
+    return k;
+  };
+  const std::set<std::string> specs = {
+      "nil", ":one", ":minority-third", ":minority", ":majority", ":all"};
+  for (size_t i = 0; i < n; ++i) {
+    const NemesisOpRecord& op = ops[i];
+    const std::string value = op.value.Print();
+    const std::string result = op.result.Print();
+    SCOPED_TRACE(
+        absl::StrCat("op ", i, ": ", op.f, " ", value, " -> ", result));
+    EXPECT_EQ(op.completed, op.invoked);
+    if (i < n - 2) {
+      EXPECT_LT(op.invoked, record.t0 + c.workload.time_limit);
+    }
+    if (op.f == "kill") {
+      EXPECT_FALSE(killed);
+      killed = true;
+      EXPECT_EQ(specs.count(value), 1u);
+      killed_nodes += count(result, ":killed");
+    } else if (op.f == "start") {
+      EXPECT_TRUE(killed || i == n - 1);
+      killed = false;
+      EXPECT_EQ(value, ":all");
+      started_nodes += count(result, ":started");
+      EXPECT_EQ(count(result, ":started") + count(result, ":already-running"),
+                3);
+    } else if (op.f == "pause") {
+      EXPECT_FALSE(paused);
+      paused = true;
+      EXPECT_EQ(specs.count(value), 1u);
+      paused_nodes += count(result, ":paused");
+    } else {
+      ASSERT_EQ(op.f, "resume");
+      EXPECT_TRUE(paused || i == n - 2);
+      paused = false;
+      EXPECT_EQ(value, ":all");
+    }
+  }
+  EXPECT_GT(killed_nodes, 0);
+  EXPECT_EQ(started_nodes, killed_nodes) << "every killed node restarted";
+  int64_t host_kills = 0, host_restarts = 0, host_pauses = 0;
+  for (const std::string& e : host.events) {
+    host_kills += absl::StartsWith(e, "kill ");
+    host_restarts += absl::StartsWith(e, "restart ");
+    host_pauses += absl::StartsWith(e, "pause ");
+  }
+  EXPECT_EQ(host_kills, killed_nodes);
+  EXPECT_EQ(host_restarts, started_nodes);
+  EXPECT_EQ(host_pauses, paused_nodes);
+  // The restarts' inits come from new clients: c0..c2 sent the first
+  // inits and c3..c5 are the setup clients.
+  int64_t restart_inits = 0;
+  for (absl::string_view line : absl::StrSplit(run.journal, '\n')) {
+    if (!absl::StrContains(line, " send ") ||
+        !absl::StrContains(line, "\"type\":\"init\""))
+      continue;
+    const std::string client(line.substr(line.find('#')));
+    restart_inits += !absl::StrContains(client, " c0 ") &&
+                     !absl::StrContains(client, " c1 ") &&
+                     !absl::StrContains(client, " c2 ");
+  }
+  EXPECT_EQ(restart_inits, started_nodes);
+  // The fault windows of Maelstrom's nemesis are no extra history ops.
+  for (const FaultWindow& w : record.faults) EXPECT_FALSE(w.derived_ops);
+}
+
+// Pins Maelstrom main's kill (PR #102): "Killing a node doesn't unregister
+// it from the network ... Its queue stays put instead, messages pile up
+// undelivered, and the restart installs a fresh one." A message sent to a
+// node before its restart is never delivered, even when it would arrive
+// after the restart; messages sent after it are.
+TEST(DriverTest, MessagesToAKilledNodeAreGoneWithItsQueue) {
+  DriverConfig c = Small();
+  c.nodes = {"n0"};
+  c.workload.concurrency = 4;
+  c.workload.client_timeout = absl::Milliseconds(100);
+  c.kill = true;
+  c.nemesis_interval = absl::Milliseconds(100);
+  c.network.latency = absl::Milliseconds(100);
+  ScriptedHost host;
+  // On every add, the node also sends itself a gossip, 100 ms in flight.
+  Driver* driver = nullptr;
+  host.rewrite = [&](int node, const std::string& type,
+                     const std::string& line) {
+    if (type == "add") {
+      driver->OnNodeLine(
+          node,
+          Json{{"src", "n0"}, {"dest", "n0"}, {"body", {{"type", "gossip"}}}}
+              .dump(),
+          host.delivered_to_nodes_at.back());
+    }
+    return line;
+  };
+  std::ostringstream journal, notes;
+  sim::RunRecord record;
+  Driver d(c, host, {&journal, &notes, false, false, &record});
+  driver = &d;
+  host.Attach(&d);
+  absl::Time now = absl::UnixEpoch();
+  d.Start(now);
+  while (!d.done()) {
+    const absl::Time next = d.NextWakeAt();
+    if (next == absl::InfiniteFuture()) break;
+    now = std::max(now, next);
+    d.Advance(now);
+  }
+  d.Finish(now);
+  std::vector<absl::Time> restarts;
+  for (size_t i = 0; i < host.events.size(); ++i) {
+    if (absl::StartsWith(host.events[i], "restart "))
+      restarts.push_back(host.event_times[i]);
+  }
+  ASSERT_GE(restarts.size(), 3u);
+  int64_t delivered = 0, lost_with_queue = 0;
+  for (const MessageRecord& m : record.messages) {
+    if (m.dest != "n0" || m.body.value("type", "") != "gossip") continue;
+    ASSERT_TRUE(m.end.has_value());
+    bool restarted_in_flight = false;
+    for (absl::Time r : restarts)
+      restarted_in_flight |= m.sent < r && r <= *m.end;
+    if (m.fate == Fate::kDelivered) {
+      ++delivered;
+      EXPECT_FALSE(restarted_in_flight)
+          << "sent at " << absl::FormatTime(m.sent) << " to the old queue";
+    } else if (restarted_in_flight) {
+      EXPECT_EQ(m.fate, Fate::kReceiverDown);
+      ++lost_with_queue;
+    }
+  }
+  EXPECT_GT(delivered, 0);
+  EXPECT_GT(lost_with_queue, 0);
+}
+
+// Pins maelstrom v0.2.4 client.clj recv-schema and defrpc (check-body
+// :recv): every reply a client reads must have an integer msg_id when it
+// has one. A reply with "msg_id": null (a Rust Option left unset), 1.0 or
+// "x" is a malformed RPC response: defrpc throws, the op is :info (jepsen
+// generator/interpreter.clj ClientWorker), and with every reply malformed
+// no op is :ok: the run is invalid. An integer msg_id of any size is fine.
+TEST(DriverTest, RepliesAreCheckedAgainstRecvSchema) {
+  for (const char* msg_id : {"null", "1.0", "\"x\"", "7", "1" /* x401 */}) {
+    SCOPED_TRACE(msg_id);
+    const bool big = std::string(msg_id) == "1";
+    const std::string id = big ? "1" + std::string(400, '3') : msg_id;
+    const bool valid = std::string(msg_id) == "7" || big;
+    DriverConfig c = Small();
+    ScriptedHost host;
+    host.rewrite = [&](int, const std::string& type, const std::string& line) {
+      if (type != "add" && type != "read") return line;
+      // {"body":{...},"dest":...} -> {"body":{"msg_id":<id>,...},...}
+      const size_t body = line.find("{\"body\":{");
+      EXPECT_EQ(body, 0u) << line;
+      return line.substr(0, 9) + "\"msg_id\":" + id + "," + line.substr(9);
+    };
+    Ran run = RunDriver(c, host);
+    int64_t ok = 0, info = 0, malformed = 0;
+    for (const HistoryEvent& e : run.result.history) {
+      ok += e.type == EventType::kOk;
+      info += e.type == EventType::kInfo;
+      malformed += absl::StrContains(e.error, "Malformed RPC response") &&
+                   absl::StrContains(e.error, ":msg_id (not (integer? ");
+    }
+    if (valid) {
+      EXPECT_EQ(run.exit_code, 0);
+      EXPECT_EQ(info, 0);
+      EXPECT_GT(ok, 100);
+    } else {
+      EXPECT_EQ(run.exit_code, 1) << run.notes;
+      EXPECT_EQ(ok, 0);
+      EXPECT_GT(malformed, 100);
+      EXPECT_EQ(malformed, info);
+    }
+  }
 }
 
 }  // namespace

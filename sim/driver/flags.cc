@@ -377,36 +377,43 @@ void AddClientFlags(FlagTable& table, SharedFlags& shared) {
 void AddNemesisFlags(FlagTable& table, SharedFlags& shared) {
   DriverConfig* c = shared.config;
   table.Add({"--nemesis", "", "FAULTS",
-             "comma-separated: partition (Maelstrom); EXTENSIONS kill, pause, "
-             "kv-cut, kv-garble (a node's KV replies garbled), none",
+             "comma-separated: partition (Maelstrom); kill, pause (as "
+             "Maelstrom main, unreleased); EXTENSIONS crash, stall, kv-cut, "
+             "kv-garble (a node's KV replies garbled), none",
              FlagOrigin::kMaelstrom, [c](const std::string& v) -> std::string {
-               bool partition = false, kill = false, pause = false,
-                    kv_cut = false, kv_garble = false;
+               DriverConfig faults;
                // Maelstrom: (str/split string #"\s*,\s*").
                for (absl::string_view part : absl::StrSplit(v, ',')) {
                  part = absl::StripAsciiWhitespace(part);
                  if (part == "partition") {
-                   partition = true;
+                   faults.partition = true;
                  } else if (part == "kill") {
-                   kill = true;
+                   faults.kill = true;
                  } else if (part == "pause") {
-                   pause = true;
+                   faults.pause = true;
+                 } else if (part == "crash") {
+                   faults.crash = true;
+                 } else if (part == "stall") {
+                   faults.stall = true;
                  } else if (part == "kv-cut") {
-                   kv_cut = true;
+                   faults.kv_cut = true;
                  } else if (part == "kv-garble") {
-                   kv_garble = true;
+                   faults.kv_garble = true;
                  } else if (part != "none") {
                    return absl::StrCat(
                        "unknown fault \"", part,
-                       "\": Must be one of partition (Maelstrom), or the "
-                       "EXTENSIONS kill, pause, kv-cut, kv-garble, none");
+                       "\": Must be one of kill, partition, pause (Maelstrom), "
+                       "or the EXTENSIONS crash, stall, kv-cut, kv-garble, "
+                       "none");
                  }
                }
-               c->partition = partition;
-               c->kill = kill;
-               c->pause = pause;
-               c->kv_cut = kv_cut;
-               c->kv_garble = kv_garble;
+               c->partition = faults.partition;
+               c->kill = faults.kill;
+               c->pause = faults.pause;
+               c->crash = faults.crash;
+               c->stall = faults.stall;
+               c->kv_cut = faults.kv_cut;
+               c->kv_garble = faults.kv_garble;
                return "";
              }});
   table.Add({"--nemesis-interval", "", "SECONDS",
@@ -450,7 +457,8 @@ void AddExtensionFlags(FlagTable& table, SharedFlags& shared) {
                return "";
              }});
   table.Add({"--fault-interval", "", "SECONDS",
-             "mean seconds between kill/pause/kv-cut/kv-garble steps (default: "
+             "mean seconds between crash/stall/kv-cut/kv-garble steps "
+             "(default: "
              "--nemesis-interval)",
              FlagOrigin::kExtension, [c](const std::string& v) -> std::string {
                absl::Duration d;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "sim/maelstrom/kv_service.h"
 #include "sim/maelstrom/nemesis.h"
@@ -710,6 +711,166 @@ TEST(PartitionConformance, DescribeSaysAGrudgeCutsNothing) {
   a.shape = "majority";
   a.grudge = MakeGrudge(PartitionSpec::kMajority, Nodes(3), prng);
   EXPECT_EQ(a.Describe().rfind("partition majority: ", 0), 0u) << a.Describe();
+}
+
+// ---------------------------------------------------------------------------
+// Maelstrom main's --nemesis kill and pause (jepsen-io/maelstrom PR #102,
+// merged 2026-07-08, unreleased): maelstrom nemesis.clj package composes
+// jepsen 0.3.7 nemesis/combined.clj partition-package and db-package.
+
+// Pins nemesis/combined.clj db-nodes for every node-spec of node-specs
+// (nil, :one, :minority-third, :minority, :majority, :all): how many nodes
+// each takes from a shuffle, and that each node is as likely as any other.
+TEST(DbPackageConformance, DbNodesTakesWhatEachNodeSpecSays) {
+  Prng prng(701);
+  for (int n : {1, 3, 5, 7}) {
+    const std::vector<std::string> nodes = Nodes(n);
+    const size_t majority = static_cast<size_t>(n / 2 + 1);
+    EXPECT_EQ(DbNodes(NodeSpec::kAll, nodes, prng), nodes);
+    const int64_t trials = 6000;
+    std::map<size_t, int64_t> subset_sizes;
+    std::map<std::string, int64_t> one;
+    for (int64_t t = 0; t < trials; ++t) {
+      EXPECT_EQ(DbNodes(NodeSpec::kMajority, nodes, prng).size(), majority);
+      EXPECT_EQ(DbNodes(NodeSpec::kMinority, nodes, prng).size(), majority - 1);
+      EXPECT_EQ(DbNodes(NodeSpec::kMinorityThird, nodes, prng).size(),
+                static_cast<size_t>((n - 1) / 3));
+      std::vector<std::string> subset = DbNodes(NodeSpec::kNil, nodes, prng);
+      std::set<std::string> distinct(subset.begin(), subset.end());
+      ASSERT_EQ(distinct.size(), subset.size()) << "no node twice";
+      ++subset_sizes[subset.size()];
+      std::vector<std::string> single = DbNodes(NodeSpec::kOne, nodes, prng);
+      ASSERT_EQ(single.size(), 1u);
+      ++one[single[0]];
+    }
+    // random-nonempty-subset: (inc (rand-int n)) nodes, uniformly 1..n.
+    for (int k = 1; k <= n; ++k) {
+      ExpectBinomial(subset_sizes[static_cast<size_t>(k)], trials, 1.0 / n,
+                     absl::StrCat(n, " nodes, a subset of ", k));
+    }
+    for (const std::string& node : nodes)
+      ExpectBinomial(one[node], trials, 1.0 / n, absl::StrCat(":one ", node));
+  }
+}
+
+// Pins nemesis/combined.clj db-generators and db-package with both faults:
+// (gen/mix [pause-resume kill-start]) picks a mode uniformly per op; each
+// flip-flop alternates (kill, start, kill ... and pause, resume ...); :kill
+// and :pause draw (rand-nth node-specs), :start and :resume target :all;
+// (gen/stagger interval ...): the first op at once, then waits uniform
+// [0, 2 x interval).
+TEST(DbPackageConformance, FlipFlopsMixedAndStaggered) {
+  const absl::Time t0 = absl::UnixEpoch();
+  const absl::Duration interval = absl::Seconds(10);
+  NemesisPackage package(Nodes(5), {false, true, true}, interval, Prng(702));
+  EXPECT_EQ(package.next_at(), absl::InfiniteFuture()) << "not started";
+  package.Start(t0);
+  EXPECT_EQ(package.next_at(), t0);
+  std::map<std::string, int64_t> specs;
+  int64_t kill_mode = 0, kills = 0, pauses = 0;
+  bool killed = false, paused = false;
+  absl::Time now = t0;
+  absl::Duration total_wait;
+  const int64_t ops = 20000;
+  for (int64_t i = 0; i < ops; ++i) {
+    const FaultAction a = package.Fire(now);
+    switch (a.kind) {
+      case FaultAction::kKillNodes:
+        ASSERT_FALSE(killed) << "kill after kill at op " << i;
+        killed = true;
+        ++kills;
+        ++specs[a.shape];
+        break;
+      case FaultAction::kStartNodes:
+        ASSERT_TRUE(killed) << "start without a kill at op " << i;
+        killed = false;
+        EXPECT_EQ(a.shape, "all");
+        EXPECT_EQ(a.nodes, Nodes(5));
+        break;
+      case FaultAction::kPauseNodes:
+        ASSERT_FALSE(paused) << "pause after pause at op " << i;
+        paused = true;
+        ++pauses;
+        ++specs[a.shape];
+        break;
+      case FaultAction::kResumeNodes:
+        ASSERT_TRUE(paused) << "resume without a pause at op " << i;
+        paused = false;
+        EXPECT_EQ(a.shape, "all");
+        break;
+      default: FAIL() << "a db op, not " << a.Describe();
+    }
+    kill_mode +=
+        a.kind == FaultAction::kKillNodes || a.kind == FaultAction::kStartNodes;
+    const absl::Duration wait = package.next_at() - now;
+    ASSERT_GE(wait, absl::ZeroDuration());
+    ASSERT_LT(wait, 2 * interval);
+    total_wait += wait;
+    now = package.next_at();
+  }
+  ExpectBinomial(kill_mode, ops, 0.5, "the kill->start mode");
+  EXPECT_EQ(specs.size(), 6u);
+  for (const char* spec :
+       {"", "one", "minority-third", "minority", "majority", "all"}) {
+    ExpectBinomial(specs[spec], kills + pauses, 1.0 / 6,
+                   absl::StrCat("node spec :", spec));
+  }
+  // Mean wait = interval, within 5 sd of the mean of `ops` uniforms.
+  const double sd = 2 * absl::ToDoubleSeconds(interval) / std::sqrt(12.0) /
+                    std::sqrt(static_cast<double>(ops));
+  EXPECT_NEAR(absl::ToDoubleSeconds(total_wait) / ops,
+              absl::ToDoubleSeconds(interval), 5 * sd);
+  EXPECT_EQ(package.partition_ops(), 0);
+}
+
+// Pins nemesis/combined.clj compose-packages: the partition and db
+// schedules are separate staggers under (gen/any ...), so enabling kill
+// leaves the partition ops (their times and shapes) as they were; a tie at
+// the same instant is a coin (generator.clj soonest-op-map); the final
+// generator is :stop-partition, then :resume :all, then :start :all.
+TEST(DbPackageConformance, AnyOfTwoStaggersAndTheFinalGenerator) {
+  const absl::Time t0 = absl::UnixEpoch();
+  const Prng root(703);
+  auto partitions = [&](MaelstromFaults faults) {
+    NemesisPackage p(Nodes(3), faults, absl::Seconds(1), root);
+    p.Start(t0);
+    std::vector<std::string> out;
+    while (p.next_at() < t0 + absl::Seconds(60)) {
+      const absl::Time at = p.next_at();
+      const FaultAction a = p.Fire(at);
+      if (a.kind == FaultAction::kPartition || a.kind == FaultAction::kHeal)
+        out.push_back(absl::StrCat(absl::FormatTime(at), " ", a.Describe()));
+    }
+    EXPECT_GT(p.partition_ops(), 20);
+    return out;
+  };
+  EXPECT_EQ(partitions({true, false, false}), partitions({true, true, true}));
+  // Both are due at t0: which goes first is a coin.
+  int64_t partition_first = 0;
+  const int64_t trials = 2000;
+  for (int64_t i = 0; i < trials; ++i) {
+    NemesisPackage p(Nodes(3), {true, true, false}, absl::Seconds(1),
+                     Prng(static_cast<uint64_t>(i)));
+    p.Start(t0);
+    partition_first += p.Fire(t0).kind == FaultAction::kPartition;
+    EXPECT_EQ(p.next_at(), t0) << "the other op is still due at t0";
+  }
+  ExpectBinomial(partition_first, trials, 0.5, "partition first at t0");
+  NemesisPackage all(Nodes(3), {true, true, true}, absl::Seconds(1), root);
+  all.Start(t0);
+  std::vector<std::string> final_ops;
+  for (const FaultAction& a : all.FinalOps()) {
+    final_ops.push_back(
+        absl::StrCat(a.JepsenF(), " ", a.shape, " ", a.nodes.size()));
+  }
+  EXPECT_EQ(final_ops,
+            (std::vector<std::string>{"stop-partition  0", "resume all 3",
+                                      "start all 3"}));
+  EXPECT_EQ(all.next_at(), absl::InfiniteFuture());
+  NemesisPackage kill_only(Nodes(3), {false, true, false}, absl::Seconds(1),
+                           root);
+  kill_only.Start(t0);
+  ASSERT_EQ(kill_only.FinalOps().size(), 1u);
 }
 
 }  // namespace

@@ -272,6 +272,66 @@ TEST(InterpreterTest, ThreadChoicePendingExhaustedAndNoFinalPhase) {
   EXPECT_TRUE(w.harness_error().empty());
 }
 
+// An endless generator of "x" ops.
+class Forever : public Generator {
+ public:
+  GenResult Next(const GenContext&, Prng&) override {
+    return GenResult::Of(Op("x", nullptr));
+  }
+};
+
+class Endless : public Fake {
+ public:
+  std::unique_ptr<Generator> MainGenerator() const override {
+    return std::make_unique<Forever>();
+  }
+};
+
+// Ops invoked in a 20 s run at rate 100 (concurrency 3, instant replies)
+// when the host polls `late` after each wake-up.
+int64_t OpsIn20s(absl::Duration late, uint64_t seed) {
+  Endless workload;
+  WorkloadOptions o = Options(3);
+  o.rate = 100;
+  o.time_limit = absl::Seconds(20);
+  Interpreter w(o, workload, {"n0", "n1", "n2"});
+  Prng prng(seed);
+  std::string note;
+  absl::Time now = kT0;
+  std::vector<Message> out = Start(w, prng);
+  while (!w.done() && w.harness_error().empty()) {
+    for (const Message& m : out)
+      w.OnClientMessage(Reply(m, {{"type", "x_ok"}}), now, &note);
+    const absl::Time wake = w.NextWakeAt();
+    if (wake == absl::InfiniteFuture()) break;
+    if (wake != absl::InfinitePast()) now = std::max(now, wake + late);
+    out = w.Poll(now, prng).messages;
+  }
+  EXPECT_TRUE(w.harness_error().empty()) << w.harness_error();
+  int64_t invokes = 0;
+  for (const HistoryEvent& e : w.history())
+    invokes += e.type == EventType::kInvoke;
+  return invokes;
+}
+
+// Pins jepsen generator.clj Stagger (as maelstrom core.clj wraps the
+// workload: (gen/stagger (/ rate) ...)) under interpreter.clj run!: the op
+// is asked for when it is due, and the next is scheduled uniform [0, 2/rate)
+// after THAT. A 20 s run at rate 100 has 2,000 ops expected (the stagger's
+// own spread is about +-26), whether the host polls on time or 1 ms late
+// every time (a real clock's overshoot must not accumulate: it used to,
+// giving ~1,820 at 1 ms).
+TEST(InterpreterTest, StaggerPacesFromWhenTheOpWasDue) {
+  for (uint64_t seed : {1, 2, 3}) {
+    for (absl::Duration late : {absl::ZeroDuration(), absl::Microseconds(300),
+                                absl::Milliseconds(1), absl::Milliseconds(3)}) {
+      const int64_t ops = OpsIn20s(late, seed);
+      EXPECT_GE(ops, 1930) << "seed " << seed << ", " << late << " late";
+      EXPECT_LE(ops, 2070) << "seed " << seed << ", " << late << " late";
+    }
+  }
+}
+
 TEST(InterpreterTest, PendingWithNothingInFlightIsAHarnessError) {
   Fake fake;
   fake.main = {GenResult::Pending()};

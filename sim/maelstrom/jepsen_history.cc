@@ -34,13 +34,23 @@ std::vector<int64_t> ProcessIds(const History& history, int concurrency) {
 
 JepsenHistory::JepsenHistory(const History& history, int concurrency,
                              absl::Time t0,
-                             const std::vector<FaultWindow>& faults)
+                             const std::vector<FaultWindow>& faults,
+                             const std::vector<NemesisOpRecord>* nemesis_ops)
     : history_(history),
       t0_(t0),
       faults_(faults),
+      nemesis_ops_(nemesis_ops),
       process_(ProcessIds(history, concurrency)) {
+  if (nemesis_ops != nullptr) {
+    for (size_t k = 0; k < nemesis_ops->size(); ++k) {
+      const NemesisOpRecord& op = (*nemesis_ops)[k];
+      nemesis_.push_back({op.invoked, k, true, false, true});
+      nemesis_.push_back({op.completed, k, true, true, true});
+    }
+  }
   for (size_t k = 0; k < faults.size(); ++k) {
     const FaultWindow& f = faults[k];
+    if (!f.derived_ops) continue;
     for (bool completion : {false, true})
       nemesis_.push_back({f.start, k, true, completion});
     if (f.end != absl::InfiniteFuture()) {
@@ -97,6 +107,17 @@ sim::Edn JepsenHistory::Op(size_t i) const {
 }
 
 sim::Edn JepsenHistory::NemesisOpEdn(const NemesisOp& n, int64_t index) const {
+  if (n.recorded) {
+    const NemesisOpRecord& r = (*nemesis_ops_)[n.fault];
+    sim::Edn op = sim::Edn::Map();
+    op.Put("index", sim::Edn::Int(index))
+        .Put("time", sim::Edn::Int(Nanos(n.time)))
+        .Put("type", sim::Edn::Keyword("info"))
+        .Put("process", sim::Edn::Keyword("nemesis"))
+        .Put("f", sim::Edn::Keyword(r.f))
+        .Put("value", n.completion ? r.result : r.value);
+    return op;
+  }
   const FaultWindow& f = faults_[n.fault];
   sim::Edn value = sim::Edn::Nil();
   if (n.completion) {

@@ -1,7 +1,9 @@
 // The history as Jepsen 0.3.7 holds and prints it (history.edn, and the ops
 // inside a checker's results): the client events (history.h) merged by time
-// with the nemesis's ops, each fault window becoming an :info invoke and an
-// :info completion at its start (:start-<kind>) and, if it ended, at its end
+// with the nemesis's ops: Maelstrom's own (NemesisOpRecord: an :info invoke
+// with the generator's :value, an :info completion with the nemesis's), and
+// each EXTENSION fault window (derived_ops) as an :info invoke and an :info
+// completion at its start (:start-<kind>) and, if it ended, at its end
 // (:stop-<kind>); at equal times client events go first. Jepsen's :index
 // counts that merged history; :process follows ProcessIds; :time is
 // nanoseconds since t0 (the main phase's start).
@@ -20,7 +22,11 @@
 //   {:index 4, :time 9000000, :type :info, :process :nemesis, :f
 //    :start-partition, :value nil}
 //   {:index 5, :time 9000000, :type :info, :process :nemesis, :f
-//    :start-partition, :value "n0 ignores [n1]"}
+//    :start-partition, :value [:isolated {"n0" #{"n1"}, "n1" #{"n0"}}]}
+//   {:index 6, :time 9100000, :type :info, :process :nemesis, :f :kill,
+//    :value :majority}
+//   {:index 7, :time 9100000, :type :info, :process :nemesis, :f :kill,
+//    :value {"n2" :killed, "n0" :killed}}
 //   {:index 90, ..., :type :ok, :process 4, :f :read, :value 17, :final? true}
 // Keys in Jepsen's order: the Op record's fields (index time type process f
 // value), then the extra keys in the order they were assoc'ed: :final? (from
@@ -49,9 +55,11 @@ std::vector<int64_t> ProcessIds(const History& history, int concurrency);
 
 class JepsenHistory {
  public:
-  // Keeps references: `history` and `faults` must outlive it.
+  // Keeps references: `history`, `faults` and `nemesis_ops` must outlive
+  // it. `nemesis_ops` may be null (none).
   JepsenHistory(const History& history, int concurrency, absl::Time t0,
-                const std::vector<FaultWindow>& faults);
+                const std::vector<FaultWindow>& faults,
+                const std::vector<NemesisOpRecord>* nemesis_ops = nullptr);
 
   // history[i] as Jepsen's op map.
   sim::Edn Op(size_t i) const;
@@ -64,9 +72,10 @@ class JepsenHistory {
  private:
   struct NemesisOp {
     absl::Time time;
-    size_t fault;
+    size_t fault;  // into faults_, or into nemesis_ops_ when `recorded`
     bool start;
     bool completion;
+    bool recorded = false;
   };
   sim::Edn NemesisOpEdn(const NemesisOp& n, int64_t index) const;
   int64_t Nanos(absl::Time t) const;
@@ -74,6 +83,7 @@ class JepsenHistory {
   const History& history_;
   absl::Time t0_;
   const std::vector<FaultWindow>& faults_;
+  const std::vector<NemesisOpRecord>* nemesis_ops_;
   std::vector<NemesisOp> nemesis_;  // sorted by time (stable)
   std::vector<int64_t> index_;      // per client event
   std::vector<int64_t> process_;    // per client event

@@ -84,5 +84,63 @@ TEST(JepsenHistory, MergesNemesisOpsAndPrintsAnyValue) {
   EXPECT_EQ(jepsen.Op(5).Print(), lines[7]);
 }
 
+// Pins jepsen generator/interpreter.clj (a nemesis op is journaled as its
+// invocation and its completion, process :nemesis) and nemesis/combined.clj
+// db-nemesis (the invocation's :value is the node spec, the completion's
+// the {node result} map of c/on-nodes): Maelstrom main's kill and start as
+// history.edn shows them; the windows of those faults add no ops.
+TEST(JepsenHistory, MaelstromNemesisOpsKeepTheirValues) {
+  const History h = {
+      Event(0, 0, EventType::kInvoke, "add", 1),
+      Event(2, 0, EventType::kOk, "add", 1),
+  };
+  NemesisOpRecord kill;
+  kill.invoked = kill.completed = kT0 + absl::Milliseconds(1);
+  kill.f = "kill";
+  kill.value = Edn::Keyword("majority");
+  kill.result = Edn::Map();
+  kill.result.PutKey(Edn::String("n2"), Edn::Keyword("killed"));
+  kill.result.PutKey(Edn::String("n0"), Edn::Keyword("killed"));
+  NemesisOpRecord start;
+  start.invoked = start.completed = kT0 + absl::Milliseconds(2);
+  start.f = "start";
+  start.value = Edn::Keyword("all");
+  start.result = Edn::Map();
+  start.result.PutKey(Edn::String("n0"), Edn::Keyword("started"));
+  const std::vector<NemesisOpRecord> ops = {kill, start};
+  FaultWindow window;  // n2's kill, drawn on the timeline only
+  window.start = kill.invoked;
+  window.end = start.invoked;
+  window.kind = "kill";
+  window.derived_ops = false;
+  const std::vector<FaultWindow> faults = {window};
+  const JepsenHistory jepsen(h, 1, kT0, faults, &ops);
+  const std::vector<std::string> lines =
+      absl::StrSplit(jepsen.HistoryEdn(), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 6u);
+  EXPECT_EQ(lines[1],
+            "{:index 1, :time 1000000, :type :info, :process :nemesis, :f "
+            ":kill, :value :majority}");
+  EXPECT_EQ(lines[2],
+            "{:index 2, :time 1000000, :type :info, :process :nemesis, :f "
+            ":kill, :value {\"n2\" :killed, \"n0\" :killed}}");
+  EXPECT_EQ(lines[3],
+            "{:index 3, :time 2000000, :type :ok, :process 0, :f :add, "
+            ":value 1}");
+  EXPECT_EQ(lines[5],
+            "{:index 5, :time 2000000, :type :info, :process :nemesis, :f "
+            ":start, :value {\"n0\" :started}}");
+  EXPECT_EQ(jepsen.Index(1), 3);
+  // history.txt: the same ops, in the same order, with their values.
+  const std::vector<std::string> text =
+      absl::StrSplit(HistoryText(h, ops, kT0), '\n', absl::SkipEmpty());
+  ASSERT_EQ(text.size(), 6u);
+  EXPECT_EQ(text[1], "0.001000s nemesis info kill :majority");
+  EXPECT_EQ(text[2],
+            "0.001000s nemesis info kill {\"n2\" :killed, \"n0\" :killed}");
+  EXPECT_EQ(text[3], "0.002000s thread=0 client= ok add 1");
+  EXPECT_EQ(text[5], "0.002000s nemesis info start {\"n0\" :started}");
+}
+
 }  // namespace
 }  // namespace sim

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "kvclient/assert.h"
 
 namespace sim {
@@ -121,10 +122,18 @@ std::string FaultAction::Describe() const {
         return absl::StrCat("partition ", DescribeGrudge(grudge));
       return absl::StrCat("partition ", shape, ": ", DescribeGrudge(grudge));
     case kHeal: return "heal partition";
-    case kKill: return absl::StrCat("kill ", node);
+    case kKill: return absl::StrCat("crash ", node);
     case kRestart: return absl::StrCat("restart ", node);
-    case kPause: return absl::StrCat("pause ", node);
+    case kPause: return absl::StrCat("stall ", node);
     case kResume: return absl::StrCat("resume ", node);
+    case kKillNodes:
+    case kStartNodes:
+    case kPauseNodes:
+    case kResumeNodes:
+      return absl::StrCat(JepsenF(), " ", shape.empty() ? "nil" : shape,
+                          nodes.empty()
+                              ? ": no node"
+                              : absl::StrCat(": ", absl::StrJoin(nodes, " ")));
     case kCutKv:
       return absl::StrCat("cut ", node, " from kv (", KvCutModeName(cut_mode),
                           ")");
@@ -135,6 +144,59 @@ std::string FaultAction::Describe() const {
     case kUngarbleKv: return absl::StrCat("kv replies to ", node, " sound");
   }
   return "?";
+}
+
+std::string FaultAction::JepsenF() const {
+  switch (kind) {
+    case kPartition: return "start-partition";
+    case kHeal: return "stop-partition";
+    case kKillNodes: return "kill";
+    case kStartNodes: return "start";
+    case kPauseNodes: return "pause";
+    case kResumeNodes: return "resume";
+    default: return "";
+  }
+}
+
+absl::string_view NodeSpecName(NodeSpec spec) {
+  switch (spec) {
+    case NodeSpec::kNil: return "";
+    case NodeSpec::kOne: return "one";
+    case NodeSpec::kMinorityThird: return "minority-third";
+    case NodeSpec::kMinority: return "minority";
+    case NodeSpec::kMajority: return "majority";
+    case NodeSpec::kAll: return "all";
+  }
+  return "";
+}
+
+std::vector<std::string> DbNodes(NodeSpec spec,
+                                 const std::vector<std::string>& nodes,
+                                 Prng& prng) {
+  auto take = [&](size_t k) {
+    std::vector<std::string> order = Shuffled(nodes, prng);
+    order.resize(std::min(k, order.size()));
+    return order;
+  };
+  const size_t n = nodes.size();
+  switch (spec) {
+    case NodeSpec::kNil:
+      // random-nonempty-subset: (take (inc (rand-int (count coll)))
+      // (shuffle coll)); nil for an empty coll.
+      if (n == 0) return {};
+      {
+        const size_t k = 1 + prng.Uniform(n);
+        return take(k);
+      }
+    case NodeSpec::kOne:
+      if (n == 0) return {};
+      return {Pick(nodes, prng)};
+    case NodeSpec::kMinority: return take(Majority(n) - 1);
+    case NodeSpec::kMajority: return take(Majority(n));
+    case NodeSpec::kMinorityThird: return take(MinorityThird(n));
+    case NodeSpec::kAll: return nodes;
+  }
+  return {};
 }
 
 absl::string_view PartitionSpecName(PartitionSpec spec) {
@@ -239,18 +301,18 @@ std::function<FaultAction(Prng&)> OnOneNode(FaultAction::Kind kind,
 }
 }  // namespace
 
-Nemesis Nemesis::Kill(std::vector<std::string> nodes, absl::Duration interval,
-                      absl::Time start) {
-  Nemesis n("kill", std::move(nodes), interval, start);
+Nemesis Nemesis::Crash(std::vector<std::string> nodes, absl::Duration interval,
+                       absl::Time start) {
+  Nemesis n("crash", std::move(nodes), interval, start);
   const std::vector<std::string> all = n.nodes_;
   n.start_ = OnOneNode(FaultAction::kKill, all);
   return n;
 }
 
-Nemesis Nemesis::Pause(std::vector<std::string> nodes, absl::Duration interval,
+Nemesis Nemesis::Stall(std::vector<std::string> nodes, absl::Duration interval,
                        absl::Duration min_pause, absl::Duration max_pause,
                        absl::Time start) {
-  Nemesis n("pause", std::move(nodes), interval, start);
+  Nemesis n("stall", std::move(nodes), interval, start);
   const std::vector<std::string> all = n.nodes_;
   n.start_ = OnOneNode(FaultAction::kPause, all);
   n.on_range_ = std::make_pair(min_pause, max_pause);
@@ -326,6 +388,104 @@ absl::optional<FaultAction> Nemesis::Heal() {
   if (!active_) return absl::nullopt;
   active_ = false;
   return Stop();
+}
+
+// ------------------------------------------------------ Maelstrom's package
+
+NemesisPackage::NemesisPackage(std::vector<std::string> nodes,
+                               MaelstromFaults faults, absl::Duration interval,
+                               const Prng& root)
+    : nodes_(std::move(nodes)),
+      faults_(faults),
+      interval_(interval),
+      partition_prng_(root.Fork("nemesis/partition")),
+      db_prng_(root.Fork("nemesis/db")),
+      any_prng_(root.Fork("nemesis/any")) {
+  MC_ASSERT(interval_ > absl::ZeroDuration(),
+            "--nemesis-interval is positive (core.clj opt-spec)");
+}
+
+void NemesisPackage::Start(absl::Time t0) {
+  MC_ASSERT(!partition_.has_value() && db_next_at_ == absl::InfiniteFuture(),
+            "the nemesis starts once, with the main phase");
+  // (gen/stagger ...) starts with next-time nil: the first op goes out as
+  // soon as the generator is asked, i.e. when the main phase begins.
+  if (faults_.partition) partition_ = Nemesis::Partition(nodes_, interval_, t0);
+  if (faults_.kill || faults_.pause) db_next_at_ = t0;
+}
+
+absl::Time NemesisPackage::next_at() const {
+  absl::Time next = db_next_at_;
+  if (partition_.has_value()) next = std::min(next, partition_->next_at());
+  return next;
+}
+
+FaultAction NemesisPackage::Fire(absl::Time now) {
+  const absl::Time partition_at =
+      partition_.has_value() ? partition_->next_at() : absl::InfiniteFuture();
+  MC_ASSERT(now >= std::min(partition_at, db_next_at_),
+            "an op is fired only once it is due");
+  // gen/any: the sooner op; equal times: soonest-op-map's coin (weights 1, 1).
+  bool partition_first = partition_at < db_next_at_;
+  if (partition_at == db_next_at_) partition_first = any_prng_.Uniform(2) == 0;
+  if (partition_first) {
+    ++partition_ops_;
+    return partition_->Fire(now, partition_prng_);
+  }
+  ++db_ops_;
+  return FireDb(now);
+}
+
+FaultAction NemesisPackage::FireDb(absl::Time now) {
+  // (gen/mix modes): a uniformly chosen mode per op; each flip-flop moves
+  // only when it hands out an op.
+  const int modes = (faults_.pause ? 1 : 0) + (faults_.kill ? 1 : 0);
+  MC_ASSERT(modes > 0, "the db schedule runs only with kill or pause");
+  const bool pause_mode =
+      faults_.pause && (!faults_.kill || db_prng_.Uniform(2) == 0);
+  FaultAction a;
+  if (pause_mode) {
+    a.kind = pause_next_is_resume_ ? FaultAction::kResumeNodes
+                                   : FaultAction::kPauseNodes;
+    pause_next_is_resume_ = !pause_next_is_resume_;
+  } else {
+    a.kind = kill_next_is_start_ ? FaultAction::kStartNodes
+                                 : FaultAction::kKillNodes;
+    kill_next_is_start_ = !kill_next_is_start_;
+  }
+  // :kill and :pause: (rand-nth (node-specs db)); :start and :resume :all.
+  NodeSpec spec = NodeSpec::kAll;
+  if (a.kind == FaultAction::kKillNodes || a.kind == FaultAction::kPauseNodes)
+    spec = kNodeSpecs[db_prng_.Uniform(std::size(kNodeSpecs))];
+  a.shape = std::string(NodeSpecName(spec));
+  a.universe = static_cast<int>(nodes_.size());
+  a.nodes = DbNodes(spec, nodes_, db_prng_);
+  // Stagger: the next op uniform [0, 2*interval) after this one went out.
+  db_next_at_ = now + db_prng_.UniformDuration(2 * interval_);
+  return a;
+}
+
+std::vector<FaultAction> NemesisPackage::FinalOps() {
+  std::vector<FaultAction> ops;
+  if (partition_.has_value()) partition_->Heal();
+  db_next_at_ = absl::InfiniteFuture();
+  if (faults_.partition) {
+    FaultAction stop;
+    stop.kind = FaultAction::kHeal;
+    ops.push_back(stop);
+  }
+  for (FaultAction::Kind kind :
+       {FaultAction::kResumeNodes, FaultAction::kStartNodes}) {
+    if (kind == FaultAction::kResumeNodes ? !faults_.pause : !faults_.kill)
+      continue;
+    FaultAction a;
+    a.kind = kind;
+    a.shape = "all";
+    a.universe = static_cast<int>(nodes_.size());
+    a.nodes = nodes_;
+    ops.push_back(std::move(a));
+  }
+  return ops;
 }
 
 }  // namespace sim

@@ -244,9 +244,9 @@ TEST(NemesisTest, PartitionAlternatesStartingAtT0) {
   EXPECT_EQ(n.next_at(), absl::InfiniteFuture());
 }
 
-TEST(NemesisTest, KillIsUndoneByRestartOfTheSameNode) {
+TEST(NemesisTest, CrashIsUndoneByRestartOfTheSameNode) {
   Nemesis n =
-      Nemesis::Kill({"n0", "n1", "n2"}, absl::Seconds(1), absl::UnixEpoch());
+      Nemesis::Crash({"n0", "n1", "n2"}, absl::Seconds(1), absl::UnixEpoch());
   Prng prng(6);
   FaultAction kill = n.Fire(absl::UnixEpoch(), prng);
   ASSERT_EQ(kill.kind, FaultAction::kKill);
@@ -279,8 +279,8 @@ TEST(NemesisTest, KvGarbleAlternatesOnOneNodeAndHealsIt) {
   EXPECT_EQ(undo->node, on.node);
 }
 
-TEST(NemesisTest, PausesAreBounded) {
-  Nemesis n = Nemesis::Pause({"n0"}, absl::Seconds(3), absl::Milliseconds(100),
+TEST(NemesisTest, StallsAreBounded) {
+  Nemesis n = Nemesis::Stall({"n0"}, absl::Seconds(3), absl::Milliseconds(100),
                              absl::Milliseconds(800), absl::UnixEpoch());
   Prng prng(7);
   absl::Time now = absl::UnixEpoch();

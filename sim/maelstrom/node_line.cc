@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/types/optional.h"
@@ -42,40 +43,230 @@ std::string Segment(absl::string_view key) {
   return out;
 }
 
-bool IsIntegerLexeme(absl::string_view lexeme) {
-  if (!lexeme.empty() && lexeme[0] == '-') lexeme.remove_prefix(1);
-  if (lexeme.empty()) return false;
-  for (char c : lexeme) {
-    if (c < '0' || c > '9') return false;
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether a JSON integer lexeme ([-]digits, no leading zero) fits int64
+// (negative) or uint64: what nlohmann keeps as an integer.
+bool FitsNlohmannInteger(absl::string_view lexeme) {
+  const bool negative = !lexeme.empty() && lexeme[0] == '-';
+  absl::string_view digits = lexeme.substr(negative ? 1 : 0);
+  // int64 min is 9223372036854775808 (19 digits); uint64 max
+  // 18446744073709551615 (20 digits).
+  const absl::string_view limit =
+      negative ? "9223372036854775808" : "18446744073709551615";
+  if (digits.size() != limit.size()) return digits.size() < limit.size();
+  return digits <= limit;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The code unit of a "\uXXXX" escape at text[at], or -1.
+int EscapedUnit(absl::string_view text, size_t at) {
+  if (at + 6 > text.size() || text[at] != '\\' || text[at + 1] != 'u')
+    return -1;
+  int unit = 0;
+  for (size_t k = at + 2; k < at + 6; ++k) {
+    const int h = HexValue(text[k]);
+    if (h < 0) return -1;
+    unit = unit * 16 + h;
   }
-  return true;
+  return unit;
+}
+
+// Copies a string token starting at text[at] (the opening quote) to `out`,
+// each lone UTF-16 surrogate escape replaced by '?'; returns the index
+// after the closing quote (text.size() if unterminated: nlohmann reports it).
+size_t CopyString(absl::string_view text, size_t at, std::string& out) {
+  out += '"';
+  size_t i = at + 1;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"') {
+      out += '"';
+      return i + 1;
+    }
+    if (c != '\\' || i + 1 >= text.size()) {
+      out += c;
+      ++i;
+      continue;
+    }
+    const int unit = EscapedUnit(text, i);
+    if (unit < 0xD800 || unit > 0xDFFF) {  // not a surrogate (or no \u)
+      out.append(text.data() + i, 2);
+      i += 2;
+      continue;
+    }
+    const int low = EscapedUnit(text, i + 6);
+    if (unit <= 0xDBFF && low >= 0xDC00 && low <= 0xDFFF) {  // a pair
+      out.append(text.data() + i, 12);
+      i += 12;
+      continue;
+    }
+    // Jackson keeps the lone surrogate in the String; Maelstrom's stdin
+    // writer (an OutputStreamWriter, UTF-8) encodes it as '?'.
+    out += '?';
+    i += 6;
+  }
+  return i;
+}
+
+}  // namespace
+
+std::string BigIntegerMarker(absl::string_view digits) {
+  return absl::StrCat(kBigIntegerPrefix, digits);
+}
+
+bool IsBigIntegerMarker(const Json& value) {
+  return value.is_string() &&
+         absl::StartsWith(value.get_ref<const std::string&>(),
+                          kBigIntegerPrefix);
+}
+
+bool IsClojureInteger(const Json& value) {
+  return value.is_number_integer() || IsBigIntegerMarker(value);
+}
+
+absl::StatusOr<std::string> JacksonNumbersAndSurrogates(
+    absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  int depth = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"') {
+      i = CopyString(text, i, out);
+      if (depth == 0) break;  // a string was the first value
+    } else if (c == '-' || IsDigit(c)) {
+      size_t end = i + 1;
+      while (end < text.size() && IsDigit(text[end])) ++end;
+      const size_t int_digits = end - i - (c == '-' ? 1 : 0);
+      size_t fp_digits = 0;  // fraction and exponent digits
+      bool fp = false;
+      if (end < text.size() && text[end] == '.') {
+        fp = true;
+        for (++end; end < text.size() && IsDigit(text[end]); ++end) ++fp_digits;
+      }
+      if (end < text.size() && (text[end] == 'e' || text[end] == 'E')) {
+        fp = true;
+        ++end;
+        if (end < text.size() && (text[end] == '+' || text[end] == '-')) ++end;
+        for (; end < text.size() && IsDigit(text[end]); ++end) ++fp_digits;
+      }
+      // ParserBase resetInt / resetFloat: validateIntegerLength(intLen),
+      // validateFPLength(intLen + fractLen + expLen).
+      const size_t length = int_digits + fp_digits;
+      if (length > static_cast<size_t>(kMaxNumberLength)) {
+        return Invalid(absl::StrCat(
+            "Number value length (", length, ") exceeds the maximum allowed (",
+            kMaxNumberLength,
+            ", from `StreamReadConstraints.getMaxNumberLength()`)"));
+      }
+      const absl::string_view lexeme = text.substr(i, end - i);
+      const absl::string_view digits = lexeme.substr(c == '-' ? 1 : 0);
+      const bool valid_integer =
+          !fp && !digits.empty() && (digits[0] != '0' || digits.size() == 1);
+      if (valid_integer && !FitsNlohmannInteger(lexeme)) {
+        out += Json(BigIntegerMarker(lexeme)).dump();
+      } else {
+        out.append(lexeme.data(), lexeme.size());
+      }
+      i = end;
+      if (depth == 0) break;  // a scalar was the first value
+    } else {
+      out += c;
+      ++i;
+      if (c == '{' || c == '[') {
+        ++depth;
+      } else if ((c == '}' || c == ']') && --depth <= 0) {
+        break;  // the first value ended
+      } else if (depth == 0 && c != ' ' && c != '\t' && c != '\r' &&
+                 c != '\n') {
+        // A literal (true, false, null) or junk: nothing of ours follows.
+        out.append(text.data() + i, text.size() - i);
+        return out;
+      }
+    }
+  }
+  out.append(text.data() + i, text.size() - i);
+  return out;
+}
+
+std::string RestoreBigIntegers(std::string dumped) {
+  // A marker dumps as "\u0000bigint:<lexeme>" (nlohmann escapes U+0000).
+  static const std::string kDumped = "\"\\u0000bigint:";
+  std::string out;
+  size_t from = 0;
+  for (size_t at = dumped.find(kDumped); at != std::string::npos;
+       at = dumped.find(kDumped, from)) {
+    const size_t begin = at + kDumped.size();
+    const size_t close = dumped.find('"', begin);
+    MC_ASSERT(close != std::string::npos, "a marker string ends");
+    out.append(dumped, from, at - from);
+    out.append(dumped, begin, close - begin);
+    from = close + 1;
+  }
+  if (from == 0) return dumped;
+  out.append(dumped, from, std::string::npos);
+  return out;
+}
+
+namespace {
+
+// UTF-16 code units of a UTF-8 string: Java's String.length().
+size_t Utf16Length(const std::string& s) {
+  size_t units = 0;
+  for (char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if ((c & 0xC0) != 0x80) ++units;  // a lead byte
+    if (c >= 0xF0) ++units;           // a supplementary character: a pair
+  }
+  return units;
 }
 
 // Builds the DOM of the first JSON value on the line (nlohmann's SAX parser,
 // non-strict: the rest of the line is never read, as cheshire's parse-string
-// reads one value). Two things nlohmann's own DOM parser would not give us:
-// the nesting bound, and which near-top-level numbers were integers too big
-// for 64 bits (Jackson keeps them as BigInteger, so they are still Int to
-// Maelstrom's schema; nlohmann turns them into doubles).
+// reads one value), with Jackson 2.17.0's StreamReadConstraints defaults
+// for nesting, string and name lengths (numbers: JacksonNumbersAndSurrogates).
 class DomBuilder {
  public:
   bool null() { return Put(Json(nullptr)); }
   bool boolean(bool b) { return Put(Json(b)); }
   bool number_integer(Json::number_integer_t v) { return Put(Json(v)); }
   bool number_unsigned(Json::number_unsigned_t v) { return Put(Json(v)); }
-  bool number_float(Json::number_float_t v, const std::string& lexeme) {
-    // Only the top-level id can need this: at most two levels down
-    // (an object's "id", or a [k v] pair of a top-level array).
-    if (IsIntegerLexeme(lexeme) && stack_.size() <= 2)
-      big_integers_.insert(NextPath());
+  bool number_float(Json::number_float_t v, const std::string& /*lexeme*/) {
     return Put(Json(v));
   }
-  bool string(std::string& s) { return Put(Json(std::move(s))); }
+  bool string(std::string& s) {
+    // StreamReadConstraints validateStringLength.
+    const size_t length = Utf16Length(s);
+    if (length > static_cast<size_t>(kMaxStringLength)) {
+      error_ =
+          absl::StrCat("String value length (", length,
+                       ") exceeds the maximum allowed (", kMaxStringLength,
+                       ", from `StreamReadConstraints.getMaxStringLength()`)");
+      return false;
+    }
+    return Put(Json(std::move(s)));
+  }
   bool binary(Json::binary_t&) {
     return Put(Json());
   }  // never produced by JSON text
   bool start_object(std::size_t) { return Open(Json::object()); }
   bool key(std::string& k) {
+    // StreamReadConstraints validateNameLength.
+    const size_t length = Utf16Length(k);
+    if (length > static_cast<size_t>(kMaxNameLength)) {
+      error_ = absl::StrCat(
+          "Name length (", length, ") exceeds the maximum allowed (",
+          kMaxNameLength, ", from `StreamReadConstraints.getMaxNameLength()`)");
+      return false;
+    }
     key_ = k;
     return true;
   }
@@ -91,7 +282,6 @@ class DomBuilder {
 
   Json& root() { return root_; }
   const std::string& error() const { return error_; }
-  const std::set<std::string>& big_integers() const { return big_integers_; }
 
  private:
   struct Open_ {
@@ -154,7 +344,6 @@ class DomBuilder {
   std::vector<Open_> stack_;
   std::string key_;
   std::string error_;
-  std::set<std::string> big_integers_;
 };
 
 // One entry of a keywordized map: a nil key (Clojure's (keyword x) of a
@@ -302,10 +491,12 @@ std::string SanitizeUtf8(absl::string_view bytes) {
 }
 
 absl::StatusOr<kvclient::Message> ParseNodeLine(absl::string_view line) {
-  const std::string text = SanitizeUtf8(line);
+  absl::StatusOr<std::string> text =
+      JacksonNumbersAndSurrogates(SanitizeUtf8(line));
+  if (!text.ok()) return text.status();
   DomBuilder dom;
   const bool parsed =
-      Json::sax_parse(text.begin(), text.end(), &dom,
+      Json::sax_parse(text->begin(), text->end(), &dom,
                       Json::input_format_t::json, /*strict=*/false);
   if (!parsed) {
     return Invalid(dom.error().empty() ? std::string("not well-formed JSON")
@@ -334,10 +525,7 @@ absl::StatusOr<kvclient::Message> ParseNodeLine(absl::string_view line) {
     } else if (e.key == std::string("dest")) {
       dest = &e.value;
     } else if (e.key == std::string("id")) {
-      const bool integer =
-          e.value.is_number_integer() ||
-          (e.value.is_number_float() && dom.big_integers().count(e.path));
-      if (!integer)
+      if (!IsClojureInteger(e.value))
         errors.push_back(
             absl::StrCat(":id (not (integer? ", Show(e.value), "))"));
     } else if (e.key != std::string("body")) {

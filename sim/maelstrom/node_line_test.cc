@@ -168,5 +168,103 @@ TEST(NodeLineTest, SanitizeUtf8ReplacesEachMaximalSubpart) {
   EXPECT_EQ(SanitizeUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong
 }
 
+// ---------------------------------------------------------------------------
+// JSON as cheshire 5.13.0 / jackson-core 2.17.0 read it (maelstrom
+// project.clj; process.clj parse-msg calls cheshire.core/parse-string).
+
+std::string Line(const std::string& body) {
+  return R"({"src":"n1","dest":"n2","body":)" + body + "}";
+}
+
+// Pins jackson-core 2.17.0 ParserBase resetInt: an integer of any length up
+// to StreamReadConstraints' 1000 digits is a BigInteger, which cheshire
+// keeps and writes back digit for digit (process.clj stdin-thread
+// generate-stream): a 401-digit integer leaves the node in the network.
+TEST(JacksonConformance, IntegersBeyond64BitsAreBigIntegers) {
+  const std::string digits401 = "1" + std::string(400, '7');
+  for (const std::string& n :
+       {digits401, "-" + digits401, std::string("18446744073709551616"),
+        std::string("-9223372036854775809"), std::string(1000, '9')}) {
+    absl::StatusOr<kvclient::Message> m =
+        ParseNodeLine(Line(R"({"type":"gossip","n":)" + n + "}"));
+    ASSERT_TRUE(m.ok()) << n.size() << " digits: " << m.status();
+    EXPECT_TRUE(IsBigIntegerMarker(m->body["n"]));
+    EXPECT_TRUE(IsClojureInteger(m->body["n"]));
+    // Written to the destination node as it was sent.
+    EXPECT_EQ(RestoreBigIntegers(m->body.dump()),
+              R"({"n":)" + n + R"(,"type":"gossip"})");
+  }
+  // Integers that fit 64 bits stay numbers.
+  for (const char* n : {"18446744073709551615", "-9223372036854775808", "0"}) {
+    absl::StatusOr<kvclient::Message> m =
+        ParseNodeLine(Line(std::string(R"({"n":)") + n + "}"));
+    ASSERT_TRUE(m.ok()) << m.status();
+    EXPECT_TRUE(m->body["n"].is_number_integer()) << n;
+  }
+  // A big msg_id is an Int too (recv-schema's s/Int): IsClojureInteger.
+  EXPECT_FALSE(IsClojureInteger(kvclient::Json(1.0)));
+  EXPECT_FALSE(IsClojureInteger(kvclient::Json("x")));
+  EXPECT_FALSE(IsClojureInteger(kvclient::Json(nullptr)));
+  // Big integers in arrays and nested maps; strings that look like numbers
+  // and numbers after the first value are left alone.
+  EXPECT_EQ(
+      *JacksonNumbersAndSurrogates(
+          R"([1,{"a":"123456789012345678901234"},-123456789012345678901234]x 99999999999999999999999)"),
+      std::string(
+          R"([1,{"a":"123456789012345678901234"},"\u0000bigint:-123456789012345678901234"]x 99999999999999999999999)"));
+}
+
+// Pins jackson-core 2.17.0 StreamReadConstraints: maxNumberLength 1000
+// (digits; for a float, integer + fraction + exponent digits),
+// maxStringLength 20,000,000 and maxNameLength 50,000 (UTF-16 units),
+// maxNestingDepth 1000. Beyond them the parse fails and the node goes deaf.
+TEST(JacksonConformance, StreamReadConstraintsDefaults) {
+  auto status = [](const std::string& body) {
+    return ParseNodeLine(Line(body)).status();
+  };
+  EXPECT_TRUE(status(R"({"n":-)" + std::string(1000, '9') + "}").ok());
+  EXPECT_EQ(status(R"({"n":)" + std::string(1001, '9') + "}").message(),
+            "Number value length (1001) exceeds the maximum allowed (1000, "
+            "from `StreamReadConstraints.getMaxNumberLength()`)");
+  EXPECT_TRUE(
+      status(R"({"n":1.)" + std::string(997, '5') + "e-12}").ok());  // 1000
+  EXPECT_FALSE(status(R"({"n":1.)" + std::string(998, '5') + "e-12}").ok());
+  const std::string s20m(kMaxStringLength, 'a');
+  EXPECT_TRUE(status(R"({"s":")" + s20m + R"("})").ok());
+  EXPECT_EQ(status(R"({"s":")" + s20m + R"(b"})").message(),
+            "String value length (20000001) exceeds the maximum allowed "
+            "(20000000, from `StreamReadConstraints.getMaxStringLength()`)");
+  // UTF-16 units: a supplementary character counts two.
+  EXPECT_FALSE(status(R"({"s":")" + std::string(kMaxStringLength - 1, 'a') +
+                      "\xF0\x9F\x98\x80\"}")
+                   .ok());
+  const std::string name(kMaxNameLength, 'k');
+  EXPECT_TRUE(status(R"({")" + name + R"(":1})").ok());
+  EXPECT_FALSE(status(R"({")" + name + R"(k":1})").ok());
+  // A 5 MB string: far under the bound.
+  EXPECT_TRUE(status(R"({"s":")" + std::string(5'000'000, 'x') + R"("})").ok());
+}
+
+// Pins jackson-core 2.17.0's lenient surrogates: a lone "\ud800" (or
+// "\udc00") escape is a String char, not a parse error; Maelstrom writes it
+// to a node through an OutputStreamWriter (process.clj stdin-thread), whose
+// UTF-8 encoder replaces it with '?'. A proper pair is one character.
+TEST(JacksonConformance, LoneSurrogatesAreAccepted) {
+  for (const auto& [in, out] : std::vector<std::pair<std::string, std::string>>{
+           {R"("a\ud800b")", "a?b"},
+           {R"("\udc00")", "?"},
+           {R"("\ud800\ud800")", "??"},
+           {R"("\ud800\u0041")", "?A"},
+           {R"("\udbff")", "?"},
+           {R"("\ud83d\ude00")", "\xF0\x9F\x98\x80"},
+           {R"("\\ud800")", "\\ud800"},  // an escaped backslash, no escape
+       }) {
+    absl::StatusOr<kvclient::Message> m =
+        ParseNodeLine(Line(R"({"s":)" + in + "}"));
+    ASSERT_TRUE(m.ok()) << in << ": " << m.status();
+    EXPECT_EQ(m->body["s"], out) << in;
+  }
+}
+
 }  // namespace
 }  // namespace sim

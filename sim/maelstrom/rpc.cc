@@ -6,6 +6,7 @@
 #include "kvclient/errors.h"
 #include "sim/maelstrom/clojure_print.h"
 #include "sim/maelstrom/edn.h"
+#include "sim/maelstrom/node_line.h"
 
 namespace sim {
 namespace {
@@ -13,7 +14,8 @@ namespace {
 using kvclient::Json;
 
 // s/Int: clojure's integer? (a JSON integer of any size; 1.0 is not one).
-bool IsInt(const Json& v) { return v.is_number_integer(); }
+// Beyond 64 bits a BigInteger, held as node_line.h's marker.
+bool IsInt(const Json& v) { return IsClojureInteger(v); }
 
 // One field against its schema: "" when it conforms, else the error value
 // as plumatic prints it.

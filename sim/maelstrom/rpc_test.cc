@@ -6,7 +6,10 @@
 // itself is sim::WithErrors (workload_test.cc); here, through UnlessOk.
 #include "sim/maelstrom/rpc.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
+#include "sim/maelstrom/node_line.h"
 
 namespace sim {
 namespace {
@@ -35,6 +38,21 @@ TEST(RecvSchema, ConformingRepliesPass) {
       absl::nullopt);  // a vector schema accepts nil
   EXPECT_EQ(Check(kAddOk, R"({"type":"add_ok","in_reply_to":3})"),
             absl::nullopt);
+}
+
+// s/Int is clojure's integer?: cheshire parses an integer beyond 64 bits
+// as a BigInteger, still an Int (held as node_line.h's marker); a string
+// or a double is not one.
+TEST(RecvSchema, AnIntegerOfAnySizeIsAnInt) {
+  const kvclient::Json big = {
+      {"type", "add_ok"},
+      {"in_reply_to", 3},
+      {"msg_id", BigIntegerMarker("1" + std::string(400, '3'))}};
+  EXPECT_EQ(CheckReply(kAddOk, big), absl::nullopt);
+  EXPECT_EQ(Check(kAddOk, R"({"type":"add_ok","in_reply_to":3,"msg_id":"x"})"),
+            R"({:msg_id (not (integer? "x"))})");
+  EXPECT_EQ(Check(kAddOk, R"({"type":"add_ok","in_reply_to":3,"msg_id":1.0})"),
+            "{:msg_id (not (integer? 1.0))}");
 }
 
 TEST(RecvSchema, MapsAreClosedAndFieldsTyped) {

@@ -73,7 +73,34 @@ struct FaultWindow {
   std::string kind;         // "partition", "kill", "pause", "kv-cut", ...
   std::string description;  // "partition n0 ignores [n1 n2], ..."
   std::vector<std::string> nodes;
+  // Whether Jepsen's history shows this window as a :start-<kind> and a
+  // :stop-<kind> op (the EXTENSION faults, and records made without
+  // nemesis_ops). False for windows of Maelstrom's own nemesis, whose ops
+  // are in RunRecord::nemesis_ops.
+  bool derived_ops = true;
 };
+
+// One op of Maelstrom's nemesis as Jepsen's history holds it (jepsen
+// generator/interpreter.clj, process :nemesis): an :info invocation with the
+// generator's :value and an :info completion with the nemesis's :value.
+//   {:f "kill", :value :majority} -> {:value {"n2" :killed, "n0" :killed}}
+//   {:f "start-partition", :value :one} -> {:value [:isolated {...}]}
+struct NemesisOpRecord {
+  absl::Time invoked;
+  absl::Time completed;
+  std::string f;            // "start-partition", "kill", "start", ...
+  Edn value = Edn::Nil();   // the invocation's :value
+  Edn result = Edn::Nil();  // the completion's :value
+};
+
+// history.txt: one line per client event (FormatEvent) with Maelstrom's
+// nemesis ops merged in by time (client events first at equal times), each
+// op two lines, its invocation's :value then its completion's:
+//   "9.000000s nemesis info kill :majority"
+//   "9.000000s nemesis info kill {"n2" :killed, "n0" :killed}"
+std::string HistoryText(const History& history,
+                        const std::vector<NemesisOpRecord>& nemesis_ops,
+                        absl::Time start);
 
 // A line a node wrote that Maelstrom rejects (after which it stops reading
 // that node, Maelstrom process.clj).
@@ -177,6 +204,7 @@ struct RunRecord {
   History history;      // in the order the checker saw it
   std::vector<MessageRecord> messages;  // in send order
   std::vector<FaultWindow> faults;
+  std::vector<NemesisOpRecord> nemesis_ops;  // in invocation order
   std::vector<InvalidLine> invalid_lines;
   ResultsFigures results;
 };

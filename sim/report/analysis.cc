@@ -86,7 +86,8 @@ RunAnalysis::RunAnalysis(const sim::RunRecord& run)
       send_order_(SendOrder(run.messages)),
       replies_(PairReplies(run.messages, send_order_)),
       ops_(PairOperations(run.history)),
-      jepsen_(run.history, run.concurrency, run.t0, run.faults),
+      jepsen_(run.history, run.concurrency, run.t0, run.faults,
+              &run.nemesis_ops),
       first_failure_(FirstFailure(run)) {}
 
 }  // namespace report

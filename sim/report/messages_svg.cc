@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "kvclient/assert.h"
+#include "sim/maelstrom/node_line.h"
 #include "sim/report/analysis.h"
 #include "sim/report/escape.h"
 
@@ -78,8 +79,10 @@ std::string ColorOf(const Json& body) {
   return kOthers[h % (sizeof kOthers / sizeof kOthers[0])];
 }
 
+// Integers beyond 64 bits as their digits (sim/maelstrom/node_line.h).
 std::string Dump(const Json& j, int indent) {
-  return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+  return sim::RestoreBigIntegers(
+      j.dump(indent, ' ', false, Json::error_handler_t::replace));
 }
 
 // Maelstrom's label: "<type> <body without type/msg_id/in_reply_to>"; for an

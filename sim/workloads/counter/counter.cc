@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "sim/maelstrom/rpc.h"
 #include "sim/workloads/counter/checker.h"
 
 namespace workloads {
@@ -52,6 +53,21 @@ class Client : public sim::Client {
   }
 
   sim::ClientStep OnReply(const sim::Op& op, const Json& body) override {
+    // pn_counter.clj add! / read defrpc: check-body :recv (recv-schema: a
+    // closed map, msg_id an Int when present) for every reply but an
+    // error; the client has no with-errors, so a malformed reply escapes to
+    // Jepsen's interpreter (:info "indeterminate: Malformed RPC response.
+    // ...").
+    static const sim::ReplySchema kAddOk{"add_ok", {}};
+    static const sim::ReplySchema kReadOk{"read_ok",
+                                          {{"value", sim::FieldSchema::kAny}}};
+    if (kvclient::BodyType(body) != "error") {
+      if (absl::optional<sim::ClientStep> malformed =
+              sim::UnlessOk(op.f == "add" ? kAddOk : kReadOk, body,
+                            sim::ErrorHandling::kNone, /*idempotent=*/false)) {
+        return *malformed;
+      }
+    }
     const kvclient::CounterReply reply = kvclient::CheckCounterReply(
         op.f == "add" ? CounterOp::kAdd : CounterOp::kRead, body);
     switch (reply.kind) {
