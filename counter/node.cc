@@ -861,7 +861,14 @@ void Node::OnPeerRead(const std::string& peer, const KvReply& reply,
     // A push may have brought a newer entry than this read: only newer
     // entries are adopted, whichever way they came.
     AdoptPeerEntry(peer, *entry, Via::kRead);
-    if (RoundReads() == 0) AdaptRefreshInterval();
+    if (RoundReads() == 0) {
+      AdaptRefreshInterval();
+      // A relay root forwards what its reads found at once rather than at
+      // its next round: its children know nothing else across a partition.
+      if (UsesRelay() && gossip_ == Gossip::kWaiting) {
+        timers_.Set(Timer::kPush, now_);
+      }
+    }
     return;
   }
   auto seen = peers_seen_.find(peer);
