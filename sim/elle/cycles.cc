@@ -512,78 +512,100 @@ Explained ExplainCycle(const std::vector<uint32_t>& cycle,
   return {type, {std::move(e), types.size()}};
 }
 
-// txn.clj cycle-cases-in-scc for one SCC (renumbered local graph `g`).
-Anomalies CyclesInScc(const Digraph& g, const std::vector<uint32_t>& global,
-                      const PairExplainer& explainer,
-                      const std::function<int64_t(uint32_t)>& index_of,
-                      const OpPrinter& print_op, const CycleOptions& options) {
-  // The explainer and printers speak global op ids.
-  auto global_index = [&](uint32_t local) { return index_of(global[local]); };
-  struct LocalExplainer : PairExplainer {
-    const PairExplainer* inner;
-    const std::vector<uint32_t>* global;
-    absl::optional<Step> Explain(uint32_t a, uint32_t b) const override {
-      return inner->Explain((*global)[a], (*global)[b]);
-    }
-  } local_explainer;
-  local_explainer.inner = &explainer;
-  local_explainer.global = &global;
+// The explainer and printers speak global op ids; the SCC's graph local ones.
+struct LocalExplainer : PairExplainer {
+  const PairExplainer* inner;
+  const std::vector<uint32_t>* global;
+  absl::optional<Step> Explain(uint32_t a, uint32_t b) const override {
+    return inner->Explain((*global)[a], (*global)[b]);
+  }
+};
 
-  std::vector<ExistsCase> exists = CycleExistsCases(g, global, index_of);
-  const std::vector<AnomalySpec>& specs = AnomalySpecs();
-  NameSet cycle_types;
-  for (const auto& s : specs) cycle_types.insert(s.name);
-  NameSet redundant = ImpossibleCycleAnomalies(exists, cycle_types);
-
-  std::vector<std::string> searched;
+// What the search over the anomaly specs of one SCC saw.
+struct SpecSearch {
+  std::vector<std::string> searched;  // spec names, in search order
   std::vector<Explained> found;
-  int64_t budget = options.budget;
-  bool timed_out = false;
+  bool timed_out = false;  // the budget ran out during the last searched
+};
+
+// Searches each spec not yet made redundant by one found, in AnomalySpecs
+// order, until done or the budget runs out.
+SpecSearch SearchSpecs(const Digraph& g, NameSet redundant,
+                       const PairExplainer& explainer,
+                       const std::function<int64_t(uint32_t)>& index_of,
+                       const OpPrinter& print_op, int64_t budget) {
+  SpecSearch out;
   try {
-    for (const AnomalySpec& spec : specs) {
+    for (const AnomalySpec& spec : AnomalySpecs()) {
       if (redundant.count(spec.name)) continue;
-      searched.push_back(spec.name);
+      out.searched.push_back(spec.name);
       Searcher searcher(g, Projection(spec), &budget);
       absl::optional<std::vector<uint32_t>> cycle =
           searcher.Search(InitialPath(spec));
       if (!cycle) continue;
-      Explained ex =
-          ExplainCycle(*cycle, local_explainer, global_index, print_op);
+      Explained ex = ExplainCycle(*cycle, explainer, index_of, print_op);
       if (!spec.type.empty() && ex.type != spec.type) continue;
-      found.push_back(std::move(ex));
+      out.found.push_back(std::move(ex));
       for (const auto& a : AllImpliedAnomalies({spec.name})) {
         redundant.insert(a);
       }
     }
   } catch (const BudgetExhausted&) {
-    timed_out = true;
+    out.timed_out = true;
   }
+  return out;
+}
+
+// The timeout branch of cycle-cases-in-scc: what we searched for last,
+// what we finished without finding, and the SCC's size.
+Edn CycleSearchTimeout(const SpecSearch& search, const Digraph& g) {
+  NameSet found_types;
+  for (const auto& ex : search.found) found_types.insert(ex.type);
+  const std::vector<std::string>& searched = search.searched;
+  Edn not_contained = Edn::List();
+  for (size_t i = 0; i + 1 < searched.size(); ++i) {
+    if (!found_types.count(searched[i])) {
+      not_contained.Add(Edn::Keyword(searched[i]));
+    }
+  }
+  Edn t = Edn::Map();
+  t.Put("type", Edn::Keyword("cycle-search-timeout"))
+      .Put("anomaly-spec-type",
+           searched.empty() ? Edn::Nil() : Edn::Keyword(searched.back()))
+      .Put("does-not-contain", std::move(not_contained))
+      .Put("scc-size", Edn::Int(g.vertex_count()));
+  return t;
+}
+
+// txn.clj cycle-cases-in-scc for one SCC (renumbered local graph `g`).
+Anomalies CyclesInScc(const Digraph& g, const std::vector<uint32_t>& global,
+                      const PairExplainer& explainer,
+                      const std::function<int64_t(uint32_t)>& index_of,
+                      const OpPrinter& print_op, const CycleOptions& options) {
+  const std::function<int64_t(uint32_t)> global_index = [&](uint32_t local) {
+    return index_of(global[local]);
+  };
+  LocalExplainer local_explainer;
+  local_explainer.inner = &explainer;
+  local_explainer.global = &global;
+
+  std::vector<ExistsCase> exists = CycleExistsCases(g, global, index_of);
+  NameSet cycle_types;
+  for (const auto& s : AnomalySpecs()) cycle_types.insert(s.name);
+  SpecSearch search =
+      SearchSpecs(g, ImpossibleCycleAnomalies(exists, cycle_types),
+                  local_explainer, global_index, print_op, options.budget);
 
   Anomalies out;
-  if (timed_out) {
-    // The timeout branch of cycle-cases-in-scc: what we searched for last,
-    // what we finished without finding, and some cycle of the SCC.
-    NameSet found_types;
-    for (const auto& ex : found) found_types.insert(ex.type);
-    Edn not_contained = Edn::List();
-    for (size_t i = 0; i + 1 < searched.size(); ++i) {
-      if (!found_types.count(searched[i])) {
-        not_contained.Add(Edn::Keyword(searched[i]));
-      }
-    }
-    Edn t = Edn::Map();
-    t.Put("type", Edn::Keyword("cycle-search-timeout"))
-        .Put("anomaly-spec-type",
-             searched.empty() ? Edn::Nil() : Edn::Keyword(searched.back()))
-        .Put("does-not-contain", std::move(not_contained))
-        .Put("scc-size", Edn::Int(g.vertex_count()));
-    out.Add("cycle-search-timeout", {std::move(t), 0});
+  if (search.timed_out) {
+    // Say what the search got through, and show some cycle of the SCC.
+    out.Add("cycle-search-timeout", {CycleSearchTimeout(search, g), 0});
     Explained fallback =
         ExplainCycle(FallbackCycle(g), local_explainer, global_index, print_op);
     out.Add(fallback.type, std::move(fallback.c));
   }
   for (auto& e : exists) out.Add(e.type, std::move(e.c));
-  for (auto& ex : found) out.Add(ex.type, std::move(ex.c));
+  for (auto& ex : search.found) out.Add(ex.type, std::move(ex.c));
   return out;
 }
 

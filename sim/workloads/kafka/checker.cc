@@ -1044,171 +1044,147 @@ Edn Seq(const std::vector<Edn>& items, bool list) {
   return out;
 }
 
-}  // namespace
+// The found anomalies, type -> condensed; the first added of a type stays.
+using Errors = std::map<std::string, Edn>;
 
-KafkaResult CheckKafka(const sim::History& history,
-                       const KafkaCheckOptions& options) {
-  KafkaResult result;
-  Analysis a(history, options);
-  a.Index();
-  auto fail = [&](const std::string& message) {
-    result.valid = sim::Validity::kUnknown;
-    result.error = message;
-    result.results = Edn::Map();
-    result.results.Put("valid?", Edn::Keyword("unknown"))
-        .Put("error", Edn::String(message));
-    return result;
-  };
-  if (auto e = a.CheckWriters()) return fail(e->message);
-  a.VersionOrders();
+void AddError(Errors* errors, const std::string& type, Edn condensed) {
+  errors->emplace(type, std::move(condensed));
+}
 
-  std::map<std::string, Edn> errors;  // type -> condensed
-  auto add = [&](const std::string& type, Edn condensed) {
-    errors.emplace(type, std::move(condensed));
-  };
-  {
-    auto dups = a.Duplicates();
-    if (!dups.empty()) {
-      const int64_t n = static_cast<int64_t>(dups.size());
-      add("duplicate",
-          Condensed(n, Take(ToCases(std::move(dups)), 32, false, true)));
-    }
+// Skip-like cases keep the last 8 (take-last), the others the first 8.
+void AddCases(Errors* errors, const std::string& type,
+              const std::vector<Analysis::Case>& cases, bool last) {
+  if (cases.empty()) return;
+  AddError(errors, type,
+           Condensed(cases.size(), Take(ToCases(cases), 8, last, true)));
+}
+
+void AddSeq(Errors* errors, const std::string& type,
+            const std::vector<Edn>& items, bool list) {
+  if (items.empty()) return;
+  AddError(errors, type, Condensed(items.size(), Seq(items, list)));
+}
+
+void AddDuplicates(const Analysis& a, Errors* errors) {
+  auto dups = a.Duplicates();
+  if (dups.empty()) return;
+  const int64_t n = static_cast<int64_t>(dups.size());
+  AddError(errors, "duplicate",
+           Condensed(n, Take(ToCases(std::move(dups)), 32, false, true)));
+}
+
+// Skips and nonmonotonic offsets within one op's polls or sends.
+void AddInternalCases(const Analysis& a, Errors* errors) {
+  std::vector<Analysis::Case> poll_skip, poll_nm, send_skip, send_nm;
+  a.IntPollCases(&poll_skip, &poll_nm);
+  AddCases(errors, "int-poll-skip", poll_skip, true);
+  AddCases(errors, "int-nonmonotonic-poll", poll_nm, false);
+  a.IntSendCases(&send_skip, &send_nm);
+  AddCases(errors, "int-send-skip", send_skip, true);
+  AddCases(errors, "int-nonmonotonic-send", send_nm, false);
+}
+
+void AddInconsistentOffsets(const Analysis& a, Errors* errors) {
+  std::vector<Edn> io = a.InconsistentOffsets();
+  if (io.empty()) return;
+  Cases cases;
+  for (size_t i = 0; i < io.size(); ++i) {
+    Edn e = io[i];
+    cases.push_back(
+        {[e] { return e; }, static_cast<int64_t>(a.inconsistent_sizes_[i])});
   }
-  {
-    std::vector<Analysis::Case> skip, nm;
-    a.IntPollCases(&skip, &nm);
-    if (!skip.empty()) {
-      add("int-poll-skip",
-          Condensed(skip.size(), Take(ToCases(skip), 8, true, true)));
-    }
-    if (!nm.empty()) {
-      add("int-nonmonotonic-poll",
-          Condensed(nm.size(), Take(ToCases(nm), 8, false, true)));
-    }
+  AddError(errors, "inconsistent-offsets",
+           Condensed(io.size(), Take(std::move(cases), 32, false, true)));
+}
+
+// Skips and nonmonotonic offsets between ops of one process.
+void AddProcessCases(const Analysis& a, Errors* errors) {
+  std::vector<Analysis::Case> skip, nm, send_nm;
+  a.PollCases(&skip, &nm);
+  a.SendCases(&send_nm);
+  AddCases(errors, "nonmonotonic-poll", nm, false);
+  AddCases(errors, "nonmonotonic-send", send_nm, false);
+  AddCases(errors, "poll-skip", skip, true);
+}
+
+// Messages acknowledged but never polled by the end; counts them into
+// result->unseen_messages.
+void AddUnseen(const Analysis& a, Errors* errors, KafkaResult* result) {
+  Analysis::Unseen u = a.LastUnseen();
+  Edn counts = Edn::Map(), messages = Edn::Map();
+  bool any = false;
+  std::vector<uint32_t> keys;
+  for (const auto& [key, vs] : u.messages) keys.push_back(key);
+  std::sort(keys.begin(), keys.end(),
+            [&](uint32_t x, uint32_t y) { return a.keys_.Less(x, y); });
+  for (uint32_t key : keys) {
+    const auto& vs = u.messages[key];
+    if (vs.empty()) continue;
+    any = true;
+    result->unseen_messages += static_cast<int64_t>(vs.size());
+    counts.PutKey(a.Key(key), Edn::Int(static_cast<int64_t>(vs.size())));
+    Edn first = Edn::List();
+    for (size_t i = 0; i < vs.size() && i < 32; ++i) first.Add(a.Value(vs[i]));
+    messages.PutKey(a.Key(key), std::move(first));
   }
-  {
-    std::vector<Analysis::Case> skip, nm;
-    a.IntSendCases(&skip, &nm);
-    if (!skip.empty()) {
-      add("int-send-skip",
-          Condensed(skip.size(), Take(ToCases(skip), 8, true, true)));
-    }
-    if (!nm.empty()) {
-      add("int-nonmonotonic-send",
-          Condensed(nm.size(), Take(ToCases(nm), 8, false, true)));
-    }
+  if (!any) return;
+  Edn e = Edn::Map();
+  e.Put("time", Edn::Int(u.time))
+      .Put("unseen", std::move(counts))
+      .Put("messages", std::move(messages));
+  AddError(errors, "unseen", std::move(e));
+}
+
+// G0 and G1c cycles are condensed to the 8 shortest; the others kept whole.
+void AddCycles(const Analysis& a, Errors* errors) {
+  elle::Anomalies cycles = a.Cycles();
+  if (cycles.empty_transaction_graph) {
+    AddError(errors, "empty-transaction-graph", Condensed(1, Edn::Bool(true)));
   }
-  {
-    std::vector<Edn> io = a.InconsistentOffsets();
-    if (!io.empty()) {
-      Cases cases;
-      for (size_t i = 0; i < io.size(); ++i) {
-        Edn e = io[i];
-        cases.push_back({[e] { return e; },
-                         static_cast<int64_t>(a.inconsistent_sizes_[i])});
+  for (auto& [type, cases] : cycles.cases) {
+    const bool g0g1c = type == "G0" || type == "G0-process" ||
+                       type == "G0-realtime" || type == "G1c" ||
+                       type == "G1c-process" || type == "G1c-realtime";
+    const int64_t n = static_cast<int64_t>(cases.size());
+    if (g0g1c) {
+      Cases cs;
+      for (auto& c : cases) {
+        Edn e = std::move(c.edn);
+        cs.push_back({[e] { return e; }, static_cast<int64_t>(c.steps)});
       }
-      add("inconsistent-offsets",
-          Condensed(io.size(), Take(std::move(cases), 32, false, true)));
+      AddError(errors, type, Condensed(n, Take(std::move(cs), 8, false, true)));
+    } else {
+      Edn v = Edn::Vector();
+      for (auto& c : cases) v.Add(std::move(c.edn));
+      AddError(errors, type, Condensed(n, std::move(v)));
     }
   }
-  {
-    std::vector<Edn> pre = a.PrecommittedReads();
-    if (!pre.empty()) {
-      add("precommitted-read", Condensed(pre.size(), Seq(pre, false)));
-    }
-    std::vector<Edn> g1a = a.G1a();
-    if (!g1a.empty()) add("G1a", Condensed(g1a.size(), Seq(g1a, true)));
-    std::vector<Edn> lost;
-    if (auto e = a.LostWrites(&lost)) return fail(e->message);
-    result.lost_writes = static_cast<int64_t>(lost.size());
-    if (!lost.empty())
-      add("lost-write", Condensed(lost.size(), Seq(lost, true)));
-  }
-  {
-    std::vector<Analysis::Case> skip, nm, send_nm;
-    a.PollCases(&skip, &nm);
-    a.SendCases(&send_nm);
-    if (!nm.empty()) {
-      add("nonmonotonic-poll",
-          Condensed(nm.size(), Take(ToCases(nm), 8, false, true)));
-    }
-    if (!send_nm.empty()) {
-      add("nonmonotonic-send",
-          Condensed(send_nm.size(), Take(ToCases(send_nm), 8, false, true)));
-    }
-    if (!skip.empty()) {
-      add("poll-skip",
-          Condensed(skip.size(), Take(ToCases(skip), 8, true, true)));
-    }
-  }
-  {
-    Analysis::Unseen u = a.LastUnseen();
-    Edn counts = Edn::Map(), messages = Edn::Map();
-    bool any = false;
-    std::vector<uint32_t> keys;
-    for (const auto& [key, vs] : u.messages) keys.push_back(key);
-    std::sort(keys.begin(), keys.end(),
-              [&](uint32_t x, uint32_t y) { return a.keys_.Less(x, y); });
-    for (uint32_t key : keys) {
-      const auto& vs = u.messages[key];
-      if (vs.empty()) continue;
-      any = true;
-      result.unseen_messages += static_cast<int64_t>(vs.size());
-      counts.PutKey(a.Key(key), Edn::Int(static_cast<int64_t>(vs.size())));
-      Edn first = Edn::List();
-      for (size_t i = 0; i < vs.size() && i < 32; ++i)
-        first.Add(a.Value(vs[i]));
-      messages.PutKey(a.Key(key), std::move(first));
-    }
-    if (any) {
-      Edn e = Edn::Map();
-      e.Put("time", Edn::Int(u.time))
-          .Put("unseen", std::move(counts))
-          .Put("messages", std::move(messages));
-      add("unseen", std::move(e));
-    }
-  }
-  {
-    elle::Anomalies cycles = a.Cycles();
-    if (cycles.empty_transaction_graph) {
-      add("empty-transaction-graph", Condensed(1, Edn::Bool(true)));
-    }
-    for (auto& [type, cases] : cycles.cases) {
-      const bool g0g1c = type == "G0" || type == "G0-process" ||
-                         type == "G0-realtime" || type == "G1c" ||
-                         type == "G1c-process" || type == "G1c-realtime";
-      const int64_t n = static_cast<int64_t>(cases.size());
-      if (g0g1c) {
-        Cases cs;
-        for (auto& c : cases) {
-          Edn e = std::move(c.edn);
-          cs.push_back({[e] { return e; }, static_cast<int64_t>(c.steps)});
-        }
-        add(type, Condensed(n, Take(std::move(cs), 8, false, true)));
-      } else {
-        Edn v = Edn::Vector();
-        for (auto& c : cases) v.Add(std::move(c.edn));
-        add(type, Condensed(n, std::move(v)));
-      }
-    }
-  }
+}
 
+// Fills result's error types and validity; returns the :error-types and
+// :bad-error-types lists of the results map.
+std::pair<Edn, Edn> ClassifyErrors(const Errors& errors, KafkaResult* result) {
   // kafka.clj allowed-error-types under Maelstrom (:sub-via #{:assign}, no
-  // :ww-deps) and the results map.
+  // :ww-deps).
   static const std::set<std::string> kAllowed = {
       "int-send-skip",     "G0",
       "G0-process",        "G0-realtime",
       "PL-1-cycle-exists", "strong-PL-1-cycle-exists"};
   Edn error_types = Edn::List(), bad_types = Edn::List();
   for (const auto& [type, e] : errors) {
-    result.error_types.push_back(type);
+    result->error_types.push_back(type);
     error_types.Add(Edn::Keyword(type));
     if (kAllowed.count(type)) continue;
-    result.bad_error_types.push_back(type);
+    result->bad_error_types.push_back(type);
     bad_types.Add(Edn::Keyword(type));
   }
-  result.valid = result.bad_error_types.empty() ? sim::Validity::kTrue
-                                                : sim::Validity::kFalse;
+  result->valid = result->bad_error_types.empty() ? sim::Validity::kTrue
+                                                  : sim::Validity::kFalse;
+  return {std::move(error_types), std::move(bad_types)};
+}
+
+// The :worst-realtime-lag map; sets result->worst_realtime_lag_s.
+Edn WorstRealtimeLagEdn(const Analysis& a, KafkaResult* result) {
   Analysis::Lag lag = a.WorstRealtimeLag();
   Edn worst = Edn::Map();
   // :time and :process as the run's Jepsen history has them (the printed
@@ -1224,7 +1200,12 @@ KafkaResult CheckKafka(const sim::History& history,
         .Put("key", a.Key(lag.key));
   }
   worst.Put("lag", Edn::Double(lag.any ? lag.lag / 1e9 : 0.0));
-  result.worst_realtime_lag_s = lag.any ? lag.lag / 1e9 : 0.0;
+  result->worst_realtime_lag_s = lag.any ? lag.lag / 1e9 : 0.0;
+  return worst;
+}
+
+// The distinct errors of :info txn/send/poll completions, in history order.
+Edn InfoTxnCauses(const sim::History& history) {
   Edn causes = Edn::List();
   std::set<std::string> seen;
   for (const auto& e : history) {
@@ -1234,12 +1215,51 @@ KafkaResult CheckKafka(const sim::History& history,
     }
     if (seen.insert(e.error).second) causes.Add(Edn::String(e.error));
   }
+  return causes;
+}
+
+// The analysis threw: validity :unknown and the message.
+KafkaResult Unknown(KafkaResult result, const std::string& message) {
+  result.valid = sim::Validity::kUnknown;
+  result.error = message;
+  result.results = Edn::Map();
+  result.results.Put("valid?", Edn::Keyword("unknown"))
+      .Put("error", Edn::String(message));
+  return result;
+}
+
+}  // namespace
+
+KafkaResult CheckKafka(const sim::History& history,
+                       const KafkaCheckOptions& options) {
+  KafkaResult result;
+  Analysis a(history, options);
+  a.Index();
+  if (auto e = a.CheckWriters()) return Unknown(result, e->message);
+  a.VersionOrders();
+
+  Errors errors;
+  AddDuplicates(a, &errors);
+  AddInternalCases(a, &errors);
+  AddInconsistentOffsets(a, &errors);
+  AddSeq(&errors, "precommitted-read", a.PrecommittedReads(), false);
+  AddSeq(&errors, "G1a", a.G1a(), true);
+  std::vector<Edn> lost;
+  if (auto e = a.LostWrites(&lost)) return Unknown(result, e->message);
+  result.lost_writes = static_cast<int64_t>(lost.size());
+  AddSeq(&errors, "lost-write", lost, true);
+  AddProcessCases(a, &errors);
+  AddUnseen(a, &errors, &result);
+  AddCycles(a, &errors);
+
+  auto [error_types, bad_types] = ClassifyErrors(errors, &result);
+  Edn worst = WorstRealtimeLagEdn(a, &result);
   Edn r = Edn::Map();
   r.Put("valid?", elle::ValidityEdn(result.valid))
       .Put("worst-realtime-lag", std::move(worst))
       .Put("bad-error-types", std::move(bad_types))
       .Put("error-types", std::move(error_types))
-      .Put("info-txn-causes", std::move(causes));
+      .Put("info-txn-causes", InfoTxnCauses(history));
   for (auto& [type, e] : errors) r.Put(type, std::move(e));
   result.results = std::move(r);
   return result;

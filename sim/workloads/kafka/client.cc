@@ -191,44 +191,8 @@ sim::ClientStep KafkaClient::OnReply(const sim::Op& op, const Json& body) {
                      expected, " body; ", why, ": ", body.dump())));
   }
   switch (stage_) {
-    case Stage::kListCommitted: {
-      std::map<std::string, int64_t> next;
-      for (const Json& k : op.value) {
-        const std::string key = k.get<std::string>();
-        auto local = offsets_.find(key);
-        if (local != offsets_.end()) {
-          next[key] = local->second;
-        } else if (body["offsets"].contains(key)) {
-          next[key] = body["offsets"][key].get<int64_t>();
-        } else {
-          next[key] = 0;
-        }
-      }
-      offsets_ = std::move(next);
-      return Done(sim::ClientStep::Ok());
-    }
-    case Stage::kPoll: {
-      polled_ = body["msgs"];
-      Json commit = Json::object();
-      for (const auto& [k, pairs] : polled_.items()) {
-        int64_t max = -1;
-        for (const Json& p : pairs) {
-          const int64_t o = p[0].get<int64_t>();
-          max = std::max(max, o);
-          // txn-offsets: (max (get offsets k 0) offset)
-          commit[k] = std::max(commit.value(k, int64_t{0}), o);
-        }
-        auto [it, fresh] = offsets_.emplace(k, max + 1);
-        if (!fresh) it->second = std::max(it->second, max + 1);
-      }
-      if (commit.empty()) {
-        return Done(
-            sim::ClientStep::Ok(Json::array({Json::array({"poll", polled_})})));
-      }
-      stage_ = Stage::kCommit;
-      return sim::ClientStep::Send(
-          Json{{"type", "commit_offsets"}, {"offsets", commit}});
-    }
+    case Stage::kListCommitted: return OnOffsetsListed(op, body);
+    case Stage::kPoll: return OnPolled(body);
     case Stage::kCommit:
       return Done(
           sim::ClientStep::Ok(Json::array({Json::array({"poll", polled_})})));
@@ -240,6 +204,51 @@ sim::ClientStep KafkaClient::OnReply(const sim::Op& op, const Json& body) {
   }
   MC_ASSERT(false, "unreachable");
   return sim::ClientStep::Info("unreachable");
+}
+
+// Assigned keys keep their local offsets; the others start from the
+// committed offset, or 0.
+sim::ClientStep KafkaClient::OnOffsetsListed(const sim::Op& op,
+                                             const Json& body) {
+  std::map<std::string, int64_t> next;
+  for (const Json& k : op.value) {
+    const std::string key = k.get<std::string>();
+    auto local = offsets_.find(key);
+    if (local != offsets_.end()) {
+      next[key] = local->second;
+    } else if (body["offsets"].contains(key)) {
+      next[key] = body["offsets"][key].get<int64_t>();
+    } else {
+      next[key] = 0;
+    }
+  }
+  offsets_ = std::move(next);
+  return Done(sim::ClientStep::Ok());
+}
+
+// Every polled key advances past its highest offset; then the highest
+// offsets are committed, or the poll is done if it got nothing.
+sim::ClientStep KafkaClient::OnPolled(const Json& body) {
+  polled_ = body["msgs"];
+  Json commit = Json::object();
+  for (const auto& [k, pairs] : polled_.items()) {
+    int64_t max = -1;
+    for (const Json& p : pairs) {
+      const int64_t o = p[0].get<int64_t>();
+      max = std::max(max, o);
+      // txn-offsets: (max (get offsets k 0) offset)
+      commit[k] = std::max(commit.value(k, int64_t{0}), o);
+    }
+    auto [it, fresh] = offsets_.emplace(k, max + 1);
+    if (!fresh) it->second = std::max(it->second, max + 1);
+  }
+  if (commit.empty()) {
+    return Done(
+        sim::ClientStep::Ok(Json::array({Json::array({"poll", polled_})})));
+  }
+  stage_ = Stage::kCommit;
+  return sim::ClientStep::Send(
+      Json{{"type", "commit_offsets"}, {"offsets", commit}});
 }
 
 sim::ClientStep KafkaClient::OnTimeout(const sim::Op& op) {

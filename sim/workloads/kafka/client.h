@@ -65,6 +65,10 @@ class KafkaClient : public sim::Client {
  private:
   enum class Stage { kIdle, kListCommitted, kPoll, kCommit, kSend };
   sim::ClientStep Done(sim::ClientStep step);
+  // The checked list_committed_offsets_ok and poll_ok replies to `op`.
+  sim::ClientStep OnOffsetsListed(const sim::Op& op,
+                                  const kvclient::Json& body);
+  sim::ClientStep OnPolled(const kvclient::Json& body);
 
   Stage stage_ = Stage::kIdle;
   kvclient::Json polled_;  // the poll's msgs while committing
