@@ -68,13 +68,20 @@ std::string Nemeses(const SimConfig& c) {
 }  // namespace
 
 std::vector<std::string> ProfileNames() {
-  return {"challenge",        "kill",
-          "kill-pause",       "chaos",
-          "chaos-peer-keys",  "chaos-summary",
-          "single",           "large",
-          "high-rate",        "pn",
-          "pn-chaos",         "kv-garble",
-          "kv-garble-summary", "relay"};
+  return {"challenge",
+          "kill",
+          "kill-pause",
+          "chaos",
+          "chaos-peer-keys",
+          "chaos-summary",
+          "single",
+          "large",
+          "high-rate",
+          "pn",
+          "pn-chaos",
+          "kv-garble",
+          "kv-garble-summary",
+          "relay"};
 }
 
 absl::optional<SimConfig> ProfileConfig(const std::string& name) {
