@@ -1,10 +1,10 @@
 #include "sim/workloads/txn_rw_register/generator.h"
 
 #include <algorithm>
-#include <cmath>
 #include <utility>
 
 #include "kvclient/assert.h"
+#include "sim/elle/rand_key.h"
 
 namespace workloads {
 namespace txn_rw_register {
@@ -26,18 +26,7 @@ TxnGenerator::TxnGenerator(TxnGeneratorOptions options)
 // probability 2^(i+1) / (2^(n+1) - 2), drawn exactly in integers.
 int64_t TxnGenerator::RandKey(sim::Prng& prng) const {
   const int n = static_cast<int>(active_keys_.size());
-  int64_t index;
-  if (n <= 61) {
-    const uint64_t scale = (uint64_t{1} << (n + 1)) - 2;
-    const uint64_t x = prng.Uniform(scale) + 2;
-    index = (63 - __builtin_clzll(x)) - 1;
-  } else {
-    const double scale = (std::pow(2.0, n) - 1) * 2;
-    const double r = static_cast<double>(prng.Next() >> 11) * 0x1.0p-53;
-    index = static_cast<int64_t>(std::floor(std::log2(r * scale + 2) - 1));
-  }
-  index = std::min<int64_t>(std::max<int64_t>(index, 0), n - 1);
-  return active_keys_[index];
+  return active_keys_[elle::ExponentialKeyIndex(prng, n)];
 }
 
 Json TxnGenerator::Next(sim::Prng& prng) {
